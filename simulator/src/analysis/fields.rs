@@ -1,0 +1,907 @@
+//! The schema walker: every object is checked against `model::schema` for its kind and query
+//! language (allowed fields, required fields, groups, value types), and every value that holds a
+//! language of its own (paths, intrinsic functions, JSONata, resources) is parsed and checked.
+
+use super::jsonata;
+use super::text::inner_range;
+use crate::diagnostic::Diagnostic;
+use crate::model::schema::{
+    self, comparison, field_spec, fields_of, Lang, ObjectKind, Operand, QueryLanguage, ValueKind,
+    GROUPS,
+};
+use crate::model::{integrations, intrinsic, jsonata_expression, path};
+use crate::syntax::{Node, NodeKind, TextRange};
+
+pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
+    let language = match root.get("QueryLanguage").and_then(Node::as_str) {
+        Some("JSONata") => QueryLanguage::Jsonata,
+        _ => QueryLanguage::JsonPath,
+    };
+    let mut walker = Walker {
+        text,
+        diagnostics,
+        machine_language: language,
+    };
+    let anchor = TextRange::new(root.range.start as usize, root.range.start as usize + 1);
+    walker.object(root, ObjectKind::Root, language, anchor);
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    machine_language: QueryLanguage,
+}
+
+/// Where a JSONata expression stands decides which `$states` fields it may read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExprPlace {
+    /// Before the task runs: Arguments, Items, ItemSelector, Condition, timeouts, waits.
+    BeforeResult,
+    /// Output / Assign of a state: `$states.result` is there.
+    AfterResult,
+    /// Output / Assign of a Catcher: `$states.errorOutput` is there.
+    Catcher,
+}
+
+fn is_placeholder(s: &str) -> bool {
+    s.starts_with("${") && s.ends_with('}')
+}
+
+/// The closest name by edit distance, for "did you mean" hints.
+fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+    let lower = name.to_ascii_lowercase();
+    candidates
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+impl Walker<'_> {
+    fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, range, message));
+    }
+
+    fn object(&mut self, node: &Node, kind: ObjectKind, inherited: QueryLanguage, anchor: TextRange) {
+        let NodeKind::Object(members) = &node.kind else {
+            return;
+        };
+        let mut language = inherited;
+        if kind.is_state() {
+            if let Some(ql) = node.get("QueryLanguage").and_then(Node::as_str) {
+                if ql == "JSONPath" && self.machine_language == QueryLanguage::Jsonata {
+                    let range = node.get("QueryLanguage").map_or(anchor, |n| n.range);
+                    self.error(
+                        "query-language-downgrade",
+                        range,
+                        "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata: remove this, or set JSONPath at the top and JSONata here.",
+                    );
+                }
+                if ql == "JSONata" {
+                    language = QueryLanguage::Jsonata;
+                } else if ql == "JSONPath" {
+                    language = QueryLanguage::JsonPath;
+                }
+            }
+        }
+
+        for member in members {
+            let name = member.key.name.as_str();
+            let value = &member.value;
+            if matches!(kind, ObjectKind::ChoiceRule | ObjectKind::NestedRule) {
+                if let Some(operand) = comparison(name) {
+                    if language == QueryLanguage::Jsonata {
+                        self.error("wrong-query-language", member.key.range, format!(
+                            "`{name}` is a JSONPath comparison; in JSONata write the test in `Condition`, e.g. \"{{% $states.input.x = 1 %}}\"."
+                        ));
+                    } else {
+                        self.value(value, ValueKind::Comparison(operand), language, kind, name);
+                    }
+                    continue;
+                }
+            }
+            let Some(spec) = field_spec(kind, name) else {
+                self.unknown_field(member.key.range, name, kind, language);
+                continue;
+            };
+            if !spec.lang.allows(language) {
+                let hint = match (spec.lang, name) {
+                    (Lang::JsonPathOnly, "Parameters") => "use `Arguments`",
+                    (Lang::JsonPathOnly, "InputPath" | "OutputPath" | "ResultPath" | "ResultSelector" | "Result") => "use `Output` (and `Assign`)",
+                    (Lang::JsonPathOnly, "ItemsPath") => "use `Items`",
+                    (Lang::JsonPathOnly, "Variable" | "And" | "Or" | "Not") => "use `Condition`",
+                    (Lang::JsonPathOnly, _) => "give the value as a `{% %}` expression in the field without `Path`",
+                    (Lang::JsonataOnly, "Arguments") => "use `Parameters`",
+                    (Lang::JsonataOnly, "Output") => "use `OutputPath`, `ResultPath` or `ResultSelector`",
+                    (Lang::JsonataOnly, "Items") => "use `ItemsPath`",
+                    (Lang::JsonataOnly, "Condition") => "use `Variable` with a comparison operator",
+                    _ => "set `QueryLanguage` to match",
+                };
+                let (is, other) = match spec.lang {
+                    Lang::JsonPathOnly => ("JSONPath", "JSONata"),
+                    _ => ("JSONata", "JSONPath"),
+                };
+                self.error("wrong-query-language", member.key.range, format!(
+                    "`{name}` is a {is} field and this state uses {other}: {hint}."
+                ));
+                continue;
+            }
+            // In JSONata the JSONPath payload template becomes a JSONata template.
+            let kind_of_value = match spec.kind {
+                ValueKind::PayloadTemplate if language == QueryLanguage::Jsonata => ValueKind::JsonataTemplate,
+                k => k,
+            };
+            self.value(value, kind_of_value, language, kind, name);
+        }
+
+        self.requirements(node, kind, language, anchor);
+        if kind.is_state() {
+            self.state_rules(node, kind, anchor);
+        }
+        if kind == ObjectKind::ChoiceRule || kind == ObjectKind::NestedRule {
+            self.rule_rules(node, kind, language, anchor);
+        }
+    }
+
+    fn unknown_field(&mut self, range: TextRange, name: &str, kind: ObjectKind, language: QueryLanguage) {
+        let suggestion = closest(name, fields_of(kind, language).map(|f| f.name));
+        let message = match suggestion {
+            Some(s) => format!("`{name}` is not a field of {}: did you mean `{s}`?", kind.describe()),
+            None => format!("`{name}` is not a field of {}.", kind.describe()),
+        };
+        self.error("unknown-field", range, message);
+    }
+
+    fn requirements(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, anchor: TextRange) {
+        for spec in schema::FIELDS {
+            if spec.required_on(kind) && spec.lang.allows(language) && node.get(spec.name).is_none() {
+                // A state with no `Type` gets one message, not one per missing field.
+                if kind.is_state() && spec.name != "Type" && node.get("Type").is_none() {
+                    continue;
+                }
+                self.error("missing-field", anchor, format!(
+                    "{} needs `{}`: {}",
+                    capitalise(kind.describe()),
+                    spec.name,
+                    lowercase_first(spec.doc)
+                ));
+            }
+        }
+        for group in GROUPS.iter().filter(|g| g.owner == kind) {
+            let present: Vec<_> = group.fields.iter().filter_map(|f| node.member(f)).collect();
+            if present.len() > 1 {
+                let names: Vec<String> = present.iter().map(|m| format!("`{}`", m.key.name)).collect();
+                self.diagnostics.push(
+                    Diagnostic::error("exclusive-fields", present[1].key.range, format!(
+                        "Use only one of {}.", names.join(", ")
+                    ))
+                    .with_related(present[0].key.range, "the other one"),
+                );
+            } else if present.is_empty() && group.exactly_one {
+                let usable: Vec<String> = group
+                    .fields
+                    .iter()
+                    .filter(|f| field_spec(kind, f).is_some_and(|s| s.lang.allows(language)))
+                    .map(|f| format!("`{f}`"))
+                    .collect();
+                let what = match usable.as_slice() {
+                    [only] => only.clone(),
+                    _ => format!("one of {}", usable.join(", ")),
+                };
+                self.error("missing-field", anchor, format!("{} needs {what}.", capitalise(kind.describe())));
+            }
+        }
+    }
+
+    fn state_rules(&mut self, node: &Node, kind: ObjectKind, anchor: TextRange) {
+        let flowing = matches!(
+            kind,
+            ObjectKind::Task | ObjectKind::Pass | ObjectKind::Wait | ObjectKind::Parallel | ObjectKind::Map
+        );
+        if flowing {
+            match (node.member("Next"), node.member("End")) {
+                (Some(_), Some(end)) => self.error("next-and-end", end.key.range,
+                    "A state has either `Next` or `\"End\": true`, not both."),
+                (None, None) => self.error("missing-transition", anchor, format!(
+                    "{} needs `Next` (the state to run after it) or `\"End\": true`.",
+                    capitalise(kind.describe())
+                )),
+                _ => {}
+            }
+        }
+        if kind == ObjectKind::Choice {
+            if let Some(choices) = node.get("Choices") {
+                if matches!(&choices.kind, NodeKind::Array(items) if items.is_empty()) {
+                    self.error("empty-array", choices.range, "`Choices` needs at least one rule.");
+                }
+            }
+        }
+        if kind == ObjectKind::Task {
+            let fixed = |f: &str| node.get(f).and_then(Node::as_number).and_then(serde_json::Number::as_u64);
+            if let (Some(hb), Some(to)) = (fixed("HeartbeatSeconds"), fixed("TimeoutSeconds")) {
+                if hb >= to {
+                    let range = node.get("HeartbeatSeconds").map_or(anchor, |n| n.range);
+                    let to_range = node.get("TimeoutSeconds").map_or(anchor, |n| n.range);
+                    self.diagnostics.push(
+                        Diagnostic::error("heartbeat-not-below-timeout", range, format!(
+                            "HeartbeatSeconds ({hb}) must be less than TimeoutSeconds ({to}): the heartbeat could never expire first."
+                        ))
+                        .with_related(to_range, "TimeoutSeconds"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn rule_rules(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, anchor: TextRange) {
+        if language == QueryLanguage::Jsonata {
+            if kind == ObjectKind::ChoiceRule && node.get("Condition").is_none() {
+                self.error("missing-field", anchor, "A JSONata Choice rule needs `Condition`, e.g. \"{% $states.input.ok %}\".");
+            }
+            return;
+        }
+        let tests: Vec<&str> = node
+            .members()
+            .iter()
+            .map(|m| m.key.name.as_str())
+            .filter(|n| comparison(n).is_some() || matches!(*n, "And" | "Or" | "Not"))
+            .collect();
+        match tests.len() {
+            0 => self.error("missing-field", anchor, format!(
+                "{} needs one comparison (e.g. `StringEquals`) with `Variable`, or `And` / `Or` / `Not`.",
+                capitalise(kind.describe())
+            )),
+            1 => {}
+            _ => {
+                let second = node.member(tests[1]).map_or(anchor, |m| m.key.range);
+                self.error("exclusive-fields", second, format!(
+                    "A Choice rule has exactly one comparison or `And`/`Or`/`Not`; this one has {}.", tests.join(", ")
+                ));
+            }
+        }
+        let has_operator = tests.iter().any(|t| comparison(t).is_some());
+        if has_operator && node.get("Variable").is_none() {
+            self.error("missing-field", anchor, "A comparison needs `Variable`: the path of the value to compare.");
+        }
+        if !has_operator {
+            if let Some(variable) = node.member("Variable") {
+                self.error("unused-field", variable.key.range, "`Variable` is used only with a comparison operator.");
+            }
+        }
+    }
+
+    fn value(&mut self, node: &Node, kind: ValueKind, language: QueryLanguage, owner: ObjectKind, field: &str) {
+        if node.is_missing() || is_cloudformation_intrinsic(node) {
+            return; // The parser reported it / a value only known at deployment.
+        }
+        // `${Name}` definition substitutions stand for any value until deployment.
+        if let Some(s) = node.as_str() {
+            if s.contains("${") && !matches!(kind, ValueKind::Any | ValueKind::JsonataTemplate | ValueKind::PayloadTemplate | ValueKind::String) {
+                if let Some(at) = malformed_substitution(s) {
+                    let range = inner_range(self.text, node, at, s.len());
+                    self.error("malformed-substitution", range,
+                        "This `${` substitution is not closed: write `${Name}`.");
+                    return;
+                }
+                if is_placeholder(s) {
+                    return;
+                }
+            }
+        }
+        let expression = node.as_str().and_then(jsonata_expression);
+        let accepts_jsonata = language == QueryLanguage::Jsonata
+            && matches!(kind, ValueKind::Integer { .. } | ValueKind::Number { .. } | ValueKind::Timestamp
+                | ValueKind::String | ValueKind::Items | ValueKind::JsonataExpression);
+        if accepts_jsonata && node.as_str().is_some_and(|s| s.starts_with("{%") || s.ends_with("%}")) {
+            let place = ExprPlace::BeforeResult;
+            let _ = expression;
+            self.jsonata_string(node, place);
+            return;
+        }
+        match kind {
+            ValueKind::Any => {}
+            ValueKind::String => self.expect(node, node.as_str().is_some(), field, "a string"),
+            ValueKind::NonEmptyString => {
+                self.expect(node, node.as_str().is_some_and(|s| !s.is_empty()), field, "a non-empty string");
+            }
+            ValueKind::StateName => self.expect(node, node.as_str().is_some(), field, "a state name"),
+            ValueKind::True => {
+                if node.as_bool() != Some(true) {
+                    self.error("invalid-value", node.range, format!("`{field}` must be `true`; to continue, use `Next` instead."));
+                }
+            }
+            ValueKind::Integer { min, max } => self.integer(node, field, min, max),
+            ValueKind::Number { min, max } => self.number(node, field, min, max),
+            ValueKind::Enum(options) => match node.as_str() {
+                Some(s) if options.contains(&s) => {}
+                _ => {
+                    let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+                    let hint = node.as_str().and_then(|s| closest(s, options.iter().copied()))
+                        .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
+                    self.error("invalid-value", node.range, format!("`{field}` must be one of {list}.{hint}"));
+                }
+            },
+            ValueKind::JsonPath { nullable } => self.path(node, field, nullable, false, false),
+            ValueKind::ReferencePath { nullable } => self.path(node, field, nullable, true, false),
+            ValueKind::ResultPath => self.path(node, field, true, true, true),
+            ValueKind::PathOrIntrinsic => match node.as_str() {
+                Some(s) if intrinsic::looks_like_call(s) => self.intrinsic(node, s),
+                _ => self.path(node, field, false, true, false),
+            },
+            ValueKind::PayloadTemplate => self.payload_template(node, 0),
+            ValueKind::JsonataTemplate => {
+                let place = match (owner, field) {
+                    (ObjectKind::Catcher, _) => ExprPlace::Catcher,
+                    (_, "Output" | "Assign") => ExprPlace::AfterResult,
+                    _ => ExprPlace::BeforeResult,
+                };
+                self.jsonata_template(node, place, 0);
+            }
+            ValueKind::Assign => self.assign(node, language, owner),
+            ValueKind::Timestamp => match node.as_str() {
+                Some(s) if is_timestamp(s) => {}
+                _ => self.error("invalid-value", node.range, format!(
+                    "`{field}` must be an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`."
+                )),
+            },
+            ValueKind::JsonataExpression => {
+                if node.as_bool().is_none() {
+                    self.error("invalid-value", node.range, format!("`{field}` must be a JSONata expression `{{% ... %}}`."));
+                }
+            }
+            ValueKind::Resource => self.resource(node, false),
+            ValueKind::ItemReaderResource => self.resource(node, true),
+            ValueKind::Label => self.label(node),
+            ValueKind::Object(kind) => {
+                if node.is_object() {
+                    let anchor = self.key_anchor(node);
+                    let distributed = kind == ObjectKind::Processor
+                        && node.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Node::as_str) == Some("DISTRIBUTED");
+                    let outer = self.machine_language;
+                    if distributed {
+                        self.machine_language = QueryLanguage::JsonPath;
+                    }
+                    self.object(node, kind, language, anchor);
+                    self.machine_language = outer;
+                } else {
+                    self.expect(node, false, field, "an object");
+                }
+            }
+            ValueKind::ArrayOf(kind) => self.array_of(node, kind, language, field),
+            ValueKind::States => self.states(node, language),
+            ValueKind::Branches => match &node.kind {
+                NodeKind::Array(items) if !items.is_empty() => {
+                    for branch in items {
+                        if branch.is_object() {
+                            let anchor = self.key_anchor(branch);
+                            self.object(branch, ObjectKind::Branch, language, anchor);
+                        } else {
+                            self.expect(branch, false, "a branch", "an object with StartAt and States");
+                        }
+                    }
+                }
+                NodeKind::Array(_) => self.error("empty-array", node.range, "`Branches` needs at least one branch."),
+                _ => self.expect(node, false, field, "an array of branches"),
+            },
+            ValueKind::ErrorNames => self.error_names(node),
+            ValueKind::Comparison(operand) => self.operand(node, operand, field),
+            ValueKind::StringArray => {
+                let ok = matches!(&node.kind, NodeKind::Array(items) if items.iter().all(|i| i.as_str().is_some()));
+                self.expect(node, ok, field, "an array of strings");
+            }
+            ValueKind::Items => {
+                if !matches!(node.kind, NodeKind::Array(_)) {
+                    self.expect(node, false, field, "an array or a JSONata expression");
+                }
+            }
+        }
+    }
+
+    fn key_anchor(&self, node: &Node) -> TextRange {
+        TextRange::new(node.range.start as usize, (node.range.start as usize + 1).min(node.range.end as usize))
+    }
+
+    fn expect(&mut self, node: &Node, ok: bool, field: &str, what: &str) {
+        if !ok {
+            self.error("invalid-type", node.range, format!("`{field}` must be {what}, not {}.", node.type_name()));
+        }
+    }
+
+    fn integer(&mut self, node: &Node, field: &str, min: i64, max: Option<i64>) {
+        let Some(n) = node.as_number() else {
+            return self.expect(node, false, field, "an integer");
+        };
+        let Some(i) = n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)) else {
+            return self.error("invalid-value", node.range, format!("`{field}` must be a whole number."));
+        };
+        if i < min || max.is_some_and(|m| i > m) {
+            let range = match max {
+                Some(m) => format!("from {min} to {m}"),
+                None => format!("at least {min}"),
+            };
+            self.error("out-of-range", node.range, format!("`{field}` must be {range}, not {i}."));
+        }
+    }
+
+    fn number(&mut self, node: &Node, field: &str, min: f64, max: Option<f64>) {
+        let Some(f) = node.as_number().and_then(serde_json::Number::as_f64) else {
+            return self.expect(node, false, field, "a number");
+        };
+        if f < min || max.is_some_and(|m| f > m) {
+            let range = match max {
+                Some(m) => format!("from {min} to {m}"),
+                None => format!("at least {min}"),
+            };
+            self.error("out-of-range", node.range, format!("`{field}` must be {range}, not {f}."));
+        }
+    }
+
+    fn path(&mut self, node: &Node, field: &str, nullable: bool, reference: bool, result_path: bool) {
+        let s = match &node.kind {
+            NodeKind::Null if nullable => return,
+            NodeKind::String(s) => s,
+            _ => return self.expect(node, false, field, if nullable { "a path or null" } else { "a path" }),
+        };
+        match path::parse(s) {
+            Err(e) => {
+                let range = inner_range(self.text, node, e.offset, e.offset + 1);
+                self.error("invalid-path", range, format!("Invalid path in `{field}`: {}", e.message));
+            }
+            Ok(p) if reference && !p.is_reference() => {
+                self.error("invalid-path", node.range, format!(
+                    "`{field}` takes a Reference Path: only `.name`, `['name']` and `[index]` steps, no `*`, `..`, slices or filters."
+                ));
+            }
+            Ok(p) if result_path && p.root != path::PathRoot::Input => {
+                self.error("invalid-path", inner_range(self.text, node, 0, 2), format!(
+                    "`{field}` must point into the state input (`$...`): it cannot write to the context object or a variable (use `Assign` for variables)."
+                ));
+            }
+            Ok(_) => {}
+        }
+    }
+
+    fn intrinsic(&mut self, node: &Node, s: &str) {
+        match intrinsic::parse(s) {
+            Err(e) => {
+                let range = inner_range(self.text, node, e.start, e.end);
+                self.error("invalid-intrinsic", range, e.message);
+            }
+            Ok(call) => self.intrinsic_call(node, &call),
+        }
+    }
+
+    fn intrinsic_call(&mut self, node: &Node, call: &intrinsic::Call) {
+        let name_range = inner_range(self.text, node, call.name_span.0, call.name_span.1);
+        let Some(spec) = intrinsic::spec(&call.name) else {
+            let suggestion = closest(&call.name, intrinsic::INTRINSICS.iter().map(|s| s.name))
+                .map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
+            return self.error("unknown-intrinsic", name_range, format!("`{}` is not an intrinsic function.{suggestion}", call.name));
+        };
+        let given = call.args.len();
+        let min = spec.params.len() - spec.optional;
+        let max = if spec.variadic { usize::MAX } else { spec.params.len() };
+        if given < min || given > max {
+            let expected = if spec.variadic {
+                format!("at least {min}")
+            } else if spec.optional > 0 {
+                format!("{min} or {}", spec.params.len())
+            } else {
+                min.to_string()
+            };
+            return self.error("intrinsic-arity", name_range, format!(
+                "`{}` takes {expected} argument(s), not {given}: {}", spec.name, spec.signature
+            ));
+        }
+        for (i, (arg, (start, end))) in call.args.iter().enumerate() {
+            let expected = spec.params.get(i).copied().unwrap_or(intrinsic::ParamType::Any);
+            let fits = match arg {
+                intrinsic::Arg::String(_) => matches!(expected, intrinsic::ParamType::Any | intrinsic::ParamType::String),
+                intrinsic::Arg::Number(n) => match expected {
+                    intrinsic::ParamType::Any | intrinsic::ParamType::Number => true,
+                    intrinsic::ParamType::Integer => n.is_i64() || n.is_u64(),
+                    _ => false,
+                },
+                intrinsic::Arg::Boolean(_) => matches!(expected, intrinsic::ParamType::Any | intrinsic::ParamType::Boolean),
+                intrinsic::Arg::Null => expected == intrinsic::ParamType::Any,
+                intrinsic::Arg::Path(_) => true,
+                intrinsic::Arg::Call(inner) => {
+                    self.intrinsic_call(node, inner);
+                    true
+                }
+            };
+            if !fits {
+                let range = inner_range(self.text, node, *start, *end);
+                self.error("intrinsic-argument", range, format!(
+                    "Argument {} of `{}` must be {} (or a path): {}", i + 1, spec.name, expected.describe(), spec.signature
+                ));
+            }
+        }
+        if spec.name == "States.Format" {
+            if let Some((intrinsic::Arg::String(template), _)) = call.args.first() {
+                let placeholders = count_placeholders(template);
+                if placeholders != given - 1 {
+                    self.error("intrinsic-argument", name_range, format!(
+                        "The template has {placeholders} `{{}}` placeholder(s) but {} value(s) follow it.", given - 1
+                    ));
+                }
+            }
+        }
+        if spec.name == "States.JsonMerge" {
+            if let Some((intrinsic::Arg::Boolean(true), (s, e))) = call.args.get(2) {
+                let range = inner_range(self.text, node, *s, *e);
+                self.error("intrinsic-argument", range, "States.JsonMerge supports only shallow merges: the third argument must be `false`.");
+            }
+        }
+    }
+
+    /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
+    fn payload_template(&mut self, node: &Node, depth: usize) {
+        if depth > 256 {
+            return;
+        }
+        match &node.kind {
+            NodeKind::Object(members) => {
+                self.duplicate_stems(members);
+                for m in members {
+                    if m.key.name.ends_with(".$") {
+                        match m.value.as_str() {
+                            Some(s) if intrinsic::looks_like_call(s) => self.intrinsic(&m.value, s),
+                            Some(s) if is_placeholder(s) => {}
+                            Some(_) => self.path(&m.value, &m.key.name, false, false, false),
+                            None => self.error("invalid-type", m.value.range, format!(
+                                "`{}` ends in `.$`, so its value must be a path or an intrinsic function string.", m.key.name
+                            )),
+                        }
+                    } else {
+                        self.payload_template(&m.value, depth + 1);
+                    }
+                }
+            }
+            NodeKind::Array(items) => {
+                for item in items {
+                    self.payload_template(item, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `"a"` and `"a.$"` in one object both produce the field `a`.
+    fn duplicate_stems(&mut self, members: &[crate::syntax::Member]) {
+        if !members.iter().any(|m| m.key.name.ends_with(".$")) {
+            return;
+        }
+        let mut seen: std::collections::HashMap<&str, TextRange> = std::collections::HashMap::new();
+        for m in members {
+            let stem = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
+            if let Some(first) = seen.insert(stem, m.key.range) {
+                self.diagnostics.push(
+                    Diagnostic::error("duplicate-key", m.key.range, format!(
+                        "`{}` and `{}` both produce the field `{stem}`: keep one of them.",
+                        &self.text[first.start as usize..first.end as usize], m.key.name
+                    ))
+                    .with_related(first, "the other one"),
+                );
+            }
+        }
+    }
+
+    /// Any JSON whose `{% %}` strings are JSONata.
+    fn jsonata_template(&mut self, node: &Node, place: ExprPlace, depth: usize) {
+        if depth > 256 {
+            return;
+        }
+        match &node.kind {
+            NodeKind::Object(members) => {
+                for m in members {
+                    self.jsonata_template(&m.value, place, depth + 1);
+                }
+            }
+            NodeKind::Array(items) => {
+                for item in items {
+                    self.jsonata_template(item, place, depth + 1);
+                }
+            }
+            NodeKind::String(s) if s.starts_with("{%") || s.ends_with("%}") => self.jsonata_string(node, place),
+            _ => {}
+        }
+    }
+
+    fn jsonata_string(&mut self, node: &Node, place: ExprPlace) {
+        let Some(s) = node.as_str() else { return };
+        if !s.starts_with("{%") {
+            return self.error("jsonata-delimiters", node.range,
+                "A JSONata expression must start with `{%` as well as end with `%}`.");
+        }
+        if !s.ends_with("%}") || s.len() < 4 {
+            return self.error("jsonata-delimiters", node.range,
+                "A JSONata expression must end with `%}`: write \"{% expression %}\".");
+        }
+        let inner = &s[2..s.len() - 2];
+        if !inner.starts_with(char::is_whitespace) || !inner.ends_with(char::is_whitespace) {
+            return self.error("jsonata-delimiters", node.range,
+                "Put a space after `{%` and before `%}`: \"{% expression %}\".");
+        }
+        if inner.trim().is_empty() {
+            return self.error("jsonata-syntax", node.range, "The JSONata expression is empty.");
+        }
+        if let Some((at, message)) = jsonata::syntax_error(inner) {
+            let range = inner_range(self.text, node, 2 + at, 3 + at);
+            return self.error("jsonata-syntax", range, format!("JSONata syntax error: {message}"));
+        }
+        let checks: &[(&str, &str)] = match place {
+            ExprPlace::BeforeResult => &[
+                ("$states.result", "`$states.result` does not exist here: the state has not produced a result yet (use it in `Output` or `Assign`)."),
+                ("$states.errorOutput", "`$states.errorOutput` exists only in a Catcher's `Output` and `Assign`."),
+            ],
+            ExprPlace::AfterResult => &[("$states.errorOutput", "`$states.errorOutput` exists only in a Catcher's `Output` and `Assign`.")],
+            ExprPlace::Catcher => &[],
+        };
+        for (needle, message) in checks {
+            if let Some(at) = inner.find(needle) {
+                let range = inner_range(self.text, node, 2 + at, 2 + at + needle.len());
+                self.error("jsonata-scope", range, *message);
+            }
+        }
+    }
+
+    fn assign(&mut self, node: &Node, language: QueryLanguage, owner: ObjectKind) {
+        let NodeKind::Object(members) = &node.kind else {
+            return self.expect(node, false, "Assign", "an object of variable names to values");
+        };
+        for m in members {
+            let name = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
+            let valid = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && name.len() <= 80;
+            if !valid {
+                self.diagnostics.push(Diagnostic::warning("invalid-variable-name", m.key.range, format!(
+                    "`{name}` cannot be read back as `${name}`: a variable name starts with a letter or `_`, then letters, digits or `_` (at most 80)."
+                )));
+            }
+            if name == "states" {
+                self.error("invalid-variable-name", m.key.range, "`states` is reserved for `$states`.");
+            }
+        }
+        if language == QueryLanguage::Jsonata {
+            let place = if owner == ObjectKind::Catcher { ExprPlace::Catcher } else { ExprPlace::AfterResult };
+            self.jsonata_template(node, place, 0);
+        } else {
+            self.payload_template(node, 0);
+        }
+    }
+
+    fn resource(&mut self, node: &Node, item_io: bool) {
+        let Some(s) = node.as_str() else {
+            return self.expect(node, false, "Resource", "an ARN string");
+        };
+        match integrations::resolve(s) {
+            Ok(integrations::Resource::ItemIo { .. }) if !item_io => self.error("unknown-resource", node.range,
+                "This S3 API is for a Distributed Map's ItemReader / ResultWriter; a Task uses `arn:aws:states:::aws-sdk:s3:ACTION`."),
+            Ok(r) if item_io && !matches!(r, integrations::Resource::ItemIo { .. } | integrations::Resource::Placeholder) => {
+                self.error("unknown-resource", node.range, format!(
+                    "An ItemReader / ResultWriter uses one of: {}.",
+                    integrations::ITEM_IO.iter().map(|r| format!("`arn:aws:states:::{r}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let range = inner_range(self.text, node, e.start, e.end);
+                self.error("unknown-resource", range, e.message);
+            }
+        }
+    }
+
+    fn label(&mut self, node: &Node) {
+        let Some(s) = node.as_str() else {
+            return self.expect(node, false, "Label", "a string");
+        };
+        if s.is_empty() {
+            return self.error("invalid-label", node.range, "`Label` cannot be empty.");
+        }
+        if s.chars().count() > 40 {
+            return self.error("invalid-label", node.range, "`Label` can have at most 40 characters.");
+        }
+        let bad = |c: char| {
+            c.is_whitespace()
+                || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+                || ('\u{0}'..='\u{1f}').contains(&c)
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+        };
+        if let Some((i, c)) = s.char_indices().find(|(_, c)| bad(*c)) {
+            let range = inner_range(self.text, node, i, i + c.len_utf8());
+            self.error("invalid-label", range, format!(
+                "`Label` cannot contain {:?}: no whitespace, brackets, wildcards, control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /.", c
+            ));
+        }
+    }
+
+    fn array_of(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, field: &str) {
+        let NodeKind::Array(items) = &node.kind else {
+            return self.expect(node, false, field, "an array");
+        };
+        if items.is_empty() && matches!(kind, ObjectKind::NestedRule) {
+            self.error("empty-array", node.range, format!("`{field}` needs at least one rule."));
+        }
+        for item in items {
+            if item.is_object() {
+                let anchor = self.key_anchor(item);
+                self.object(item, kind, language, anchor);
+            } else {
+                self.expect(item, false, &format!("Each element of `{field}`"), "an object");
+            }
+        }
+        if matches!(kind, ObjectKind::Retrier | ObjectKind::Catcher) {
+            // `States.ALL` only in the last retrier / catcher.
+            let last = items.len().saturating_sub(1);
+            for (i, item) in items.iter().enumerate() {
+                let all = item.get("ErrorEquals").map(|e| e.elements().iter().filter(|n| n.as_str() == Some("States.ALL")).count()).unwrap_or(0);
+                if all > 0 && i != last {
+                    let range = item.get("ErrorEquals").map_or(item.range, |n| n.range);
+                    self.error("states-all-not-last", range, format!(
+                        "The {} with `States.ALL` must be the last one: those after it can never match.",
+                        if kind == ObjectKind::Retrier { "retrier" } else { "catcher" }
+                    ));
+                }
+            }
+        }
+    }
+
+    fn states(&mut self, node: &Node, language: QueryLanguage) {
+        let NodeKind::Object(members) = &node.kind else {
+            return self.expect(node, false, "States", "an object of state names to states");
+        };
+        if members.is_empty() {
+            self.error("empty-states", node.range, "`States` needs at least one state.");
+        }
+        for m in members {
+            let name = &m.key.name;
+            if name.is_empty() || name.chars().count() > 80 {
+                self.error("invalid-state-name", m.key.range, "A state name has 1 to 80 characters.");
+            }
+            let state = &m.value;
+            if !state.is_object() {
+                if !state.is_missing() {
+                    self.expect(state, false, &format!("State `{name}`"), "an object");
+                }
+                continue;
+            }
+            let Some(type_node) = state.get("Type") else {
+                self.error("missing-field", m.key.range, format!("State `{name}` needs `Type`: one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map."));
+                continue;
+            };
+            let kind = type_node.as_str().and_then(ObjectKind::state_type);
+            match kind {
+                Some(kind) => self.object(state, kind, language, m.key.range),
+                None => {
+                    let hint = type_node.as_str()
+                        .and_then(|t| closest(t, ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"].into_iter()))
+                        .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
+                    self.error("invalid-value", type_node.range, format!(
+                        "`Type` must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map.{hint}"
+                    ));
+                }
+            }
+        }
+    }
+
+    fn error_names(&mut self, node: &Node) {
+        let NodeKind::Array(items) = &node.kind else {
+            return self.expect(node, false, "ErrorEquals", "an array of error names");
+        };
+        if items.is_empty() {
+            return self.error("empty-array", node.range, "`ErrorEquals` needs at least one error name.");
+        }
+        for item in items {
+            let Some(name) = item.as_str() else {
+                self.expect(item, false, "Each error name", "a string");
+                continue;
+            };
+            if name.is_empty() {
+                self.error("invalid-value", item.range, "An error name cannot be empty.");
+            } else if name == "States.ALL" && items.len() > 1 {
+                self.error("states-all-not-alone", item.range, "`States.ALL` must be the only name in its `ErrorEquals`.");
+            } else if name.starts_with("States.") && !schema::ERROR_NAMES.iter().any(|(n, _)| *n == name) {
+                let hint = closest(name, schema::ERROR_NAMES.iter().map(|(n, _)| *n))
+                    .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
+                self.error("unknown-error-name", item.range, format!("`{name}` is not a Step Functions error.{hint}"));
+            }
+        }
+    }
+
+    fn operand(&mut self, node: &Node, operand: Operand, field: &str) {
+        match operand {
+            Operand::String => self.expect(node, node.as_str().is_some(), field, "a string"),
+            Operand::Number => self.expect(node, node.as_number().is_some(), field, "a number"),
+            Operand::Boolean | Operand::Test => self.expect(node, node.as_bool().is_some(), field, "`true` or `false`"),
+            Operand::Timestamp => match node.as_str() {
+                Some(s) if is_timestamp(s) => {}
+                _ => self.error("invalid-value", node.range, format!("`{field}` compares with an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`.")),
+            },
+            Operand::Path => self.path(node, field, false, false, false),
+        }
+    }
+}
+
+/// `{"Ref": ...}`, `{"Fn::GetAtt": ...}`, `{"Fn::Sub": ...}`: a CloudFormation template computes
+/// the value on deployment, so it may stand wherever a value can.
+fn is_cloudformation_intrinsic(node: &Node) -> bool {
+    matches!(node.members(), [only] if only.key.name == "Ref" || only.key.name.starts_with("Fn::"))
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().collect::<String>() + chars.as_str())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+}
+
+/// Where an unclosed `${` starts, if any.
+fn malformed_substitution(s: &str) -> Option<usize> {
+    let mut rest = 0;
+    while let Some(i) = s[rest..].find("${") {
+        let start = rest + i;
+        match s[start..].find('}') {
+            Some(j) if j > 2 => rest = start + j + 1,
+            _ => return Some(start),
+        }
+    }
+    None
+}
+
+/// `{}` placeholders in a States.Format template (`\{` escapes).
+fn count_placeholders(template: &str) -> usize {
+    // The parser already turned `\{` into `{`; count the raw `{}` pairs.
+    template.matches("{}").count()
+}
+
+/// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
+pub(crate) fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10)
+        || !matches!(b[10], b'T' | b't') || !digits(11..13) || b[13] != b':' || !digits(14..16)
+        || b[16] != b':' || !digits(17..19)
+    {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
+    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6),
+        _ => false,
+    }
+}

@@ -1,0 +1,28 @@
+//! Ranges inside string values: a path or expression error points at the characters at fault,
+//! not the whole string, whenever the string's source text maps one-to-one onto its value.
+
+use crate::syntax::{Node, TextRange};
+
+/// The source range of bytes `[start, end)` of a string node's value.
+pub fn inner_range(text: &str, node: &Node, start: usize, end: usize) -> TextRange {
+    let Some(value) = node.as_str() else {
+        return node.range;
+    };
+    let raw = &text[node.range.start as usize..(node.range.end as usize).min(text.len())];
+    // JSON and quoted YAML: one quote either side; plain YAML: none.
+    let offset = if raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value {
+        1
+    } else if raw == value {
+        0
+    } else {
+        return node.range;
+    };
+    let end = end.max(start).min(value.len());
+    let start = start.min(end);
+    // Never an empty range: a zero-width marker is hard to see in an editor.
+    let end = if end == start { (start + 1).min(value.len()).max(start) } else { end };
+    TextRange::new(
+        node.range.start as usize + offset + start,
+        node.range.start as usize + offset + end,
+    )
+}

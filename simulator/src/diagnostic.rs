@@ -1,0 +1,73 @@
+//! Plain-data diagnostics shared by every layer. Front ends (CLI, LSP) render them.
+
+use crate::syntax::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information => "information",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+/// A secondary location that explains a diagnostic (e.g. where a duplicate first appeared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub range: TextRange,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable, kebab-case identifier (`unknown-field`, `missing-comma`, ...).
+    pub code: &'static str,
+    pub severity: Severity,
+    pub range: TextRange,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, range, message)
+    }
+
+    pub fn warning(code: &'static str, range: TextRange, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, range, message)
+    }
+
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        range: TextRange,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            severity,
+            range,
+            message: message.into(),
+            related: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_related(mut self, range: TextRange, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+        });
+        self
+    }
+}

@@ -1,0 +1,16 @@
+//! asl-sim: the Amazon States Language engine.
+//!
+//! Layers, lowest first, each knowing nothing of the ones above:
+//! - [`syntax`]: text → tree with byte ranges; never fails.
+//! - [`model`]: the typed ASL model read from the tree, with the schema of every field.
+//! - [`analysis`]: static checks producing [`Diagnostic`]s.
+//!
+//! Front ends (the `asl-sim` CLI, the `asl-lsp` server) speak to this crate in plain data.
+
+pub mod analysis;
+pub mod diagnostic;
+pub mod model;
+pub mod syntax;
+
+pub use analysis::{check, CheckOptions, WorkflowType};
+pub use diagnostic::{Diagnostic, Related, Severity};

@@ -1,0 +1,510 @@
+//! The typed ASL model, read from the syntax tree. Reading is lenient: a field of the wrong
+//! type is left out here (the checker reports it), so a half-typed document still has a model.
+
+pub mod integrations;
+pub mod intrinsic;
+pub mod path;
+pub mod schema;
+
+use serde_json::Value;
+
+pub use integrations::{Pattern, Resource};
+pub use schema::QueryLanguage;
+
+use crate::syntax::{Node, NodeKind, TextRange};
+
+/// A value with the range of the text it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateMachine {
+    pub range: TextRange,
+    pub query_language: QueryLanguage,
+    pub start_at: Option<Spanned<String>>,
+    pub states: Vec<State>,
+    pub comment: Option<String>,
+    pub version: Option<String>,
+    /// Top-level `TimeoutSeconds` (whole execution); `None` inside branches and processors.
+    pub timeout_seconds: Option<u64>,
+    /// `ProcessorConfig` of a Map's ItemProcessor.
+    pub processor_mode: Option<String>,
+    pub execution_type: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Transition {
+    Next(Spanned<String>),
+    End,
+    /// Neither (Choice, Succeed, Fail, or a state still being written).
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub name: Spanned<String>,
+    /// The whole state object.
+    pub range: TextRange,
+    pub query_language: QueryLanguage,
+    pub comment: Option<String>,
+    pub transition: Transition,
+    pub io: Io,
+    pub kind: StateKind,
+}
+
+/// Input/output processing fields, by language. Paths are kept as written; templates as JSON.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Io {
+    pub input_path: Option<Option<String>>,
+    pub output_path: Option<Option<String>>,
+    pub parameters: Option<Value>,
+    pub result_selector: Option<Value>,
+    pub result_path: Option<Option<String>>,
+    pub arguments: Option<Value>,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StateKind {
+    Task(Task),
+    Pass { result: Option<Value> },
+    Choice(Choice),
+    Wait(Wait),
+    Succeed,
+    Fail(Fail),
+    Parallel(Parallel),
+    Map(Box<MapState>),
+    /// A missing or unknown `Type`.
+    Unknown,
+}
+
+impl StateKind {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            StateKind::Task(_) => "Task",
+            StateKind::Pass { .. } => "Pass",
+            StateKind::Choice(_) => "Choice",
+            StateKind::Wait(_) => "Wait",
+            StateKind::Succeed => "Succeed",
+            StateKind::Fail(_) => "Fail",
+            StateKind::Parallel(_) => "Parallel",
+            StateKind::Map(_) => "Map",
+            StateKind::Unknown => "Unknown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Seconds {
+    Fixed(u64),
+    Path(String),
+    Jsonata(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub resource: Spanned<String>,
+    /// The resolved resource, when it resolves.
+    pub target: Option<Resource>,
+    pub timeout: Option<Spanned<Seconds>>,
+    pub heartbeat: Option<Spanned<Seconds>>,
+    pub credentials: Option<Value>,
+    pub handlers: Handlers,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Handlers {
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Retrier {
+    pub range: TextRange,
+    pub error_equals: Vec<Spanned<String>>,
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<u64>,
+    pub jitter_full: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Catcher {
+    pub range: TextRange,
+    pub error_equals: Vec<Spanned<String>>,
+    pub next: Option<Spanned<String>>,
+    pub result_path: Option<Option<String>>,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub rules: Vec<ChoiceRule>,
+    pub default: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceRule {
+    pub range: TextRange,
+    pub next: Option<Spanned<String>>,
+    /// The rule as written (operators, `And`/`Or`/`Not`, or `Condition`), for the engine.
+    pub condition: Value,
+    pub output: Option<Value>,
+    pub assign: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Wait {
+    Seconds(u64),
+    Timestamp(String),
+    SecondsPath(String),
+    TimestampPath(String),
+    /// A JSONata `{% %}` in `Seconds` or `Timestamp`.
+    SecondsJsonata(String),
+    TimestampJsonata(String),
+    Missing,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fail {
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub error_path: Option<String>,
+    pub cause_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parallel {
+    pub branches: Vec<StateMachine>,
+    pub handlers: Handlers,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapState {
+    pub processor: Option<StateMachine>,
+    pub items_path: Option<String>,
+    pub items: Option<Value>,
+    pub item_selector: Option<Value>,
+    pub max_concurrency: Option<Value>,
+    pub item_reader: Option<Value>,
+    pub item_batcher: Option<Value>,
+    pub result_writer: Option<Value>,
+    pub tolerated_failure_count: Option<Value>,
+    pub tolerated_failure_percentage: Option<Value>,
+    pub label: Option<String>,
+    pub handlers: Handlers,
+}
+
+impl MapState {
+    pub fn is_distributed(&self) -> bool {
+        self.processor
+            .as_ref()
+            .and_then(|p| p.processor_mode.as_deref())
+            == Some("DISTRIBUTED")
+    }
+}
+
+impl StateMachine {
+    /// Read the model from a document's root node.
+    pub fn from_tree(root: &Node) -> StateMachine {
+        let language = match root.get("QueryLanguage").and_then(Node::as_str) {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            _ => QueryLanguage::JsonPath,
+        };
+        let mut machine = read_machine(root, language);
+        machine.timeout_seconds = root.get("TimeoutSeconds").and_then(as_u64);
+        machine.version = root.get("Version").and_then(Node::as_str).map(str::to_string);
+        machine
+    }
+
+    pub fn state(&self, name: &str) -> Option<&State> {
+        self.states.iter().find(|s| s.name.value == name)
+    }
+
+    /// Every state in this machine and, depth-first, in its branches and processors.
+    pub fn all_states(&self) -> Vec<&State> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&StateMachine> = vec![self];
+        while let Some(machine) = stack.pop() {
+            for state in &machine.states {
+                out.push(state);
+                match &state.kind {
+                    StateKind::Parallel(p) => stack.extend(p.branches.iter().rev()),
+                    StateKind::Map(m) => stack.extend(m.processor.as_ref()),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+}
+
+fn spanned_str(node: &Node) -> Option<Spanned<String>> {
+    node.as_str().map(|s| Spanned {
+        value: s.to_string(),
+        range: node.range,
+    })
+}
+
+fn as_u64(node: &Node) -> Option<u64> {
+    node.as_number().and_then(serde_json::Number::as_u64)
+}
+
+fn nullable_string(node: &Node) -> Option<Option<String>> {
+    match &node.kind {
+        NodeKind::Null => Some(None),
+        NodeKind::String(s) => Some(Some(s.clone())),
+        _ => None,
+    }
+}
+
+fn json(node: Option<&Node>) -> Option<Value> {
+    node.filter(|n| !n.is_missing()).map(Node::to_json)
+}
+
+fn read_machine(node: &Node, inherited: QueryLanguage) -> StateMachine {
+    let config = node.get("ProcessorConfig");
+    StateMachine {
+        range: node.range,
+        query_language: inherited,
+        start_at: node.get("StartAt").and_then(spanned_str),
+        states: node
+            .get("States")
+            .map(|states| {
+                states
+                    .members()
+                    .iter()
+                    .map(|m| read_state(&m.key.name, m.key.range, &m.value, inherited))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        comment: node.get("Comment").and_then(Node::as_str).map(str::to_string),
+        version: None,
+        timeout_seconds: None,
+        processor_mode: config
+            .and_then(|c| c.get("Mode"))
+            .and_then(Node::as_str)
+            .map(str::to_string),
+        execution_type: config
+            .and_then(|c| c.get("ExecutionType"))
+            .and_then(Node::as_str)
+            .map(str::to_string),
+    }
+}
+
+/// A `{% ... %}` string's expression, if the value is one.
+pub fn jsonata_expression(s: &str) -> Option<&str> {
+    s.strip_prefix("{%")?.strip_suffix("%}")
+}
+
+fn seconds(node: Option<&Node>, path: Option<&Node>) -> Option<Spanned<Seconds>> {
+    if let Some(n) = node {
+        let value = match &n.kind {
+            NodeKind::Number(num) => Seconds::Fixed(num.as_u64()?),
+            NodeKind::String(s) => Seconds::Jsonata(jsonata_expression(s)?.trim().to_string()),
+            _ => return None,
+        };
+        return Some(Spanned { value, range: n.range });
+    }
+    let n = path?;
+    Some(Spanned {
+        value: Seconds::Path(n.as_str()?.to_string()),
+        range: n.range,
+    })
+}
+
+fn read_handlers(node: &Node) -> Handlers {
+    let names = |n: &Node| -> Vec<Spanned<String>> {
+        n.get("ErrorEquals")
+            .map(|e| e.elements().iter().filter_map(spanned_str).collect())
+            .unwrap_or_default()
+    };
+    let retry = node
+        .get("Retry")
+        .map(|r| {
+            r.elements()
+                .iter()
+                .filter(|n| n.is_object())
+                .map(|n| Retrier {
+                    range: n.range,
+                    error_equals: names(n),
+                    interval_seconds: n.get("IntervalSeconds").and_then(as_u64).unwrap_or(1),
+                    max_attempts: n.get("MaxAttempts").and_then(as_u64).unwrap_or(3),
+                    backoff_rate: n
+                        .get("BackoffRate")
+                        .and_then(Node::as_number)
+                        .and_then(serde_json::Number::as_f64)
+                        .unwrap_or(2.0),
+                    max_delay_seconds: n.get("MaxDelaySeconds").and_then(as_u64),
+                    jitter_full: n.get("JitterStrategy").and_then(Node::as_str) == Some("FULL"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let catch = node
+        .get("Catch")
+        .map(|c| {
+            c.elements()
+                .iter()
+                .filter(|n| n.is_object())
+                .map(|n| Catcher {
+                    range: n.range,
+                    error_equals: names(n),
+                    next: n.get("Next").and_then(spanned_str),
+                    result_path: n.get("ResultPath").and_then(nullable_string),
+                    output: json(n.get("Output")),
+                    assign: json(n.get("Assign")),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Handlers { retry, catch }
+}
+
+fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLanguage) -> State {
+    let language = match node.get("QueryLanguage").and_then(Node::as_str) {
+        Some("JSONata") => QueryLanguage::Jsonata,
+        Some("JSONPath") => QueryLanguage::JsonPath,
+        _ => inherited,
+    };
+    let transition = if let Some(next) = node.get("Next").and_then(spanned_str) {
+        Transition::Next(next)
+    } else if node.get("End").and_then(Node::as_bool) == Some(true) {
+        Transition::End
+    } else {
+        Transition::None
+    };
+    let get = |field: &str| node.get(field);
+    let io = Io {
+        input_path: get("InputPath").and_then(nullable_string),
+        output_path: get("OutputPath").and_then(nullable_string),
+        parameters: json(get("Parameters")),
+        result_selector: json(get("ResultSelector")),
+        result_path: get("ResultPath").and_then(nullable_string),
+        arguments: json(get("Arguments")),
+        output: json(get("Output")),
+        assign: json(get("Assign")),
+    };
+    let kind = match node.get("Type").and_then(Node::as_str) {
+        Some("Task") => match get("Resource").and_then(spanned_str) {
+            Some(resource) => StateKind::Task(Task {
+                target: integrations::resolve(&resource.value).ok(),
+                resource,
+                timeout: seconds(get("TimeoutSeconds"), get("TimeoutSecondsPath")),
+                heartbeat: seconds(get("HeartbeatSeconds"), get("HeartbeatSecondsPath")),
+                credentials: json(get("Credentials")),
+                handlers: read_handlers(node),
+            }),
+            None => StateKind::Unknown,
+        },
+        Some("Pass") => StateKind::Pass {
+            result: json(get("Result")),
+        },
+        Some("Choice") => StateKind::Choice(Choice {
+            rules: get("Choices")
+                .map(|c| {
+                    c.elements()
+                        .iter()
+                        .filter(|n| n.is_object())
+                        .map(|n| ChoiceRule {
+                            range: n.range,
+                            next: n.get("Next").and_then(spanned_str),
+                            condition: n.to_json(),
+                            output: json(n.get("Output")),
+                            assign: json(n.get("Assign")),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            default: get("Default").and_then(spanned_str),
+        }),
+        Some("Wait") => StateKind::Wait(read_wait(node)),
+        Some("Succeed") => StateKind::Succeed,
+        Some("Fail") => {
+            let s = |f: &str| get(f).and_then(Node::as_str).map(str::to_string);
+            StateKind::Fail(Fail {
+                error: s("Error"),
+                cause: s("Cause"),
+                error_path: s("ErrorPath"),
+                cause_path: s("CausePath"),
+            })
+        }
+        Some("Parallel") => StateKind::Parallel(Parallel {
+            branches: get("Branches")
+                .map(|b| {
+                    b.elements()
+                        .iter()
+                        .filter(|n| n.is_object())
+                        .map(|n| read_machine(n, language))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            handlers: read_handlers(node),
+        }),
+        Some("Map") => StateKind::Map(Box::new(MapState {
+            processor: get("ItemProcessor")
+                .or_else(|| get("Iterator"))
+                .filter(|n| n.is_object())
+                .map(|n| read_machine(n, language)),
+            items_path: get("ItemsPath").and_then(Node::as_str).map(str::to_string),
+            items: json(get("Items")),
+            item_selector: json(get("ItemSelector").or_else(|| get("Parameters"))),
+            max_concurrency: json(get("MaxConcurrency").or_else(|| get("MaxConcurrencyPath"))),
+            item_reader: json(get("ItemReader")),
+            item_batcher: json(get("ItemBatcher")),
+            result_writer: json(get("ResultWriter")),
+            tolerated_failure_count: json(
+                get("ToleratedFailureCount").or_else(|| get("ToleratedFailureCountPath")),
+            ),
+            tolerated_failure_percentage: json(
+                get("ToleratedFailurePercentage").or_else(|| get("ToleratedFailurePercentagePath")),
+            ),
+            label: get("Label").and_then(Node::as_str).map(str::to_string),
+            handlers: read_handlers(node),
+        })),
+        _ => StateKind::Unknown,
+    };
+    State {
+        name: Spanned {
+            value: name.to_string(),
+            range: name_range,
+        },
+        range: node.range,
+        query_language: language,
+        comment: get("Comment").and_then(Node::as_str).map(str::to_string),
+        transition,
+        io,
+        kind,
+    }
+}
+
+fn read_wait(node: &Node) -> Wait {
+    let text = |f: &str| node.get(f).and_then(Node::as_str);
+    if let Some(n) = node.get("Seconds") {
+        if let Some(s) = as_u64(n) {
+            return Wait::Seconds(s);
+        }
+        if let Some(e) = n.as_str().and_then(jsonata_expression) {
+            return Wait::SecondsJsonata(e.trim().to_string());
+        }
+    }
+    if let Some(t) = text("Timestamp") {
+        return match jsonata_expression(t) {
+            Some(e) => Wait::TimestampJsonata(e.trim().to_string()),
+            None => Wait::Timestamp(t.to_string()),
+        };
+    }
+    if let Some(p) = text("SecondsPath") {
+        return Wait::SecondsPath(p.to_string());
+    }
+    if let Some(p) = text("TimestampPath") {
+        return Wait::TimestampPath(p.to_string());
+    }
+    Wait::Missing
+}

@@ -1,0 +1,248 @@
+//! ASL paths: `$` (input), `$$` (context object) and `$name` (a variable), followed by JSONPath
+//! segments. A *Reference Path* uses only plain field and index steps. Offsets in errors are byte
+//! offsets into the path string.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathRoot {
+    Input,
+    Context,
+    Variable(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Field(String),
+    Index(i64),
+    /// `*`, `..`, slices, unions, filters: anything a Reference Path may not use.
+    Query(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub root: PathRoot,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Path {
+    /// Whether this is a Reference Path: no wildcards, filters, slices, unions or recursion.
+    pub fn is_reference(&self) -> bool {
+        self.segments.iter().all(|s| !matches!(s, Segment::Query(_)))
+    }
+
+    /// The plain field names after the root, up to the first non-field step.
+    pub fn field_prefix(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().map_while(|s| match s {
+            Segment::Field(f) => Some(f.as_str()),
+            _ => None,
+        })
+    }
+}
+
+fn err(offset: usize, message: impl Into<String>) -> PathError {
+    PathError {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Parse a path string. Returns the path and, on error, where it went wrong.
+pub fn parse(text: &str) -> Result<Path, PathError> {
+    let (path, end) = parse_prefix(text, false)?;
+    if end != text.len() {
+        return Err(err(end, format!("Unexpected `{}` in path.", &text[end..])));
+    }
+    Ok(path)
+}
+
+/// Parse a path at the start of `text`, stopping (when `in_args`) at a top-level `,` or `)`, as
+/// inside intrinsic function arguments. Returns the path and the offset after it.
+pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path, usize), PathError> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'$') {
+        return Err(err(0, "A path starts with `$` (input), `$$` (context) or `$name` (variable)."));
+    }
+    let mut pos = 1;
+    let root = if bytes.get(1) == Some(&b'$') {
+        pos = 2;
+        PathRoot::Context
+    } else {
+        let name_len = text[1..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - 1);
+        if name_len > 0 {
+            pos = 1 + name_len;
+            PathRoot::Variable(text[1..pos].to_string())
+        } else {
+            PathRoot::Input
+        }
+    };
+    let mut segments = Vec::new();
+    loop {
+        match bytes.get(pos) {
+            None => break,
+            Some(b',' | b')' | b' ') if in_args => break,
+            Some(b'.') => {
+                pos += 1;
+                if bytes.get(pos) == Some(&b'.') {
+                    // Recursive descent: `..name`, `..*` or `..[`.
+                    pos += 1;
+                    let end = field_end(text, pos, in_args);
+                    if end == pos && bytes.get(pos) != Some(&b'[') {
+                        return Err(err(pos, "`..` must be followed by a name, `*` or `[`."));
+                    }
+                    segments.push(Segment::Query(format!("..{}", &text[pos..end])));
+                    pos = end;
+                    continue;
+                }
+                let end = field_end(text, pos, in_args);
+                if end == pos {
+                    return Err(err(pos, "Expected a field name after `.`."));
+                }
+                let name = &text[pos..end];
+                segments.push(if name == "*" {
+                    Segment::Query("*".into())
+                } else {
+                    Segment::Field(name.to_string())
+                });
+                pos = end;
+            }
+            Some(b'[') => {
+                let close = bracket_end(text, pos)
+                    .ok_or_else(|| err(pos, "This `[` is not closed: add a `]`."))?;
+                let inner = text[pos + 1..close].trim();
+                segments.push(bracket_segment(inner).map_err(|m| err(pos, m))?);
+                pos = close + 1;
+            }
+            Some(_) => {
+                return Err(err(
+                    pos,
+                    format!(
+                        "Unexpected `{}`: path steps are `.name` or `[...]`.",
+                        text[pos..].chars().next().unwrap_or(' ')
+                    ),
+                ))
+            }
+        }
+    }
+    Ok((Path { root, segments }, pos))
+}
+
+fn field_end(text: &str, start: usize, in_args: bool) -> usize {
+    text[start..]
+        .find(|c: char| c == '.' || c == '[' || (in_args && (c == ',' || c == ')' || c == ' ')))
+        .map_or(text.len(), |i| start + i)
+}
+
+/// The matching `]` for the `[` at `open`, skipping quoted strings and nested brackets.
+fn bracket_end(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let bytes = text.as_bytes();
+    let mut i = open;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'[' | b'(' => depth += 1,
+                b']' | b')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return (b == b']').then_some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+fn bracket_segment(inner: &str) -> Result<Segment, String> {
+    if inner.is_empty() {
+        return Err("Empty `[]`: put an index, a quoted name, `*` or a filter inside.".into());
+    }
+    if let Some(quoted) = quoted_name(inner) {
+        return Ok(Segment::Field(quoted));
+    }
+    if let Ok(i) = inner.parse::<i64>() {
+        return Ok(Segment::Index(i));
+    }
+    if inner == "*" {
+        return Ok(Segment::Query("[*]".into()));
+    }
+    if inner.starts_with("?(") || inner.starts_with('(') {
+        if !inner.ends_with(')') {
+            return Err("A filter `[?(...)]` must end with `)`.".into());
+        }
+        return Ok(Segment::Query(format!("[{inner}]")));
+    }
+    let is_slice_or_union = inner.split([':', ',']).all(|part| {
+        let part = part.trim();
+        part.is_empty() || part.parse::<i64>().is_ok() || quoted_name(part).is_some()
+    });
+    if is_slice_or_union && (inner.contains(':') || inner.contains(',')) {
+        return Ok(Segment::Query(format!("[{inner}]")));
+    }
+    Err(format!(
+        "`[{inner}]` is not a valid step: use an index, `'name'`, `*`, a slice or a filter."
+    ))
+}
+
+fn quoted_name(s: &str) -> Option<String> {
+    let q = s.chars().next()?;
+    if (q == '\'' || q == '"') && s.len() >= 2 && s.ends_with(q) {
+        Some(s[1..s.len() - 1].replace(&format!("\\{q}"), &q.to_string()))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_paths() {
+        let p = parse("$.a.b[0]['c d']").expect("valid");
+        assert_eq!(p.root, PathRoot::Input);
+        assert!(p.is_reference());
+        assert_eq!(p.segments.len(), 4);
+        assert_eq!(parse("$$.Task.Token").expect("valid").root, PathRoot::Context);
+        assert_eq!(
+            parse("$myVar.x").expect("valid").root,
+            PathRoot::Variable("myVar".into())
+        );
+        assert!(parse("$.path-with-hyphen").is_ok());
+    }
+
+    #[test]
+    fn query_paths_are_not_reference_paths() {
+        for q in ["$.a[*]", "$..b", "$.a[?(@.x > 1)]", "$.a[1:3]", "$.a[0,1]", "$.*"] {
+            let p = parse(q).expect(q);
+            assert!(!p.is_reference(), "{q}");
+        }
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        assert_eq!(parse("bug$.x").expect_err("invalid").offset, 0);
+        assert_eq!(parse("$.a[0").expect_err("invalid").offset, 3);
+        assert_eq!(parse("$.").expect_err("invalid").offset, 2);
+        assert_eq!(parse("$.a[]").expect_err("invalid").offset, 3);
+    }
+}

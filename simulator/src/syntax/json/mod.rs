@@ -1,0 +1,770 @@
+//! A hand-written, error-tolerant JSON parser. It lexes the whole text first (so recovery can
+//! look ahead), then builds the tree by recursive descent with a depth bound. Every error is
+//! reported with a byte range and parsing carries on, so a half-typed document still gives a
+//! usable tree around the hole.
+
+use std::collections::HashMap;
+
+use super::tree::{Key, Member, Node, NodeKind, TextRange};
+use super::Parse;
+use crate::diagnostic::Diagnostic;
+
+/// Deeper nesting is reported and skipped (iteratively) instead of recursing further.
+const MAX_DEPTH: usize = 512;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tok {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    /// A string literal; `value` indexes `Lexer::strings`.
+    Str {
+        value: usize,
+    },
+    Number,
+    True,
+    False,
+    Null,
+    /// Anything else: an unquoted word or a stray character.
+    Garbage,
+    Eof,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    tok: Tok,
+    range: TextRange,
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    strings: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Lexer<'a> {
+    fn run(text: &'a str) -> (Vec<Token>, Vec<String>, Vec<Diagnostic>) {
+        let mut lexer = Lexer {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            strings: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        let mut tokens = Vec::new();
+        loop {
+            let token = lexer.next();
+            tokens.push(token);
+            if token.tok == Tok::Eof {
+                break;
+            }
+        }
+        (tokens, lexer.strings, lexer.diagnostics)
+    }
+
+    fn next(&mut self) -> Token {
+        // A byte-order mark is whitespace to us.
+        while self.pos < self.bytes.len() {
+            match self.bytes[self.pos] {
+                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                0xEF if self.text[self.pos..].starts_with('\u{feff}') => self.pos += 3,
+                _ => break,
+            }
+        }
+        let start = self.pos;
+        let Some(&byte) = self.bytes.get(start) else {
+            return Token {
+                tok: Tok::Eof,
+                range: TextRange::empty(start),
+            };
+        };
+        let single = |tok| (tok, 1);
+        let (tok, len) = match byte {
+            b'{' => single(Tok::LBrace),
+            b'}' => single(Tok::RBrace),
+            b'[' => single(Tok::LBracket),
+            b']' => single(Tok::RBracket),
+            b':' => single(Tok::Colon),
+            b',' => single(Tok::Comma),
+            b'"' => return self.string(),
+            b'-' | b'0'..=b'9' => return self.number(),
+            _ => return self.word(),
+        };
+        self.pos += len;
+        Token {
+            tok,
+            range: TextRange::new(start, self.pos),
+        }
+    }
+
+    fn string(&mut self) -> Token {
+        let start = self.pos;
+        self.pos += 1;
+        let mut value = String::new();
+        let mut run_start = self.pos;
+        loop {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                value.push_str(&self.text[run_start..self.pos]);
+                self.diagnostics.push(Diagnostic::error(
+                    "unclosed-string",
+                    TextRange::new(start, self.pos),
+                    "This string is not closed: add a `\"` at its end.",
+                ));
+                break;
+            };
+            match b {
+                b'"' => {
+                    value.push_str(&self.text[run_start..self.pos]);
+                    self.pos += 1;
+                    break;
+                }
+                b'\n' | b'\r' => {
+                    // JSON strings cannot span lines: end the string at the line break.
+                    value.push_str(&self.text[run_start..self.pos]);
+                    self.diagnostics.push(Diagnostic::error(
+                        "unclosed-string",
+                        TextRange::new(start, self.pos),
+                        "This string is not closed before the end of the line: add a `\"`.",
+                    ));
+                    break;
+                }
+                b'\\' => {
+                    value.push_str(&self.text[run_start..self.pos]);
+                    self.escape(&mut value);
+                    run_start = self.pos;
+                }
+                0..=0x1f => {
+                    self.diagnostics.push(Diagnostic::error(
+                        "control-character",
+                        TextRange::new(self.pos, self.pos + 1),
+                        "A control character must be escaped inside a string (e.g. `\\t`).",
+                    ));
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.strings.push(value);
+        Token {
+            tok: Tok::Str {
+                value: self.strings.len() - 1,
+            },
+            range: TextRange::new(start, self.pos),
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) {
+        let start = self.pos;
+        self.pos += 1; // the backslash
+        let Some(&c) = self.bytes.get(self.pos) else {
+            return;
+        };
+        self.pos += 1;
+        let simple = match c {
+            b'"' => Some('"'),
+            b'\\' => Some('\\'),
+            b'/' => Some('/'),
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'n' => Some('\n'),
+            b'r' => Some('\r'),
+            b't' => Some('\t'),
+            _ => None,
+        };
+        if let Some(ch) = simple {
+            out.push(ch);
+            return;
+        }
+        if c == b'u' {
+            if let Some(unit) = self.hex4() {
+                if (0xD800..0xDC00).contains(&unit) && self.text[self.pos..].starts_with("\\u") {
+                    let save = self.pos;
+                    self.pos += 2;
+                    if let Some(low) = self.hex4().filter(|l| (0xDC00..0xE000).contains(l)) {
+                        let cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        out.push(char::from_u32(cp).unwrap_or('\u{fffd}'));
+                        return;
+                    }
+                    self.pos = save;
+                }
+                out.push(char::from_u32(unit).unwrap_or('\u{fffd}'));
+                return;
+            }
+            self.diagnostics.push(Diagnostic::error(
+                "invalid-escape",
+                TextRange::new(start, self.pos),
+                "`\\u` must be followed by four hexadecimal digits.",
+            ));
+            return;
+        }
+        // Keep the position on a char boundary when the escaped char is multi-byte.
+        while !self.text.is_char_boundary(self.pos) {
+            self.pos += 1;
+        }
+        self.diagnostics.push(Diagnostic::error(
+            "invalid-escape",
+            TextRange::new(start, self.pos),
+            "Invalid escape: use one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX.",
+        ));
+        out.push_str(&self.text[start..self.pos]);
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.pos..self.pos + 4)?;
+        let unit = u32::from_str_radix(digits, 16).ok()?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.pos += 4;
+        Some(unit)
+    }
+
+    fn number(&mut self) -> Token {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut p = self.pos;
+        let mut valid = true;
+        if b.get(p) == Some(&b'-') {
+            p += 1;
+        }
+        match b.get(p) {
+            Some(b'0') => {
+                p += 1;
+                if b.get(p).is_some_and(u8::is_ascii_digit) {
+                    valid = false; // leading zero
+                }
+            }
+            Some(b'1'..=b'9') => {}
+            _ => valid = false,
+        }
+        while b.get(p).is_some_and(u8::is_ascii_digit) {
+            p += 1;
+        }
+        if b.get(p) == Some(&b'.') {
+            p += 1;
+            if !b.get(p).is_some_and(u8::is_ascii_digit) {
+                valid = false;
+            }
+            while b.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+        }
+        if matches!(b.get(p), Some(b'e' | b'E')) {
+            p += 1;
+            if matches!(b.get(p), Some(b'+' | b'-')) {
+                p += 1;
+            }
+            if !b.get(p).is_some_and(u8::is_ascii_digit) {
+                valid = false;
+            }
+            while b.get(p).is_some_and(u8::is_ascii_digit) {
+                p += 1;
+            }
+        }
+        // Swallow trailing word characters so `12abc` is one bad token, not two.
+        while b.get(p).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+            p += 1;
+            valid = false;
+        }
+        self.pos = p;
+        let range = TextRange::new(start, p);
+        if !valid {
+            self.diagnostics.push(Diagnostic::error(
+                "invalid-number",
+                range,
+                format!("`{}` is not a valid JSON number.", &self.text[start..p]),
+            ));
+            return Token {
+                tok: Tok::Garbage,
+                range,
+            };
+        }
+        Token {
+            tok: Tok::Number,
+            range,
+        }
+    }
+
+    fn word(&mut self) -> Token {
+        let start = self.pos;
+        let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
+        let mut end = start;
+        for (i, c) in self.text[start..].char_indices() {
+            if i == 0 && !is_word(c) {
+                end = start + c.len_utf8();
+                break;
+            }
+            if !is_word(c) {
+                break;
+            }
+            end = start + i + c.len_utf8();
+        }
+        self.pos = end;
+        let range = TextRange::new(start, end);
+        let tok = match &self.text[start..end] {
+            "true" => Tok::True,
+            "false" => Tok::False,
+            "null" => Tok::Null,
+            _ => Tok::Garbage,
+        };
+        Token { tok, range }
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    tokens: Vec<Token>,
+    strings: Vec<String>,
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+    /// Open brackets, innermost last, so a closer that belongs to an ancestor ends the inner value.
+    open: Vec<Tok>,
+}
+
+pub fn parse(text: &str) -> Parse {
+    let (tokens, strings, diagnostics) = Lexer::run(text);
+    let mut parser = Parser {
+        text,
+        tokens,
+        strings,
+        pos: 0,
+        diagnostics,
+        open: Vec::new(),
+    };
+    let root = if parser.peek().tok == Tok::Eof {
+        parser.diagnostics.push(Diagnostic::error(
+            "empty-document",
+            TextRange::empty(0),
+            "The document is empty: a state machine is a JSON object with `StartAt` and `States`.",
+        ));
+        Node::missing(0)
+    } else {
+        parser.value()
+    };
+    // Anything after the root value.
+    while parser.peek().tok != Tok::Eof {
+        let token = parser.bump();
+        let mut end = token.range.end as usize;
+        while parser.peek().tok != Tok::Eof {
+            end = parser.bump().range.end as usize;
+        }
+        parser.diagnostics.push(Diagnostic::error(
+            "trailing-content",
+            TextRange::new(token.range.start as usize, end),
+            "Unexpected content after the end of the document.",
+        ));
+    }
+    let mut diagnostics = parser.diagnostics;
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    Parse { root, diagnostics }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Token {
+        self.tokens[self.pos]
+    }
+
+    fn peek_at(&self, ahead: usize) -> Token {
+        self.tokens[(self.pos + ahead).min(self.tokens.len() - 1)]
+    }
+
+    fn bump(&mut self) -> Token {
+        let token = self.tokens[self.pos];
+        if token.tok != Tok::Eof {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn prev_end(&self) -> usize {
+        if self.pos == 0 {
+            0
+        } else {
+            self.tokens[self.pos - 1].range.end as usize
+        }
+    }
+
+    fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, range, message));
+    }
+
+    fn value(&mut self) -> Node {
+        let token = self.peek();
+        match token.tok {
+            Tok::LBrace | Tok::LBracket if self.open.len() >= MAX_DEPTH => self.skip_deep(),
+            Tok::LBrace => self.object(),
+            Tok::LBracket => self.array(),
+            Tok::Str { value } => {
+                self.bump();
+                Node {
+                    range: token.range,
+                    kind: NodeKind::String(std::mem::take(&mut self.strings[value])),
+                }
+            }
+            Tok::Number => {
+                self.bump();
+                let raw = &self.text[token.range.start as usize..token.range.end as usize];
+                match serde_json::from_str::<serde_json::Number>(raw) {
+                    Ok(n) => Node {
+                        range: token.range,
+                        kind: NodeKind::Number(n),
+                    },
+                    Err(_) => {
+                        self.error(
+                            "invalid-number",
+                            token.range,
+                            format!("`{raw}` is out of the range of a JSON number."),
+                        );
+                        Node {
+                            range: token.range,
+                            kind: NodeKind::Missing,
+                        }
+                    }
+                }
+            }
+            Tok::True | Tok::False | Tok::Null => {
+                self.bump();
+                let kind = match token.tok {
+                    Tok::True => NodeKind::Bool(true),
+                    Tok::False => NodeKind::Bool(false),
+                    _ => NodeKind::Null,
+                };
+                Node {
+                    range: token.range,
+                    kind,
+                }
+            }
+            Tok::Garbage => {
+                self.bump();
+                let raw = &self.text[token.range.start as usize..token.range.end as usize];
+                let message = if raw.starts_with('\'') {
+                    "JSON strings use double quotes (`\"`), not single quotes.".to_string()
+                } else if raw.chars().next().is_some_and(char::is_alphabetic) {
+                    format!("`{raw}` is not a JSON value: put text in double quotes.")
+                } else {
+                    format!("Unexpected `{raw}`: expected a value.")
+                };
+                // The lexer already reported bad numbers.
+                if !self.diagnostics.iter().any(|d| d.range == token.range) {
+                    self.error("expected-value", token.range, message);
+                }
+                Node {
+                    range: token.range,
+                    kind: NodeKind::Missing,
+                }
+            }
+            Tok::RBrace | Tok::RBracket | Tok::Colon | Tok::Comma | Tok::Eof => {
+                let at = self.prev_end();
+                self.error(
+                    "expected-value",
+                    TextRange::new(at, (token.range.start as usize).max(at)),
+                    "A value is missing here.",
+                );
+                Node::missing(at)
+            }
+        }
+    }
+
+    /// Nesting past `MAX_DEPTH`: skip the whole bracketed group without recursion.
+    fn skip_deep(&mut self) -> Node {
+        let start = self.peek().range.start as usize;
+        let mut depth = 0usize;
+        loop {
+            let token = self.bump();
+            match token.tok {
+                Tok::LBrace | Tok::LBracket => depth += 1,
+                Tok::RBrace | Tok::RBracket => depth = depth.saturating_sub(1),
+                Tok::Eof => break,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+        }
+        let range = TextRange::new(start, self.prev_end().max(start));
+        self.error(
+            "nesting-too-deep",
+            TextRange::new(start, start + 1),
+            format!("Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."),
+        );
+        Node {
+            range,
+            kind: NodeKind::Missing,
+        }
+    }
+
+    /// A closer that belongs to an enclosing bracket, not the current one.
+    fn closes_ancestor(&self, tok: Tok) -> bool {
+        let want = match tok {
+            Tok::RBrace => Tok::LBrace,
+            Tok::RBracket => Tok::LBracket,
+            _ => return false,
+        };
+        self.open[..self.open.len().saturating_sub(1)].contains(&want)
+    }
+
+    fn object(&mut self) -> Node {
+        let open = self.bump();
+        self.open.push(Tok::LBrace);
+        let mut members: Vec<Member> = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let end;
+        loop {
+            let token = self.peek();
+            match token.tok {
+                Tok::RBrace => {
+                    self.bump();
+                    end = token.range.end as usize;
+                    break;
+                }
+                Tok::Eof => {
+                    self.error(
+                        "unclosed-object",
+                        open.range,
+                        "This object is not closed: add a `}`.",
+                    );
+                    end = self.prev_end();
+                    break;
+                }
+                Tok::RBracket if self.closes_ancestor(Tok::RBracket) => {
+                    self.error(
+                        "unclosed-object",
+                        open.range,
+                        "This object is not closed: add a `}` before the `]`.",
+                    );
+                    end = self.prev_end();
+                    break;
+                }
+                Tok::Comma => {
+                    self.bump();
+                    self.error(
+                        "unexpected-comma",
+                        token.range,
+                        "Unexpected `,`: expected a property name.",
+                    );
+                    continue;
+                }
+                Tok::Str { .. } | Tok::Garbage => {}
+                _ => {
+                    self.bump();
+                    self.error(
+                        "expected-property",
+                        token.range,
+                        "Expected a property name in double quotes.",
+                    );
+                    continue;
+                }
+            }
+            let member = self.member();
+            if let Some(&first) = seen.get(&member.key.name) {
+                let first_range = members[first].key.range;
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "duplicate-key",
+                        member.key.range,
+                        format!(
+                            "Duplicate key `{}`: remove one of them (AWS rejects duplicate keys).",
+                            member.key.name
+                        ),
+                    )
+                    .with_related(first_range, "first defined here"),
+                );
+            } else {
+                seen.insert(member.key.name.clone(), members.len());
+            }
+            members.push(member);
+            // After a member: `,` then another member, or `}`.
+            let token = self.peek();
+            match token.tok {
+                Tok::Comma => {
+                    self.bump();
+                    if self.peek().tok == Tok::RBrace {
+                        self.error(
+                            "trailing-comma",
+                            token.range,
+                            "Trailing comma: remove it, JSON does not allow a `,` before `}`.",
+                        );
+                    }
+                }
+                Tok::RBrace | Tok::Eof | Tok::RBracket => {}
+                Tok::Str { .. } | Tok::Garbage => {
+                    let at = self.prev_end();
+                    self.error(
+                        "missing-comma",
+                        TextRange::new(at, at),
+                        "Missing `,` between properties.",
+                    );
+                }
+                _ => {
+                    self.bump();
+                    self.error(
+                        "expected-comma",
+                        token.range,
+                        "Expected `,` or `}` after a property.",
+                    );
+                }
+            }
+        }
+        self.open.pop();
+        Node {
+            range: TextRange::new(open.range.start as usize, end.max(open.range.end as usize)),
+            kind: NodeKind::Object(members),
+        }
+    }
+
+    fn member(&mut self) -> Member {
+        let token = self.bump();
+        let name = match token.tok {
+            Tok::Str { value } => std::mem::take(&mut self.strings[value]),
+            _ => {
+                let raw = &self.text[token.range.start as usize..token.range.end as usize];
+                self.error(
+                    "unquoted-key",
+                    token.range,
+                    format!("Property names must be in double quotes: `\"{raw}\"`."),
+                );
+                raw.to_string()
+            }
+        };
+        let key = Key {
+            name,
+            range: token.range,
+        };
+        let colon = self.peek();
+        if colon.tok == Tok::Colon {
+            self.bump();
+        } else {
+            let at = self.prev_end();
+            self.error(
+                "missing-colon",
+                TextRange::new(at, at),
+                format!("Missing `:` after `\"{}\"`.", key.name),
+            );
+            // `"Key" "value"`: take the value; `"Key", ...` or `"Key" }`: no value.
+            if !matches!(
+                colon.tok,
+                Tok::Str { .. } | Tok::Number | Tok::True | Tok::False | Tok::Null
+            ) && !matches!(colon.tok, Tok::LBrace | Tok::LBracket)
+            {
+                return Member {
+                    key,
+                    value: Node::missing(at),
+                };
+            }
+        }
+        // A hole before the next property (`"Next": ⎀ "Type": "Pass"`): the string followed by
+        // `:` on a later line is the next key, not this value.
+        let next = self.peek();
+        if matches!(next.tok, Tok::Str { .. })
+            && self.peek_at(1).tok == Tok::Colon
+            && self.text[self.prev_end()..next.range.start as usize].contains('\n')
+        {
+            let at = self.prev_end();
+            self.error(
+                "expected-value",
+                TextRange::new(at, at),
+                format!("The value of `\"{}\"` is missing.", key.name),
+            );
+            return Member {
+                key,
+                value: Node::missing(at),
+            };
+        }
+        let value = self.value();
+        Member { key, value }
+    }
+
+    fn array(&mut self) -> Node {
+        let open = self.bump();
+        self.open.push(Tok::LBracket);
+        let mut items = Vec::new();
+        let end;
+        loop {
+            let token = self.peek();
+            match token.tok {
+                Tok::RBracket => {
+                    self.bump();
+                    end = token.range.end as usize;
+                    break;
+                }
+                Tok::Eof => {
+                    self.error(
+                        "unclosed-array",
+                        open.range,
+                        "This array is not closed: add a `]`.",
+                    );
+                    end = self.prev_end();
+                    break;
+                }
+                Tok::RBrace if self.closes_ancestor(Tok::RBrace) => {
+                    self.error(
+                        "unclosed-array",
+                        open.range,
+                        "This array is not closed: add a `]` before the `}`.",
+                    );
+                    end = self.prev_end();
+                    break;
+                }
+                Tok::Comma => {
+                    self.bump();
+                    self.error(
+                        "unexpected-comma",
+                        token.range,
+                        "Unexpected `,`: expected a value.",
+                    );
+                    continue;
+                }
+                Tok::RBrace | Tok::Colon => {
+                    self.bump();
+                    self.error(
+                        "expected-value",
+                        token.range,
+                        format!(
+                            "Unexpected `{}` in an array.",
+                            &self.text[token.range.start as usize..token.range.end as usize]
+                        ),
+                    );
+                    continue;
+                }
+                _ => {}
+            }
+            items.push(self.value());
+            let token = self.peek();
+            match token.tok {
+                Tok::Comma => {
+                    self.bump();
+                    if self.peek().tok == Tok::RBracket {
+                        self.error(
+                            "trailing-comma",
+                            token.range,
+                            "Trailing comma: remove it, JSON does not allow a `,` before `]`.",
+                        );
+                    }
+                }
+                Tok::RBracket | Tok::Eof | Tok::RBrace => {}
+                Tok::Colon => {}
+                _ => {
+                    let at = self.prev_end();
+                    self.error(
+                        "missing-comma",
+                        TextRange::new(at, at),
+                        "Missing `,` between array elements.",
+                    );
+                }
+            }
+        }
+        self.open.pop();
+        Node {
+            range: TextRange::new(open.range.start as usize, end.max(open.range.end as usize)),
+            kind: NodeKind::Array(items),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,45 @@
+//! Text → tree with exact byte ranges. Parsing never fails: any input yields a tree (with
+//! `Missing` nodes where a value should be) and a list of syntax diagnostics.
+
+mod json;
+mod line_index;
+mod tree;
+mod yaml;
+
+pub use line_index::{LineIndex, Position, PositionEncoding};
+pub use tree::{Key, Member, Node, NodeKind, TextRange};
+
+use crate::diagnostic::Diagnostic;
+
+/// The surface syntax of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// `*.asl.yaml`, `*.asl.yml`, `*.yaml`, `*.yml` are YAML; everything else is JSON.
+    pub fn from_path(path: &str) -> Self {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+            Format::Yaml
+        } else {
+            Format::Json
+        }
+    }
+}
+
+/// The result of parsing: always a tree, plus whatever was wrong with the text.
+#[derive(Clone, Debug)]
+pub struct Parse {
+    pub root: Node,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn parse(text: &str, format: Format) -> Parse {
+    match format {
+        Format::Json => json::parse(text),
+        Format::Yaml => yaml::parse(text),
+    }
+}

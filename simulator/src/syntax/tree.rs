@@ -1,0 +1,206 @@
+//! One tree type for JSON and YAML documents.
+
+use serde_json::{Map, Number, Value};
+
+/// A half-open byte range `[start, end)` into the document text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Self {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        Self::new(at, at)
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` lies inside the range or touches its end (a cursor after the last char).
+    pub fn contains_inclusive(self, offset: usize) -> bool {
+        (self.start as usize) <= offset && offset <= self.end as usize
+    }
+
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// A sub-range given relative to `self.start` (e.g. a position inside a string's contents).
+    #[must_use]
+    pub fn sub(self, start: usize, end: usize) -> TextRange {
+        let s = (self.start as usize + start).min(self.end as usize);
+        let e = (self.start as usize + end).clamp(s, self.end as usize);
+        TextRange::new(s, e)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub range: TextRange,
+    pub kind: NodeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Object(Vec<Member>),
+    Array(Vec<Node>),
+    String(String),
+    Number(Number),
+    Bool(bool),
+    Null,
+    /// A value the text lacks (`"Next": ,`) or could not be read; the error is already reported.
+    Missing,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: Key,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub name: String,
+    pub range: TextRange,
+}
+
+impl Node {
+    pub fn missing(at: usize) -> Self {
+        Node {
+            range: TextRange::empty(at),
+            kind: NodeKind::Missing,
+        }
+    }
+
+    pub fn members(&self) -> &[Member] {
+        match &self.kind {
+            NodeKind::Object(members) => members,
+            _ => &[],
+        }
+    }
+
+    pub fn elements(&self) -> &[Node] {
+        match &self.kind {
+            NodeKind::Array(items) => items,
+            _ => &[],
+        }
+    }
+
+    /// The first member named `name` (duplicates are reported by the parser).
+    pub fn get(&self, name: &str) -> Option<&Node> {
+        self.member(name).map(|m| &m.value)
+    }
+
+    pub fn member(&self, name: &str) -> Option<&Member> {
+        self.members().iter().find(|m| m.key.name == name)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match &self.kind {
+            NodeKind::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            NodeKind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.kind, NodeKind::Object(_))
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self.kind, NodeKind::Missing)
+    }
+
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Object(_) => "an object",
+            NodeKind::Array(_) => "an array",
+            NodeKind::String(_) => "a string",
+            NodeKind::Number(_) => "a number",
+            NodeKind::Bool(_) => "a boolean",
+            NodeKind::Null => "null",
+            NodeKind::Missing => "nothing",
+        }
+    }
+
+    /// The value as plain JSON (missing values become `null`). Key order is kept.
+    pub fn to_json(&self) -> Value {
+        match &self.kind {
+            NodeKind::Object(members) => {
+                let mut map = Map::with_capacity(members.len());
+                for m in members {
+                    // The first of duplicate keys wins, as everywhere else in the tree.
+                    map.entry(m.key.name.clone())
+                        .or_insert_with(|| m.value.to_json());
+                }
+                Value::Object(map)
+            }
+            NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::Number(n) => Value::Number(n.clone()),
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Null | NodeKind::Missing => Value::Null,
+        }
+    }
+
+    /// The innermost node whose range contains `offset`, with the path of nodes leading to it.
+    pub fn path_to(&self, offset: usize) -> Vec<&Node> {
+        let mut path = vec![self];
+        let mut current = self;
+        'descend: loop {
+            match &current.kind {
+                NodeKind::Object(members) => {
+                    for m in members {
+                        if m.value.range.contains_inclusive(offset) {
+                            path.push(&m.value);
+                            current = &m.value;
+                            continue 'descend;
+                        }
+                    }
+                }
+                NodeKind::Array(items) => {
+                    for item in items {
+                        if item.range.contains_inclusive(offset) {
+                            path.push(item);
+                            current = item;
+                            continue 'descend;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            return path;
+        }
+    }
+}
