@@ -12,7 +12,12 @@ fn errors(text: &str, workflow_type: WorkflowType) -> Vec<String> {
         .diagnostics
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{} {}..{}: {}", d.code, d.range.start, d.range.end, d.message))
+        .map(|d| {
+            format!(
+                "{} {}..{}: {}",
+                d.code, d.range.start, d.range.end, d.message
+            )
+        })
         .collect()
 }
 
@@ -49,7 +54,9 @@ fn as_machine(case: &Value) -> Value {
     }
     states.insert("TestedState".into(), state);
     for t in targets {
-        states.entry(t).or_insert_with(|| json!({"Type": "Succeed"}));
+        states
+            .entry(t)
+            .or_insert_with(|| json!({"Type": "Succeed"}));
     }
     json!({"StartAt": "TestedState", "States": states})
 }
@@ -77,8 +84,16 @@ fn aws_executed_definitions_have_no_errors() {
             failures.push(format!("{}\n    {}", path.display(), found.join("\n    ")));
         }
     }
-    println!("service_free + mocked: {} of {} definitions AWS ran check clean", files.len() - failures.len(), files.len());
-    assert!(failures.is_empty(), "false alarms on definitions AWS ran:\n{}", failures.join("\n"));
+    println!(
+        "service_free + mocked: {} of {} definitions AWS ran check clean",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "false alarms on definitions AWS ran:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -93,7 +108,11 @@ fn aws_rejected_definitions_are_errors() {
         let found = errors(&definition_text(&case), workflow_type(&case));
         if aws_ok {
             accepted_by_aws += 1;
-            assert!(found.is_empty(), "{}: AWS accepted it, we said {found:?}", path.display());
+            assert!(
+                found.is_empty(),
+                "{}: AWS accepted it, we said {found:?}",
+                path.display()
+            );
         } else if found.is_empty() {
             missed.push(format!("{} ({})", path.display(), case["expected"]));
         } else {
@@ -104,7 +123,11 @@ fn aws_rejected_definitions_are_errors() {
         "invalid_definitions: {rejected} of {} rejected as AWS did; {accepted_by_aws} that AWS accepted pass clean",
         files.len() - accepted_by_aws
     );
-    assert!(missed.is_empty(), "AWS rejected these, we did not:\n{}", missed.join("\n"));
+    assert!(
+        missed.is_empty(),
+        "AWS rejected these, we did not:\n{}",
+        missed.join("\n")
+    );
 }
 
 /// asl-validator verdicts we deliberately do not share, with the reason.
@@ -133,7 +156,11 @@ fn asl_validator_verdicts() {
     let mut agree = 0;
     let mut disagree = Vec::new();
     for path in &files {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let text = std::fs::read_to_string(path).expect("readable");
         let found = errors(&text, WorkflowType::Standard);
         let expect_invalid = name.starts_with("invalid-");
@@ -141,9 +168,19 @@ fn asl_validator_verdicts() {
         let ok = expect_invalid != found.is_empty();
         if ok {
             agree += 1;
-            assert!(!excepted, "{name} is in the exceptions list but now agrees: remove it");
+            assert!(
+                !excepted,
+                "{name} is in the exceptions list but now agrees: remove it"
+            );
         } else if !excepted {
-            disagree.push(format!("{name}: {}", if expect_invalid { "no error".to_string() } else { found.join("; ") }));
+            disagree.push(format!(
+                "{name}: {}",
+                if expect_invalid {
+                    "no error".to_string()
+                } else {
+                    found.join("; ")
+                }
+            ));
         }
     }
     println!(
@@ -151,5 +188,9 @@ fn asl_validator_verdicts() {
         files.len(),
         VALIDATOR_EXCEPTIONS.len()
     );
-    assert!(disagree.is_empty(), "verdicts not shared:\n{}", disagree.join("\n"));
+    assert!(
+        disagree.is_empty(),
+        "verdicts not shared:\n{}",
+        disagree.join("\n")
+    );
 }

@@ -3,7 +3,7 @@
 //! language of its own (paths, intrinsic functions, JSONata, resources) is parsed and checked.
 
 use super::jsonata;
-use super::text::inner_range;
+use super::text::{head, inner_range};
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
     self, comparison, field_spec, fields_of, Lang, ObjectKind, Operand, QueryLanguage, ValueKind,
@@ -22,8 +22,7 @@ pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
         diagnostics,
         machine_language: language,
     };
-    let anchor = TextRange::new(root.range.start as usize, root.range.start as usize + 1);
-    walker.object(root, ObjectKind::Root, language, anchor);
+    walker.object(root, ObjectKind::Root, language, head(text, root.range));
 }
 
 struct Walker<'a> {
@@ -65,7 +64,9 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
             prev = cur;
         }
     }
@@ -74,10 +75,17 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 
 impl Walker<'_> {
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(code, range, message));
+        self.diagnostics
+            .push(Diagnostic::error(code, range, message));
     }
 
-    fn object(&mut self, node: &Node, kind: ObjectKind, inherited: QueryLanguage, anchor: TextRange) {
+    fn object(
+        &mut self,
+        node: &Node,
+        kind: ObjectKind,
+        inherited: QueryLanguage,
+        anchor: TextRange,
+    ) {
         let NodeKind::Object(members) = &node.kind else {
             return;
         };
@@ -122,12 +130,19 @@ impl Walker<'_> {
             if !spec.lang.allows(language) {
                 let hint = match (spec.lang, name) {
                     (Lang::JsonPathOnly, "Parameters") => "use `Arguments`",
-                    (Lang::JsonPathOnly, "InputPath" | "OutputPath" | "ResultPath" | "ResultSelector" | "Result") => "use `Output` (and `Assign`)",
+                    (
+                        Lang::JsonPathOnly,
+                        "InputPath" | "OutputPath" | "ResultPath" | "ResultSelector" | "Result",
+                    ) => "use `Output` (and `Assign`)",
                     (Lang::JsonPathOnly, "ItemsPath") => "use `Items`",
                     (Lang::JsonPathOnly, "Variable" | "And" | "Or" | "Not") => "use `Condition`",
-                    (Lang::JsonPathOnly, _) => "give the value as a `{% %}` expression in the field without `Path`",
+                    (Lang::JsonPathOnly, _) => {
+                        "give the value as a `{% %}` expression in the field without `Path`"
+                    }
                     (Lang::JsonataOnly, "Arguments") => "use `Parameters`",
-                    (Lang::JsonataOnly, "Output") => "use `OutputPath`, `ResultPath` or `ResultSelector`",
+                    (Lang::JsonataOnly, "Output") => {
+                        "use `OutputPath`, `ResultPath` or `ResultSelector`"
+                    }
                     (Lang::JsonataOnly, "Items") => "use `ItemsPath`",
                     (Lang::JsonataOnly, "Condition") => "use `Variable` with a comparison operator",
                     _ => "set `QueryLanguage` to match",
@@ -136,14 +151,18 @@ impl Walker<'_> {
                     Lang::JsonPathOnly => ("JSONPath", "JSONata"),
                     _ => ("JSONata", "JSONPath"),
                 };
-                self.error("wrong-query-language", member.key.range, format!(
-                    "`{name}` is a {is} field and this state uses {other}: {hint}."
-                ));
+                self.error(
+                    "wrong-query-language",
+                    member.key.range,
+                    format!("`{name}` is a {is} field and this state uses {other}: {hint}."),
+                );
                 continue;
             }
             // In JSONata the JSONPath payload template becomes a JSONata template.
             let kind_of_value = match spec.kind {
-                ValueKind::PayloadTemplate if language == QueryLanguage::Jsonata => ValueKind::JsonataTemplate,
+                ValueKind::PayloadTemplate if language == QueryLanguage::Jsonata => {
+                    ValueKind::JsonataTemplate
+                }
                 k => k,
             };
             self.value(value, kind_of_value, language, kind, name);
@@ -158,38 +177,63 @@ impl Walker<'_> {
         }
     }
 
-    fn unknown_field(&mut self, range: TextRange, name: &str, kind: ObjectKind, language: QueryLanguage) {
+    fn unknown_field(
+        &mut self,
+        range: TextRange,
+        name: &str,
+        kind: ObjectKind,
+        language: QueryLanguage,
+    ) {
         let suggestion = closest(name, fields_of(kind, language).map(|f| f.name));
         let message = match suggestion {
-            Some(s) => format!("`{name}` is not a field of {}: did you mean `{s}`?", kind.describe()),
+            Some(s) => format!(
+                "`{name}` is not a field of {}: did you mean `{s}`?",
+                kind.describe()
+            ),
             None => format!("`{name}` is not a field of {}.", kind.describe()),
         };
         self.error("unknown-field", range, message);
     }
 
-    fn requirements(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, anchor: TextRange) {
+    fn requirements(
+        &mut self,
+        node: &Node,
+        kind: ObjectKind,
+        language: QueryLanguage,
+        anchor: TextRange,
+    ) {
         for spec in schema::FIELDS {
-            if spec.required_on(kind) && spec.lang.allows(language) && node.get(spec.name).is_none() {
+            if spec.required_on(kind) && spec.lang.allows(language) && node.get(spec.name).is_none()
+            {
                 // A state with no `Type` gets one message, not one per missing field.
                 if kind.is_state() && spec.name != "Type" && node.get("Type").is_none() {
                     continue;
                 }
-                self.error("missing-field", anchor, format!(
-                    "{} needs `{}`: {}",
-                    capitalise(kind.describe()),
-                    spec.name,
-                    lowercase_first(spec.doc)
-                ));
+                self.error(
+                    "missing-field",
+                    anchor,
+                    format!(
+                        "{} needs `{}`: {}",
+                        capitalise(kind.describe()),
+                        spec.name,
+                        lowercase_first(spec.doc)
+                    ),
+                );
             }
         }
         for group in GROUPS.iter().filter(|g| g.owner == kind) {
             let present: Vec<_> = group.fields.iter().filter_map(|f| node.member(f)).collect();
             if present.len() > 1 {
-                let names: Vec<String> = present.iter().map(|m| format!("`{}`", m.key.name)).collect();
+                let names: Vec<String> = present
+                    .iter()
+                    .map(|m| format!("`{}`", m.key.name))
+                    .collect();
                 self.diagnostics.push(
-                    Diagnostic::error("exclusive-fields", present[1].key.range, format!(
-                        "Use only one of {}.", names.join(", ")
-                    ))
+                    Diagnostic::error(
+                        "exclusive-fields",
+                        present[1].key.range,
+                        format!("Use only one of {}.", names.join(", ")),
+                    )
                     .with_related(present[0].key.range, "the other one"),
                 );
             } else if present.is_empty() && group.exactly_one {
@@ -203,7 +247,11 @@ impl Walker<'_> {
                     [only] => only.clone(),
                     _ => format!("one of {}", usable.join(", ")),
                 };
-                self.error("missing-field", anchor, format!("{} needs {what}.", capitalise(kind.describe())));
+                self.error(
+                    "missing-field",
+                    anchor,
+                    format!("{} needs {what}.", capitalise(kind.describe())),
+                );
             }
         }
     }
@@ -211,28 +259,47 @@ impl Walker<'_> {
     fn state_rules(&mut self, node: &Node, kind: ObjectKind, anchor: TextRange) {
         let flowing = matches!(
             kind,
-            ObjectKind::Task | ObjectKind::Pass | ObjectKind::Wait | ObjectKind::Parallel | ObjectKind::Map
+            ObjectKind::Task
+                | ObjectKind::Pass
+                | ObjectKind::Wait
+                | ObjectKind::Parallel
+                | ObjectKind::Map
         );
         if flowing {
             match (node.member("Next"), node.member("End")) {
-                (Some(_), Some(end)) => self.error("next-and-end", end.key.range,
-                    "A state has either `Next` or `\"End\": true`, not both."),
-                (None, None) => self.error("missing-transition", anchor, format!(
-                    "{} needs `Next` (the state to run after it) or `\"End\": true`.",
-                    capitalise(kind.describe())
-                )),
+                (Some(_), Some(end)) => self.error(
+                    "next-and-end",
+                    end.key.range,
+                    "A state has either `Next` or `\"End\": true`, not both.",
+                ),
+                (None, None) => self.error(
+                    "missing-transition",
+                    anchor,
+                    format!(
+                        "{} needs `Next` (the state to run after it) or `\"End\": true`.",
+                        capitalise(kind.describe())
+                    ),
+                ),
                 _ => {}
             }
         }
         if kind == ObjectKind::Choice {
             if let Some(choices) = node.get("Choices") {
                 if matches!(&choices.kind, NodeKind::Array(items) if items.is_empty()) {
-                    self.error("empty-array", choices.range, "`Choices` needs at least one rule.");
+                    self.error(
+                        "empty-array",
+                        choices.range,
+                        "`Choices` needs at least one rule.",
+                    );
                 }
             }
         }
         if kind == ObjectKind::Task {
-            let fixed = |f: &str| node.get(f).and_then(Node::as_number).and_then(serde_json::Number::as_u64);
+            let fixed = |f: &str| {
+                node.get(f)
+                    .and_then(Node::as_number)
+                    .and_then(serde_json::Number::as_u64)
+            };
             if let (Some(hb), Some(to)) = (fixed("HeartbeatSeconds"), fixed("TimeoutSeconds")) {
                 if hb >= to {
                     let range = node.get("HeartbeatSeconds").map_or(anchor, |n| n.range);
@@ -248,10 +315,20 @@ impl Walker<'_> {
         }
     }
 
-    fn rule_rules(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, anchor: TextRange) {
+    fn rule_rules(
+        &mut self,
+        node: &Node,
+        kind: ObjectKind,
+        language: QueryLanguage,
+        anchor: TextRange,
+    ) {
         if language == QueryLanguage::Jsonata {
             if kind == ObjectKind::ChoiceRule && node.get("Condition").is_none() {
-                self.error("missing-field", anchor, "A JSONata Choice rule needs `Condition`, e.g. \"{% $states.input.ok %}\".");
+                self.error(
+                    "missing-field",
+                    anchor,
+                    "A JSONata Choice rule needs `Condition`, e.g. \"{% $states.input.ok %}\".",
+                );
             }
             return;
         }
@@ -276,26 +353,52 @@ impl Walker<'_> {
         }
         let has_operator = tests.iter().any(|t| comparison(t).is_some());
         if has_operator && node.get("Variable").is_none() {
-            self.error("missing-field", anchor, "A comparison needs `Variable`: the path of the value to compare.");
+            self.error(
+                "missing-field",
+                anchor,
+                "A comparison needs `Variable`: the path of the value to compare.",
+            );
         }
         if !has_operator {
             if let Some(variable) = node.member("Variable") {
-                self.error("unused-field", variable.key.range, "`Variable` is used only with a comparison operator.");
+                self.error(
+                    "unused-field",
+                    variable.key.range,
+                    "`Variable` is used only with a comparison operator.",
+                );
             }
         }
     }
 
-    fn value(&mut self, node: &Node, kind: ValueKind, language: QueryLanguage, owner: ObjectKind, field: &str) {
+    fn value(
+        &mut self,
+        node: &Node,
+        kind: ValueKind,
+        language: QueryLanguage,
+        owner: ObjectKind,
+        field: &str,
+    ) {
         if node.is_missing() || is_cloudformation_intrinsic(node) {
             return; // The parser reported it / a value only known at deployment.
         }
         // `${Name}` definition substitutions stand for any value until deployment.
         if let Some(s) = node.as_str() {
-            if s.contains("${") && !matches!(kind, ValueKind::Any | ValueKind::JsonataTemplate | ValueKind::PayloadTemplate | ValueKind::String) {
+            if s.contains("${")
+                && !matches!(
+                    kind,
+                    ValueKind::Any
+                        | ValueKind::JsonataTemplate
+                        | ValueKind::PayloadTemplate
+                        | ValueKind::String
+                )
+            {
                 if let Some(at) = malformed_substitution(s) {
                     let range = inner_range(self.text, node, at, s.len());
-                    self.error("malformed-substitution", range,
-                        "This `${` substitution is not closed: write `${Name}`.");
+                    self.error(
+                        "malformed-substitution",
+                        range,
+                        "This `${` substitution is not closed: write `${Name}`.",
+                    );
                     return;
                 }
                 if is_placeholder(s) {
@@ -305,9 +408,20 @@ impl Walker<'_> {
         }
         let expression = node.as_str().and_then(jsonata_expression);
         let accepts_jsonata = language == QueryLanguage::Jsonata
-            && matches!(kind, ValueKind::Integer { .. } | ValueKind::Number { .. } | ValueKind::Timestamp
-                | ValueKind::String | ValueKind::Items | ValueKind::JsonataExpression);
-        if accepts_jsonata && node.as_str().is_some_and(|s| s.starts_with("{%") || s.ends_with("%}")) {
+            && matches!(
+                kind,
+                ValueKind::Integer { .. }
+                    | ValueKind::Number { .. }
+                    | ValueKind::Timestamp
+                    | ValueKind::String
+                    | ValueKind::Items
+                    | ValueKind::JsonataExpression
+            );
+        if accepts_jsonata
+            && node
+                .as_str()
+                .is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
+        {
             let place = ExprPlace::BeforeResult;
             let _ = expression;
             self.jsonata_string(node, place);
@@ -317,12 +431,23 @@ impl Walker<'_> {
             ValueKind::Any => {}
             ValueKind::String => self.expect(node, node.as_str().is_some(), field, "a string"),
             ValueKind::NonEmptyString => {
-                self.expect(node, node.as_str().is_some_and(|s| !s.is_empty()), field, "a non-empty string");
+                self.expect(
+                    node,
+                    node.as_str().is_some_and(|s| !s.is_empty()),
+                    field,
+                    "a non-empty string",
+                );
             }
-            ValueKind::StateName => self.expect(node, node.as_str().is_some(), field, "a state name"),
+            ValueKind::StateName => {
+                self.expect(node, node.as_str().is_some(), field, "a state name")
+            }
             ValueKind::True => {
                 if node.as_bool() != Some(true) {
-                    self.error("invalid-value", node.range, format!("`{field}` must be `true`; to continue, use `Next` instead."));
+                    self.error(
+                        "invalid-value",
+                        node.range,
+                        format!("`{field}` must be `true`; to continue, use `Next` instead."),
+                    );
                 }
             }
             ValueKind::Integer { min, max } => self.integer(node, field, min, max),
@@ -330,10 +455,21 @@ impl Walker<'_> {
             ValueKind::Enum(options) => match node.as_str() {
                 Some(s) if options.contains(&s) => {}
                 _ => {
-                    let list = options.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
-                    let hint = node.as_str().and_then(|s| closest(s, options.iter().copied()))
-                        .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
-                    self.error("invalid-value", node.range, format!("`{field}` must be one of {list}.{hint}"));
+                    let list = options
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let hint = node
+                        .as_str()
+                        .and_then(|s| closest(s, options.iter().copied()))
+                        .map(|c| format!(" Did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    self.error(
+                        "invalid-value",
+                        node.range,
+                        format!("`{field}` must be one of {list}.{hint}"),
+                    );
                 }
             },
             ValueKind::JsonPath { nullable } => self.path(node, field, nullable, false, false),
@@ -355,13 +491,21 @@ impl Walker<'_> {
             ValueKind::Assign => self.assign(node, language, owner),
             ValueKind::Timestamp => match node.as_str() {
                 Some(s) if is_timestamp(s) => {}
-                _ => self.error("invalid-value", node.range, format!(
-                    "`{field}` must be an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`."
-                )),
+                _ => self.error(
+                    "invalid-value",
+                    node.range,
+                    format!(
+                        "`{field}` must be an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`."
+                    ),
+                ),
             },
             ValueKind::JsonataExpression => {
                 if node.as_bool().is_none() {
-                    self.error("invalid-value", node.range, format!("`{field}` must be a JSONata expression `{{% ... %}}`."));
+                    self.error(
+                        "invalid-value",
+                        node.range,
+                        format!("`{field}` must be a JSONata expression `{{% ... %}}`."),
+                    );
                 }
             }
             ValueKind::Resource => self.resource(node, false),
@@ -371,7 +515,11 @@ impl Walker<'_> {
                 if node.is_object() {
                     let anchor = self.key_anchor(node);
                     let distributed = kind == ObjectKind::Processor
-                        && node.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Node::as_str) == Some("DISTRIBUTED");
+                        && node
+                            .get("ProcessorConfig")
+                            .and_then(|c| c.get("Mode"))
+                            .and_then(Node::as_str)
+                            == Some("DISTRIBUTED");
                     let outer = self.machine_language;
                     if distributed {
                         self.machine_language = QueryLanguage::JsonPath;
@@ -391,11 +539,20 @@ impl Walker<'_> {
                             let anchor = self.key_anchor(branch);
                             self.object(branch, ObjectKind::Branch, language, anchor);
                         } else {
-                            self.expect(branch, false, "a branch", "an object with StartAt and States");
+                            self.expect(
+                                branch,
+                                false,
+                                "a branch",
+                                "an object with StartAt and States",
+                            );
                         }
                     }
                 }
-                NodeKind::Array(_) => self.error("empty-array", node.range, "`Branches` needs at least one branch."),
+                NodeKind::Array(_) => self.error(
+                    "empty-array",
+                    node.range,
+                    "`Branches` needs at least one branch.",
+                ),
                 _ => self.expect(node, false, field, "an array of branches"),
             },
             ValueKind::ErrorNames => self.error_names(node),
@@ -413,12 +570,16 @@ impl Walker<'_> {
     }
 
     fn key_anchor(&self, node: &Node) -> TextRange {
-        TextRange::new(node.range.start as usize, (node.range.start as usize + 1).min(node.range.end as usize))
+        head(self.text, node.range)
     }
 
     fn expect(&mut self, node: &Node, ok: bool, field: &str, what: &str) {
         if !ok {
-            self.error("invalid-type", node.range, format!("`{field}` must be {what}, not {}.", node.type_name()));
+            self.error(
+                "invalid-type",
+                node.range,
+                format!("`{field}` must be {what}, not {}.", node.type_name()),
+            );
         }
     }
 
@@ -426,15 +587,27 @@ impl Walker<'_> {
         let Some(n) = node.as_number() else {
             return self.expect(node, false, field, "an integer");
         };
-        let Some(i) = n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)) else {
-            return self.error("invalid-value", node.range, format!("`{field}` must be a whole number."));
+        let Some(i) = n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                .map(|f| f as i64)
+        }) else {
+            return self.error(
+                "invalid-value",
+                node.range,
+                format!("`{field}` must be a whole number."),
+            );
         };
         if i < min || max.is_some_and(|m| i > m) {
             let range = match max {
                 Some(m) => format!("from {min} to {m}"),
                 None => format!("at least {min}"),
             };
-            self.error("out-of-range", node.range, format!("`{field}` must be {range}, not {i}."));
+            self.error(
+                "out-of-range",
+                node.range,
+                format!("`{field}` must be {range}, not {i}."),
+            );
         }
     }
 
@@ -447,20 +620,42 @@ impl Walker<'_> {
                 Some(m) => format!("from {min} to {m}"),
                 None => format!("at least {min}"),
             };
-            self.error("out-of-range", node.range, format!("`{field}` must be {range}, not {f}."));
+            self.error(
+                "out-of-range",
+                node.range,
+                format!("`{field}` must be {range}, not {f}."),
+            );
         }
     }
 
-    fn path(&mut self, node: &Node, field: &str, nullable: bool, reference: bool, result_path: bool) {
+    fn path(
+        &mut self,
+        node: &Node,
+        field: &str,
+        nullable: bool,
+        reference: bool,
+        result_path: bool,
+    ) {
         let s = match &node.kind {
             NodeKind::Null if nullable => return,
             NodeKind::String(s) => s,
-            _ => return self.expect(node, false, field, if nullable { "a path or null" } else { "a path" }),
+            _ => {
+                return self.expect(
+                    node,
+                    false,
+                    field,
+                    if nullable { "a path or null" } else { "a path" },
+                )
+            }
         };
         match path::parse(s) {
             Err(e) => {
                 let range = inner_range(self.text, node, e.offset, e.offset + 1);
-                self.error("invalid-path", range, format!("Invalid path in `{field}`: {}", e.message));
+                self.error(
+                    "invalid-path",
+                    range,
+                    format!("Invalid path in `{field}`: {}", e.message),
+                );
             }
             Ok(p) if reference && !p.is_reference() => {
                 self.error("invalid-path", node.range, format!(
@@ -490,12 +685,21 @@ impl Walker<'_> {
         let name_range = inner_range(self.text, node, call.name_span.0, call.name_span.1);
         let Some(spec) = intrinsic::spec(&call.name) else {
             let suggestion = closest(&call.name, intrinsic::INTRINSICS.iter().map(|s| s.name))
-                .map(|s| format!(" Did you mean `{s}`?")).unwrap_or_default();
-            return self.error("unknown-intrinsic", name_range, format!("`{}` is not an intrinsic function.{suggestion}", call.name));
+                .map(|s| format!(" Did you mean `{s}`?"))
+                .unwrap_or_default();
+            return self.error(
+                "unknown-intrinsic",
+                name_range,
+                format!("`{}` is not an intrinsic function.{suggestion}", call.name),
+            );
         };
         let given = call.args.len();
         let min = spec.params.len() - spec.optional;
-        let max = if spec.variadic { usize::MAX } else { spec.params.len() };
+        let max = if spec.variadic {
+            usize::MAX
+        } else {
+            spec.params.len()
+        };
         if given < min || given > max {
             let expected = if spec.variadic {
                 format!("at least {min}")
@@ -504,20 +708,35 @@ impl Walker<'_> {
             } else {
                 min.to_string()
             };
-            return self.error("intrinsic-arity", name_range, format!(
-                "`{}` takes {expected} argument(s), not {given}: {}", spec.name, spec.signature
-            ));
+            return self.error(
+                "intrinsic-arity",
+                name_range,
+                format!(
+                    "`{}` takes {expected} argument(s), not {given}: {}",
+                    spec.name, spec.signature
+                ),
+            );
         }
         for (i, (arg, (start, end))) in call.args.iter().enumerate() {
-            let expected = spec.params.get(i).copied().unwrap_or(intrinsic::ParamType::Any);
+            let expected = spec
+                .params
+                .get(i)
+                .copied()
+                .unwrap_or(intrinsic::ParamType::Any);
             let fits = match arg {
-                intrinsic::Arg::String(_) => matches!(expected, intrinsic::ParamType::Any | intrinsic::ParamType::String),
+                intrinsic::Arg::String(_) => matches!(
+                    expected,
+                    intrinsic::ParamType::Any | intrinsic::ParamType::String
+                ),
                 intrinsic::Arg::Number(n) => match expected {
                     intrinsic::ParamType::Any | intrinsic::ParamType::Number => true,
                     intrinsic::ParamType::Integer => n.is_i64() || n.is_u64(),
                     _ => false,
                 },
-                intrinsic::Arg::Boolean(_) => matches!(expected, intrinsic::ParamType::Any | intrinsic::ParamType::Boolean),
+                intrinsic::Arg::Boolean(_) => matches!(
+                    expected,
+                    intrinsic::ParamType::Any | intrinsic::ParamType::Boolean
+                ),
                 intrinsic::Arg::Null => expected == intrinsic::ParamType::Any,
                 intrinsic::Arg::Path(_) => true,
                 intrinsic::Arg::Call(inner) => {
@@ -527,9 +746,17 @@ impl Walker<'_> {
             };
             if !fits {
                 let range = inner_range(self.text, node, *start, *end);
-                self.error("intrinsic-argument", range, format!(
-                    "Argument {} of `{}` must be {} (or a path): {}", i + 1, spec.name, expected.describe(), spec.signature
-                ));
+                self.error(
+                    "intrinsic-argument",
+                    range,
+                    format!(
+                        "Argument {} of `{}` must be {} (or a path): {}",
+                        i + 1,
+                        spec.name,
+                        expected.describe(),
+                        spec.signature
+                    ),
+                );
             }
         }
         if spec.name == "States.Format" {
@@ -592,10 +819,15 @@ impl Walker<'_> {
             let stem = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
             if let Some(first) = seen.insert(stem, m.key.range) {
                 self.diagnostics.push(
-                    Diagnostic::error("duplicate-key", m.key.range, format!(
-                        "`{}` and `{}` both produce the field `{stem}`: keep one of them.",
-                        &self.text[first.start as usize..first.end as usize], m.key.name
-                    ))
+                    Diagnostic::error(
+                        "duplicate-key",
+                        m.key.range,
+                        format!(
+                            "`{}` and `{}` both produce the field `{stem}`: keep one of them.",
+                            &self.text[first.start as usize..first.end as usize],
+                            m.key.name
+                        ),
+                    )
                     .with_related(first, "the other one"),
                 );
             }
@@ -618,7 +850,9 @@ impl Walker<'_> {
                     self.jsonata_template(item, place, depth + 1);
                 }
             }
-            NodeKind::String(s) if s.starts_with("{%") || s.ends_with("%}") => self.jsonata_string(node, place),
+            NodeKind::String(s) if s.starts_with("{%") || s.ends_with("%}") => {
+                self.jsonata_string(node, place)
+            }
             _ => {}
         }
     }
@@ -626,24 +860,41 @@ impl Walker<'_> {
     fn jsonata_string(&mut self, node: &Node, place: ExprPlace) {
         let Some(s) = node.as_str() else { return };
         if !s.starts_with("{%") {
-            return self.error("jsonata-delimiters", node.range,
-                "A JSONata expression must start with `{%` as well as end with `%}`.");
+            return self.error(
+                "jsonata-delimiters",
+                node.range,
+                "A JSONata expression must start with `{%` as well as end with `%}`.",
+            );
         }
         if !s.ends_with("%}") || s.len() < 4 {
-            return self.error("jsonata-delimiters", node.range,
-                "A JSONata expression must end with `%}`: write \"{% expression %}\".");
+            return self.error(
+                "jsonata-delimiters",
+                node.range,
+                "A JSONata expression must end with `%}`: write \"{% expression %}\".",
+            );
         }
         let inner = &s[2..s.len() - 2];
         if !inner.starts_with(char::is_whitespace) || !inner.ends_with(char::is_whitespace) {
-            return self.error("jsonata-delimiters", node.range,
-                "Put a space after `{%` and before `%}`: \"{% expression %}\".");
+            return self.error(
+                "jsonata-delimiters",
+                node.range,
+                "Put a space after `{%` and before `%}`: \"{% expression %}\".",
+            );
         }
         if inner.trim().is_empty() {
-            return self.error("jsonata-syntax", node.range, "The JSONata expression is empty.");
+            return self.error(
+                "jsonata-syntax",
+                node.range,
+                "The JSONata expression is empty.",
+            );
         }
         if let Some((at, message)) = jsonata::syntax_error(inner) {
             let range = inner_range(self.text, node, 2 + at, 3 + at);
-            return self.error("jsonata-syntax", range, format!("JSONata syntax error: {message}"));
+            return self.error(
+                "jsonata-syntax",
+                range,
+                format!("JSONata syntax error: {message}"),
+            );
         }
         let checks: &[(&str, &str)] = match place {
             ExprPlace::BeforeResult => &[
@@ -663,11 +914,19 @@ impl Walker<'_> {
 
     fn assign(&mut self, node: &Node, language: QueryLanguage, owner: ObjectKind) {
         let NodeKind::Object(members) = &node.kind else {
-            return self.expect(node, false, "Assign", "an object of variable names to values");
+            return self.expect(
+                node,
+                false,
+                "Assign",
+                "an object of variable names to values",
+            );
         };
         for m in members {
             let name = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
-            let valid = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_alphanumeric() || c == '_')
                 && name.len() <= 80;
             if !valid {
@@ -676,11 +935,19 @@ impl Walker<'_> {
                 )));
             }
             if name == "states" {
-                self.error("invalid-variable-name", m.key.range, "`states` is reserved for `$states`.");
+                self.error(
+                    "invalid-variable-name",
+                    m.key.range,
+                    "`states` is reserved for `$states`.",
+                );
             }
         }
         if language == QueryLanguage::Jsonata {
-            let place = if owner == ObjectKind::Catcher { ExprPlace::Catcher } else { ExprPlace::AfterResult };
+            let place = if owner == ObjectKind::Catcher {
+                ExprPlace::Catcher
+            } else {
+                ExprPlace::AfterResult
+            };
             self.jsonata_template(node, place, 0);
         } else {
             self.payload_template(node, 0);
@@ -716,7 +983,11 @@ impl Walker<'_> {
             return self.error("invalid-label", node.range, "`Label` cannot be empty.");
         }
         if s.chars().count() > 40 {
-            return self.error("invalid-label", node.range, "`Label` can have at most 40 characters.");
+            return self.error(
+                "invalid-label",
+                node.range,
+                "`Label` can have at most 40 characters.",
+            );
         }
         let bad = |c: char| {
             c.is_whitespace()
@@ -737,21 +1008,38 @@ impl Walker<'_> {
             return self.expect(node, false, field, "an array");
         };
         if items.is_empty() && matches!(kind, ObjectKind::NestedRule) {
-            self.error("empty-array", node.range, format!("`{field}` needs at least one rule."));
+            self.error(
+                "empty-array",
+                node.range,
+                format!("`{field}` needs at least one rule."),
+            );
         }
         for item in items {
             if item.is_object() {
                 let anchor = self.key_anchor(item);
                 self.object(item, kind, language, anchor);
             } else {
-                self.expect(item, false, &format!("Each element of `{field}`"), "an object");
+                self.expect(
+                    item,
+                    false,
+                    &format!("Each element of `{field}`"),
+                    "an object",
+                );
             }
         }
         if matches!(kind, ObjectKind::Retrier | ObjectKind::Catcher) {
             // `States.ALL` only in the last retrier / catcher.
             let last = items.len().saturating_sub(1);
             for (i, item) in items.iter().enumerate() {
-                let all = item.get("ErrorEquals").map(|e| e.elements().iter().filter(|n| n.as_str() == Some("States.ALL")).count()).unwrap_or(0);
+                let all = item
+                    .get("ErrorEquals")
+                    .map(|e| {
+                        e.elements()
+                            .iter()
+                            .filter(|n| n.as_str() == Some("States.ALL"))
+                            .count()
+                    })
+                    .unwrap_or(0);
                 if all > 0 && i != last {
                     let range = item.get("ErrorEquals").map_or(item.range, |n| n.range);
                     self.error("states-all-not-last", range, format!(
@@ -768,12 +1056,20 @@ impl Walker<'_> {
             return self.expect(node, false, "States", "an object of state names to states");
         };
         if members.is_empty() {
-            self.error("empty-states", node.range, "`States` needs at least one state.");
+            self.error(
+                "empty-states",
+                node.range,
+                "`States` needs at least one state.",
+            );
         }
         for m in members {
             let name = &m.key.name;
             if name.is_empty() || name.chars().count() > 80 {
-                self.error("invalid-state-name", m.key.range, "A state name has 1 to 80 characters.");
+                self.error(
+                    "invalid-state-name",
+                    m.key.range,
+                    "A state name has 1 to 80 characters.",
+                );
             }
             let state = &m.value;
             if !state.is_object() {
@@ -790,9 +1086,20 @@ impl Walker<'_> {
             match kind {
                 Some(kind) => self.object(state, kind, language, m.key.range),
                 None => {
-                    let hint = type_node.as_str()
-                        .and_then(|t| closest(t, ["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"].into_iter()))
-                        .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
+                    let hint = type_node
+                        .as_str()
+                        .and_then(|t| {
+                            closest(
+                                t,
+                                [
+                                    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail",
+                                    "Parallel", "Map",
+                                ]
+                                .into_iter(),
+                            )
+                        })
+                        .map(|c| format!(" Did you mean `{c}`?"))
+                        .unwrap_or_default();
                     self.error("invalid-value", type_node.range, format!(
                         "`Type` must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map.{hint}"
                     ));
@@ -806,7 +1113,11 @@ impl Walker<'_> {
             return self.expect(node, false, "ErrorEquals", "an array of error names");
         };
         if items.is_empty() {
-            return self.error("empty-array", node.range, "`ErrorEquals` needs at least one error name.");
+            return self.error(
+                "empty-array",
+                node.range,
+                "`ErrorEquals` needs at least one error name.",
+            );
         }
         for item in items {
             let Some(name) = item.as_str() else {
@@ -814,13 +1125,28 @@ impl Walker<'_> {
                 continue;
             };
             if name.is_empty() {
-                self.error("invalid-value", item.range, "An error name cannot be empty.");
+                self.error(
+                    "invalid-value",
+                    item.range,
+                    "An error name cannot be empty.",
+                );
             } else if name == "States.ALL" && items.len() > 1 {
-                self.error("states-all-not-alone", item.range, "`States.ALL` must be the only name in its `ErrorEquals`.");
-            } else if name.starts_with("States.") && !schema::ERROR_NAMES.iter().any(|(n, _)| *n == name) {
+                self.error(
+                    "states-all-not-alone",
+                    item.range,
+                    "`States.ALL` must be the only name in its `ErrorEquals`.",
+                );
+            } else if name.starts_with("States.")
+                && !schema::ERROR_NAMES.iter().any(|(n, _)| *n == name)
+            {
                 let hint = closest(name, schema::ERROR_NAMES.iter().map(|(n, _)| *n))
-                    .map(|c| format!(" Did you mean `{c}`?")).unwrap_or_default();
-                self.error("unknown-error-name", item.range, format!("`{name}` is not a Step Functions error.{hint}"));
+                    .map(|c| format!(" Did you mean `{c}`?"))
+                    .unwrap_or_default();
+                self.error(
+                    "unknown-error-name",
+                    item.range,
+                    format!("`{name}` is not a Step Functions error.{hint}"),
+                );
             }
         }
     }
@@ -847,12 +1173,16 @@ fn is_cloudformation_intrinsic(node: &Node) -> bool {
 
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_lowercase().collect::<String>() + chars.as_str())
+    chars.next().map_or_else(String::new, |c| {
+        c.to_lowercase().collect::<String>() + chars.as_str()
+    })
 }
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| c.to_uppercase().collect::<String>() + chars.as_str())
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().collect::<String>() + chars.as_str()
+    })
 }
 
 /// Where an unclosed `${` starts, if any.
@@ -877,15 +1207,30 @@ fn count_placeholders(template: &str) -> usize {
 /// RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
 pub(crate) fn is_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10)
-        || !matches!(b[10], b'T' | b't') || !digits(11..13) || b[13] != b':' || !digits(14..16)
-        || b[16] != b':' || !digits(17..19)
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || !matches!(b[10], b'T' | b't')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
     {
         return false;
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(99);
-    if !(1..=12).contains(&num(5..7)) || !(1..=31).contains(&num(8..10)) || num(11..13) > 23 || num(14..16) > 59 || num(17..19) > 60 {
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
         return false;
     }
     let mut i = 19;
@@ -901,7 +1246,9 @@ pub(crate) fn is_timestamp(s: &str) -> bool {
     }
     match b.get(i) {
         Some(b'Z' | b'z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6),
+        Some(b'+' | b'-') => {
+            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
         _ => false,
     }
 }

@@ -75,13 +75,17 @@ impl Scope<'_, '_> {
         let boundary = if top { "state machine" } else { "branch" };
 
         // With no states at all, that is the one error worth reporting.
-        let start = machine.start_at.as_ref().filter(|_| !machine.states.is_empty()).and_then(|s| {
-            let found = local.get(s.value.as_str()).copied();
-            if found.is_none() {
-                self.missing_target(s, &local, "StartAt", boundary);
-            }
-            found
-        });
+        let start = machine
+            .start_at
+            .as_ref()
+            .filter(|_| !machine.states.is_empty())
+            .and_then(|s| {
+                let found = local.get(s.value.as_str()).copied();
+                if found.is_none() {
+                    self.missing_target(s, &local, "StartAt", boundary);
+                }
+                found
+            });
 
         for state in &machine.states {
             for target in targets(state) {
@@ -138,10 +142,10 @@ impl Scope<'_, '_> {
                 || matches!(s.kind, StateKind::Succeed | StateKind::Fail(_))
         });
         if !terminal && !machine.states.is_empty() {
-            let range = machine.start_at.as_ref().map_or(
-                TextRange::new(machine.range.start as usize, machine.range.start as usize + 1),
-                |s| s.range,
-            );
+            let range = machine
+                .start_at
+                .as_ref()
+                .map_or(TextRange::empty(machine.range.start as usize), |s| s.range);
             self.diagnostics.push(Diagnostic::error(
                 "no-terminal-state",
                 range,
@@ -188,4 +192,3 @@ impl Scope<'_, '_> {
         ));
     }
 }
-

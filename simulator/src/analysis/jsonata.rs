@@ -51,15 +51,77 @@ fn locate(expression: &str) -> usize {
 
 /// JSONata's own functions and Step Functions' additions: never variables.
 const FUNCTIONS: &[&str] = &[
-    "sum", "count", "max", "min", "average", "string", "substring", "substringBefore",
-    "substringAfter", "lowercase", "uppercase", "length", "trim", "pad", "contains", "split",
-    "join", "match", "replace", "eval", "now", "millis", "fromMillis", "toMillis",
-    "formatNumber", "formatBase", "formatInteger", "parseInteger", "number", "abs", "floor",
-    "ceil", "round", "power", "sqrt", "random", "boolean", "not", "exists", "keys", "lookup",
-    "spread", "merge", "sift", "each", "error", "assert", "type", "sort", "reverse", "shuffle",
-    "distinct", "zip", "append", "filter", "map", "reduce", "single", "base64encode",
-    "base64decode", "encodeUrlComponent", "encodeUrl", "decodeUrlComponent", "decodeUrl",
-    "clone", "partition", "range", "hash", "uuid", "parse", "states",
+    "sum",
+    "count",
+    "max",
+    "min",
+    "average",
+    "string",
+    "substring",
+    "substringBefore",
+    "substringAfter",
+    "lowercase",
+    "uppercase",
+    "length",
+    "trim",
+    "pad",
+    "contains",
+    "split",
+    "join",
+    "match",
+    "replace",
+    "eval",
+    "now",
+    "millis",
+    "fromMillis",
+    "toMillis",
+    "formatNumber",
+    "formatBase",
+    "formatInteger",
+    "parseInteger",
+    "number",
+    "abs",
+    "floor",
+    "ceil",
+    "round",
+    "power",
+    "sqrt",
+    "random",
+    "boolean",
+    "not",
+    "exists",
+    "keys",
+    "lookup",
+    "spread",
+    "merge",
+    "sift",
+    "each",
+    "error",
+    "assert",
+    "type",
+    "sort",
+    "reverse",
+    "shuffle",
+    "distinct",
+    "zip",
+    "append",
+    "filter",
+    "map",
+    "reduce",
+    "single",
+    "base64encode",
+    "base64decode",
+    "encodeUrlComponent",
+    "encodeUrl",
+    "decodeUrlComponent",
+    "decodeUrl",
+    "clone",
+    "partition",
+    "range",
+    "hash",
+    "uuid",
+    "parse",
+    "states",
 ];
 
 /// The `$name`s an expression reads that it does not bind itself, with their byte offsets.
@@ -78,7 +140,9 @@ pub fn free_variables(expression: &str) -> Vec<(String, usize)> {
                 i += 1;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = expression[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                i = expression[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
             }
             b'$' => {
                 let start = i;
@@ -128,8 +192,11 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_located() {
+        // `*` is a wildcard step in JSONata, so the fault is the `2` after it.
         let (at, _) = syntax_error(" 10 + * 2 ").expect("invalid");
-        assert_eq!(at, 6, "at the `*`");
+        assert_eq!(at, 8, "at the `2`");
+        let (at, _) = syntax_error(" $x := ) ").expect("invalid");
+        assert_eq!(at, 7, "at the `)`");
         let (at, _) = syntax_error(" $sum($states.input.items.numbers ").expect("invalid");
         assert_eq!(at, " $sum($states.input.items.numbers".len());
         assert!(syntax_error(" $states.input.x + 1 ").is_none());
@@ -137,7 +204,8 @@ mod tests {
 
     #[test]
     fn free_variables_skip_functions_and_bindings() {
-        let vars = free_variables("$x := 1; $count($items) + $x + $y + $map($a, function($v) { $v })");
+        let vars =
+            free_variables("$x := 1; $count($items) + $x + $y + $map($a, function($v) { $v })");
         let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["items", "y", "a"]);
         assert!(free_variables("'$notavar' & $states.input").is_empty());

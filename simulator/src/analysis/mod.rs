@@ -53,7 +53,9 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
             ),
         ));
     }
-    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code)));
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
+    });
     diagnostics.dedup();
     Checked {
         root: parse.root,

@@ -20,9 +20,20 @@ pub fn inner_range(text: &str, node: &Node, start: usize, end: usize) -> TextRan
     let end = end.max(start).min(value.len());
     let start = start.min(end);
     // Never an empty range: a zero-width marker is hard to see in an editor.
-    let end = if end == start { (start + 1).min(value.len()).max(start) } else { end };
+    let end = if end == start {
+        (start + 1).min(value.len()).max(start)
+    } else {
+        end
+    };
     TextRange::new(
         node.range.start as usize + offset + start,
         node.range.start as usize + offset + end,
     )
+}
+
+/// The first character of a node: where a message about the whole object is anchored.
+pub fn head(text: &str, range: TextRange) -> TextRange {
+    let start = range.start as usize;
+    let len = text[start..].chars().next().map_or(0, char::len_utf8);
+    TextRange::new(start, (start + len).min(range.end as usize).max(start))
 }

@@ -18,7 +18,12 @@ pub fn check(
     options: CheckOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    walk(text, machine, options.workflow_type == WorkflowType::Express, diagnostics);
+    walk(
+        text,
+        machine,
+        options.workflow_type == WorkflowType::Express,
+        diagnostics,
+    );
 }
 
 fn walk(text: &str, machine: &StateMachine, express: bool, diagnostics: &mut Vec<Diagnostic>) {
@@ -62,7 +67,10 @@ fn task_rules(
         let len = task.resource.value.len();
         inner_range(text, &resource_node, len - pattern.suffix().len(), len)
     };
-    if express && pattern != Pattern::RequestResponse && !matches!(target, Resource::Activity { .. }) {
+    if express
+        && pattern != Pattern::RequestResponse
+        && !matches!(target, Resource::Activity { .. })
+    {
         diagnostics.push(Diagnostic::error(
             "express-pattern",
             suffix_range(),
@@ -78,7 +86,9 @@ fn task_rules(
     let payload = state.io.parameters.as_ref().or(state.io.arguments.as_ref());
     let passes = payload.is_some_and(|p| passes_token(p, 0));
     if !passes {
-        let field = if state.io.arguments.is_some() || state.query_language == crate::model::QueryLanguage::Jsonata {
+        let field = if state.io.arguments.is_some()
+            || state.query_language == crate::model::QueryLanguage::Jsonata
+        {
             "Arguments never pass `$states.context.Task.Token`: add e.g. `\"TaskToken\": \"{% $states.context.Task.Token %}\"`"
         } else {
             "Parameters never pass `$$.Task.Token`: add e.g. `\"TaskToken.$\": \"$$.Task.Token\"`"
@@ -158,8 +168,10 @@ fn jsonata_has_token(s: &str) -> bool {
         let is_ident = |c: char| c.is_alphanumeric() || c == '_';
         let after_task = after.strip_prefix(".Task");
         let whole_context = !after.starts_with('.') && !after.starts_with(is_ident);
-        let whole_task = after_task.is_some_and(|t| !t.starts_with('.') && !t.starts_with(is_ident));
-        let token = after_task.is_some_and(|t| t.starts_with(".Token") && !t[6..].starts_with(is_ident));
+        let whole_task =
+            after_task.is_some_and(|t| !t.starts_with('.') && !t.starts_with(is_ident));
+        let token =
+            after_task.is_some_and(|t| t.starts_with(".Token") && !t[6..].starts_with(is_ident));
         if whole_context || whole_task || token {
             return true;
         }

@@ -56,7 +56,12 @@ fn scope(text: &str, machine: &Node, outer: &HashSet<String>, diagnostics: &mut 
         }
         for (nested, inherits) in nested_scopes(&state.value) {
             let empty = HashSet::new();
-            scope(text, nested, if inherits { &visible } else { &empty }, diagnostics);
+            scope(
+                text,
+                nested,
+                if inherits { &visible } else { &empty },
+                diagnostics,
+            );
         }
     }
 }
@@ -81,14 +86,22 @@ fn collect_assigned(node: &Node, out: &mut HashSet<String>, depth: usize) {
                 }
             }
         }
-        NodeKind::Array(items) => items.iter().for_each(|i| collect_assigned(i, out, depth + 1)),
+        NodeKind::Array(items) => items
+            .iter()
+            .for_each(|i| collect_assigned(i, out, depth + 1)),
         _ => {}
     }
 }
 
 type Use<'a> = (String, &'a Node, usize);
 
-fn collect_uses<'a>(text: &str, node: &'a Node, is_path: bool, out: &mut Vec<Use<'a>>, depth: usize) {
+fn collect_uses<'a>(
+    text: &str,
+    node: &'a Node,
+    is_path: bool,
+    out: &mut Vec<Use<'a>>,
+    depth: usize,
+) {
     if depth > 256 {
         return;
     }

@@ -26,8 +26,12 @@ impl Pattern {
     pub fn describe(self) -> &'static str {
         match self {
             Pattern::RequestResponse => "request-response (call the API, continue when it answers)",
-            Pattern::Sync | Pattern::Sync2 => "run a job (call the API, wait until the job completes)",
-            Pattern::WaitForTaskToken => "wait for a callback (pause until the task token is returned)",
+            Pattern::Sync | Pattern::Sync2 => {
+                "run a job (call the API, wait until the job completes)"
+            }
+            Pattern::WaitForTaskToken => {
+                "wait for a callback (pause until the task token is returned)"
+            }
         }
     }
 }
@@ -35,7 +39,11 @@ impl Pattern {
 const RR: &[Pattern] = &[Pattern::RequestResponse];
 const RR_W: &[Pattern] = &[Pattern::RequestResponse, Pattern::WaitForTaskToken];
 const RR_S: &[Pattern] = &[Pattern::RequestResponse, Pattern::Sync];
-const RR_S_W: &[Pattern] = &[Pattern::RequestResponse, Pattern::Sync, Pattern::WaitForTaskToken];
+const RR_S_W: &[Pattern] = &[
+    Pattern::RequestResponse,
+    Pattern::Sync,
+    Pattern::WaitForTaskToken,
+];
 const RR_S_S2_W: &[Pattern] = &[
     Pattern::RequestResponse,
     Pattern::Sync,
@@ -60,37 +68,151 @@ macro_rules! apis {
 }
 
 pub const INTEGRATIONS: &[Integration] = &[
-    Integration { service: "apigateway", title: "Amazon API Gateway", apis: apis!(RR_W; "invoke") },
-    Integration { service: "athena", title: "Amazon Athena", apis: apis!(RR_S; "startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults") },
-    Integration { service: "batch", title: "AWS Batch", apis: apis!(RR_S; "submitJob") },
-    Integration { service: "bedrock", title: "Amazon Bedrock", apis: apis!(RR_S_W; "invokeModel", "createModelCustomizationJob") },
-    Integration { service: "codebuild", title: "AWS CodeBuild", apis: apis!(RR_S; "startBuild", "stopBuild", "batchDeleteBuilds", "batchGetReports", "startBuildBatch", "stopBuildBatch", "retryBuildBatch", "deleteBuildBatch") },
-    Integration { service: "dynamodb", title: "Amazon DynamoDB", apis: apis!(RR; "getItem", "putItem", "deleteItem", "updateItem") },
-    Integration { service: "ecs", title: "Amazon ECS / Fargate", apis: apis!(RR_S_W; "runTask") },
-    Integration { service: "eks", title: "Amazon EKS", apis: apis!(RR_S_W; "createCluster", "deleteCluster", "createFargateProfile", "deleteFargateProfile", "createNodegroup", "deleteNodegroup", "runJob", "call") },
-    Integration { service: "elasticmapreduce", title: "Amazon EMR", apis: apis!(RR_S; "createCluster", "terminateCluster", "addStep", "cancelStep", "setClusterTerminationProtection", "modifyInstanceFleetByName", "modifyInstanceGroupByName") },
-    Integration { service: "emr-containers", title: "Amazon EMR on EKS", apis: apis!(RR_S; "createVirtualCluster", "deleteVirtualCluster", "startJobRun") },
-    Integration { service: "emr-serverless", title: "Amazon EMR Serverless", apis: apis!(RR_S; "createApplication", "startApplication", "stopApplication", "deleteApplication", "startJobRun", "cancelJobRun") },
-    Integration { service: "events", title: "Amazon EventBridge", apis: apis!(RR_W; "putEvents") },
-    Integration { service: "glue", title: "AWS Glue", apis: apis!(RR_S; "startJobRun") },
-    Integration { service: "databrew", title: "AWS Glue DataBrew", apis: apis!(RR_S; "startJobRun") },
-    Integration { service: "http", title: "HTTP endpoint (HTTPS API)", apis: apis!(RR; "invoke") },
-    Integration { service: "lambda", title: "AWS Lambda", apis: apis!(RR_W; "invoke") },
-    Integration { service: "mediaconvert", title: "AWS Elemental MediaConvert", apis: apis!(RR_S; "createJob") },
-    Integration { service: "sagemaker", title: "Amazon SageMaker", apis: &[
-        Api { name: "createTrainingJob", patterns: RR_S },
-        Api { name: "createTransformJob", patterns: RR_S },
-        Api { name: "createProcessingJob", patterns: RR_S },
-        Api { name: "createHyperParameterTuningJob", patterns: RR_S },
-        Api { name: "createLabelingJob", patterns: RR_S },
-        Api { name: "createModel", patterns: RR },
-        Api { name: "createEndpoint", patterns: RR },
-        Api { name: "createEndpointConfig", patterns: RR },
-        Api { name: "updateEndpoint", patterns: RR },
-    ] },
-    Integration { service: "sns", title: "Amazon SNS", apis: apis!(RR_W; "publish") },
-    Integration { service: "sqs", title: "Amazon SQS", apis: apis!(RR_W; "sendMessage") },
-    Integration { service: "states", title: "AWS Step Functions", apis: &[Api { name: "startExecution", patterns: RR_S_S2_W }] },
+    Integration {
+        service: "apigateway",
+        title: "Amazon API Gateway",
+        apis: apis!(RR_W; "invoke"),
+    },
+    Integration {
+        service: "athena",
+        title: "Amazon Athena",
+        apis: apis!(RR_S; "startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults"),
+    },
+    Integration {
+        service: "batch",
+        title: "AWS Batch",
+        apis: apis!(RR_S; "submitJob"),
+    },
+    Integration {
+        service: "bedrock",
+        title: "Amazon Bedrock",
+        apis: apis!(RR_S_W; "invokeModel", "createModelCustomizationJob"),
+    },
+    Integration {
+        service: "codebuild",
+        title: "AWS CodeBuild",
+        apis: apis!(RR_S; "startBuild", "stopBuild", "batchDeleteBuilds", "batchGetReports", "startBuildBatch", "stopBuildBatch", "retryBuildBatch", "deleteBuildBatch"),
+    },
+    Integration {
+        service: "dynamodb",
+        title: "Amazon DynamoDB",
+        apis: apis!(RR; "getItem", "putItem", "deleteItem", "updateItem"),
+    },
+    Integration {
+        service: "ecs",
+        title: "Amazon ECS / Fargate",
+        apis: apis!(RR_S_W; "runTask"),
+    },
+    Integration {
+        service: "eks",
+        title: "Amazon EKS",
+        apis: apis!(RR_S_W; "createCluster", "deleteCluster", "createFargateProfile", "deleteFargateProfile", "createNodegroup", "deleteNodegroup", "runJob", "call"),
+    },
+    Integration {
+        service: "elasticmapreduce",
+        title: "Amazon EMR",
+        apis: apis!(RR_S; "createCluster", "terminateCluster", "addStep", "cancelStep", "setClusterTerminationProtection", "modifyInstanceFleetByName", "modifyInstanceGroupByName"),
+    },
+    Integration {
+        service: "emr-containers",
+        title: "Amazon EMR on EKS",
+        apis: apis!(RR_S; "createVirtualCluster", "deleteVirtualCluster", "startJobRun"),
+    },
+    Integration {
+        service: "emr-serverless",
+        title: "Amazon EMR Serverless",
+        apis: apis!(RR_S; "createApplication", "startApplication", "stopApplication", "deleteApplication", "startJobRun", "cancelJobRun"),
+    },
+    Integration {
+        service: "events",
+        title: "Amazon EventBridge",
+        apis: apis!(RR_W; "putEvents"),
+    },
+    Integration {
+        service: "glue",
+        title: "AWS Glue",
+        apis: apis!(RR_S; "startJobRun"),
+    },
+    Integration {
+        service: "databrew",
+        title: "AWS Glue DataBrew",
+        apis: apis!(RR_S; "startJobRun"),
+    },
+    Integration {
+        service: "http",
+        title: "HTTP endpoint (HTTPS API)",
+        apis: apis!(RR; "invoke"),
+    },
+    Integration {
+        service: "lambda",
+        title: "AWS Lambda",
+        apis: apis!(RR_W; "invoke"),
+    },
+    Integration {
+        service: "mediaconvert",
+        title: "AWS Elemental MediaConvert",
+        apis: apis!(RR_S; "createJob"),
+    },
+    Integration {
+        service: "sagemaker",
+        title: "Amazon SageMaker",
+        apis: &[
+            Api {
+                name: "createTrainingJob",
+                patterns: RR_S,
+            },
+            Api {
+                name: "createTransformJob",
+                patterns: RR_S,
+            },
+            Api {
+                name: "createProcessingJob",
+                patterns: RR_S,
+            },
+            Api {
+                name: "createHyperParameterTuningJob",
+                patterns: RR_S,
+            },
+            Api {
+                name: "createLabelingJob",
+                patterns: RR_S,
+            },
+            Api {
+                name: "createModel",
+                patterns: RR,
+            },
+            Api {
+                name: "createEndpoint",
+                patterns: RR,
+            },
+            Api {
+                name: "createEndpointConfig",
+                patterns: RR,
+            },
+            Api {
+                name: "updateEndpoint",
+                patterns: RR,
+            },
+        ],
+    },
+    Integration {
+        service: "sns",
+        title: "Amazon SNS",
+        apis: apis!(RR_W; "publish"),
+    },
+    Integration {
+        service: "sqs",
+        title: "Amazon SQS",
+        apis: apis!(RR_W; "sendMessage"),
+    },
+    Integration {
+        service: "states",
+        title: "AWS Step Functions",
+        apis: &[Api {
+            name: "startExecution",
+            patterns: RR_S_S2_W,
+        }],
+    },
 ];
 
 /// Resources a Distributed Map reads items from or writes results to.
@@ -112,12 +234,18 @@ pub enum Resource {
         pattern: Pattern,
     },
     /// A Lambda function ARN used directly.
-    LambdaFunction { name: String },
-    Activity { name: String },
+    LambdaFunction {
+        name: String,
+    },
+    Activity {
+        name: String,
+    },
     /// A `${...}` definition substitution: unknown until deployment.
     Placeholder,
     /// A Distributed Map item reader / result writer (`s3:getObject`, ...).
-    ItemIo { api: String },
+    ItemIo {
+        api: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -225,14 +353,22 @@ fn resolve_states(rest: &str, base: usize) -> Result<Resource, ResourceError> {
         let (sdk_service, action_full) = api_full.split_once(':').unwrap_or((api_full, ""));
         let (action, pattern, suffix) = split_pattern(action_full);
         if sdk_service.is_empty() || action.is_empty() {
-            return Err(fault(base, base + rest.len(), "An AWS SDK integration is `arn:aws:states:::aws-sdk:SERVICE:ACTION`."));
+            return Err(fault(
+                base,
+                base + rest.len(),
+                "An AWS SDK integration is `arn:aws:states:::aws-sdk:SERVICE:ACTION`.",
+            ));
         }
         let pattern = pattern.unwrap_or(Pattern::RequestResponse);
         if matches!(pattern, Pattern::Sync | Pattern::Sync2) {
             let at = base + rest.len() - suffix.len();
             return Err(fault(at, base + rest.len(), format!("AWS SDK integrations do not support `{suffix}`: they support request-response (no suffix) and `.waitForTaskToken`.")));
         }
-        return Ok(Resource::AwsSdk { service: sdk_service.to_string(), action: action.to_string(), pattern });
+        return Ok(Resource::AwsSdk {
+            service: sdk_service.to_string(),
+            action: action.to_string(),
+            pattern,
+        });
     }
     if service.contains("${") || api_full.contains("${") {
         return Ok(Resource::Placeholder);
@@ -240,7 +376,9 @@ fn resolve_states(rest: &str, base: usize) -> Result<Resource, ResourceError> {
     let api_start = base + service.len() + 1;
     let Some(integration) = INTEGRATIONS.iter().find(|i| i.service == service) else {
         if ITEM_IO.contains(&rest) {
-            return Ok(Resource::ItemIo { api: rest.to_string() });
+            return Ok(Resource::ItemIo {
+                api: rest.to_string(),
+            });
         }
         let known: Vec<&str> = INTEGRATIONS.iter().map(|i| i.service).collect();
         return Err(fault(base, base + service.len(), format!(
@@ -251,24 +389,39 @@ fn resolve_states(rest: &str, base: usize) -> Result<Resource, ResourceError> {
     let (api_name, pattern, suffix) = split_pattern(api_full);
     let Some(api) = integration.apis.iter().find(|a| a.name == api_name) else {
         if ITEM_IO.contains(&rest) {
-            return Ok(Resource::ItemIo { api: rest.to_string() });
+            return Ok(Resource::ItemIo {
+                api: rest.to_string(),
+            });
         }
         let names: Vec<&str> = integration.apis.iter().map(|a| a.name).collect();
-        return Err(fault(api_start, api_start + api_name.len(), format!(
-            "{} has no API `{api_name}` in its optimized integration; supported: {}.",
-            integration.title,
-            names.join(", ")
-        )));
+        return Err(fault(
+            api_start,
+            api_start + api_name.len(),
+            format!(
+                "{} has no API `{api_name}` in its optimized integration; supported: {}.",
+                integration.title,
+                names.join(", ")
+            ),
+        ));
     };
     let pattern = pattern.unwrap_or(Pattern::RequestResponse);
     if !api.patterns.contains(&pattern) {
         let at = api_start + api_name.len();
-        return Err(fault(at, at + suffix.len(), format!(
-            "`{service}:{api_name}` does not support `{suffix}`; it supports {}.",
-            describe_patterns(api.patterns)
-        )));
+        return Err(fault(
+            at,
+            at + suffix.len(),
+            format!(
+                "`{service}:{api_name}` does not support `{suffix}`; it supports {}.",
+                describe_patterns(api.patterns)
+            ),
+        ));
     }
-    Ok(Resource::Optimized { service: integration.service, title: integration.title, api: api.name, pattern })
+    Ok(Resource::Optimized {
+        service: integration.service,
+        title: integration.title,
+        api: api.name,
+        pattern,
+    })
 }
 
 #[cfg(test)]
@@ -289,7 +442,11 @@ mod tests {
     #[test]
     fn unsupported_pattern_names_the_supported_ones() {
         let e = resolve("arn:aws:states:::dynamodb:putItem.sync").expect_err("no .sync");
-        assert!(e.message.contains("supports request-response"), "{}", e.message);
+        assert!(
+            e.message.contains("supports request-response"),
+            "{}",
+            e.message
+        );
         let e = resolve("arn:aws:states:::aws-sdk:s3:getObject.sync").expect_err("sdk .sync");
         assert!(e.message.contains(".waitForTaskToken"));
         let e = resolve("arn:aws:states:::sqs:sendMesage").expect_err("typo");
@@ -298,9 +455,15 @@ mod tests {
 
     #[test]
     fn lambda_and_activity_arns() {
-        assert!(matches!(resolve("arn:aws:lambda:us-east-1:123:function:f:prod"), Ok(Resource::LambdaFunction { .. })));
+        assert!(matches!(
+            resolve("arn:aws:lambda:us-east-1:123:function:f:prod"),
+            Ok(Resource::LambdaFunction { .. })
+        ));
         assert!(resolve("arn:aws:lambda:us-east-1:123:function:f:").is_err());
         assert!(resolve("arn:aws:lambda:us-east-1:123:function:f:$*#").is_err());
-        assert!(matches!(resolve("arn:aws:states:us-east-1:123:activity:a"), Ok(Resource::Activity { .. })));
+        assert!(matches!(
+            resolve("arn:aws:states:us-east-1:123:activity:a"),
+            Ok(Resource::Activity { .. })
+        ));
     }
 }

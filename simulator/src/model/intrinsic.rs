@@ -41,24 +41,150 @@ pub struct IntrinsicSpec {
 use ParamType as P;
 
 pub const INTRINSICS: &[IntrinsicSpec] = &[
-    IntrinsicSpec { name: "States.Format", params: &[P::String], optional: 0, variadic: true, signature: "States.Format(template, ...values)", doc: "Builds a string: each `{}` in the template is replaced by the next value." },
-    IntrinsicSpec { name: "States.StringToJson", params: &[P::String], optional: 0, variadic: false, signature: "States.StringToJson(string)", doc: "Parses a JSON string into a value." },
-    IntrinsicSpec { name: "States.JsonToString", params: &[P::Any], optional: 0, variadic: false, signature: "States.JsonToString(path)", doc: "Serialises a value to a JSON string." },
-    IntrinsicSpec { name: "States.Array", params: &[], optional: 0, variadic: true, signature: "States.Array(...values)", doc: "Makes an array of its arguments." },
-    IntrinsicSpec { name: "States.ArrayPartition", params: &[P::Array, P::Integer], optional: 0, variadic: false, signature: "States.ArrayPartition(array, chunkSize)", doc: "Splits an array into chunks of the given size." },
-    IntrinsicSpec { name: "States.ArrayContains", params: &[P::Array, P::Any], optional: 0, variadic: false, signature: "States.ArrayContains(array, value)", doc: "Whether the array contains the value." },
-    IntrinsicSpec { name: "States.ArrayRange", params: &[P::Integer, P::Integer, P::Integer], optional: 0, variadic: false, signature: "States.ArrayRange(first, last, step)", doc: "An array of numbers from first to last (inclusive) by step; at most 1000 items." },
-    IntrinsicSpec { name: "States.ArrayGetItem", params: &[P::Array, P::Integer], optional: 0, variadic: false, signature: "States.ArrayGetItem(array, index)", doc: "The item at a zero-based index." },
-    IntrinsicSpec { name: "States.ArrayLength", params: &[P::Array], optional: 0, variadic: false, signature: "States.ArrayLength(array)", doc: "The number of items in an array." },
-    IntrinsicSpec { name: "States.ArrayUnique", params: &[P::Array], optional: 0, variadic: false, signature: "States.ArrayUnique(array)", doc: "The array without duplicate values." },
-    IntrinsicSpec { name: "States.Base64Encode", params: &[P::String], optional: 0, variadic: false, signature: "States.Base64Encode(string)", doc: "Base64-encodes a string (at most 10,000 characters)." },
-    IntrinsicSpec { name: "States.Base64Decode", params: &[P::String], optional: 0, variadic: false, signature: "States.Base64Decode(base64)", doc: "Decodes a base64 string (at most 10,000 characters)." },
-    IntrinsicSpec { name: "States.Hash", params: &[P::Any, P::String], optional: 0, variadic: false, signature: "States.Hash(data, algorithm)", doc: "Hash of the data: MD5, SHA-1, SHA-256, SHA-384 or SHA-512." },
-    IntrinsicSpec { name: "States.JsonMerge", params: &[P::Any, P::Any, P::Boolean], optional: 0, variadic: false, signature: "States.JsonMerge(left, right, false)", doc: "Shallow-merges two objects (the deep-merge flag must be false)." },
-    IntrinsicSpec { name: "States.MathRandom", params: &[P::Integer, P::Integer, P::Integer], optional: 1, variadic: false, signature: "States.MathRandom(start, end[, seed])", doc: "A random integer in [start, end)." },
-    IntrinsicSpec { name: "States.MathAdd", params: &[P::Number, P::Number], optional: 0, variadic: false, signature: "States.MathAdd(a, b)", doc: "The sum of two numbers." },
-    IntrinsicSpec { name: "States.StringSplit", params: &[P::String, P::String], optional: 0, variadic: false, signature: "States.StringSplit(string, separators)", doc: "Splits a string at any of the separator characters." },
-    IntrinsicSpec { name: "States.UUID", params: &[], optional: 0, variadic: false, signature: "States.UUID()", doc: "A random version-4 UUID." },
+    IntrinsicSpec {
+        name: "States.Format",
+        params: &[P::String],
+        optional: 0,
+        variadic: true,
+        signature: "States.Format(template, ...values)",
+        doc: "Builds a string: each `{}` in the template is replaced by the next value.",
+    },
+    IntrinsicSpec {
+        name: "States.StringToJson",
+        params: &[P::String],
+        optional: 0,
+        variadic: false,
+        signature: "States.StringToJson(string)",
+        doc: "Parses a JSON string into a value.",
+    },
+    IntrinsicSpec {
+        name: "States.JsonToString",
+        params: &[P::Any],
+        optional: 0,
+        variadic: false,
+        signature: "States.JsonToString(path)",
+        doc: "Serialises a value to a JSON string.",
+    },
+    IntrinsicSpec {
+        name: "States.Array",
+        params: &[],
+        optional: 0,
+        variadic: true,
+        signature: "States.Array(...values)",
+        doc: "Makes an array of its arguments.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayPartition",
+        params: &[P::Array, P::Integer],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayPartition(array, chunkSize)",
+        doc: "Splits an array into chunks of the given size.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayContains",
+        params: &[P::Array, P::Any],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayContains(array, value)",
+        doc: "Whether the array contains the value.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayRange",
+        params: &[P::Integer, P::Integer, P::Integer],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayRange(first, last, step)",
+        doc: "An array of numbers from first to last (inclusive) by step; at most 1000 items.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayGetItem",
+        params: &[P::Array, P::Integer],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayGetItem(array, index)",
+        doc: "The item at a zero-based index.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayLength",
+        params: &[P::Array],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayLength(array)",
+        doc: "The number of items in an array.",
+    },
+    IntrinsicSpec {
+        name: "States.ArrayUnique",
+        params: &[P::Array],
+        optional: 0,
+        variadic: false,
+        signature: "States.ArrayUnique(array)",
+        doc: "The array without duplicate values.",
+    },
+    IntrinsicSpec {
+        name: "States.Base64Encode",
+        params: &[P::String],
+        optional: 0,
+        variadic: false,
+        signature: "States.Base64Encode(string)",
+        doc: "Base64-encodes a string (at most 10,000 characters).",
+    },
+    IntrinsicSpec {
+        name: "States.Base64Decode",
+        params: &[P::String],
+        optional: 0,
+        variadic: false,
+        signature: "States.Base64Decode(base64)",
+        doc: "Decodes a base64 string (at most 10,000 characters).",
+    },
+    IntrinsicSpec {
+        name: "States.Hash",
+        params: &[P::Any, P::String],
+        optional: 0,
+        variadic: false,
+        signature: "States.Hash(data, algorithm)",
+        doc: "Hash of the data: MD5, SHA-1, SHA-256, SHA-384 or SHA-512.",
+    },
+    IntrinsicSpec {
+        name: "States.JsonMerge",
+        params: &[P::Any, P::Any, P::Boolean],
+        optional: 0,
+        variadic: false,
+        signature: "States.JsonMerge(left, right, false)",
+        doc: "Shallow-merges two objects (the deep-merge flag must be false).",
+    },
+    IntrinsicSpec {
+        name: "States.MathRandom",
+        params: &[P::Integer, P::Integer, P::Integer],
+        optional: 1,
+        variadic: false,
+        signature: "States.MathRandom(start, end[, seed])",
+        doc: "A random integer in [start, end).",
+    },
+    IntrinsicSpec {
+        name: "States.MathAdd",
+        params: &[P::Number, P::Number],
+        optional: 0,
+        variadic: false,
+        signature: "States.MathAdd(a, b)",
+        doc: "The sum of two numbers.",
+    },
+    IntrinsicSpec {
+        name: "States.StringSplit",
+        params: &[P::String, P::String],
+        optional: 0,
+        variadic: false,
+        signature: "States.StringSplit(string, separators)",
+        doc: "Splits a string at any of the separator characters.",
+    },
+    IntrinsicSpec {
+        name: "States.UUID",
+        params: &[],
+        optional: 0,
+        variadic: false,
+        signature: "States.UUID()",
+        doc: "A random version-4 UUID.",
+    },
 ];
 
 pub fn spec(name: &str) -> Option<&'static IntrinsicSpec> {
@@ -102,7 +228,11 @@ pub fn parse(text: &str) -> Result<Call, IntrinsicError> {
     let call = p.call(0)?;
     p.skip_ws();
     if p.pos != text.len() {
-        return Err(p.error(p.pos, text.len(), "Unexpected text after the function call."));
+        return Err(p.error(
+            p.pos,
+            text.len(),
+            "Unexpected text after the function call.",
+        ));
     }
     Ok(call)
 }
@@ -140,7 +270,11 @@ impl Parser<'_> {
         let name = &self.text[start..start + len];
         self.pos += len;
         if !name.starts_with("States.") {
-            return Err(self.error(start, self.pos, "An intrinsic function's name starts with `States.`."));
+            return Err(self.error(
+                start,
+                self.pos,
+                "An intrinsic function's name starts with `States.`.",
+            ));
         }
         self.skip_ws();
         if !self.text[self.pos..].starts_with('(') {
@@ -165,9 +299,19 @@ impl Parser<'_> {
                         break;
                     }
                     Some(c) => {
-                        return Err(self.error(self.pos, self.pos + c.len_utf8(), format!("Expected `,` or `)`, found `{c}`.")))
+                        return Err(self.error(
+                            self.pos,
+                            self.pos + c.len_utf8(),
+                            format!("Expected `,` or `)`, found `{c}`."),
+                        ))
                     }
-                    None => return Err(self.error(start, self.pos, format!("`{name}(` is not closed: add a `)`."))),
+                    None => {
+                        return Err(self.error(
+                            start,
+                            self.pos,
+                            format!("`{name}(` is not closed: add a `)`."),
+                        ))
+                    }
                 }
             }
         }
@@ -194,7 +338,9 @@ impl Parser<'_> {
             }
             '-' | '0'..='9' => {
                 let len = rest
-                    .find(|c: char| !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')))
+                    .find(|c: char| {
+                        !(c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+                    })
                     .unwrap_or(rest.len());
                 let raw = &rest[..len];
                 self.pos += len;
@@ -240,7 +386,11 @@ impl Parser<'_> {
                 _ => value.push(c),
             }
         }
-        Err(self.error(start, self.text.len(), "This string is not closed: add a `'`."))
+        Err(self.error(
+            start,
+            self.text.len(),
+            "This string is not closed: add a `'`.",
+        ))
     }
 }
 

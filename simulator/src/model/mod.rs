@@ -71,7 +71,9 @@ pub struct Io {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
     Task(Task),
-    Pass { result: Option<Value> },
+    Pass {
+        result: Option<Value>,
+    },
     Choice(Choice),
     Wait(Wait),
     Succeed,
@@ -219,7 +221,10 @@ impl StateMachine {
         };
         let mut machine = read_machine(root, language);
         machine.timeout_seconds = root.get("TimeoutSeconds").and_then(as_u64);
-        machine.version = root.get("Version").and_then(Node::as_str).map(str::to_string);
+        machine.version = root
+            .get("Version")
+            .and_then(Node::as_str)
+            .map(str::to_string);
         machine
     }
 
@@ -284,7 +289,10 @@ fn read_machine(node: &Node, inherited: QueryLanguage) -> StateMachine {
                     .collect()
             })
             .unwrap_or_default(),
-        comment: node.get("Comment").and_then(Node::as_str).map(str::to_string),
+        comment: node
+            .get("Comment")
+            .and_then(Node::as_str)
+            .map(str::to_string),
         version: None,
         timeout_seconds: None,
         processor_mode: config
@@ -310,7 +318,10 @@ fn seconds(node: Option<&Node>, path: Option<&Node>) -> Option<Spanned<Seconds>>
             NodeKind::String(s) => Seconds::Jsonata(jsonata_expression(s)?.trim().to_string()),
             _ => return None,
         };
-        return Some(Spanned { value, range: n.range });
+        return Some(Spanned {
+            value,
+            range: n.range,
+        });
     }
     let n = path?;
     Some(Spanned {

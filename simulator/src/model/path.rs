@@ -32,7 +32,9 @@ pub struct PathError {
 impl Path {
     /// Whether this is a Reference Path: no wildcards, filters, slices, unions or recursion.
     pub fn is_reference(&self) -> bool {
-        self.segments.iter().all(|s| !matches!(s, Segment::Query(_)))
+        self.segments
+            .iter()
+            .all(|s| !matches!(s, Segment::Query(_)))
     }
 
     /// The plain field names after the root, up to the first non-field step.
@@ -65,7 +67,10 @@ pub fn parse(text: &str) -> Result<Path, PathError> {
 pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path, usize), PathError> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'$') {
-        return Err(err(0, "A path starts with `$` (input), `$$` (context) or `$name` (variable)."));
+        return Err(err(
+            0,
+            "A path starts with `$` (input), `$$` (context) or `$name` (variable).",
+        ));
     }
     let mut pos = 1;
     let root = if bytes.get(1) == Some(&b'$') {
@@ -222,7 +227,10 @@ mod tests {
         assert_eq!(p.root, PathRoot::Input);
         assert!(p.is_reference());
         assert_eq!(p.segments.len(), 4);
-        assert_eq!(parse("$$.Task.Token").expect("valid").root, PathRoot::Context);
+        assert_eq!(
+            parse("$$.Task.Token").expect("valid").root,
+            PathRoot::Context
+        );
         assert_eq!(
             parse("$myVar.x").expect("valid").root,
             PathRoot::Variable("myVar".into())
@@ -232,7 +240,14 @@ mod tests {
 
     #[test]
     fn query_paths_are_not_reference_paths() {
-        for q in ["$.a[*]", "$..b", "$.a[?(@.x > 1)]", "$.a[1:3]", "$.a[0,1]", "$.*"] {
+        for q in [
+            "$.a[*]",
+            "$..b",
+            "$.a[?(@.x > 1)]",
+            "$.a[1:3]",
+            "$.a[0,1]",
+            "$.*",
+        ] {
             let p = parse(q).expect(q);
             assert!(!p.is_reference(), "{q}");
         }

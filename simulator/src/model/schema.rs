@@ -109,14 +109,24 @@ pub enum ValueKind {
     /// `true` (`End`).
     True,
     /// An integer ≥ min, and ≤ max when given. In JSONata a `{% %}` string may stand instead.
-    Integer { min: i64, max: Option<i64> },
+    Integer {
+        min: i64,
+        max: Option<i64>,
+    },
     /// A number in `[min, max]`.
-    Number { min: f64, max: Option<f64> },
+    Number {
+        min: f64,
+        max: Option<f64>,
+    },
     Enum(&'static [&'static str]),
     /// Any JSONPath (may be `null` where `nullable`).
-    JsonPath { nullable: bool },
+    JsonPath {
+        nullable: bool,
+    },
     /// A Reference Path: plain steps only (may be `null` where `nullable`).
-    ReferencePath { nullable: bool },
+    ReferencePath {
+        nullable: bool,
+    },
     /// `ResultPath`: a Reference Path into the input, never `$$` or a variable.
     ResultPath,
     /// A Reference Path or an intrinsic function (`ErrorPath`, `CausePath`).
@@ -211,18 +221,47 @@ const WITH_ERRORS: u32 = bits!(Task | Parallel | Map);
 const MACHINES: u32 = bits!(Root | Branch | Processor);
 const RULES: u32 = bits!(ChoiceRule | NestedRule);
 
-const fn field(name: &'static str, owners: u32, lang: Lang, kind: ValueKind, doc: &'static str) -> FieldSpec {
-    FieldSpec { name, owners, lang, kind, required: 0, doc }
+const fn field(
+    name: &'static str,
+    owners: u32,
+    lang: Lang,
+    kind: ValueKind,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        owners,
+        lang,
+        kind,
+        required: 0,
+        doc,
+    }
 }
 
-const fn required(name: &'static str, owners: u32, lang: Lang, kind: ValueKind, doc: &'static str) -> FieldSpec {
-    FieldSpec { name, owners, lang, kind, required: owners, doc }
+const fn required(
+    name: &'static str,
+    owners: u32,
+    lang: Lang,
+    kind: ValueKind,
+    doc: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        owners,
+        lang,
+        kind,
+        required: owners,
+        doc,
+    }
 }
 
 use Lang::{Both, JsonPathOnly as JP, JsonataOnly as JA};
 use ValueKind as V;
 
-const POS: ValueKind = V::Integer { min: 1, max: Some(99_999_999) };
+const POS: ValueKind = V::Integer {
+    min: 1,
+    max: Some(99_999_999),
+};
 const NON_NEG: ValueKind = V::Integer { min: 0, max: None };
 
 pub const FIELDS: &[FieldSpec] = &[
@@ -336,21 +375,84 @@ pub struct FieldGroup {
 }
 
 pub const GROUPS: &[FieldGroup] = &[
-    FieldGroup { owner: ObjectKind::Task, fields: &["TimeoutSeconds", "TimeoutSecondsPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Task, fields: &["HeartbeatSeconds", "HeartbeatSecondsPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Wait, fields: &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"], exactly_one: true },
-    FieldGroup { owner: ObjectKind::Fail, fields: &["Error", "ErrorPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Fail, fields: &["Cause", "CausePath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Map, fields: &["ItemProcessor", "Iterator"], exactly_one: true },
-    FieldGroup { owner: ObjectKind::Map, fields: &["ItemsPath", "Items"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Map, fields: &["MaxConcurrency", "MaxConcurrencyPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Map, fields: &["ToleratedFailureCount", "ToleratedFailureCountPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Map, fields: &["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Map, fields: &["Parameters", "ItemSelector"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::ReaderConfig, fields: &["MaxItems", "MaxItemsPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::ItemBatcher, fields: &["MaxItemsPerBatch", "MaxItemsPerBatchPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::ItemBatcher, fields: &["MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"], exactly_one: false },
-    FieldGroup { owner: ObjectKind::Credentials, fields: &["RoleArn", "RoleArn.$"], exactly_one: true },
+    FieldGroup {
+        owner: ObjectKind::Task,
+        fields: &["TimeoutSeconds", "TimeoutSecondsPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Task,
+        fields: &["HeartbeatSeconds", "HeartbeatSecondsPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Wait,
+        fields: &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"],
+        exactly_one: true,
+    },
+    FieldGroup {
+        owner: ObjectKind::Fail,
+        fields: &["Error", "ErrorPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Fail,
+        fields: &["Cause", "CausePath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &["ItemProcessor", "Iterator"],
+        exactly_one: true,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &["ItemsPath", "Items"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &["MaxConcurrency", "MaxConcurrencyPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &[
+            "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath",
+        ],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Map,
+        fields: &["Parameters", "ItemSelector"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::ReaderConfig,
+        fields: &["MaxItems", "MaxItemsPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::ItemBatcher,
+        fields: &["MaxItemsPerBatch", "MaxItemsPerBatchPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::ItemBatcher,
+        fields: &["MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"],
+        exactly_one: false,
+    },
+    FieldGroup {
+        owner: ObjectKind::Credentials,
+        fields: &["RoleArn", "RoleArn.$"],
+        exactly_one: true,
+    },
 ];
 
 /// The field spec for `name` on `owner`, whatever the language.
@@ -359,35 +461,63 @@ pub fn field_spec(owner: ObjectKind, name: &str) -> Option<&'static FieldSpec> {
 }
 
 /// Every field that may stand on `owner` in `language`.
-pub fn fields_of(owner: ObjectKind, language: QueryLanguage) -> impl Iterator<Item = &'static FieldSpec> {
-    FIELDS.iter().filter(move |f| f.on(owner) && f.lang.allows(language))
+pub fn fields_of(
+    owner: ObjectKind,
+    language: QueryLanguage,
+) -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS
+        .iter()
+        .filter(move |f| f.on(owner) && f.lang.allows(language))
 }
 
 /// Choice comparison operators (JSONPath) and the operand each takes.
 pub const COMPARISONS: &[(&str, Operand)] = &[
-    ("StringEquals", Operand::String), ("StringEqualsPath", Operand::Path),
-    ("StringLessThan", Operand::String), ("StringLessThanPath", Operand::Path),
-    ("StringGreaterThan", Operand::String), ("StringGreaterThanPath", Operand::Path),
-    ("StringLessThanEquals", Operand::String), ("StringLessThanEqualsPath", Operand::Path),
-    ("StringGreaterThanEquals", Operand::String), ("StringGreaterThanEqualsPath", Operand::Path),
+    ("StringEquals", Operand::String),
+    ("StringEqualsPath", Operand::Path),
+    ("StringLessThan", Operand::String),
+    ("StringLessThanPath", Operand::Path),
+    ("StringGreaterThan", Operand::String),
+    ("StringGreaterThanPath", Operand::Path),
+    ("StringLessThanEquals", Operand::String),
+    ("StringLessThanEqualsPath", Operand::Path),
+    ("StringGreaterThanEquals", Operand::String),
+    ("StringGreaterThanEqualsPath", Operand::Path),
     ("StringMatches", Operand::String),
-    ("NumericEquals", Operand::Number), ("NumericEqualsPath", Operand::Path),
-    ("NumericLessThan", Operand::Number), ("NumericLessThanPath", Operand::Path),
-    ("NumericGreaterThan", Operand::Number), ("NumericGreaterThanPath", Operand::Path),
-    ("NumericLessThanEquals", Operand::Number), ("NumericLessThanEqualsPath", Operand::Path),
-    ("NumericGreaterThanEquals", Operand::Number), ("NumericGreaterThanEqualsPath", Operand::Path),
-    ("BooleanEquals", Operand::Boolean), ("BooleanEqualsPath", Operand::Path),
-    ("TimestampEquals", Operand::Timestamp), ("TimestampEqualsPath", Operand::Path),
-    ("TimestampLessThan", Operand::Timestamp), ("TimestampLessThanPath", Operand::Path),
-    ("TimestampGreaterThan", Operand::Timestamp), ("TimestampGreaterThanPath", Operand::Path),
-    ("TimestampLessThanEquals", Operand::Timestamp), ("TimestampLessThanEqualsPath", Operand::Path),
-    ("TimestampGreaterThanEquals", Operand::Timestamp), ("TimestampGreaterThanEqualsPath", Operand::Path),
-    ("IsNull", Operand::Test), ("IsPresent", Operand::Test), ("IsNumeric", Operand::Test),
-    ("IsString", Operand::Test), ("IsBoolean", Operand::Test), ("IsTimestamp", Operand::Test),
+    ("NumericEquals", Operand::Number),
+    ("NumericEqualsPath", Operand::Path),
+    ("NumericLessThan", Operand::Number),
+    ("NumericLessThanPath", Operand::Path),
+    ("NumericGreaterThan", Operand::Number),
+    ("NumericGreaterThanPath", Operand::Path),
+    ("NumericLessThanEquals", Operand::Number),
+    ("NumericLessThanEqualsPath", Operand::Path),
+    ("NumericGreaterThanEquals", Operand::Number),
+    ("NumericGreaterThanEqualsPath", Operand::Path),
+    ("BooleanEquals", Operand::Boolean),
+    ("BooleanEqualsPath", Operand::Path),
+    ("TimestampEquals", Operand::Timestamp),
+    ("TimestampEqualsPath", Operand::Path),
+    ("TimestampLessThan", Operand::Timestamp),
+    ("TimestampLessThanPath", Operand::Path),
+    ("TimestampGreaterThan", Operand::Timestamp),
+    ("TimestampGreaterThanPath", Operand::Path),
+    ("TimestampLessThanEquals", Operand::Timestamp),
+    ("TimestampLessThanEqualsPath", Operand::Path),
+    ("TimestampGreaterThanEquals", Operand::Timestamp),
+    ("TimestampGreaterThanEqualsPath", Operand::Path),
+    ("IsNull", Operand::Test),
+    ("IsPresent", Operand::Test),
+    ("IsNumeric", Operand::Test),
+    ("IsString", Operand::Test),
+    ("IsBoolean", Operand::Test),
+    ("IsTimestamp", Operand::Test),
 ];
 
 pub fn comparison(name: &str) -> Option<Operand> {
-    COMPARISONS.iter().find(|(n, _)| *n == name).map(|(_, o)| *o)
+    COMPARISONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, o)| *o)
 }
 
 /// The error names Step Functions defines.

@@ -116,7 +116,13 @@ mod tests {
         let x = text.find('x').expect("x is in the text");
         let pos = index.position(text, x, PositionEncoding::Utf16);
         // `{"a": "` is 7 units, é is 1, 😀 is 2.
-        assert_eq!(pos, Position { line: 0, character: 10 });
+        assert_eq!(
+            pos,
+            Position {
+                line: 0,
+                character: 10
+            }
+        );
         assert_eq!(index.offset(text, pos, PositionEncoding::Utf16), x);
         let pos8 = index.position(text, x, PositionEncoding::Utf8);
         assert_eq!(pos8.character as usize, x);
@@ -127,13 +133,22 @@ mod tests {
     fn out_of_range_positions_clamp() {
         let text = "ab\r\ncd";
         let index = LineIndex::new(text);
-        let p = Position { line: 0, character: 99 };
+        let p = Position {
+            line: 0,
+            character: 99,
+        };
         assert_eq!(index.offset(text, p, PositionEncoding::Utf16), 2);
-        let p = Position { line: 7, character: 0 };
+        let p = Position {
+            line: 7,
+            character: 0,
+        };
         assert_eq!(index.offset(text, p, PositionEncoding::Utf16), text.len());
         assert_eq!(
             index.position(text, 999, PositionEncoding::Utf16),
-            Position { line: 1, character: 2 }
+            Position {
+                line: 1,
+                character: 2
+            }
         );
     }
 }

@@ -71,7 +71,9 @@ fn convert(
         diagnostics.push(Diagnostic::error(
             "nesting-too-deep",
             TextRange::new(start, start),
-            format!("Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."),
+            format!(
+                "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
+            ),
         ));
         return leaf(NodeKind::Missing);
     }
@@ -83,7 +85,10 @@ fn convert(
                 .iter()
                 .map(|n| convert(n, to_byte, diagnostics, depth + 1))
                 .collect();
-            let end = items.last().map_or(end, |n| n.range.end as usize).max(start);
+            let end = items
+                .last()
+                .map_or(end, |n| n.range.end as usize)
+                .max(start);
             Node {
                 range: TextRange::new(start, end),
                 kind: NodeKind::Array(items),

@@ -20,7 +20,10 @@ pub fn main(args: &[String]) -> Outcome {
                 Some("human" | "text") => format = OutputFormat::Human,
                 Some("json") => format = OutputFormat::Json,
                 other => {
-                    let _ = writeln!(stderr, "asl-sim check: --format takes `human` or `json`, not {other:?}");
+                    let _ = writeln!(
+                        stderr,
+                        "asl-sim check: --format takes `human` or `json`, not {other:?}"
+                    );
                     return Outcome::Usage;
                 }
             },
@@ -28,7 +31,10 @@ pub fn main(args: &[String]) -> Outcome {
                 Some("standard") => options.workflow_type = WorkflowType::Standard,
                 Some("express") => options.workflow_type = WorkflowType::Express,
                 other => {
-                    let _ = writeln!(stderr, "asl-sim check: --type takes `standard` or `express`, not {other:?}");
+                    let _ = writeln!(
+                        stderr,
+                        "asl-sim check: --type takes `standard` or `express`, not {other:?}"
+                    );
                     return Outcome::Usage;
                 }
             },
@@ -50,7 +56,11 @@ pub fn main(args: &[String]) -> Outcome {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(e) => {
-                    let _ = writeln!(stderr, "asl-sim check: {file}: not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to());
+                    let _ = writeln!(
+                        stderr,
+                        "asl-sim check: {file}: not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    );
                     io_failed = true;
                     continue;
                 }

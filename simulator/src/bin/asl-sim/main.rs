@@ -46,7 +46,11 @@ fn main() -> ExitCode {
             Outcome::Ok.into()
         }
         "-V" | "--version" => {
-            let _ = writeln!(std::io::stdout().lock(), "asl-sim {}", env!("CARGO_PKG_VERSION"));
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "asl-sim {}",
+                env!("CARGO_PKG_VERSION")
+            );
             Outcome::Ok.into()
         }
         other => {

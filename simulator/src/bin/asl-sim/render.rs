@@ -40,7 +40,10 @@ fn lsp_range(index: &LineIndex, text: &str, range: TextRange) -> serde_json::Val
     })
 }
 
-fn write_json(out: &mut impl Write, reports: &[(String, String, Vec<Diagnostic>)]) -> std::io::Result<()> {
+fn write_json(
+    out: &mut impl Write,
+    reports: &[(String, String, Vec<Diagnostic>)],
+) -> std::io::Result<()> {
     let mut all = Vec::new();
     for (file, text, diagnostics) in reports {
         let index = LineIndex::new(text);
@@ -81,9 +84,17 @@ fn write_human(
             let (start, end) = index.range(text, d.range, PositionEncoding::Utf8);
             writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message)?;
             let line_text = text.lines().nth(start.line as usize).unwrap_or("");
-            let col = line_text.get(..start.character as usize).map_or(0, |s| s.chars().count());
+            let col = line_text
+                .get(..start.character as usize)
+                .map_or(0, |s| s.chars().count());
             let gutter = (start.line + 1).to_string().len();
-            writeln!(out, "{:gutter$}--> {file}:{}:{}", "", start.line + 1, col + 1)?;
+            writeln!(
+                out,
+                "{:gutter$}--> {file}:{}:{}",
+                "",
+                start.line + 1,
+                col + 1
+            )?;
             writeln!(out, "{:gutter$} |", "")?;
             writeln!(out, "{} | {}", start.line + 1, line_text.trim_end())?;
             let width = if end.line == start.line {
@@ -93,10 +104,23 @@ fn write_human(
             } else {
                 line_text.chars().count().saturating_sub(col).max(1)
             };
-            writeln!(out, "{:gutter$} | {}{}", "", " ".repeat(col), "^".repeat(width))?;
+            writeln!(
+                out,
+                "{:gutter$} | {}{}",
+                "",
+                " ".repeat(col),
+                "^".repeat(width)
+            )?;
             for r in &d.related {
                 let p = index.position(text, r.range.start as usize, PositionEncoding::Utf8);
-                writeln!(out, "{:gutter$} = note: {} at {file}:{}:{}", "", r.message, p.line + 1, p.character + 1)?;
+                writeln!(
+                    out,
+                    "{:gutter$} = note: {} at {file}:{}:{}",
+                    "",
+                    r.message,
+                    p.line + 1,
+                    p.character + 1
+                )?;
             }
             writeln!(out)?;
         }
@@ -105,6 +129,9 @@ fn write_human(
     if errors == 0 && warnings == 0 {
         writeln!(out, "{files} file(s) checked: no problems found")
     } else {
-        writeln!(out, "{files} file(s) checked: {errors} error(s), {warnings} warning(s)")
+        writeln!(
+            out,
+            "{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        )
     }
 }

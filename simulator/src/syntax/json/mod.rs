@@ -267,7 +267,10 @@ impl<'a> Lexer<'a> {
             }
         }
         // Swallow trailing word characters so `12abc` is one bad token, not two.
-        while b.get(p).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        while b
+            .get(p)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
             p += 1;
             valid = false;
         }
@@ -292,6 +295,20 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self) -> Token {
         let start = self.pos;
+        // A single-quoted string is one bad token, not a run of words.
+        if self.bytes[start] == b'\'' {
+            let line_end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i);
+            let end = self.text[start + 1..line_end]
+                .find('\'')
+                .map_or(line_end, |i| start + 1 + i + 1);
+            self.pos = end;
+            return Token {
+                tok: Tok::Garbage,
+                range: TextRange::new(start, end),
+            };
+        }
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
         let mut end = start;
         for (i, c) in self.text[start..].char_indices() {
@@ -390,7 +407,8 @@ impl Parser<'_> {
     }
 
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(code, range, message));
+        self.diagnostics
+            .push(Diagnostic::error(code, range, message));
     }
 
     fn value(&mut self) -> Node {
@@ -490,7 +508,9 @@ impl Parser<'_> {
         self.error(
             "nesting-too-deep",
             TextRange::new(start, start + 1),
-            format!("Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."),
+            format!(
+                "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
+            ),
         );
         Node {
             range,

@@ -1,0 +1,130 @@
+//! Snapshots of what the checker says about broken documents: code, severity, exact location
+//! (line:column, 1-based) and message. A change in wording or range shows up in review.
+
+use asl_sim::syntax::{Format, LineIndex, PositionEncoding};
+use asl_sim::{check, CheckOptions, WorkflowType};
+
+fn render(text: &str, format: Format, options: CheckOptions) -> String {
+    let index = LineIndex::new(text);
+    let checked = check(text, format, options);
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        let (s, e) = index.range(text, d.range, PositionEncoding::Utf16);
+        let snippet = &text[d.range.start as usize..d.range.end as usize];
+        out.push_str(&format!(
+            "{}:{}-{}:{} {} [{}] {:?}\n    {}\n",
+            s.line + 1,
+            s.character + 1,
+            e.line + 1,
+            e.character + 1,
+            d.severity.as_str(),
+            d.code,
+            snippet,
+            d.message
+        ));
+        for r in &d.related {
+            let p = index.position(text, r.range.start as usize, PositionEncoding::Utf16);
+            out.push_str(&format!(
+                "    related {}:{} {}\n",
+                p.line + 1,
+                p.character + 1,
+                r.message
+            ));
+        }
+    }
+    out
+}
+
+fn example(name: &str) -> (String, Format) {
+    let path = format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (text, Format::from_path(name))
+}
+
+#[test]
+fn typos() {
+    let (text, format) = example("broken/typos.asl.json");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}
+
+#[test]
+fn jsonata_mistakes() {
+    let (text, format) = example("broken/jsonata.asl.json");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}
+
+#[test]
+fn half_typed_document() {
+    let (text, format) = example("broken/half-typed.asl.json");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}
+
+#[test]
+fn yaml_document() {
+    let (text, format) = example("broken/callback.asl.yaml");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}
+
+#[test]
+fn express_workflow_patterns() {
+    let (text, format) = example("heartbeat.asl.json");
+    let options = CheckOptions {
+        workflow_type: WorkflowType::Express,
+    };
+    insta::assert_snapshot!(render(&text, format, options));
+}
+
+#[test]
+fn token_wait_without_bounds_is_a_warning() {
+    let text = r#"{"StartAt": "W", "States": {"W": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token", "who.$": "$owner"}},
+        "End": true}}}"#;
+    insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
+}
+
+#[test]
+fn examples_are_clean() {
+    for name in [
+        "sns-publish.asl.json",
+        "batch-job.asl.json",
+        "sqs-callback.asl.json",
+        "heartbeat.asl.json",
+        "order-fulfilment.asl.json",
+        "callback-jsonata.asl.yaml",
+    ] {
+        let (text, format) = example(name);
+        assert_eq!(render(&text, format, CheckOptions::default()), "", "{name}");
+    }
+}
+
+#[test]
+fn yaml_and_json_read_the_same() {
+    let (json, _) = example("sqs-callback.asl.json");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid");
+    let yaml = json_to_yaml(&value, 0);
+    let from_yaml = asl_sim::syntax::parse(&yaml, Format::Yaml);
+    assert!(
+        from_yaml.diagnostics.is_empty(),
+        "{:?}\n{yaml}",
+        from_yaml.diagnostics
+    );
+    assert_eq!(from_yaml.root.to_json(), value);
+}
+
+/// A small block-style YAML writer for the test above (strings always quoted).
+fn json_to_yaml(value: &serde_json::Value, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::Object(_) => {
+                    format!("{pad}{k:?}:\n{}", json_to_yaml(v, indent + 2))
+                }
+                _ => format!("{pad}{k:?}: {}\n", v),
+            })
+            .collect(),
+        other => format!("{pad}{other}\n"),
+    }
+}
