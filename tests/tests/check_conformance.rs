@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout)] // the conformance tests report their pass counts
 //! `asl-sim check` against corpora no one here wrote: AWS-recorded executions (no errors
 //! allowed), AWS-rejected definitions (each must be an error), asl-validator's labelled files.
 

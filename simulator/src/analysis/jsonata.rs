@@ -38,7 +38,7 @@ fn locate(expression: &str) -> usize {
         return expression.trim_end().len();
     }
     while lo < hi {
-        let mid = (lo + hi) / 2;
+        let mid = lo + (hi - lo) / 2;
         if fails_early(boundaries[mid]) {
             hi = mid;
         } else {

@@ -42,7 +42,7 @@ fn scope(text: &str, machine: &Node, outer: &HashSet<String>, diagnostics: &mut 
     }
     for state in states {
         let mut uses = Vec::new();
-        collect_uses(text, &state.value, false, &mut uses, 0);
+        collect_uses(&state.value, false, &mut uses, 0);
         for (name, node, start) in uses {
             if !visible.contains(&name) {
                 let range = inner_range(text, node, start, start + 1 + name.len());
@@ -95,13 +95,7 @@ fn collect_assigned(node: &Node, out: &mut HashSet<String>, depth: usize) {
 
 type Use<'a> = (String, &'a Node, usize);
 
-fn collect_uses<'a>(
-    text: &str,
-    node: &'a Node,
-    is_path: bool,
-    out: &mut Vec<Use<'a>>,
-    depth: usize,
-) {
+fn collect_uses<'a>(node: &'a Node, is_path: bool, out: &mut Vec<Use<'a>>, depth: usize) {
     if depth > 256 {
         return;
     }
@@ -113,12 +107,12 @@ fn collect_uses<'a>(
                     continue;
                 }
                 let path_valued = key.ends_with(".$") || key.ends_with("Path") || key == "Variable";
-                collect_uses(text, &m.value, path_valued, out, depth + 1);
+                collect_uses(&m.value, path_valued, out, depth + 1);
             }
         }
         NodeKind::Array(items) => {
             for item in items {
-                collect_uses(text, item, false, out, depth + 1);
+                collect_uses(item, false, out, depth + 1);
             }
         }
         NodeKind::String(s) => {

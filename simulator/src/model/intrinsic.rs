@@ -245,6 +245,7 @@ struct Parser<'a> {
 const MAX_NESTING: usize = 64;
 
 impl Parser<'_> {
+    #[allow(clippy::unused_self)] // a method so every error site reads `self.error(...)`
     fn error(&self, start: usize, end: usize, message: impl Into<String>) -> IntrinsicError {
         IntrinsicError {
             start,

@@ -455,9 +455,43 @@ pub const GROUPS: &[FieldGroup] = &[
     },
 ];
 
+const KINDS: usize = ObjectKind::Credentials as usize + 1;
+
+/// The table indexed by owner, built once: lookups run for every member of every object.
+struct Index {
+    by_name: [std::collections::HashMap<&'static str, &'static FieldSpec>; KINDS],
+    required: [Vec<&'static FieldSpec>; KINDS],
+}
+
+fn index() -> &'static Index {
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut by_name: [std::collections::HashMap<&'static str, &'static FieldSpec>; KINDS] =
+            std::array::from_fn(|_| std::collections::HashMap::new());
+        let mut required: [Vec<&'static FieldSpec>; KINDS] = std::array::from_fn(|_| Vec::new());
+        for spec in FIELDS {
+            for (kind, (names, req)) in by_name.iter_mut().zip(required.iter_mut()).enumerate() {
+                let bit = 1u32 << kind;
+                if spec.owners & bit != 0 {
+                    names.entry(spec.name).or_insert(spec);
+                }
+                if spec.required & bit != 0 {
+                    req.push(spec);
+                }
+            }
+        }
+        Index { by_name, required }
+    })
+}
+
 /// The field spec for `name` on `owner`, whatever the language.
 pub fn field_spec(owner: ObjectKind, name: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|f| f.name == name && f.on(owner))
+    index().by_name[owner as usize].get(name).copied()
+}
+
+/// The fields `owner` must have (in the languages each belongs to).
+pub fn required_fields(owner: ObjectKind) -> &'static [&'static FieldSpec] {
+    &index().required[owner as usize]
 }
 
 /// Every field that may stand on `owner` in `language`.

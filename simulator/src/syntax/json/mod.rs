@@ -532,7 +532,6 @@ impl Parser<'_> {
         let open = self.bump();
         self.open.push(Tok::LBrace);
         let mut members: Vec<Member> = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
         let end;
         loop {
             let token = self.peek();
@@ -580,24 +579,7 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            let member = self.member();
-            if let Some(&first) = seen.get(&member.key.name) {
-                let first_range = members[first].key.range;
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-key",
-                        member.key.range,
-                        format!(
-                            "Duplicate key `{}`: remove one of them (AWS rejects duplicate keys).",
-                            member.key.name
-                        ),
-                    )
-                    .with_related(first_range, "first defined here"),
-                );
-            } else {
-                seen.insert(member.key.name.clone(), members.len());
-            }
-            members.push(member);
+            members.push(self.member());
             // After a member: `,` then another member, or `}`.
             let token = self.peek();
             match token.tok {
@@ -631,9 +613,45 @@ impl Parser<'_> {
             }
         }
         self.open.pop();
+        self.duplicate_keys(&members);
         Node {
             range: TextRange::new(open.range.start as usize, end.max(open.range.end as usize)),
             kind: NodeKind::Object(members),
+        }
+    }
+
+    /// Report keys defined twice. Small objects (most of them) are scanned pairwise; large
+    /// ones through a map, so the pass stays linear.
+    fn duplicate_keys(&mut self, members: &[Member]) {
+        let mut report = |first: &Member, dup: &Member| {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    dup.key.range,
+                    format!(
+                        "Duplicate key `{}`: remove one of them (AWS rejects duplicate keys).",
+                        dup.key.name
+                    ),
+                )
+                .with_related(first.key.range, "first defined here"),
+            );
+        };
+        if members.len() <= 16 {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(first) = members[..i].iter().find(|f| f.key.name == m.key.name) {
+                    report(first, m);
+                }
+            }
+        } else {
+            let mut seen: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
+            for m in members {
+                match seen.get(m.key.name.as_str()) {
+                    Some(first) => report(first, m),
+                    None => {
+                        seen.insert(&m.key.name, m);
+                    }
+                }
+            }
         }
     }
 

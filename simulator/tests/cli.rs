@@ -1,0 +1,98 @@
+//! `asl-sim check` as a user runs it: exit codes, human and JSON output.
+
+use std::process::Command;
+
+fn asl_sim(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_asl-sim"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("asl-sim runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn clean_files_exit_zero() {
+    let (code, stdout, _) = asl_sim(&[
+        "check",
+        "examples/heartbeat.asl.json",
+        "examples/callback-jsonata.asl.yaml",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("2 file(s) checked: no problems found"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn errors_exit_one_with_rustc_style_locations() {
+    let (code, stdout, _) = asl_sim(&["check", "examples/broken/typos.asl.json"]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("error[unknown-state]"), "{stdout}");
+    assert!(
+        stdout.contains("--> examples/broken/typos.asl.json:13:15"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("8 error(s)"), "{stdout}");
+}
+
+#[test]
+fn json_output_uses_lsp_positions() {
+    let (code, stdout, _) = asl_sim(&[
+        "check",
+        "--format",
+        "json",
+        "examples/broken/typos.asl.json",
+    ]);
+    assert_eq!(code, 1);
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).expect("JSON array");
+    let unknown = diagnostics
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["code"] == "unknown-state")
+        .expect("unknown-state reported");
+    assert_eq!(unknown["file"], "examples/broken/typos.asl.json");
+    assert_eq!(unknown["severity"], "error");
+    // 0-based line 12, UTF-16 column 14: the `"Aproved"` string.
+    assert_eq!(
+        unknown["range"]["start"],
+        serde_json::json!({"line": 12, "character": 14})
+    );
+    assert_eq!(
+        unknown["range"]["end"],
+        serde_json::json!({"line": 12, "character": 23})
+    );
+}
+
+#[test]
+fn express_type_rejects_callbacks() {
+    let (code, stdout, _) = asl_sim(&[
+        "check",
+        "--type",
+        "express",
+        "examples/sqs-callback.asl.json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("error[express-pattern]"), "{stdout}");
+}
+
+#[test]
+fn usage_and_io_problems_exit_two() {
+    let (code, _, stderr) = asl_sim(&["check"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("name at least one file"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&["check", "no/such/file.asl.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no/such/file.asl.json"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&["check", "--format", "xml", "examples/heartbeat.asl.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--format"), "{stderr}");
+    let (code, _, _) = asl_sim(&["frobnicate"]);
+    assert_eq!(code, 2);
+}
