@@ -1,6 +1,8 @@
 //! Snapshots of what the checker says about broken documents: code, severity, exact location
 //! (line:column, 1-based) and message. A change in wording or range shows up in review.
 
+use std::fmt::Write;
+
 use asl_sim::syntax::{Format, LineIndex, PositionEncoding};
 use asl_sim::{check, CheckOptions, WorkflowType};
 
@@ -11,7 +13,8 @@ fn render(text: &str, format: Format, options: CheckOptions) -> String {
     for d in &checked.diagnostics {
         let (s, e) = index.range(text, d.range, PositionEncoding::Utf16);
         let snippet = &text[d.range.start as usize..d.range.end as usize];
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             "{}:{}-{}:{} {} [{}] {:?}\n    {}\n",
             s.line + 1,
             s.character + 1,
@@ -21,15 +24,16 @@ fn render(text: &str, format: Format, options: CheckOptions) -> String {
             d.code,
             snippet,
             d.message
-        ));
+        );
         for r in &d.related {
             let p = index.position(text, r.range.start as usize, PositionEncoding::Utf16);
-            out.push_str(&format!(
-                "    related {}:{} {}\n",
+            let _ = writeln!(
+                out,
+                "    related {}:{} {}",
                 p.line + 1,
                 p.character + 1,
                 r.message
-            ));
+            );
         }
     }
     out
