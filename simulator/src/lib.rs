@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod diagnostic;
+mod fxhash;
 pub mod model;
 pub mod syntax;
 

@@ -814,7 +814,8 @@ impl Walker<'_> {
         if !members.iter().any(|m| m.key.name.ends_with(".$")) {
             return;
         }
-        let mut seen: std::collections::HashMap<&str, TextRange> = std::collections::HashMap::new();
+        let mut seen: crate::fxhash::FxHashMap<&str, TextRange> =
+            crate::fxhash::FxHashMap::default();
         for m in members {
             let stem = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
             if let Some(first) = seen.insert(stem, m.key.range) {

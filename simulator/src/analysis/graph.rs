@@ -1,7 +1,7 @@
 //! Whole-machine checks on the model: duplicate state names, StartAt and transition targets,
 //! transitions across branch / processor boundaries, unreachable states, and a way to end.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 
 use super::fields::edit_distance;
 use crate::diagnostic::Diagnostic;
@@ -10,7 +10,7 @@ use crate::syntax::TextRange;
 
 pub fn check(machine: &StateMachine, diagnostics: &mut Vec<Diagnostic>) {
     // State names are unique across the whole machine, branches and processors included.
-    let mut first_seen: HashMap<&str, TextRange> = HashMap::new();
+    let mut first_seen: HashMap<&str, TextRange> = HashMap::default();
     for state in machine.all_states() {
         match first_seen.get(state.name.value.as_str()) {
             Some(&first) => diagnostics.push(

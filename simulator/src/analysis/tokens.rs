@@ -2,8 +2,6 @@
 //! not wait a year unguarded; Express workflows (and Express child executions of a Distributed
 //! Map) support request-response only.
 
-use serde_json::Value;
-
 use super::text::inner_range;
 use super::{CheckOptions, WorkflowType};
 use crate::diagnostic::Diagnostic;
@@ -13,26 +11,28 @@ use crate::syntax::{Node, NodeKind};
 
 pub fn check(
     text: &str,
-    _root: &Node,
+    root: &Node,
     machine: &StateMachine,
     options: CheckOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    walk(
-        text,
-        machine,
-        options.workflow_type == WorkflowType::Express,
-        diagnostics,
-    );
+    let express = options.workflow_type == WorkflowType::Express;
+    walk(text, root, machine, express, diagnostics);
 }
 
-fn walk(text: &str, machine: &StateMachine, express: bool, diagnostics: &mut Vec<Diagnostic>) {
+fn walk(
+    text: &str,
+    root: &Node,
+    machine: &StateMachine,
+    express: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for state in &machine.states {
         match &state.kind {
-            StateKind::Task(task) => task_rules(text, state, task, express, diagnostics),
+            StateKind::Task(task) => task_rules(text, root, state, task, express, diagnostics),
             StateKind::Parallel(p) => {
                 for branch in &p.branches {
-                    walk(text, branch, express, diagnostics);
+                    walk(text, root, branch, express, diagnostics);
                 }
             }
             StateKind::Map(m) => {
@@ -42,7 +42,7 @@ fn walk(text: &str, machine: &StateMachine, express: bool, diagnostics: &mut Vec
                     } else {
                         express
                     };
-                    walk(text, processor, child_express, diagnostics);
+                    walk(text, root, processor, child_express, diagnostics);
                 }
             }
             _ => {}
@@ -52,6 +52,7 @@ fn walk(text: &str, machine: &StateMachine, express: bool, diagnostics: &mut Vec
 
 fn task_rules(
     text: &str,
+    root: &Node,
     state: &State,
     task: &crate::model::Task,
     express: bool,
@@ -83,8 +84,10 @@ fn task_rules(
     if pattern != Pattern::WaitForTaskToken || matches!(target, Resource::Activity { .. }) {
         return;
     }
-    let payload = state.io.parameters.as_ref().or(state.io.arguments.as_ref());
-    let passes = payload.is_some_and(|p| passes_token(p, 0));
+    let payload = state.io.parameters.or(state.io.arguments);
+    let passes = payload
+        .and_then(|p| p.resolve(root))
+        .is_some_and(|p| passes_token(p, 0));
     if !passes {
         let field = if state.io.arguments.is_some()
             || state.query_language == crate::model::QueryLanguage::Jsonata
@@ -116,21 +119,21 @@ fn task_rules(
 
 /// Whether a Parameters / Arguments payload hands out the task token (or the whole `Task` /
 /// context object that holds it).
-fn passes_token(value: &Value, depth: usize) -> bool {
+fn passes_token(node: &Node, depth: usize) -> bool {
     if depth > 256 {
         return false;
     }
-    match value {
-        Value::Object(map) => map.iter().any(|(k, v)| {
-            if k.ends_with(".$") {
-                v.as_str().is_some_and(path_string_has_token)
+    match &node.kind {
+        NodeKind::Object(members) => members.iter().any(|m| {
+            if m.key.name.ends_with(".$") {
+                m.value.as_str().is_some_and(path_string_has_token)
             } else {
-                passes_token(v, depth + 1)
+                passes_token(&m.value, depth + 1)
             }
         }),
-        Value::Array(items) => items.iter().any(|v| passes_token(v, depth + 1)),
+        NodeKind::Array(items) => items.iter().any(|v| passes_token(v, depth + 1)),
         // A `${...}` substitution may be anything: give it the benefit of the doubt.
-        Value::String(s) => jsonata_has_token(s) || (s.starts_with("${") && s.ends_with('}')),
+        NodeKind::String(s) => jsonata_has_token(s) || (s.starts_with("${") && s.ends_with('}')),
         _ => false,
     }
 }
@@ -184,6 +187,10 @@ fn jsonata_has_token(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn tree(value: &serde_json::Value) -> Node {
+        crate::syntax::parse(&value.to_string(), crate::syntax::Format::Json).root
+    }
+
     #[test]
     fn finds_the_token_in_paths_intrinsics_and_jsonata() {
         let yes = [
@@ -193,7 +200,7 @@ mod tests {
             serde_json::json!({"T": "{% $states.context.Task.Token %}"}),
         ];
         for v in &yes {
-            assert!(passes_token(v, 0), "{v}");
+            assert!(passes_token(&tree(v), 0), "{v}");
         }
         let no = [
             serde_json::json!({"TaskToken": "$$.Task.Token"}),
@@ -201,7 +208,7 @@ mod tests {
             serde_json::json!({"T": "{% $states.context.Execution %}"}),
         ];
         for v in &no {
-            assert!(!passes_token(v, 0), "{v}");
+            assert!(!passes_token(&tree(v), 0), "{v}");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! or an inline Map processor, which also see their parents' variables; a Distributed Map's child
 //! executions start with none.
 
-use std::collections::HashSet;
+use crate::fxhash::FxHashSet as HashSet;
 
 use super::jsonata::free_variables;
 use super::text::inner_range;
@@ -12,7 +12,7 @@ use crate::model::{intrinsic, jsonata_expression};
 use crate::syntax::{Node, NodeKind};
 
 pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
-    scope(text, root, &HashSet::new(), diagnostics);
+    scope(text, root, &HashSet::default(), diagnostics);
 }
 
 /// Fields that open a scope of their own.
@@ -55,7 +55,7 @@ fn scope(text: &str, machine: &Node, outer: &HashSet<String>, diagnostics: &mut 
             }
         }
         for (nested, inherits) in nested_scopes(&state.value) {
-            let empty = HashSet::new();
+            let empty = HashSet::default();
             scope(
                 text,
                 nested,

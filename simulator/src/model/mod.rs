@@ -6,12 +6,10 @@ pub mod intrinsic;
 pub mod path;
 pub mod schema;
 
-use serde_json::Value;
-
 pub use integrations::{Pattern, Resource};
 pub use schema::QueryLanguage;
 
-use crate::syntax::{Node, NodeKind, TextRange};
+use crate::syntax::{Node, NodeKind, NodePtr, TextRange};
 
 /// A value with the range of the text it was read from.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,24 +53,25 @@ pub struct State {
     pub kind: StateKind,
 }
 
-/// Input/output processing fields, by language. Paths are kept as written; templates as JSON.
+/// Input/output processing fields, by language. Paths are kept as written; templates point into
+/// the tree (evaluate them over the `Node`, which keeps ranges for error messages).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Io {
     pub input_path: Option<Option<String>>,
     pub output_path: Option<Option<String>>,
-    pub parameters: Option<Value>,
-    pub result_selector: Option<Value>,
+    pub parameters: Option<NodePtr>,
+    pub result_selector: Option<NodePtr>,
     pub result_path: Option<Option<String>>,
-    pub arguments: Option<Value>,
-    pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub arguments: Option<NodePtr>,
+    pub output: Option<NodePtr>,
+    pub assign: Option<NodePtr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
     Task(Task),
     Pass {
-        result: Option<Value>,
+        result: Option<NodePtr>,
     },
     Choice(Choice),
     Wait(Wait),
@@ -114,7 +113,7 @@ pub struct Task {
     pub target: Option<Resource>,
     pub timeout: Option<Spanned<Seconds>>,
     pub heartbeat: Option<Spanned<Seconds>>,
-    pub credentials: Option<Value>,
+    pub credentials: Option<NodePtr>,
     pub handlers: Handlers,
 }
 
@@ -141,8 +140,8 @@ pub struct Catcher {
     pub error_equals: Vec<Spanned<String>>,
     pub next: Option<Spanned<String>>,
     pub result_path: Option<Option<String>>,
-    pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub output: Option<NodePtr>,
+    pub assign: Option<NodePtr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -156,9 +155,9 @@ pub struct ChoiceRule {
     pub range: TextRange,
     pub next: Option<Spanned<String>>,
     /// The rule as written (operators, `And`/`Or`/`Not`, or `Condition`), for the engine.
-    pub condition: Value,
-    pub output: Option<Value>,
-    pub assign: Option<Value>,
+    pub condition: NodePtr,
+    pub output: Option<NodePtr>,
+    pub assign: Option<NodePtr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -191,14 +190,14 @@ pub struct Parallel {
 pub struct MapState {
     pub processor: Option<StateMachine>,
     pub items_path: Option<String>,
-    pub items: Option<Value>,
-    pub item_selector: Option<Value>,
-    pub max_concurrency: Option<Value>,
-    pub item_reader: Option<Value>,
-    pub item_batcher: Option<Value>,
-    pub result_writer: Option<Value>,
-    pub tolerated_failure_count: Option<Value>,
-    pub tolerated_failure_percentage: Option<Value>,
+    pub items: Option<NodePtr>,
+    pub item_selector: Option<NodePtr>,
+    pub max_concurrency: Option<NodePtr>,
+    pub item_reader: Option<NodePtr>,
+    pub item_batcher: Option<NodePtr>,
+    pub result_writer: Option<NodePtr>,
+    pub tolerated_failure_count: Option<NodePtr>,
+    pub tolerated_failure_percentage: Option<NodePtr>,
     pub label: Option<String>,
     pub handlers: Handlers,
 }
@@ -269,8 +268,8 @@ fn nullable_string(node: &Node) -> Option<Option<String>> {
     }
 }
 
-fn json(node: Option<&Node>) -> Option<Value> {
-    node.filter(|n| !n.is_missing()).map(Node::to_json)
+fn ptr(node: Option<&Node>) -> Option<NodePtr> {
+    node.filter(|n| !n.is_missing()).map(NodePtr::new)
 }
 
 fn read_machine(node: &Node, inherited: QueryLanguage) -> StateMachine {
@@ -369,8 +368,8 @@ fn read_handlers(node: &Node) -> Handlers {
                     error_equals: names(n),
                     next: n.get("Next").and_then(spanned_str),
                     result_path: n.get("ResultPath").and_then(nullable_string),
-                    output: json(n.get("Output")),
-                    assign: json(n.get("Assign")),
+                    output: ptr(n.get("Output")),
+                    assign: ptr(n.get("Assign")),
                 })
                 .collect()
         })
@@ -395,12 +394,12 @@ fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLa
     let io = Io {
         input_path: get("InputPath").and_then(nullable_string),
         output_path: get("OutputPath").and_then(nullable_string),
-        parameters: json(get("Parameters")),
-        result_selector: json(get("ResultSelector")),
+        parameters: ptr(get("Parameters")),
+        result_selector: ptr(get("ResultSelector")),
         result_path: get("ResultPath").and_then(nullable_string),
-        arguments: json(get("Arguments")),
-        output: json(get("Output")),
-        assign: json(get("Assign")),
+        arguments: ptr(get("Arguments")),
+        output: ptr(get("Output")),
+        assign: ptr(get("Assign")),
     };
     let kind = match node.get("Type").and_then(Node::as_str) {
         Some("Task") => match get("Resource").and_then(spanned_str) {
@@ -409,13 +408,13 @@ fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLa
                 resource,
                 timeout: seconds(get("TimeoutSeconds"), get("TimeoutSecondsPath")),
                 heartbeat: seconds(get("HeartbeatSeconds"), get("HeartbeatSecondsPath")),
-                credentials: json(get("Credentials")),
+                credentials: ptr(get("Credentials")),
                 handlers: read_handlers(node),
             }),
             None => StateKind::Unknown,
         },
         Some("Pass") => StateKind::Pass {
-            result: json(get("Result")),
+            result: ptr(get("Result")),
         },
         Some("Choice") => StateKind::Choice(Choice {
             rules: get("Choices")
@@ -426,9 +425,9 @@ fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLa
                         .map(|n| ChoiceRule {
                             range: n.range,
                             next: n.get("Next").and_then(spanned_str),
-                            condition: n.to_json(),
-                            output: json(n.get("Output")),
-                            assign: json(n.get("Assign")),
+                            condition: NodePtr::new(n),
+                            output: ptr(n.get("Output")),
+                            assign: ptr(n.get("Assign")),
                         })
                         .collect()
                 })
@@ -464,17 +463,17 @@ fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLa
                 .filter(|n| n.is_object())
                 .map(|n| read_machine(n, language)),
             items_path: get("ItemsPath").and_then(Node::as_str).map(str::to_string),
-            items: json(get("Items")),
-            item_selector: json(get("ItemSelector").or_else(|| get("Parameters"))),
-            max_concurrency: json(get("MaxConcurrency").or_else(|| get("MaxConcurrencyPath"))),
-            item_reader: json(get("ItemReader")),
-            item_batcher: json(get("ItemBatcher")),
-            result_writer: json(get("ResultWriter")),
-            tolerated_failure_count: json(
-                get("ToleratedFailureCount").or_else(|| get("ToleratedFailureCountPath")),
+            items: ptr(get("Items")),
+            item_selector: ptr(get("ItemSelector").or_else(|| get("Parameters"))),
+            max_concurrency: ptr(get("MaxConcurrency").or_else(|| get("MaxConcurrencyPath"))),
+            item_reader: ptr(get("ItemReader")),
+            item_batcher: ptr(get("ItemBatcher")),
+            result_writer: ptr(get("ResultWriter")),
+            tolerated_failure_count: ptr(
+                get("ToleratedFailureCount").or_else(|| get("ToleratedFailureCountPath"))
             ),
-            tolerated_failure_percentage: json(
-                get("ToleratedFailurePercentage").or_else(|| get("ToleratedFailurePercentagePath")),
+            tolerated_failure_percentage: ptr(
+                get("ToleratedFailurePercentage").or_else(|| get("ToleratedFailurePercentagePath"))
             ),
             label: get("Label").and_then(Node::as_str).map(str::to_string),
             handlers: read_handlers(node),

@@ -459,15 +459,15 @@ const KINDS: usize = ObjectKind::Credentials as usize + 1;
 
 /// The table indexed by owner, built once: lookups run for every member of every object.
 struct Index {
-    by_name: [std::collections::HashMap<&'static str, &'static FieldSpec>; KINDS],
+    by_name: [crate::fxhash::FxHashMap<&'static str, &'static FieldSpec>; KINDS],
     required: [Vec<&'static FieldSpec>; KINDS],
 }
 
 fn index() -> &'static Index {
     static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut by_name: [std::collections::HashMap<&'static str, &'static FieldSpec>; KINDS] =
-            std::array::from_fn(|_| std::collections::HashMap::new());
+        let mut by_name: [crate::fxhash::FxHashMap<&'static str, &'static FieldSpec>; KINDS] =
+            std::array::from_fn(|_| crate::fxhash::FxHashMap::default());
         let mut required: [Vec<&'static FieldSpec>; KINDS] = std::array::from_fn(|_| Vec::new());
         for spec in FIELDS {
             for (kind, (names, req)) in by_name.iter_mut().zip(required.iter_mut()).enumerate() {

@@ -7,7 +7,7 @@ mod tree;
 mod yaml;
 
 pub use line_index::{LineIndex, Position, PositionEncoding};
-pub use tree::{Key, Member, Node, NodeKind, TextRange};
+pub use tree::{Key, Member, Node, NodeKind, NodePtr, TextRange};
 
 use crate::diagnostic::Diagnostic;
 

@@ -51,6 +51,48 @@ impl TextRange {
     }
 }
 
+/// A pointer to a node of a tree by its range (as rust-analyzer's `AstPtr`): the model keeps
+/// these instead of copies of JSON values, and resolves them against the tree when needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodePtr {
+    pub range: TextRange,
+}
+
+impl NodePtr {
+    pub fn new(node: &Node) -> Self {
+        NodePtr { range: node.range }
+    }
+
+    /// The node in `root` with exactly this range. Siblings are in text order and do not
+    /// overlap, so each level is a binary search.
+    pub fn resolve(self, root: &Node) -> Option<&Node> {
+        let target = self.range;
+        let mut current = root;
+        loop {
+            if current.range == target {
+                // A container and its first child can share a start but not a whole range,
+                // except a zero-width missing value: prefer the outermost match.
+                return Some(current);
+            }
+            let next = match &current.kind {
+                NodeKind::Object(members) => {
+                    let i = members.partition_point(|m| m.value.range.end < target.end);
+                    members.get(i).map(|m| &m.value)
+                }
+                NodeKind::Array(items) => {
+                    let i = items.partition_point(|n| n.range.end < target.end);
+                    items.get(i)
+                }
+                _ => None,
+            }?;
+            if !(next.range.start <= target.start && target.end <= next.range.end) {
+                return None;
+            }
+            current = next;
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub range: TextRange,
@@ -202,5 +244,37 @@ impl Node {
             }
             return path;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodePtr;
+    use crate::syntax::{parse, Format};
+
+    #[test]
+    fn node_pointers_resolve_to_the_same_node() {
+        let text = r#"{"a": [1, {"b": {"c": "d"}}, []], "e": {}}"#;
+        let root = parse(text, Format::Json).root;
+        let mut all = vec![&root];
+        let mut i = 0;
+        while i < all.len() {
+            let node = all[i];
+            all.extend(node.members().iter().map(|m| &m.value));
+            all.extend(node.elements());
+            i += 1;
+        }
+        for node in all {
+            assert_eq!(
+                NodePtr::new(node).resolve(&root),
+                Some(node),
+                "{:?}",
+                node.range
+            );
+        }
+        let elsewhere = NodePtr {
+            range: crate::syntax::TextRange::new(2, 5),
+        };
+        assert_eq!(elsewhere.resolve(&root), None);
     }
 }

@@ -3,7 +3,7 @@
 //! reported with a byte range and parsing carries on, so a half-typed document still gives a
 //! usable tree around the hole.
 
-use std::collections::HashMap;
+use crate::fxhash::{FxBuildHasher, FxHashMap};
 
 use super::tree::{Key, Member, Node, NodeKind, TextRange};
 use super::Parse;
@@ -56,7 +56,8 @@ impl<'a> Lexer<'a> {
             strings: Vec::new(),
             diagnostics: Vec::new(),
         };
-        let mut tokens = Vec::new();
+        // About one token per 5 bytes of typical pretty-printed JSON: reserve once, not per doubling.
+        let mut tokens = Vec::with_capacity(text.len() / 5 + 16);
         loop {
             let token = lexer.next();
             tokens.push(token);
@@ -643,7 +644,8 @@ impl Parser<'_> {
                 }
             }
         } else {
-            let mut seen: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
+            let mut seen: FxHashMap<&str, &Member> =
+                FxHashMap::with_capacity_and_hasher(members.len(), FxBuildHasher::default());
             for m in members {
                 match seen.get(m.key.name.as_str()) {
                     Some(first) => report(first, m),
