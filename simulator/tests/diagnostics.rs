@@ -132,3 +132,26 @@ fn json_to_yaml(value: &serde_json::Value, indent: usize) -> String {
         other => format!("{pad}{other}\n"),
     }
 }
+
+/// Branches and inline Map processors see their parent's variables; a Distributed Map's child
+/// executions do not, and a parent never sees a child's.
+#[test]
+fn variable_scopes() {
+    let text = r#"{
+  "StartAt": "Set",
+  "States": {
+    "Set": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Fan"},
+    "Fan": {"Type": "Parallel", "Branches": [
+      {"StartAt": "B", "States": {"B": {"Type": "Pass", "Assign": {"inner": 1},
+        "Parameters": {"a.$": "$outer"}, "End": true}}}
+    ], "Next": "Each"},
+    "Each": {"Type": "Map", "ItemProcessor": {
+      "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+      "StartAt": "M", "States": {"M": {"Type": "Pass",
+        "Parameters": {"b.$": "States.Format('{}', $outer)"}, "End": true}}
+    }, "Next": "Done"},
+    "Done": {"Type": "Pass", "Parameters": {"c.$": "$inner"}, "End": true}
+  }
+}"#;
+    insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
+}

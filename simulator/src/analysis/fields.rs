@@ -4,13 +4,14 @@
 
 use super::jsonata;
 use super::text::{head, inner_range};
+use super::variables::{ScopeId, Scopes};
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
     self, comparison, field_spec, fields_of, Lang, ObjectKind, Operand, QueryLanguage, ValueKind,
     GROUPS,
 };
 use crate::model::{integrations, intrinsic, jsonata_expression, path};
-use crate::syntax::{Node, NodeKind, TextRange};
+use crate::syntax::{Node, NodeKind, Text, TextRange};
 
 pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
     let language = match root.get("QueryLanguage").and_then(Node::as_str) {
@@ -21,14 +22,25 @@ pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
         text,
         diagnostics,
         machine_language: language,
+        scopes: Scopes::new(),
+        scope: Scopes::ROOT,
     };
     walker.object(root, ObjectKind::Root, language, head(text, root.range));
+    let Walker {
+        scopes,
+        diagnostics,
+        ..
+    } = walker;
+    scopes.finish(diagnostics);
 }
 
 struct Walker<'a> {
     text: &'a str,
     diagnostics: &'a mut Vec<Diagnostic>,
     machine_language: QueryLanguage,
+    /// Variables assigned and read, per scope; the scope being walked.
+    scopes: Scopes,
+    scope: ScopeId,
 }
 
 /// Where a JSONata expression stands decides which `$states` fields it may read.
@@ -109,7 +121,7 @@ impl Walker<'_> {
         }
 
         for member in members {
-            let name = member.key.name.as_str();
+            let name = &*member.key.name;
             let value = &member.value;
             if matches!(kind, ObjectKind::ChoiceRule | ObjectKind::NestedRule) {
                 if let Some(operand) = comparison(name) {
@@ -335,7 +347,7 @@ impl Walker<'_> {
         let tests: Vec<&str> = node
             .members()
             .iter()
-            .map(|m| m.key.name.as_str())
+            .map(|m| &*m.key.name)
             .filter(|n| comparison(n).is_some() || matches!(*n, "And" | "Or" | "Not"))
             .collect();
         match tests.len() {
@@ -520,12 +532,16 @@ impl Walker<'_> {
                             .and_then(|c| c.get("Mode"))
                             .and_then(Node::as_str)
                             == Some("DISTRIBUTED");
-                    let outer = self.machine_language;
+                    let outer = (self.machine_language, self.scope);
                     if distributed {
                         self.machine_language = QueryLanguage::JsonPath;
                     }
+                    if kind == ObjectKind::Processor {
+                        // Child executions of a Distributed Map see none of the parent's variables.
+                        self.scope = self.scopes.open((!distributed).then_some(outer.1));
+                    }
                     self.object(node, kind, language, anchor);
-                    self.machine_language = outer;
+                    (self.machine_language, self.scope) = outer;
                 } else {
                     self.expect(node, false, field, "an object");
                 }
@@ -537,7 +553,10 @@ impl Walker<'_> {
                     for branch in items {
                         if branch.is_object() {
                             let anchor = self.key_anchor(branch);
+                            let outer = self.scope;
+                            self.scope = self.scopes.open(Some(outer));
                             self.object(branch, ObjectKind::Branch, language, anchor);
+                            self.scope = outer;
                         } else {
                             self.expect(
                                 branch,
@@ -667,7 +686,15 @@ impl Walker<'_> {
                     "`{field}` must point into the state input (`$...`): it cannot write to the context object or a variable (use `Assign` for variables)."
                 ));
             }
-            Ok(_) => {}
+            Ok(p) => self.read_path_variable(node, &p, 0),
+        }
+    }
+
+    /// Record a read of `$name` when a path (at `offset` in the string) starts at a variable.
+    fn read_path_variable(&mut self, node: &Node, p: &path::Path, offset: usize) {
+        if let path::PathRoot::Variable(name) = &p.root {
+            let range = inner_range(self.text, node, offset, offset + 1 + name.len());
+            self.scopes.read(self.scope, name, range);
         }
     }
 
@@ -738,7 +765,10 @@ impl Walker<'_> {
                     intrinsic::ParamType::Any | intrinsic::ParamType::Boolean
                 ),
                 intrinsic::Arg::Null => expected == intrinsic::ParamType::Any,
-                intrinsic::Arg::Path(_) => true,
+                intrinsic::Arg::Path(p) => {
+                    self.read_path_variable(node, p, *start);
+                    true
+                }
                 intrinsic::Arg::Call(inner) => {
                     self.intrinsic_call(node, inner);
                     true
@@ -897,6 +927,10 @@ impl Walker<'_> {
                 format!("JSONata syntax error: {message}"),
             );
         }
+        for (name, at) in jsonata::free_variables(inner) {
+            let range = inner_range(self.text, node, 2 + at, 3 + at + name.len());
+            self.scopes.read(self.scope, &name, range);
+        }
         let checks: &[(&str, &str)] = match place {
             ExprPlace::BeforeResult => &[
                 ("$states.result", "`$states.result` does not exist here: the state has not produced a result yet (use it in `Output` or `Assign`)."),
@@ -924,6 +958,7 @@ impl Walker<'_> {
         };
         for m in members {
             let name = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
+            self.scopes.assign(self.scope, &Text::from(name));
             let valid = name
                 .chars()
                 .next()
@@ -1169,7 +1204,7 @@ impl Walker<'_> {
 /// `{"Ref": ...}`, `{"Fn::GetAtt": ...}`, `{"Fn::Sub": ...}`: a CloudFormation template computes
 /// the value on deployment, so it may stand wherever a value can.
 fn is_cloudformation_intrinsic(node: &Node) -> bool {
-    matches!(node.members(), [only] if only.key.name == "Ref" || only.key.name.starts_with("Fn::"))
+    matches!(node.members(), [only] if &*only.key.name == "Ref" || only.key.name.starts_with("Fn::"))
 }
 
 fn lowercase_first(s: &str) -> String {

@@ -6,13 +6,13 @@ use crate::fxhash::FxHashMap as HashMap;
 use super::fields::edit_distance;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
-use crate::syntax::TextRange;
+use crate::syntax::{Text, TextRange};
 
 pub fn check(machine: &StateMachine, diagnostics: &mut Vec<Diagnostic>) {
     // State names are unique across the whole machine, branches and processors included.
     let mut first_seen: HashMap<&str, TextRange> = HashMap::default();
     for state in machine.all_states() {
-        match first_seen.get(state.name.value.as_str()) {
+        match first_seen.get(state.name.value.as_ref()) {
             Some(&first) => diagnostics.push(
                 Diagnostic::error(
                     "duplicate-state-name",
@@ -42,7 +42,7 @@ struct Scope<'a, 'd> {
 }
 
 /// Every transition out of a state: (target, where it is written).
-fn targets(state: &State) -> Vec<&Spanned<String>> {
+fn targets(state: &State) -> Vec<&Spanned<Text>> {
     let mut out = Vec::new();
     if let Transition::Next(next) = &state.transition {
         out.push(next);
@@ -70,7 +70,7 @@ impl Scope<'_, '_> {
             .states
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.name.value.as_str(), i))
+            .map(|(i, s)| (s.name.value.as_ref(), i))
             .collect();
         let boundary = if top { "state machine" } else { "branch" };
 
@@ -80,7 +80,7 @@ impl Scope<'_, '_> {
             .as_ref()
             .filter(|_| !machine.states.is_empty())
             .and_then(|s| {
-                let found = local.get(s.value.as_str()).copied();
+                let found = local.get(s.value.as_ref()).copied();
                 if found.is_none() {
                     self.missing_target(s, &local, "StartAt", boundary);
                 }
@@ -89,7 +89,7 @@ impl Scope<'_, '_> {
 
         for state in &machine.states {
             for target in targets(state) {
-                if !local.contains_key(target.value.as_str()) {
+                if !local.contains_key(target.value.as_ref()) {
                     self.missing_target(target, &local, "This transition", boundary);
                 }
             }
@@ -115,7 +115,7 @@ impl Scope<'_, '_> {
             seen[start] = true;
             while let Some(i) = stack.pop() {
                 for target in targets(&machine.states[i]) {
-                    if let Some(&j) = local.get(target.value.as_str()) {
+                    if let Some(&j) = local.get(target.value.as_ref()) {
                         if !seen[j] {
                             seen[j] = true;
                             stack.push(j);
@@ -158,13 +158,13 @@ impl Scope<'_, '_> {
 
     fn missing_target(
         &mut self,
-        target: &Spanned<String>,
+        target: &Spanned<Text>,
         local: &HashMap<&str, usize>,
         what: &str,
         boundary: &str,
     ) {
         let name = &target.value;
-        if let Some(&elsewhere) = self.everywhere.get(name.as_str()) {
+        if let Some(&elsewhere) = self.everywhere.get(name.as_ref()) {
             self.diagnostics.push(
                 Diagnostic::error(
                     "transition-out-of-scope",

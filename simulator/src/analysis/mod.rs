@@ -42,7 +42,6 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
         fields::check(text, &parse.root, &mut diagnostics);
         graph::check(&machine, &mut diagnostics);
         tokens::check(text, &parse.root, &machine, options, &mut diagnostics);
-        variables::check(text, &parse.root, &mut diagnostics);
     } else if !parse.root.is_missing() {
         diagnostics.push(Diagnostic::error(
             "not-an-object",

@@ -17,14 +17,19 @@ pub fn inner_range(text: &str, node: &Node, start: usize, end: usize) -> TextRan
     } else {
         return node.range;
     };
-    let end = end.max(start).min(value.len());
-    let start = start.min(end);
+    let mut end = end.max(start).min(value.len());
+    let mut start = start.min(end);
     // Never an empty range: a zero-width marker is hard to see in an editor.
-    let end = if end == start {
-        (start + 1).min(value.len()).max(start)
-    } else {
-        end
-    };
+    if end == start {
+        end = (start + 1).min(value.len());
+    }
+    // Offsets from sub-parsers may land inside a character: widen to whole characters.
+    while !value.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !value.is_char_boundary(end) {
+        end += 1;
+    }
     TextRange::new(
         node.range.start as usize + offset + start,
         node.range.start as usize + offset + end,

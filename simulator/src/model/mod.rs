@@ -9,7 +9,7 @@ pub mod schema;
 pub use integrations::{Pattern, Resource};
 pub use schema::QueryLanguage;
 
-use crate::syntax::{Node, NodeKind, NodePtr, TextRange};
+use crate::syntax::{Node, NodeKind, NodePtr, Text, TextRange};
 
 /// A value with the range of the text it was read from.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +22,7 @@ pub struct Spanned<T> {
 pub struct StateMachine {
     pub range: TextRange,
     pub query_language: QueryLanguage,
-    pub start_at: Option<Spanned<String>>,
+    pub start_at: Option<Spanned<Text>>,
     pub states: Vec<State>,
     pub comment: Option<String>,
     pub version: Option<String>,
@@ -35,7 +35,7 @@ pub struct StateMachine {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Transition {
-    Next(Spanned<String>),
+    Next(Spanned<Text>),
     End,
     /// Neither (Choice, Succeed, Fail, or a state still being written).
     None,
@@ -43,7 +43,7 @@ pub enum Transition {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
-    pub name: Spanned<String>,
+    pub name: Spanned<Text>,
     /// The whole state object.
     pub range: TextRange,
     pub query_language: QueryLanguage,
@@ -57,11 +57,11 @@ pub struct State {
 /// the tree (evaluate them over the `Node`, which keeps ranges for error messages).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Io {
-    pub input_path: Option<Option<String>>,
-    pub output_path: Option<Option<String>>,
+    pub input_path: Option<Option<Text>>,
+    pub output_path: Option<Option<Text>>,
     pub parameters: Option<NodePtr>,
     pub result_selector: Option<NodePtr>,
-    pub result_path: Option<Option<String>>,
+    pub result_path: Option<Option<Text>>,
     pub arguments: Option<NodePtr>,
     pub output: Option<NodePtr>,
     pub assign: Option<NodePtr>,
@@ -108,7 +108,7 @@ pub enum Seconds {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
-    pub resource: Spanned<String>,
+    pub resource: Spanned<Text>,
     /// The resolved resource, when it resolves.
     pub target: Option<Resource>,
     pub timeout: Option<Spanned<Seconds>>,
@@ -126,7 +126,7 @@ pub struct Handlers {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retrier {
     pub range: TextRange,
-    pub error_equals: Vec<Spanned<String>>,
+    pub error_equals: Vec<Spanned<Text>>,
     pub interval_seconds: u64,
     pub max_attempts: u64,
     pub backoff_rate: f64,
@@ -137,9 +137,9 @@ pub struct Retrier {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Catcher {
     pub range: TextRange,
-    pub error_equals: Vec<Spanned<String>>,
-    pub next: Option<Spanned<String>>,
-    pub result_path: Option<Option<String>>,
+    pub error_equals: Vec<Spanned<Text>>,
+    pub next: Option<Spanned<Text>>,
+    pub result_path: Option<Option<Text>>,
     pub output: Option<NodePtr>,
     pub assign: Option<NodePtr>,
 }
@@ -147,13 +147,13 @@ pub struct Catcher {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub rules: Vec<ChoiceRule>,
-    pub default: Option<Spanned<String>>,
+    pub default: Option<Spanned<Text>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChoiceRule {
     pub range: TextRange,
-    pub next: Option<Spanned<String>>,
+    pub next: Option<Spanned<Text>>,
     /// The rule as written (operators, `And`/`Or`/`Not`, or `Condition`), for the engine.
     pub condition: NodePtr,
     pub output: Option<NodePtr>,
@@ -228,7 +228,7 @@ impl StateMachine {
     }
 
     pub fn state(&self, name: &str) -> Option<&State> {
-        self.states.iter().find(|s| s.name.value == name)
+        self.states.iter().find(|s| &*s.name.value == name)
     }
 
     /// Every state in this machine and, depth-first, in its branches and processors.
@@ -249,9 +249,9 @@ impl StateMachine {
     }
 }
 
-fn spanned_str(node: &Node) -> Option<Spanned<String>> {
-    node.as_str().map(|s| Spanned {
-        value: s.to_string(),
+fn spanned_str(node: &Node) -> Option<Spanned<Text>> {
+    node.as_text().map(|s| Spanned {
+        value: s.clone(),
         range: node.range,
     })
 }
@@ -260,7 +260,7 @@ fn as_u64(node: &Node) -> Option<u64> {
     node.as_number().and_then(serde_json::Number::as_u64)
 }
 
-fn nullable_string(node: &Node) -> Option<Option<String>> {
+fn nullable_string(node: &Node) -> Option<Option<Text>> {
     match &node.kind {
         NodeKind::Null => Some(None),
         NodeKind::String(s) => Some(Some(s.clone())),
@@ -330,7 +330,7 @@ fn seconds(node: Option<&Node>, path: Option<&Node>) -> Option<Spanned<Seconds>>
 }
 
 fn read_handlers(node: &Node) -> Handlers {
-    let names = |n: &Node| -> Vec<Spanned<String>> {
+    let names = |n: &Node| -> Vec<Spanned<Text>> {
         n.get("ErrorEquals")
             .map(|e| e.elements().iter().filter_map(spanned_str).collect())
             .unwrap_or_default()
@@ -377,7 +377,7 @@ fn read_handlers(node: &Node) -> Handlers {
     Handlers { retry, catch }
 }
 
-fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLanguage) -> State {
+fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryLanguage) -> State {
     let language = match node.get("QueryLanguage").and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         Some("JSONPath") => QueryLanguage::JsonPath,
@@ -482,7 +482,7 @@ fn read_state(name: &str, name_range: TextRange, node: &Node, inherited: QueryLa
     };
     State {
         name: Spanned {
-            value: name.to_string(),
+            value: name.clone(),
             range: name_range,
         },
         range: node.range,

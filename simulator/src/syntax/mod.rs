@@ -7,7 +7,7 @@ mod tree;
 mod yaml;
 
 pub use line_index::{LineIndex, Position, PositionEncoding};
-pub use tree::{Key, Member, Node, NodeKind, NodePtr, TextRange};
+pub use tree::{Interner, Key, Member, Node, NodeKind, NodePtr, Text, TextRange};
 
 use crate::diagnostic::Diagnostic;
 

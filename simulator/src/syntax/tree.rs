@@ -1,6 +1,31 @@
 //! One tree type for JSON and YAML documents.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Number, Value};
+
+use crate::fxhash::FxHashSet;
+
+/// Text of keys and string values. A document repeats the same few words thousands of times
+/// (`"Type"`, `"Next"`, state names), so each parse shares one copy of each.
+pub type Text = Arc<str>;
+
+/// Hands out one shared `Text` per distinct string of a document.
+#[derive(Default)]
+pub struct Interner {
+    seen: FxHashSet<Text>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Text {
+        if let Some(t) = self.seen.get(s) {
+            return t.clone();
+        }
+        let t: Text = Arc::from(s);
+        self.seen.insert(t.clone());
+        t
+    }
+}
 
 /// A half-open byte range `[start, end)` into the document text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,7 +128,7 @@ pub struct Node {
 pub enum NodeKind {
     Object(Vec<Member>),
     Array(Vec<Node>),
-    String(String),
+    String(Text),
     Number(Number),
     Bool(bool),
     Null,
@@ -119,7 +144,7 @@ pub struct Member {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Key {
-    pub name: String,
+    pub name: Text,
     pub range: TextRange,
 }
 
@@ -151,10 +176,18 @@ impl Node {
     }
 
     pub fn member(&self, name: &str) -> Option<&Member> {
-        self.members().iter().find(|m| m.key.name == name)
+        self.members().iter().find(|m| &*m.key.name == name)
     }
 
     pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The shared text of a string value (cheap to keep: no copy).
+    pub fn as_text(&self) -> Option<&Text> {
         match &self.kind {
             NodeKind::String(s) => Some(s),
             _ => None,
@@ -203,13 +236,13 @@ impl Node {
                 let mut map = Map::with_capacity(members.len());
                 for m in members {
                     // The first of duplicate keys wins, as everywhere else in the tree.
-                    map.entry(m.key.name.clone())
+                    map.entry(m.key.name.to_string())
                         .or_insert_with(|| m.value.to_json());
                 }
                 Value::Object(map)
             }
             NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::String(s) => Value::String(s.to_string()),
             NodeKind::Number(n) => Value::Number(n.clone()),
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Null | NodeKind::Missing => Value::Null,

@@ -79,7 +79,7 @@ fn convert(
     }
     match &node.data {
         YamlData::Value(scalar) => leaf(scalar_kind(scalar)),
-        YamlData::Representation(raw, _, _) => leaf(NodeKind::String(raw.to_string())),
+        YamlData::Representation(raw, _, _) => leaf(NodeKind::String(raw.as_ref().into())),
         YamlData::Sequence(items) => {
             let items: Vec<Node> = items
                 .iter()
@@ -113,7 +113,7 @@ fn convert(
                 };
                 members.push(Member {
                     key: Key {
-                        name,
+                        name: name.into(),
                         range: TextRange::new(key_start, key_end),
                     },
                     value: convert(v, to_byte, diagnostics, depth + 1),
@@ -142,7 +142,7 @@ fn scalar_kind(scalar: &Scalar<'_>) -> NodeKind {
         Scalar::FloatingPoint(f) => {
             serde_json::Number::from_f64(f.into_inner()).map_or(NodeKind::Missing, NodeKind::Number)
         }
-        Scalar::String(s) => NodeKind::String(s.to_string()),
+        Scalar::String(s) => NodeKind::String(s.as_ref().into()),
     }
 }
 

@@ -1,11 +1,11 @@
-//! A hand-written, error-tolerant JSON parser. It lexes the whole text first (so recovery can
-//! look ahead), then builds the tree by recursive descent with a depth bound. Every error is
+//! A hand-written, error-tolerant JSON parser: a streaming lexer with two tokens of lookahead
+//! (enough for recovery) under a recursive descent with a depth bound. Every error is
 //! reported with a byte range and parsing carries on, so a half-typed document still gives a
 //! usable tree around the hole.
 
 use crate::fxhash::{FxBuildHasher, FxHashMap};
 
-use super::tree::{Key, Member, Node, NodeKind, TextRange};
+use super::tree::{Interner, Key, Member, Node, NodeKind, Text, TextRange};
 use super::Parse;
 use crate::diagnostic::Diagnostic;
 
@@ -20,10 +20,8 @@ enum Tok {
     RBracket,
     Colon,
     Comma,
-    /// A string literal; `value` indexes `Lexer::strings`.
-    Str {
-        value: usize,
-    },
+    /// A string literal; its decoded text travels beside the token.
+    Str,
     Number,
     True,
     False,
@@ -43,29 +41,25 @@ struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    strings: Vec<String>,
+    /// The decoded text of the string token just lexed.
+    pending_text: Option<Text>,
+    interner: Interner,
+    /// Reused while decoding strings that have escapes.
+    scratch: String,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Lexer<'a> {
-    fn run(text: &'a str) -> (Vec<Token>, Vec<String>, Vec<Diagnostic>) {
-        let mut lexer = Lexer {
+    fn new(text: &'a str) -> Self {
+        Lexer {
             text,
             bytes: text.as_bytes(),
             pos: 0,
-            strings: Vec::new(),
+            pending_text: None,
+            interner: Interner::default(),
+            scratch: String::new(),
             diagnostics: Vec::new(),
-        };
-        // About one token per 5 bytes of typical pretty-printed JSON: reserve once, not per doubling.
-        let mut tokens = Vec::with_capacity(text.len() / 5 + 16);
-        loop {
-            let token = lexer.next();
-            tokens.push(token);
-            if token.tok == Tok::Eof {
-                break;
-            }
         }
-        (tokens, lexer.strings, lexer.diagnostics)
     }
 
     fn next(&mut self) -> Token {
@@ -106,7 +100,24 @@ impl<'a> Lexer<'a> {
     fn string(&mut self) -> Token {
         let start = self.pos;
         self.pos += 1;
-        let mut value = String::new();
+        // Fast path: no escape and no line break before the closing quote, so the value is a
+        // slice of the text.
+        if let Some(len) = self.bytes[self.pos..]
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r') || b < 0x20)
+        {
+            if self.bytes[self.pos + len] == b'"' {
+                self.pending_text =
+                    Some(self.interner.intern(&self.text[self.pos..self.pos + len]));
+                self.pos += len + 1;
+                return Token {
+                    tok: Tok::Str,
+                    range: TextRange::new(start, self.pos),
+                };
+            }
+        }
+        let mut value = std::mem::take(&mut self.scratch);
+        value.clear();
         let mut run_start = self.pos;
         loop {
             let Some(&b) = self.bytes.get(self.pos) else {
@@ -150,11 +161,10 @@ impl<'a> Lexer<'a> {
                 _ => self.pos += 1,
             }
         }
-        self.strings.push(value);
+        self.pending_text = Some(self.interner.intern(&value));
+        self.scratch = value;
         Token {
-            tok: Tok::Str {
-                value: self.strings.len() - 1,
-            },
+            tok: Tok::Str,
             range: TextRange::new(start, self.pos),
         }
     }
@@ -336,22 +346,30 @@ impl<'a> Lexer<'a> {
 
 struct Parser<'a> {
     text: &'a str,
-    tokens: Vec<Token>,
-    strings: Vec<String>,
-    pos: usize,
+    lexer: Lexer<'a>,
+    /// The next token (with a string token's text), and the one after it once asked for.
+    current: (Token, Option<Text>),
+    second: Option<(Token, Option<Text>)>,
+    /// The text of the string token consumed last.
+    last_text: Option<Text>,
+    prev_end: usize,
     diagnostics: Vec<Diagnostic>,
     /// Open brackets, innermost last, so a closer that belongs to an ancestor ends the inner value.
     open: Vec<Tok>,
 }
 
 pub fn parse(text: &str) -> Parse {
-    let (tokens, strings, diagnostics) = Lexer::run(text);
+    let mut lexer = Lexer::new(text);
+    let first = lexer.next();
+    let first_text = lexer.pending_text.take();
     let mut parser = Parser {
         text,
-        tokens,
-        strings,
-        pos: 0,
-        diagnostics,
+        lexer,
+        current: (first, first_text),
+        second: None,
+        last_text: None,
+        prev_end: 0,
+        diagnostics: Vec::new(),
         open: Vec::new(),
     };
     let root = if parser.peek().tok == Tok::Eof {
@@ -377,34 +395,57 @@ pub fn parse(text: &str) -> Parse {
             "Unexpected content after the end of the document.",
         ));
     }
-    let mut diagnostics = parser.diagnostics;
+    // Lexer errors first, so that ties in position keep the order they were found in.
+    let mut diagnostics = std::mem::take(&mut parser.lexer.diagnostics);
+    diagnostics.append(&mut parser.diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     Parse { root, diagnostics }
 }
 
 impl Parser<'_> {
-    fn peek(&self) -> Token {
-        self.tokens[self.pos]
+    fn lex(&mut self) -> (Token, Option<Text>) {
+        let token = self.lexer.next();
+        (token, self.lexer.pending_text.take())
     }
 
-    fn peek_at(&self, ahead: usize) -> Token {
-        self.tokens[(self.pos + ahead).min(self.tokens.len() - 1)]
+    fn peek(&self) -> Token {
+        self.current.0
+    }
+
+    /// The token after the next one.
+    fn peek_second(&mut self) -> Token {
+        if self.current.0.tok == Tok::Eof {
+            return self.current.0;
+        }
+        if self.second.is_none() {
+            self.second = Some(self.lex());
+        }
+        self.second.as_ref().map_or(self.current.0, |(t, _)| *t)
     }
 
     fn bump(&mut self) -> Token {
-        let token = self.tokens[self.pos];
-        if token.tok != Tok::Eof {
-            self.pos += 1;
+        let token = self.current.0;
+        // End of input stays current: every later peek sees it again.
+        if token.tok == Tok::Eof {
+            self.last_text = None;
+            return token;
         }
+        self.prev_end = token.range.end as usize;
+        let next = match self.second.take() {
+            Some(next) => next,
+            None => self.lex(),
+        };
+        self.last_text = std::mem::replace(&mut self.current, next).1;
         token
     }
 
     fn prev_end(&self) -> usize {
-        if self.pos == 0 {
-            0
-        } else {
-            self.tokens[self.pos - 1].range.end as usize
-        }
+        self.prev_end
+    }
+
+    /// The text of the string token just consumed.
+    fn take_text(&mut self) -> Text {
+        self.last_text.take().unwrap_or_default()
     }
 
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
@@ -418,11 +459,11 @@ impl Parser<'_> {
             Tok::LBrace | Tok::LBracket if self.open.len() >= MAX_DEPTH => self.skip_deep(),
             Tok::LBrace => self.object(),
             Tok::LBracket => self.array(),
-            Tok::Str { value } => {
+            Tok::Str => {
                 self.bump();
                 Node {
                     range: token.range,
-                    kind: NodeKind::String(std::mem::take(&mut self.strings[value])),
+                    kind: NodeKind::String(self.take_text()),
                 }
             }
             Tok::Number => {
@@ -469,7 +510,13 @@ impl Parser<'_> {
                     format!("Unexpected `{raw}`: expected a value.")
                 };
                 // The lexer already reported bad numbers.
-                if !self.diagnostics.iter().any(|d| d.range == token.range) {
+                if !self
+                    .lexer
+                    .diagnostics
+                    .iter()
+                    .rev()
+                    .any(|d| d.range == token.range)
+                {
                     self.error("expected-value", token.range, message);
                 }
                 Node {
@@ -569,7 +616,7 @@ impl Parser<'_> {
                     );
                     continue;
                 }
-                Tok::Str { .. } | Tok::Garbage => {}
+                Tok::Str | Tok::Garbage => {}
                 _ => {
                     self.bump();
                     self.error(
@@ -595,7 +642,7 @@ impl Parser<'_> {
                     }
                 }
                 Tok::RBrace | Tok::Eof | Tok::RBracket => {}
-                Tok::Str { .. } | Tok::Garbage => {
+                Tok::Str | Tok::Garbage => {
                     let at = self.prev_end();
                     self.error(
                         "missing-comma",
@@ -647,7 +694,7 @@ impl Parser<'_> {
             let mut seen: FxHashMap<&str, &Member> =
                 FxHashMap::with_capacity_and_hasher(members.len(), FxBuildHasher::default());
             for m in members {
-                match seen.get(m.key.name.as_str()) {
+                match seen.get(&*m.key.name) {
                     Some(first) => report(first, m),
                     None => {
                         seen.insert(&m.key.name, m);
@@ -660,7 +707,7 @@ impl Parser<'_> {
     fn member(&mut self) -> Member {
         let token = self.bump();
         let name = match token.tok {
-            Tok::Str { value } => std::mem::take(&mut self.strings[value]),
+            Tok::Str => self.take_text(),
             _ => {
                 let raw = &self.text[token.range.start as usize..token.range.end as usize];
                 self.error(
@@ -668,7 +715,7 @@ impl Parser<'_> {
                     token.range,
                     format!("Property names must be in double quotes: `\"{raw}\"`."),
                 );
-                raw.to_string()
+                Text::from(raw)
             }
         };
         let key = Key {
@@ -688,7 +735,7 @@ impl Parser<'_> {
             // `"Key" "value"`: take the value; `"Key", ...` or `"Key" }`: no value.
             if !matches!(
                 colon.tok,
-                Tok::Str { .. } | Tok::Number | Tok::True | Tok::False | Tok::Null
+                Tok::Str | Tok::Number | Tok::True | Tok::False | Tok::Null
             ) && !matches!(colon.tok, Tok::LBrace | Tok::LBracket)
             {
                 return Member {
@@ -700,8 +747,8 @@ impl Parser<'_> {
         // A hole before the next property (`"Next": ⎀ "Type": "Pass"`): the string followed by
         // `:` on a later line is the next key, not this value.
         let next = self.peek();
-        if matches!(next.tok, Tok::Str { .. })
-            && self.peek_at(1).tok == Tok::Colon
+        if matches!(next.tok, Tok::Str)
+            && self.peek_second().tok == Tok::Colon
             && self.text[self.prev_end()..next.range.start as usize].contains('\n')
         {
             let at = self.prev_end();
