@@ -214,9 +214,8 @@ impl Walker<'_> {
         language: QueryLanguage,
         anchor: TextRange,
     ) {
-        for spec in schema::FIELDS {
-            if spec.required_on(kind) && spec.lang.allows(language) && node.get(spec.name).is_none()
-            {
+        for spec in schema::required_fields(kind) {
+            if spec.lang.allows(language) && node.get(spec.name).is_none() {
                 // A state with no `Type` gets one message, not one per missing field.
                 if kind.is_state() && spec.name != "Type" && node.get("Type").is_none() {
                     continue;

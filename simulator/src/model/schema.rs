@@ -461,6 +461,7 @@ const KINDS: usize = ObjectKind::Credentials as usize + 1;
 struct Index {
     by_name: [crate::fxhash::FxHashMap<&'static str, &'static FieldSpec>; KINDS],
     required: [Vec<&'static FieldSpec>; KINDS],
+    comparisons: crate::fxhash::FxHashMap<&'static str, Operand>,
 }
 
 fn index() -> &'static Index {
@@ -480,7 +481,12 @@ fn index() -> &'static Index {
                 }
             }
         }
-        Index { by_name, required }
+        let comparisons = COMPARISONS.iter().copied().collect();
+        Index {
+            by_name,
+            required,
+            comparisons,
+        }
     })
 }
 
@@ -548,10 +554,7 @@ pub const COMPARISONS: &[(&str, Operand)] = &[
 ];
 
 pub fn comparison(name: &str) -> Option<Operand> {
-    COMPARISONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, o)| *o)
+    index().comparisons.get(name).copied()
 }
 
 /// The error names Step Functions defines.
