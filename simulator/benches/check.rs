@@ -51,8 +51,7 @@ fn parse_only(bencher: divan::Bencher, states: usize) {
     let text = input(states);
     bencher.bench(|| {
         asl_sim::syntax::parse(divan::black_box(&text), Format::Json)
-            .root
-            .members()
+            .tree
             .len()
     });
 }

@@ -113,7 +113,7 @@ fn yaml_and_json_read_the_same() {
         "{:?}\n{yaml}",
         from_yaml.diagnostics
     );
-    assert_eq!(from_yaml.root.to_json(), value);
+    assert_eq!(from_yaml.tree.root().to_json(), value);
 }
 
 /// A small block-style YAML writer for the test above (strings always quoted).

@@ -16,16 +16,16 @@ fn assert_range(text: &str, r: TextRange) {
     );
 }
 
-fn assert_tree(text: &str, node: &Node) {
-    assert_range(text, node.range);
-    match &node.kind {
+fn assert_tree(text: &str, node: Node<'_>) {
+    assert_range(text, node.range());
+    match node.kind() {
         NodeKind::Object(members) => {
             for m in members {
                 assert_range(text, m.key.range);
-                assert_tree(text, &m.value);
+                assert_tree(text, m.value);
             }
         }
-        NodeKind::Array(items) => items.iter().for_each(|i| assert_tree(text, i)),
+        NodeKind::Array(items) => items.for_each(|i| assert_tree(text, i)),
         _ => {}
     }
 }
@@ -33,7 +33,7 @@ fn assert_tree(text: &str, node: &Node) {
 fn check_all(text: &str) {
     for format in [Format::Json, Format::Yaml] {
         let parsed = parse(text, format);
-        assert_tree(text, &parsed.root);
+        assert_tree(text, parsed.tree.root());
         for d in &parsed.diagnostics {
             assert_range(text, d.range);
         }
@@ -81,7 +81,7 @@ proptest! {
         let text = serde_json::to_string_pretty(&value).expect("serialisable");
         let parsed = parse(&text, Format::Json);
         prop_assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-        prop_assert_eq!(parsed.root.to_json(), value);
+        prop_assert_eq!(parsed.tree.root().to_json(), value);
     }
 
     /// Any edit of a real state machine (a cut, or a paste of punctuation) still parses safely.

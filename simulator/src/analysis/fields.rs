@@ -11,9 +11,9 @@ use crate::model::schema::{
     GROUPS,
 };
 use crate::model::{integrations, intrinsic, jsonata_expression, path};
-use crate::syntax::{Node, NodeKind, Text, TextRange};
+use crate::syntax::{Members, Node, NodeKind, Text, TextRange};
 
-pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
+pub fn check(text: &str, root: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let language = match root.get("QueryLanguage").and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         _ => QueryLanguage::JsonPath,
@@ -25,7 +25,7 @@ pub fn check(text: &str, root: &Node, diagnostics: &mut Vec<Diagnostic>) {
         scopes: Scopes::new(),
         scope: Scopes::ROOT,
     };
-    walker.object(root, ObjectKind::Root, language, head(text, root.range));
+    walker.object(root, ObjectKind::Root, language, head(text, root.range()));
     let Walker {
         scopes,
         diagnostics,
@@ -93,19 +93,19 @@ impl Walker<'_> {
 
     fn object(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         kind: ObjectKind,
         inherited: QueryLanguage,
         anchor: TextRange,
     ) {
-        let NodeKind::Object(members) = &node.kind else {
+        let NodeKind::Object(members) = node.kind() else {
             return;
         };
         let mut language = inherited;
         if kind.is_state() {
             if let Some(ql) = node.get("QueryLanguage").and_then(Node::as_str) {
                 if ql == "JSONPath" && self.machine_language == QueryLanguage::Jsonata {
-                    let range = node.get("QueryLanguage").map_or(anchor, |n| n.range);
+                    let range = node.get("QueryLanguage").map_or(anchor, Node::range);
                     self.error(
                         "query-language-downgrade",
                         range,
@@ -121,8 +121,8 @@ impl Walker<'_> {
         }
 
         for member in members {
-            let name = &*member.key.name;
-            let value = &member.value;
+            let name = member.key.name;
+            let value = member.value;
             if matches!(kind, ObjectKind::ChoiceRule | ObjectKind::NestedRule) {
                 if let Some(operand) = comparison(name) {
                     if language == QueryLanguage::Jsonata {
@@ -209,7 +209,7 @@ impl Walker<'_> {
 
     fn requirements(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         kind: ObjectKind,
         language: QueryLanguage,
         anchor: TextRange,
@@ -267,7 +267,7 @@ impl Walker<'_> {
         }
     }
 
-    fn state_rules(&mut self, node: &Node, kind: ObjectKind, anchor: TextRange) {
+    fn state_rules(&mut self, node: Node<'_>, kind: ObjectKind, anchor: TextRange) {
         let flowing = matches!(
             kind,
             ObjectKind::Task
@@ -296,10 +296,10 @@ impl Walker<'_> {
         }
         if kind == ObjectKind::Choice {
             if let Some(choices) = node.get("Choices") {
-                if matches!(&choices.kind, NodeKind::Array(items) if items.is_empty()) {
+                if matches!(choices.kind(), NodeKind::Array(items) if items.is_empty()) {
                     self.error(
                         "empty-array",
-                        choices.range,
+                        choices.range(),
                         "`Choices` needs at least one rule.",
                     );
                 }
@@ -313,8 +313,8 @@ impl Walker<'_> {
             };
             if let (Some(hb), Some(to)) = (fixed("HeartbeatSeconds"), fixed("TimeoutSeconds")) {
                 if hb >= to {
-                    let range = node.get("HeartbeatSeconds").map_or(anchor, |n| n.range);
-                    let to_range = node.get("TimeoutSeconds").map_or(anchor, |n| n.range);
+                    let range = node.get("HeartbeatSeconds").map_or(anchor, Node::range);
+                    let to_range = node.get("TimeoutSeconds").map_or(anchor, Node::range);
                     self.diagnostics.push(
                         Diagnostic::error("heartbeat-not-below-timeout", range, format!(
                             "HeartbeatSeconds ({hb}) must be less than TimeoutSeconds ({to}): the heartbeat could never expire first."
@@ -328,7 +328,7 @@ impl Walker<'_> {
 
     fn rule_rules(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         kind: ObjectKind,
         language: QueryLanguage,
         anchor: TextRange,
@@ -345,8 +345,7 @@ impl Walker<'_> {
         }
         let tests: Vec<&str> = node
             .members()
-            .iter()
-            .map(|m| &*m.key.name)
+            .map(|m| m.key.name)
             .filter(|n| comparison(n).is_some() || matches!(*n, "And" | "Or" | "Not"))
             .collect();
         match tests.len() {
@@ -383,7 +382,7 @@ impl Walker<'_> {
 
     fn value(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         kind: ValueKind,
         language: QueryLanguage,
         owner: ObjectKind,
@@ -456,7 +455,7 @@ impl Walker<'_> {
                 if node.as_bool() != Some(true) {
                     self.error(
                         "invalid-value",
-                        node.range,
+                        node.range(),
                         format!("`{field}` must be `true`; to continue, use `Next` instead."),
                     );
                 }
@@ -478,7 +477,7 @@ impl Walker<'_> {
                         .unwrap_or_default();
                     self.error(
                         "invalid-value",
-                        node.range,
+                        node.range(),
                         format!("`{field}` must be one of {list}.{hint}"),
                     );
                 }
@@ -504,7 +503,7 @@ impl Walker<'_> {
                 Some(s) if is_timestamp(s) => {}
                 _ => self.error(
                     "invalid-value",
-                    node.range,
+                    node.range(),
                     format!(
                         "`{field}` must be an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`."
                     ),
@@ -514,7 +513,7 @@ impl Walker<'_> {
                 if node.as_bool().is_none() {
                     self.error(
                         "invalid-value",
-                        node.range,
+                        node.range(),
                         format!("`{field}` must be a JSONata expression `{{% ... %}}`."),
                     );
                 }
@@ -547,7 +546,7 @@ impl Walker<'_> {
             }
             ValueKind::ArrayOf(kind) => self.array_of(node, kind, language, field),
             ValueKind::States => self.states(node, language),
-            ValueKind::Branches => match &node.kind {
+            ValueKind::Branches => match node.kind() {
                 NodeKind::Array(items) if !items.is_empty() => {
                     for branch in items {
                         if branch.is_object() {
@@ -568,7 +567,7 @@ impl Walker<'_> {
                 }
                 NodeKind::Array(_) => self.error(
                     "empty-array",
-                    node.range,
+                    node.range(),
                     "`Branches` needs at least one branch.",
                 ),
                 _ => self.expect(node, false, field, "an array of branches"),
@@ -576,32 +575,32 @@ impl Walker<'_> {
             ValueKind::ErrorNames => self.error_names(node),
             ValueKind::Comparison(operand) => self.operand(node, operand, field),
             ValueKind::StringArray => {
-                let ok = matches!(&node.kind, NodeKind::Array(items) if items.iter().all(|i| i.as_str().is_some()));
+                let ok = node.is_array() && node.elements().all(|i| i.as_str().is_some());
                 self.expect(node, ok, field, "an array of strings");
             }
             ValueKind::Items => {
-                if !matches!(node.kind, NodeKind::Array(_)) {
+                if !node.is_array() {
                     self.expect(node, false, field, "an array or a JSONata expression");
                 }
             }
         }
     }
 
-    fn key_anchor(&self, node: &Node) -> TextRange {
-        head(self.text, node.range)
+    fn key_anchor(&self, node: Node<'_>) -> TextRange {
+        head(self.text, node.range())
     }
 
-    fn expect(&mut self, node: &Node, ok: bool, field: &str, what: &str) {
+    fn expect(&mut self, node: Node<'_>, ok: bool, field: &str, what: &str) {
         if !ok {
             self.error(
                 "invalid-type",
-                node.range,
+                node.range(),
                 format!("`{field}` must be {what}, not {}.", node.type_name()),
             );
         }
     }
 
-    fn integer(&mut self, node: &Node, field: &str, min: i64, max: Option<i64>) {
+    fn integer(&mut self, node: Node<'_>, field: &str, min: i64, max: Option<i64>) {
         let Some(n) = node.as_number() else {
             return self.expect(node, false, field, "an integer");
         };
@@ -612,7 +611,7 @@ impl Walker<'_> {
         }) else {
             return self.error(
                 "invalid-value",
-                node.range,
+                node.range(),
                 format!("`{field}` must be a whole number."),
             );
         };
@@ -623,13 +622,13 @@ impl Walker<'_> {
             };
             self.error(
                 "out-of-range",
-                node.range,
+                node.range(),
                 format!("`{field}` must be {range}, not {i}."),
             );
         }
     }
 
-    fn number(&mut self, node: &Node, field: &str, min: f64, max: Option<f64>) {
+    fn number(&mut self, node: Node<'_>, field: &str, min: f64, max: Option<f64>) {
         let Some(f) = node.as_number().and_then(serde_json::Number::as_f64) else {
             return self.expect(node, false, field, "a number");
         };
@@ -640,7 +639,7 @@ impl Walker<'_> {
             };
             self.error(
                 "out-of-range",
-                node.range,
+                node.range(),
                 format!("`{field}` must be {range}, not {f}."),
             );
         }
@@ -648,13 +647,13 @@ impl Walker<'_> {
 
     fn path(
         &mut self,
-        node: &Node,
+        node: Node<'_>,
         field: &str,
         nullable: bool,
         reference: bool,
         result_path: bool,
     ) {
-        let s = match &node.kind {
+        let s = match node.kind() {
             NodeKind::Null if nullable => return,
             NodeKind::String(s) => s,
             _ => {
@@ -676,7 +675,7 @@ impl Walker<'_> {
                 );
             }
             Ok(p) if reference && !p.is_reference() => {
-                self.error("invalid-path", node.range, format!(
+                self.error("invalid-path", node.range(), format!(
                     "`{field}` takes a Reference Path: only `.name`, `['name']` and `[index]` steps, no `*`, `..`, slices or filters."
                 ));
             }
@@ -690,14 +689,14 @@ impl Walker<'_> {
     }
 
     /// Record a read of `$name` when a path (at `offset` in the string) starts at a variable.
-    fn read_path_variable(&mut self, node: &Node, p: &path::Path, offset: usize) {
+    fn read_path_variable(&mut self, node: Node<'_>, p: &path::Path, offset: usize) {
         if let path::PathRoot::Variable(name) = &p.root {
             let range = inner_range(self.text, node, offset, offset + 1 + name.len());
             self.scopes.read(self.scope, name, range);
         }
     }
 
-    fn intrinsic(&mut self, node: &Node, s: &str) {
+    fn intrinsic(&mut self, node: Node<'_>, s: &str) {
         match intrinsic::parse(s) {
             Err(e) => {
                 let range = inner_range(self.text, node, e.start, e.end);
@@ -707,7 +706,7 @@ impl Walker<'_> {
         }
     }
 
-    fn intrinsic_call(&mut self, node: &Node, call: &intrinsic::Call) {
+    fn intrinsic_call(&mut self, node: Node<'_>, call: &intrinsic::Call) {
         let name_range = inner_range(self.text, node, call.name_span.0, call.name_span.1);
         let Some(spec) = intrinsic::spec(&call.name) else {
             let suggestion = closest(&call.name, intrinsic::INTRINSICS.iter().map(|s| s.name))
@@ -807,25 +806,25 @@ impl Walker<'_> {
     }
 
     /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
-    fn payload_template(&mut self, node: &Node, depth: usize) {
+    fn payload_template(&mut self, node: Node<'_>, depth: usize) {
         if depth > 256 {
             return;
         }
-        match &node.kind {
+        match node.kind() {
             NodeKind::Object(members) => {
-                self.duplicate_stems(members);
+                self.duplicate_stems(members.clone());
                 for m in members {
                     if m.key.name.ends_with(".$") {
                         match m.value.as_str() {
-                            Some(s) if intrinsic::looks_like_call(s) => self.intrinsic(&m.value, s),
+                            Some(s) if intrinsic::looks_like_call(s) => self.intrinsic(m.value, s),
                             Some(s) if is_placeholder(s) => {}
-                            Some(_) => self.path(&m.value, &m.key.name, false, false, false),
-                            None => self.error("invalid-type", m.value.range, format!(
+                            Some(_) => self.path(m.value, m.key.name, false, false, false),
+                            None => self.error("invalid-type", m.value.range(), format!(
                                 "`{}` ends in `.$`, so its value must be a path or an intrinsic function string.", m.key.name
                             )),
                         }
                     } else {
-                        self.payload_template(&m.value, depth + 1);
+                        self.payload_template(m.value, depth + 1);
                     }
                 }
             }
@@ -839,14 +838,14 @@ impl Walker<'_> {
     }
 
     /// `"a"` and `"a.$"` in one object both produce the field `a`.
-    fn duplicate_stems(&mut self, members: &[crate::syntax::Member]) {
-        if !members.iter().any(|m| m.key.name.ends_with(".$")) {
+    fn duplicate_stems(&mut self, members: Members<'_>) {
+        if !members.clone().any(|m| m.key.name.ends_with(".$")) {
             return;
         }
         let mut seen: crate::fxhash::FxHashMap<&str, TextRange> =
             crate::fxhash::FxHashMap::default();
         for m in members {
-            let stem = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
+            let stem = m.key.name.strip_suffix(".$").unwrap_or(m.key.name);
             if let Some(first) = seen.insert(stem, m.key.range) {
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -865,14 +864,14 @@ impl Walker<'_> {
     }
 
     /// Any JSON whose `{% %}` strings are JSONata.
-    fn jsonata_template(&mut self, node: &Node, place: ExprPlace, depth: usize) {
+    fn jsonata_template(&mut self, node: Node<'_>, place: ExprPlace, depth: usize) {
         if depth > 256 {
             return;
         }
-        match &node.kind {
+        match node.kind() {
             NodeKind::Object(members) => {
                 for m in members {
-                    self.jsonata_template(&m.value, place, depth + 1);
+                    self.jsonata_template(m.value, place, depth + 1);
                 }
             }
             NodeKind::Array(items) => {
@@ -887,19 +886,19 @@ impl Walker<'_> {
         }
     }
 
-    fn jsonata_string(&mut self, node: &Node, place: ExprPlace) {
+    fn jsonata_string(&mut self, node: Node<'_>, place: ExprPlace) {
         let Some(s) = node.as_str() else { return };
         if !s.starts_with("{%") {
             return self.error(
                 "jsonata-delimiters",
-                node.range,
+                node.range(),
                 "A JSONata expression must start with `{%` as well as end with `%}`.",
             );
         }
         if !s.ends_with("%}") || s.len() < 4 {
             return self.error(
                 "jsonata-delimiters",
-                node.range,
+                node.range(),
                 "A JSONata expression must end with `%}`: write \"{% expression %}\".",
             );
         }
@@ -907,14 +906,14 @@ impl Walker<'_> {
         if !inner.starts_with(char::is_whitespace) || !inner.ends_with(char::is_whitespace) {
             return self.error(
                 "jsonata-delimiters",
-                node.range,
+                node.range(),
                 "Put a space after `{%` and before `%}`: \"{% expression %}\".",
             );
         }
         if inner.trim().is_empty() {
             return self.error(
                 "jsonata-syntax",
-                node.range,
+                node.range(),
                 "The JSONata expression is empty.",
             );
         }
@@ -946,8 +945,8 @@ impl Walker<'_> {
         }
     }
 
-    fn assign(&mut self, node: &Node, language: QueryLanguage, owner: ObjectKind) {
-        let NodeKind::Object(members) = &node.kind else {
+    fn assign(&mut self, node: Node<'_>, language: QueryLanguage, owner: ObjectKind) {
+        let NodeKind::Object(members) = node.kind() else {
             return self.expect(
                 node,
                 false,
@@ -956,7 +955,7 @@ impl Walker<'_> {
             );
         };
         for m in members {
-            let name = m.key.name.strip_suffix(".$").unwrap_or(&m.key.name);
+            let name = m.key.name.strip_suffix(".$").unwrap_or(m.key.name);
             self.scopes.assign(self.scope, &Text::from(name));
             let valid = name
                 .chars()
@@ -989,15 +988,15 @@ impl Walker<'_> {
         }
     }
 
-    fn resource(&mut self, node: &Node, item_io: bool) {
+    fn resource(&mut self, node: Node<'_>, item_io: bool) {
         let Some(s) = node.as_str() else {
             return self.expect(node, false, "Resource", "an ARN string");
         };
         match integrations::resolve(s) {
-            Ok(integrations::Resource::ItemIo { .. }) if !item_io => self.error("unknown-resource", node.range,
+            Ok(integrations::Resource::ItemIo { .. }) if !item_io => self.error("unknown-resource", node.range(),
                 "This S3 API is for a Distributed Map's ItemReader / ResultWriter; a Task uses `arn:aws:states:::aws-sdk:s3:ACTION`."),
             Ok(r) if item_io && !matches!(r, integrations::Resource::ItemIo { .. } | integrations::Resource::Placeholder) => {
-                self.error("unknown-resource", node.range, format!(
+                self.error("unknown-resource", node.range(), format!(
                     "An ItemReader / ResultWriter uses one of: {}.",
                     integrations::ITEM_IO.iter().map(|r| format!("`arn:aws:states:::{r}`")).collect::<Vec<_>>().join(", ")
                 ));
@@ -1010,17 +1009,17 @@ impl Walker<'_> {
         }
     }
 
-    fn label(&mut self, node: &Node) {
+    fn label(&mut self, node: Node<'_>) {
         let Some(s) = node.as_str() else {
             return self.expect(node, false, "Label", "a string");
         };
         if s.is_empty() {
-            return self.error("invalid-label", node.range, "`Label` cannot be empty.");
+            return self.error("invalid-label", node.range(), "`Label` cannot be empty.");
         }
         if s.chars().count() > 40 {
             return self.error(
                 "invalid-label",
-                node.range,
+                node.range(),
                 "`Label` can have at most 40 characters.",
             );
         }
@@ -1038,18 +1037,18 @@ impl Walker<'_> {
         }
     }
 
-    fn array_of(&mut self, node: &Node, kind: ObjectKind, language: QueryLanguage, field: &str) {
-        let NodeKind::Array(items) = &node.kind else {
+    fn array_of(&mut self, node: Node<'_>, kind: ObjectKind, language: QueryLanguage, field: &str) {
+        let NodeKind::Array(items) = node.kind() else {
             return self.expect(node, false, field, "an array");
         };
         if items.is_empty() && matches!(kind, ObjectKind::NestedRule) {
             self.error(
                 "empty-array",
-                node.range,
+                node.range(),
                 format!("`{field}` needs at least one rule."),
             );
         }
-        for item in items {
+        for item in items.clone() {
             if item.is_object() {
                 let anchor = self.key_anchor(item);
                 self.object(item, kind, language, anchor);
@@ -1065,18 +1064,17 @@ impl Walker<'_> {
         if matches!(kind, ObjectKind::Retrier | ObjectKind::Catcher) {
             // `States.ALL` only in the last retrier / catcher.
             let last = items.len().saturating_sub(1);
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.enumerate() {
                 let all = item
                     .get("ErrorEquals")
                     .map(|e| {
                         e.elements()
-                            .iter()
                             .filter(|n| n.as_str() == Some("States.ALL"))
                             .count()
                     })
                     .unwrap_or(0);
                 if all > 0 && i != last {
-                    let range = item.get("ErrorEquals").map_or(item.range, |n| n.range);
+                    let range = item.get("ErrorEquals").map_or(item.range(), Node::range);
                     self.error("states-all-not-last", range, format!(
                         "The {} with `States.ALL` must be the last one: those after it can never match.",
                         if kind == ObjectKind::Retrier { "retrier" } else { "catcher" }
@@ -1086,14 +1084,14 @@ impl Walker<'_> {
         }
     }
 
-    fn states(&mut self, node: &Node, language: QueryLanguage) {
-        let NodeKind::Object(members) = &node.kind else {
+    fn states(&mut self, node: Node<'_>, language: QueryLanguage) {
+        let NodeKind::Object(members) = node.kind() else {
             return self.expect(node, false, "States", "an object of state names to states");
         };
         if members.is_empty() {
             self.error(
                 "empty-states",
-                node.range,
+                node.range(),
                 "`States` needs at least one state.",
             );
         }
@@ -1106,7 +1104,7 @@ impl Walker<'_> {
                     "A state name has 1 to 80 characters.",
                 );
             }
-            let state = &m.value;
+            let state = m.value;
             if !state.is_object() {
                 if !state.is_missing() {
                     self.expect(state, false, &format!("State `{name}`"), "an object");
@@ -1135,7 +1133,7 @@ impl Walker<'_> {
                         })
                         .map(|c| format!(" Did you mean `{c}`?"))
                         .unwrap_or_default();
-                    self.error("invalid-value", type_node.range, format!(
+                    self.error("invalid-value", type_node.range(), format!(
                         "`Type` must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map.{hint}"
                     ));
                 }
@@ -1143,18 +1141,18 @@ impl Walker<'_> {
         }
     }
 
-    fn error_names(&mut self, node: &Node) {
-        let NodeKind::Array(items) = &node.kind else {
+    fn error_names(&mut self, node: Node<'_>) {
+        let NodeKind::Array(items) = node.kind() else {
             return self.expect(node, false, "ErrorEquals", "an array of error names");
         };
         if items.is_empty() {
             return self.error(
                 "empty-array",
-                node.range,
+                node.range(),
                 "`ErrorEquals` needs at least one error name.",
             );
         }
-        for item in items {
+        for item in items.clone() {
             let Some(name) = item.as_str() else {
                 self.expect(item, false, "Each error name", "a string");
                 continue;
@@ -1162,13 +1160,13 @@ impl Walker<'_> {
             if name.is_empty() {
                 self.error(
                     "invalid-value",
-                    item.range,
+                    item.range(),
                     "An error name cannot be empty.",
                 );
             } else if name == "States.ALL" && items.len() > 1 {
                 self.error(
                     "states-all-not-alone",
-                    item.range,
+                    item.range(),
                     "`States.ALL` must be the only name in its `ErrorEquals`.",
                 );
             } else if name.starts_with("States.")
@@ -1179,21 +1177,21 @@ impl Walker<'_> {
                     .unwrap_or_default();
                 self.error(
                     "unknown-error-name",
-                    item.range,
+                    item.range(),
                     format!("`{name}` is not a Step Functions error.{hint}"),
                 );
             }
         }
     }
 
-    fn operand(&mut self, node: &Node, operand: Operand, field: &str) {
+    fn operand(&mut self, node: Node<'_>, operand: Operand, field: &str) {
         match operand {
             Operand::String => self.expect(node, node.as_str().is_some(), field, "a string"),
             Operand::Number => self.expect(node, node.as_number().is_some(), field, "a number"),
             Operand::Boolean | Operand::Test => self.expect(node, node.as_bool().is_some(), field, "`true` or `false`"),
             Operand::Timestamp => match node.as_str() {
                 Some(s) if is_timestamp(s) => {}
-                _ => self.error("invalid-value", node.range, format!("`{field}` compares with an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`.")),
+                _ => self.error("invalid-value", node.range(), format!("`{field}` compares with an RFC 3339 timestamp such as `2026-01-01T00:00:00Z`.")),
             },
             Operand::Path => self.path(node, field, false, false, false),
         }
@@ -1202,8 +1200,12 @@ impl Walker<'_> {
 
 /// `{"Ref": ...}`, `{"Fn::GetAtt": ...}`, `{"Fn::Sub": ...}`: a CloudFormation template computes
 /// the value on deployment, so it may stand wherever a value can.
-fn is_cloudformation_intrinsic(node: &Node) -> bool {
-    matches!(node.members(), [only] if &*only.key.name == "Ref" || only.key.name.starts_with("Fn::"))
+fn is_cloudformation_intrinsic(node: Node<'_>) -> bool {
+    let mut members = node.members();
+    members.len() == 1
+        && members
+            .next()
+            .is_some_and(|only| only.key.name == "Ref" || only.key.name.starts_with("Fn::"))
 }
 
 fn lowercase_first(s: &str) -> String {

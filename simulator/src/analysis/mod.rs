@@ -10,7 +10,7 @@ mod variables;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::StateMachine;
-use crate::syntax::{self, Format, Node};
+use crate::syntax::{self, Format, Tree};
 
 /// Standard workflows support every pattern; Express ones request-response only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct CheckOptions {
 /// Everything known about a document after checking it.
 #[derive(Clone, Debug)]
 pub struct Checked {
-    pub root: Node,
+    pub tree: Tree,
     pub machine: StateMachine,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -37,18 +37,19 @@ pub struct Checked {
 pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
     let parse = syntax::parse(text, format);
     let mut diagnostics = parse.diagnostics;
-    let machine = StateMachine::from_tree(&parse.root);
-    if parse.root.is_object() {
-        fields::check(text, &parse.root, &mut diagnostics);
+    let root = parse.tree.root();
+    let machine = StateMachine::from_tree(root);
+    if root.is_object() {
+        fields::check(text, root, &mut diagnostics);
         graph::check(&machine, &mut diagnostics);
-        tokens::check(text, &parse.root, &machine, options, &mut diagnostics);
-    } else if !parse.root.is_missing() {
+        tokens::check(text, &parse.tree, &machine, options, &mut diagnostics);
+    } else if !root.is_missing() {
         diagnostics.push(Diagnostic::error(
             "not-an-object",
-            parse.root.range,
+            root.range(),
             format!(
                 "A state machine definition is an object with `StartAt` and `States`, not {}.",
-                parse.root.type_name()
+                root.type_name()
             ),
         ));
     }
@@ -57,7 +58,7 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
     });
     diagnostics.dedup();
     Checked {
-        root: parse.root,
+        tree: parse.tree,
         machine,
         diagnostics,
     }

@@ -4,18 +4,19 @@
 use crate::syntax::{Node, TextRange};
 
 /// The source range of bytes `[start, end)` of a string node's value.
-pub fn inner_range(text: &str, node: &Node, start: usize, end: usize) -> TextRange {
+pub fn inner_range(text: &str, node: Node<'_>, start: usize, end: usize) -> TextRange {
     let Some(value) = node.as_str() else {
-        return node.range;
+        return node.range();
     };
-    let raw = &text[node.range.start as usize..(node.range.end as usize).min(text.len())];
+    let range = node.range();
+    let raw = &text[range.start as usize..(range.end as usize).min(text.len())];
     // JSON and quoted YAML: one quote either side; plain YAML: none.
     let offset = if raw.len() == value.len() + 2 && &raw[1..raw.len() - 1] == value {
         1
     } else if raw == value {
         0
     } else {
-        return node.range;
+        return node.range();
     };
     let mut end = end.max(start).min(value.len());
     let mut start = start.min(end);
@@ -31,8 +32,8 @@ pub fn inner_range(text: &str, node: &Node, start: usize, end: usize) -> TextRan
         end += 1;
     }
     TextRange::new(
-        node.range.start as usize + offset + start,
-        node.range.start as usize + offset + end,
+        range.start as usize + offset + start,
+        range.start as usize + offset + end,
     )
 }
 

@@ -7,32 +7,32 @@ use super::{CheckOptions, WorkflowType};
 use crate::diagnostic::Diagnostic;
 use crate::model::path::{self, PathRoot};
 use crate::model::{intrinsic, Pattern, Resource, State, StateKind, StateMachine};
-use crate::syntax::{Node, NodeKind};
+use crate::syntax::{Node, NodeKind, Tree};
 
 pub fn check(
     text: &str,
-    root: &Node,
+    tree: &Tree,
     machine: &StateMachine,
     options: CheckOptions,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let express = options.workflow_type == WorkflowType::Express;
-    walk(text, root, machine, express, diagnostics);
+    walk(text, tree, machine, express, diagnostics);
 }
 
 fn walk(
     text: &str,
-    root: &Node,
+    tree: &Tree,
     machine: &StateMachine,
     express: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for state in &machine.states {
         match &state.kind {
-            StateKind::Task(task) => task_rules(text, root, state, task, express, diagnostics),
+            StateKind::Task(task) => task_rules(text, tree, state, task, express, diagnostics),
             StateKind::Parallel(p) => {
                 for branch in &p.branches {
-                    walk(text, root, branch, express, diagnostics);
+                    walk(text, tree, branch, express, diagnostics);
                 }
             }
             StateKind::Map(m) => {
@@ -42,7 +42,7 @@ fn walk(
                     } else {
                         express
                     };
-                    walk(text, root, processor, child_express, diagnostics);
+                    walk(text, tree, processor, child_express, diagnostics);
                 }
             }
             _ => {}
@@ -52,7 +52,7 @@ fn walk(
 
 fn task_rules(
     text: &str,
-    root: &Node,
+    tree: &Tree,
     state: &State,
     task: &crate::model::Task,
     express: bool,
@@ -60,13 +60,12 @@ fn task_rules(
 ) {
     let Some(target) = &task.target else { return };
     let pattern = target.pattern();
-    let resource_node = Node {
-        range: task.resource.range,
-        kind: NodeKind::String(task.resource.value.clone()),
-    };
     let suffix_range = || {
         let len = task.resource.value.len();
-        inner_range(text, &resource_node, len - pattern.suffix().len(), len)
+        match task.resource_node.resolve(tree) {
+            Some(node) => inner_range(text, node, len - pattern.suffix().len(), len),
+            None => task.resource.range,
+        }
     };
     if express
         && pattern != Pattern::RequestResponse
@@ -86,7 +85,7 @@ fn task_rules(
     }
     let payload = state.io.parameters.or(state.io.arguments);
     let passes = payload
-        .and_then(|p| p.resolve(root))
+        .and_then(|p| p.resolve(tree))
         .is_some_and(|p| passes_token(p, 0));
     if !passes {
         let field = if state.io.arguments.is_some()
@@ -119,19 +118,19 @@ fn task_rules(
 
 /// Whether a Parameters / Arguments payload hands out the task token (or the whole `Task` /
 /// context object that holds it).
-fn passes_token(node: &Node, depth: usize) -> bool {
+fn passes_token(node: Node<'_>, depth: usize) -> bool {
     if depth > 256 {
         return false;
     }
-    match &node.kind {
-        NodeKind::Object(members) => members.iter().any(|m| {
+    match node.kind() {
+        NodeKind::Object(mut members) => members.any(|m| {
             if m.key.name.ends_with(".$") {
                 m.value.as_str().is_some_and(path_string_has_token)
             } else {
-                passes_token(&m.value, depth + 1)
+                passes_token(m.value, depth + 1)
             }
         }),
-        NodeKind::Array(items) => items.iter().any(|v| passes_token(v, depth + 1)),
+        NodeKind::Array(mut items) => items.any(|v| passes_token(v, depth + 1)),
         // A `${...}` substitution may be anything: give it the benefit of the doubt.
         NodeKind::String(s) => jsonata_has_token(s) || (s.starts_with("${") && s.ends_with('}')),
         _ => false,
@@ -187,8 +186,8 @@ fn jsonata_has_token(s: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn tree(value: &serde_json::Value) -> Node {
-        crate::syntax::parse(&value.to_string(), crate::syntax::Format::Json).root
+    fn tree(value: &serde_json::Value) -> Tree {
+        crate::syntax::parse(&value.to_string(), crate::syntax::Format::Json).tree
     }
 
     #[test]
@@ -200,7 +199,7 @@ mod tests {
             serde_json::json!({"T": "{% $states.context.Task.Token %}"}),
         ];
         for v in &yes {
-            assert!(passes_token(&tree(v), 0), "{v}");
+            assert!(passes_token(tree(v).root(), 0), "{v}");
         }
         let no = [
             serde_json::json!({"TaskToken": "$$.Task.Token"}),
@@ -208,7 +207,7 @@ mod tests {
             serde_json::json!({"T": "{% $states.context.Execution %}"}),
         ];
         for v in &no {
-            assert!(!passes_token(&tree(v), 0), "{v}");
+            assert!(!passes_token(tree(v).root(), 0), "{v}");
         }
     }
 }

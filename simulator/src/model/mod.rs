@@ -109,6 +109,8 @@ pub enum Seconds {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {
     pub resource: Spanned<Text>,
+    /// The `Resource` string in the tree (for ranges inside it).
+    pub resource_node: NodePtr,
     /// The resolved resource, when it resolves.
     pub target: Option<Resource>,
     pub timeout: Option<Spanned<Seconds>>,
@@ -213,7 +215,7 @@ impl MapState {
 
 impl StateMachine {
     /// Read the model from a document's root node.
-    pub fn from_tree(root: &Node) -> StateMachine {
+    pub fn from_tree(root: Node<'_>) -> StateMachine {
         let language = match root.get("QueryLanguage").and_then(Node::as_str) {
             Some("JSONata") => QueryLanguage::Jsonata,
             _ => QueryLanguage::JsonPath,
@@ -249,33 +251,33 @@ impl StateMachine {
     }
 }
 
-fn spanned_str(node: &Node) -> Option<Spanned<Text>> {
-    node.as_text().map(|s| Spanned {
-        value: s.clone(),
-        range: node.range,
+fn spanned_str(node: Node<'_>) -> Option<Spanned<Text>> {
+    node.as_str().map(|s| Spanned {
+        value: Text::from(s),
+        range: node.range(),
     })
 }
 
-fn as_u64(node: &Node) -> Option<u64> {
+fn as_u64(node: Node<'_>) -> Option<u64> {
     node.as_number().and_then(serde_json::Number::as_u64)
 }
 
-fn nullable_string(node: &Node) -> Option<Option<Text>> {
-    match &node.kind {
+fn nullable_string(node: Node<'_>) -> Option<Option<Text>> {
+    match node.kind() {
         NodeKind::Null => Some(None),
-        NodeKind::String(s) => Some(Some(s.clone())),
+        NodeKind::String(s) => Some(Some(Text::from(s))),
         _ => None,
     }
 }
 
-fn ptr(node: Option<&Node>) -> Option<NodePtr> {
+fn ptr(node: Option<Node<'_>>) -> Option<NodePtr> {
     node.filter(|n| !n.is_missing()).map(NodePtr::new)
 }
 
-fn read_machine(node: &Node, inherited: QueryLanguage) -> StateMachine {
+fn read_machine(node: Node<'_>, inherited: QueryLanguage) -> StateMachine {
     let config = node.get("ProcessorConfig");
     StateMachine {
-        range: node.range,
+        range: node.range(),
         query_language: inherited,
         start_at: node.get("StartAt").and_then(spanned_str),
         states: node
@@ -283,8 +285,7 @@ fn read_machine(node: &Node, inherited: QueryLanguage) -> StateMachine {
             .map(|states| {
                 states
                     .members()
-                    .iter()
-                    .map(|m| read_state(&m.key.name, m.key.range, &m.value, inherited))
+                    .map(|m| read_state(m.key.name, m.key.range, m.value, inherited))
                     .collect()
             })
             .unwrap_or_default(),
@@ -310,39 +311,38 @@ pub fn jsonata_expression(s: &str) -> Option<&str> {
     s.strip_prefix("{%")?.strip_suffix("%}")
 }
 
-fn seconds(node: Option<&Node>, path: Option<&Node>) -> Option<Spanned<Seconds>> {
+fn seconds(node: Option<Node<'_>>, path: Option<Node<'_>>) -> Option<Spanned<Seconds>> {
     if let Some(n) = node {
-        let value = match &n.kind {
+        let value = match n.kind() {
             NodeKind::Number(num) => Seconds::Fixed(num.as_u64()?),
             NodeKind::String(s) => Seconds::Jsonata(jsonata_expression(s)?.trim().to_string()),
             _ => return None,
         };
         return Some(Spanned {
             value,
-            range: n.range,
+            range: n.range(),
         });
     }
     let n = path?;
     Some(Spanned {
         value: Seconds::Path(n.as_str()?.to_string()),
-        range: n.range,
+        range: n.range(),
     })
 }
 
-fn read_handlers(node: &Node) -> Handlers {
-    let names = |n: &Node| -> Vec<Spanned<Text>> {
+fn read_handlers(node: Node<'_>) -> Handlers {
+    let names = |n: Node<'_>| -> Vec<Spanned<Text>> {
         n.get("ErrorEquals")
-            .map(|e| e.elements().iter().filter_map(spanned_str).collect())
+            .map(|e| e.elements().filter_map(spanned_str).collect())
             .unwrap_or_default()
     };
     let retry = node
         .get("Retry")
         .map(|r| {
             r.elements()
-                .iter()
                 .filter(|n| n.is_object())
                 .map(|n| Retrier {
-                    range: n.range,
+                    range: n.range(),
                     error_equals: names(n),
                     interval_seconds: n.get("IntervalSeconds").and_then(as_u64).unwrap_or(1),
                     max_attempts: n.get("MaxAttempts").and_then(as_u64).unwrap_or(3),
@@ -361,10 +361,9 @@ fn read_handlers(node: &Node) -> Handlers {
         .get("Catch")
         .map(|c| {
             c.elements()
-                .iter()
                 .filter(|n| n.is_object())
                 .map(|n| Catcher {
-                    range: n.range,
+                    range: n.range(),
                     error_equals: names(n),
                     next: n.get("Next").and_then(spanned_str),
                     result_path: n.get("ResultPath").and_then(nullable_string),
@@ -377,7 +376,12 @@ fn read_handlers(node: &Node) -> Handlers {
     Handlers { retry, catch }
 }
 
-fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryLanguage) -> State {
+fn read_state(
+    name: &str,
+    name_range: TextRange,
+    node: Node<'_>,
+    inherited: QueryLanguage,
+) -> State {
     let language = match node.get("QueryLanguage").and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         Some("JSONPath") => QueryLanguage::JsonPath,
@@ -402,10 +406,11 @@ fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryL
         assign: ptr(get("Assign")),
     };
     let kind = match node.get("Type").and_then(Node::as_str) {
-        Some("Task") => match get("Resource").and_then(spanned_str) {
-            Some(resource) => StateKind::Task(Task {
+        Some("Task") => match get("Resource").and_then(|n| Some((n, spanned_str(n)?))) {
+            Some((resource_node, resource)) => StateKind::Task(Task {
                 target: integrations::resolve(&resource.value).ok(),
                 resource,
+                resource_node: NodePtr::new(resource_node),
                 timeout: seconds(get("TimeoutSeconds"), get("TimeoutSecondsPath")),
                 heartbeat: seconds(get("HeartbeatSeconds"), get("HeartbeatSecondsPath")),
                 credentials: ptr(get("Credentials")),
@@ -420,10 +425,9 @@ fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryL
             rules: get("Choices")
                 .map(|c| {
                     c.elements()
-                        .iter()
                         .filter(|n| n.is_object())
                         .map(|n| ChoiceRule {
-                            range: n.range,
+                            range: n.range(),
                             next: n.get("Next").and_then(spanned_str),
                             condition: NodePtr::new(n),
                             output: ptr(n.get("Output")),
@@ -449,7 +453,6 @@ fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryL
             branches: get("Branches")
                 .map(|b| {
                     b.elements()
-                        .iter()
                         .filter(|n| n.is_object())
                         .map(|n| read_machine(n, language))
                         .collect()
@@ -482,10 +485,10 @@ fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryL
     };
     State {
         name: Spanned {
-            value: name.clone(),
+            value: Text::from(name),
             range: name_range,
         },
-        range: node.range,
+        range: node.range(),
         query_language: language,
         comment: get("Comment").and_then(Node::as_str).map(str::to_string),
         transition,
@@ -494,7 +497,7 @@ fn read_state(name: &Text, name_range: TextRange, node: &Node, inherited: QueryL
     }
 }
 
-fn read_wait(node: &Node) -> Wait {
+fn read_wait(node: Node<'_>) -> Wait {
     let text = |f: &str| node.get(f).and_then(Node::as_str);
     if let Some(n) = node.get("Seconds") {
         if let Some(s) = as_u64(n) {

@@ -7,7 +7,10 @@ mod tree;
 mod yaml;
 
 pub use line_index::{LineIndex, Position, PositionEncoding};
-pub use tree::{Interner, Key, Member, Node, NodeKind, NodePtr, Text, TextRange};
+pub use tree::{
+    Elements, Key, Member, Members, Node, NodeKind, NodePtr, Open, Text, TextRange, Tree,
+    TreeBuilder,
+};
 
 use crate::diagnostic::Diagnostic;
 
@@ -33,7 +36,7 @@ impl Format {
 /// The result of parsing: always a tree, plus whatever was wrong with the text.
 #[derive(Clone, Debug)]
 pub struct Parse {
-    pub root: Node,
+    pub tree: Tree,
     pub diagnostics: Vec<Diagnostic>,
 }
 

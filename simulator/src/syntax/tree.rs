@@ -1,31 +1,12 @@
-//! One tree type for JSON and YAML documents.
+//! One tree type for JSON and YAML documents, stored flat: every node is an entry of one
+//! preorder `Vec`, and the text of keys and strings lives in one shared buffer. Building it
+//! allocates a handful of buffers, not one block per node; dropping it frees those few; and
+//! walks run over contiguous memory. `Node` is a cheap `Copy` handle into the tree.
 
+use std::fmt;
 use std::sync::Arc;
 
 use serde_json::{Map, Number, Value};
-
-use crate::fxhash::FxHashSet;
-
-/// Text of keys and string values. A document repeats the same few words thousands of times
-/// (`"Type"`, `"Next"`, state names), so each parse shares one copy of each.
-pub type Text = Arc<str>;
-
-/// Hands out one shared `Text` per distinct string of a document.
-#[derive(Default)]
-pub struct Interner {
-    seen: FxHashSet<Text>,
-}
-
-impl Interner {
-    pub fn intern(&mut self, s: &str) -> Text {
-        if let Some(t) = self.seen.get(s) {
-            return t.clone();
-        }
-        let t: Text = Arc::from(s);
-        self.seen.insert(t.clone());
-        t
-    }
-}
 
 /// A half-open byte range `[start, end)` into the document text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,172 +47,473 @@ impl TextRange {
             end: self.end.max(other.end),
         }
     }
+}
 
-    /// A sub-range given relative to `self.start` (e.g. a position inside a string's contents).
-    #[must_use]
-    pub fn sub(self, start: usize, end: usize) -> TextRange {
-        let s = (self.start as usize + start).min(self.end as usize);
-        let e = (self.start as usize + end).clamp(s, self.end as usize);
-        TextRange::new(s, e)
+/// Shared, immutable text (the model keeps names as these).
+pub type Text = Arc<str>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    /// `a`: number of members; `b`: index after the last entry of the subtree.
+    Object,
+    /// `a`: number of elements; `b`: index after the last entry of the subtree.
+    Array,
+    /// A member's key, followed by the member's value. `a`, `b`: start and length in `strings`.
+    Key,
+    /// `a`, `b`: start and length in `strings`.
+    String,
+    /// `a`: index in `numbers`.
+    Number,
+    /// `a`: 0 or 1.
+    Bool,
+    Null,
+    Missing,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    tag: Tag,
+    range: TextRange,
+    a: u32,
+    b: u32,
+}
+
+/// A parsed document.
+#[derive(Clone, Default)]
+pub struct Tree {
+    entries: Vec<Entry>,
+    strings: String,
+    numbers: Vec<Number>,
+}
+
+impl fmt::Debug for Tree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tree({:?})", self.root())
     }
 }
 
-/// A pointer to a node of a tree by its range (as rust-analyzer's `AstPtr`): the model keeps
-/// these instead of copies of JSON values, and resolves them against the tree when needed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NodePtr {
-    pub range: TextRange,
-}
-
-impl NodePtr {
-    pub fn new(node: &Node) -> Self {
-        NodePtr { range: node.range }
+impl Tree {
+    /// The root value (a `Missing` node for an empty document).
+    pub fn root(&self) -> Node<'_> {
+        Node {
+            tree: self,
+            index: 0,
+        }
     }
 
-    /// The node in `root` with exactly this range. Siblings are in text order and do not
-    /// overlap, so each level is a binary search.
-    pub fn resolve(self, root: &Node) -> Option<&Node> {
-        let target = self.range;
-        let mut current = root;
-        loop {
-            if current.range == target {
-                // A container and its first child can share a start but not a whole range,
-                // except a zero-width missing value: prefer the outermost match.
-                return Some(current);
-            }
-            let next = match &current.kind {
-                NodeKind::Object(members) => {
-                    let i = members.partition_point(|m| m.value.range.end < target.end);
-                    members.get(i).map(|m| &m.value)
-                }
-                NodeKind::Array(items) => {
-                    let i = items.partition_point(|n| n.range.end < target.end);
-                    items.get(i)
-                }
-                _ => None,
-            }?;
-            if !(next.range.start <= target.start && target.end <= next.range.end) {
-                return None;
-            }
-            current = next;
+    /// How many nodes and keys the tree holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn entry(&self, index: u32) -> &Entry {
+        &self.entries[index as usize]
+    }
+
+    fn str_at(&self, e: &Entry) -> &str {
+        &self.strings[e.a as usize..(e.a + e.b) as usize]
+    }
+
+    /// The index after the whole subtree rooted at `index`.
+    fn subtree_end(&self, index: u32) -> u32 {
+        let e = self.entry(index);
+        match e.tag {
+            Tag::Object | Tag::Array => e.b,
+            _ => index + 1,
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub range: TextRange,
-    pub kind: NodeKind,
+/// Builds a `Tree` in preorder: open a container, add its children, close it.
+#[derive(Default)]
+pub struct TreeBuilder {
+    tree: Tree,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum NodeKind {
-    Object(Vec<Member>),
-    Array(Vec<Node>),
-    String(Text),
-    Number(Number),
+/// A container opened on a `TreeBuilder`, to be closed with `finish`.
+#[derive(Clone, Copy, Debug)]
+pub struct Open {
+    index: u32,
+    count: u32,
+}
+
+impl TreeBuilder {
+    pub fn with_capacity(text_len: usize) -> Self {
+        TreeBuilder {
+            tree: Tree {
+                // Roughly one entry per 10 bytes of pretty-printed JSON.
+                entries: Vec::with_capacity(text_len / 10 + 4),
+                strings: String::with_capacity(text_len / 2),
+                numbers: Vec::new(),
+            },
+        }
+    }
+
+    fn push(&mut self, tag: Tag, range: TextRange, a: u32, b: u32) {
+        self.tree.entries.push(Entry { tag, range, a, b });
+    }
+
+    fn push_str(&mut self, tag: Tag, range: TextRange, s: &str) {
+        let start = self.tree.strings.len() as u32;
+        self.tree.strings.push_str(s);
+        self.push(tag, range, start, s.len() as u32);
+    }
+
+    pub fn open_object(&mut self, start: usize) -> Open {
+        self.open(Tag::Object, start)
+    }
+
+    pub fn open_array(&mut self, start: usize) -> Open {
+        self.open(Tag::Array, start)
+    }
+
+    fn open(&mut self, tag: Tag, start: usize) -> Open {
+        let index = self.tree.entries.len() as u32;
+        self.push(tag, TextRange::empty(start), 0, 0);
+        Open { index, count: 0 }
+    }
+
+    /// A member's key; the member's value must follow.
+    pub fn key(&mut self, open: &mut Open, name: &str, range: TextRange) {
+        open.count += 1;
+        self.push_str(Tag::Key, range, name);
+    }
+
+    /// Count one more element of an array (call before adding the element).
+    pub fn element(&mut self, open: &mut Open) {
+        open.count += 1;
+    }
+
+    /// Close a container whose text ends at `end`.
+    pub fn finish(&mut self, open: Open, end: usize) {
+        let after = self.tree.entries.len() as u32;
+        let e = &mut self.tree.entries[open.index as usize];
+        e.range.end = (end as u32).max(e.range.start);
+        e.a = open.count;
+        e.b = after;
+    }
+
+    pub fn string(&mut self, range: TextRange, s: &str) {
+        self.push_str(Tag::String, range, s);
+    }
+
+    pub fn number(&mut self, range: TextRange, n: Number) {
+        let index = self.tree.numbers.len() as u32;
+        self.tree.numbers.push(n);
+        self.push(Tag::Number, range, index, 0);
+    }
+
+    pub fn bool(&mut self, range: TextRange, b: bool) {
+        self.push(Tag::Bool, range, u32::from(b), 0);
+    }
+
+    pub fn null(&mut self, range: TextRange) {
+        self.push(Tag::Null, range, 0, 0);
+    }
+
+    pub fn missing(&mut self, range: TextRange) {
+        self.push(Tag::Missing, range, 0, 0);
+    }
+
+    /// The members of an object closed with `finish`.
+    pub fn members_of(&self, open: Open) -> Members<'_> {
+        Members {
+            tree: &self.tree,
+            next: open.index + 1,
+            remaining: open.count,
+        }
+    }
+
+    pub fn build(mut self) -> Tree {
+        if self.tree.entries.is_empty() {
+            self.missing(TextRange::empty(0));
+        }
+        self.tree
+    }
+}
+
+/// A node of a `Tree`: a cheap handle.
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t Tree,
+    index: u32,
+}
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.tree, other.tree) && self.index == other.index
+    }
+}
+
+impl fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind() {
+            NodeKind::Object(members) => f
+                .debug_map()
+                .entries(members.map(|m| (m.key.name, m.value)))
+                .finish(),
+            NodeKind::Array(items) => f.debug_list().entries(items).finish(),
+            NodeKind::String(s) => write!(f, "{s:?}"),
+            NodeKind::Number(n) => write!(f, "{n}"),
+            NodeKind::Bool(b) => write!(f, "{b}"),
+            NodeKind::Null => write!(f, "null"),
+            NodeKind::Missing => write!(f, "<missing>"),
+        }
+    }
+}
+
+/// What a node is, with its contents.
+#[derive(Clone, Debug)]
+pub enum NodeKind<'t> {
+    Object(Members<'t>),
+    Array(Elements<'t>),
+    String(&'t str),
+    Number(&'t Number),
     Bool(bool),
     Null,
     /// A value the text lacks (`"Next": ,`) or could not be read; the error is already reported.
     Missing,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: Key,
-    pub value: Node,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Member<'t> {
+    pub key: Key<'t>,
+    pub value: Node<'t>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Key {
-    pub name: Text,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key<'t> {
+    pub name: &'t str,
     pub range: TextRange,
 }
 
-impl Node {
-    pub fn missing(at: usize) -> Self {
-        Node {
-            range: TextRange::empty(at),
-            kind: NodeKind::Missing,
+/// The members of an object, in text order.
+#[derive(Clone)]
+pub struct Members<'t> {
+    tree: &'t Tree,
+    next: u32,
+    remaining: u32,
+}
+
+impl fmt::Debug for Members<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Members({})", self.remaining)
+    }
+}
+
+impl<'t> Iterator for Members<'t> {
+    type Item = Member<'t>;
+
+    fn next(&mut self) -> Option<Member<'t>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let key = self.tree.entry(self.next);
+        let value = self.next + 1;
+        self.next = self.tree.subtree_end(value);
+        Some(Member {
+            key: Key {
+                name: self.tree.str_at(key),
+                range: key.range,
+            },
+            value: Node {
+                tree: self.tree,
+                index: value,
+            },
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining as usize, Some(self.remaining as usize))
+    }
+}
+
+impl ExactSizeIterator for Members<'_> {}
+
+impl Members<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.remaining == 0
+    }
+}
+
+/// The elements of an array, in order.
+#[derive(Clone)]
+pub struct Elements<'t> {
+    tree: &'t Tree,
+    next: u32,
+    remaining: u32,
+}
+
+impl fmt::Debug for Elements<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Elements({})", self.remaining)
+    }
+}
+
+impl<'t> Iterator for Elements<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let node = Node {
+            tree: self.tree,
+            index: self.next,
+        };
+        self.next = self.tree.subtree_end(self.next);
+        Some(node)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining as usize, Some(self.remaining as usize))
+    }
+}
+
+impl ExactSizeIterator for Elements<'_> {}
+
+impl Elements<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.remaining == 0
+    }
+}
+
+impl<'t> Node<'t> {
+    fn entry(self) -> &'t Entry {
+        self.tree.entry(self.index)
+    }
+
+    pub fn range(self) -> TextRange {
+        self.entry().range
+    }
+
+    pub fn kind(self) -> NodeKind<'t> {
+        let tree = self.tree;
+        let e = self.entry();
+        match e.tag {
+            Tag::Object => NodeKind::Object(Members {
+                tree,
+                next: self.index + 1,
+                remaining: e.a,
+            }),
+            Tag::Array => NodeKind::Array(Elements {
+                tree,
+                next: self.index + 1,
+                remaining: e.a,
+            }),
+            Tag::String | Tag::Key => NodeKind::String(tree.str_at(e)),
+            Tag::Number => NodeKind::Number(&tree.numbers[e.a as usize]),
+            Tag::Bool => NodeKind::Bool(e.a != 0),
+            Tag::Null => NodeKind::Null,
+            Tag::Missing => NodeKind::Missing,
         }
     }
 
-    pub fn members(&self) -> &[Member] {
-        match &self.kind {
-            NodeKind::Object(members) => members,
-            _ => &[],
+    /// The members of an object (none for any other node).
+    pub fn members(self) -> Members<'t> {
+        let e = self.entry();
+        Members {
+            tree: self.tree,
+            next: self.index + 1,
+            remaining: if e.tag == Tag::Object { e.a } else { 0 },
         }
     }
 
-    pub fn elements(&self) -> &[Node] {
-        match &self.kind {
-            NodeKind::Array(items) => items,
-            _ => &[],
+    /// The elements of an array (none for any other node).
+    pub fn elements(self) -> Elements<'t> {
+        let e = self.entry();
+        Elements {
+            tree: self.tree,
+            next: self.index + 1,
+            remaining: if e.tag == Tag::Array { e.a } else { 0 },
         }
     }
 
-    /// The first member named `name` (duplicates are reported by the parser).
-    pub fn get(&self, name: &str) -> Option<&Node> {
-        self.member(name).map(|m| &m.value)
+    /// The value of the first member named `name` (duplicates are reported by the parser).
+    pub fn get(self, name: &str) -> Option<Node<'t>> {
+        self.member(name).map(|m| m.value)
     }
 
-    pub fn member(&self, name: &str) -> Option<&Member> {
-        self.members().iter().find(|m| &*m.key.name == name)
+    pub fn member(self, name: &str) -> Option<Member<'t>> {
+        let tree = self.tree;
+        let e = self.entry();
+        if e.tag != Tag::Object {
+            return None;
+        }
+        // Walk the keys directly, comparing lengths before text: `get` runs for every field
+        // of every object.
+        let mut i = self.index + 1;
+        for _ in 0..e.a {
+            let key = tree.entry(i);
+            if key.b as usize == name.len() && tree.str_at(key) == name {
+                return Some(Member {
+                    key: Key {
+                        name: tree.str_at(key),
+                        range: key.range,
+                    },
+                    value: Node { tree, index: i + 1 },
+                });
+            }
+            i = tree.subtree_end(i + 1);
+        }
+        None
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn as_str(self) -> Option<&'t str> {
+        match self.kind() {
             NodeKind::String(s) => Some(s),
             _ => None,
         }
     }
 
-    /// The shared text of a string value (cheap to keep: no copy).
-    pub fn as_text(&self) -> Option<&Text> {
-        match &self.kind {
-            NodeKind::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_number(&self) -> Option<&Number> {
-        match &self.kind {
+    pub fn as_number(self) -> Option<&'t Number> {
+        match self.kind() {
             NodeKind::Number(n) => Some(n),
             _ => None,
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
-        match self.kind {
+    pub fn as_bool(self) -> Option<bool> {
+        match self.kind() {
             NodeKind::Bool(b) => Some(b),
             _ => None,
         }
     }
 
-    pub fn is_object(&self) -> bool {
-        matches!(self.kind, NodeKind::Object(_))
+    pub fn is_object(self) -> bool {
+        self.entry().tag == Tag::Object
     }
 
-    pub fn is_missing(&self) -> bool {
-        matches!(self.kind, NodeKind::Missing)
+    pub fn is_array(self) -> bool {
+        self.entry().tag == Tag::Array
+    }
+
+    pub fn is_missing(self) -> bool {
+        self.entry().tag == Tag::Missing
     }
 
     /// A short name of the value's type, for messages.
-    pub fn type_name(&self) -> &'static str {
-        match self.kind {
-            NodeKind::Object(_) => "an object",
-            NodeKind::Array(_) => "an array",
-            NodeKind::String(_) => "a string",
-            NodeKind::Number(_) => "a number",
-            NodeKind::Bool(_) => "a boolean",
-            NodeKind::Null => "null",
-            NodeKind::Missing => "nothing",
+    pub fn type_name(self) -> &'static str {
+        match self.entry().tag {
+            Tag::Object => "an object",
+            Tag::Array => "an array",
+            Tag::String | Tag::Key => "a string",
+            Tag::Number => "a number",
+            Tag::Bool => "a boolean",
+            Tag::Null => "null",
+            Tag::Missing => "nothing",
         }
     }
 
     /// The value as plain JSON (missing values become `null`). Key order is kept.
-    pub fn to_json(&self) -> Value {
-        match &self.kind {
+    pub fn to_json(self) -> Value {
+        match self.kind() {
             NodeKind::Object(members) => {
                 let mut map = Map::with_capacity(members.len());
                 for m in members {
@@ -241,73 +523,102 @@ impl Node {
                 }
                 Value::Object(map)
             }
-            NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_json).collect()),
+            NodeKind::Array(items) => Value::Array(items.map(Node::to_json).collect()),
             NodeKind::String(s) => Value::String(s.to_string()),
             NodeKind::Number(n) => Value::Number(n.clone()),
-            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Bool(b) => Value::Bool(b),
             NodeKind::Null | NodeKind::Missing => Value::Null,
         }
     }
 
-    /// The innermost node whose range contains `offset`, with the path of nodes leading to it.
-    pub fn path_to(&self, offset: usize) -> Vec<&Node> {
+    /// The chain of nodes from this one down to the innermost whose range contains `offset`.
+    pub fn path_to(self, offset: usize) -> Vec<Node<'t>> {
         let mut path = vec![self];
         let mut current = self;
         'descend: loop {
-            match &current.kind {
-                NodeKind::Object(members) => {
-                    for m in members {
-                        if m.value.range.contains_inclusive(offset) {
-                            path.push(&m.value);
-                            current = &m.value;
-                            continue 'descend;
-                        }
-                    }
+            for child in current.members().map(|m| m.value).chain(current.elements()) {
+                if child.range().contains_inclusive(offset) {
+                    path.push(child);
+                    current = child;
+                    continue 'descend;
                 }
-                NodeKind::Array(items) => {
-                    for item in items {
-                        if item.range.contains_inclusive(offset) {
-                            path.push(item);
-                            current = item;
-                            continue 'descend;
-                        }
-                    }
-                }
-                _ => {}
             }
             return path;
         }
     }
 }
 
+/// A pointer to a node of a tree that outlives borrows of it (as rust-analyzer's `AstPtr`):
+/// the model keeps these instead of copies of JSON values, and resolves them against the tree
+/// it was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodePtr {
+    index: u32,
+    pub range: TextRange,
+}
+
+impl NodePtr {
+    pub fn new(node: Node<'_>) -> Self {
+        NodePtr {
+            index: node.index,
+            range: node.range(),
+        }
+    }
+
+    /// The node in `tree`, when it is the tree this pointer was made from.
+    pub fn resolve(self, tree: &Tree) -> Option<Node<'_>> {
+        let e = tree.entries.get(self.index as usize)?;
+        (e.range == self.range && e.tag != Tag::Key).then_some(Node {
+            tree,
+            index: self.index,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::NodePtr;
-    use crate::syntax::{parse, Format};
+    use crate::syntax::{parse, Format, TextRange};
 
     #[test]
     fn node_pointers_resolve_to_the_same_node() {
         let text = r#"{"a": [1, {"b": {"c": "d"}}, []], "e": {}}"#;
-        let root = parse(text, Format::Json).root;
-        let mut all = vec![&root];
+        let parsed = parse(text, Format::Json);
+        let root = parsed.tree.root();
+        let mut all = vec![root];
         let mut i = 0;
         while i < all.len() {
             let node = all[i];
-            all.extend(node.members().iter().map(|m| &m.value));
+            all.extend(node.members().map(|m| m.value));
             all.extend(node.elements());
             i += 1;
         }
+        assert_eq!(all.len(), 8);
         for node in all {
-            assert_eq!(
-                NodePtr::new(node).resolve(&root),
-                Some(node),
-                "{:?}",
-                node.range
-            );
+            assert_eq!(NodePtr::new(node).resolve(&parsed.tree), Some(node));
         }
-        let elsewhere = NodePtr {
-            range: crate::syntax::TextRange::new(2, 5),
+        let stale = NodePtr {
+            index: 1,
+            range: TextRange::new(0, 1),
         };
-        assert_eq!(elsewhere.resolve(&root), None);
+        assert_eq!(stale.resolve(&parsed.tree), None);
+    }
+
+    #[test]
+    fn navigation_skips_whole_subtrees() {
+        let text = r#"{"x": {"deep": [[1], {"y": 2}]}, "z": true}"#;
+        let parsed = parse(text, Format::Json);
+        let root = parsed.tree.root();
+        assert_eq!(root.members().len(), 2);
+        assert_eq!(root.get("z").and_then(super::Node::as_bool), Some(true));
+        let deep = root.get("x").and_then(|x| x.get("deep")).expect("deep");
+        assert_eq!(deep.elements().len(), 2);
+        assert_eq!(
+            deep.elements()
+                .nth(1)
+                .and_then(|o| o.get("y"))
+                .map(super::Node::to_json),
+            Some(serde_json::json!(2))
+        );
     }
 }

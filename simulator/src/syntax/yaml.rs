@@ -3,7 +3,7 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
 
-use super::tree::{Key, Member, Node, NodeKind, TextRange};
+use super::tree::{TextRange, TreeBuilder};
 use super::Parse;
 use crate::diagnostic::Diagnostic;
 
@@ -14,7 +14,8 @@ pub fn parse(text: &str) -> Parse {
     let to_byte = |m: &Marker| char_to_byte[m.index().min(char_to_byte.len() - 1)] as usize;
 
     let mut diagnostics = Vec::new();
-    let root = match MarkedYaml::load_from_str(text) {
+    let mut out = TreeBuilder::with_capacity(text.len());
+    match MarkedYaml::load_from_str(text) {
         Ok(docs) => {
             if docs.len() > 1 {
                 let start = to_byte(&docs[1].span.start);
@@ -25,14 +26,16 @@ pub fn parse(text: &str) -> Parse {
                 ));
             }
             match docs.first() {
-                Some(doc) => convert(doc, &to_byte, &mut diagnostics, 0),
+                Some(doc) => {
+                    convert(doc, &to_byte, &mut out, &mut diagnostics, 0);
+                }
                 None => {
                     diagnostics.push(Diagnostic::error(
                         "empty-document",
                         TextRange::empty(0),
                         "The document is empty: a state machine has `StartAt` and `States`.",
                     ));
-                    Node::missing(0)
+                    out.missing(TextRange::empty(0));
                 }
             }
         }
@@ -47,26 +50,29 @@ pub fn parse(text: &str) -> Parse {
                 TextRange::new(at, end),
                 format!("YAML syntax error: {}.", error.info()),
             ));
-            Node::missing(0)
+            out.missing(TextRange::empty(0));
         }
-    };
-    Parse { root, diagnostics }
+    }
+    Parse {
+        tree: out.build(),
+        diagnostics,
+    }
 }
 
 const MAX_DEPTH: usize = 512;
 
+/// Add a node to the tree; returns the end of its text (a block collection's own end marker
+/// can lie past trailing blank lines, so collections end where their last child does).
 fn convert(
     node: &MarkedYaml<'_>,
     to_byte: &impl Fn(&Marker) -> usize,
+    out: &mut TreeBuilder,
     diagnostics: &mut Vec<Diagnostic>,
     depth: usize,
-) -> Node {
+) -> usize {
     let start = to_byte(&node.span.start);
     let end = to_byte(&node.span.end).max(start);
-    let leaf = |kind| Node {
-        range: TextRange::new(start, end),
-        kind,
-    };
+    let range = TextRange::new(start, end);
     if depth > MAX_DEPTH {
         diagnostics.push(Diagnostic::error(
             "nesting-too-deep",
@@ -75,74 +81,88 @@ fn convert(
                 "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
             ),
         ));
-        return leaf(NodeKind::Missing);
+        out.missing(range);
+        return end;
     }
     match &node.data {
-        YamlData::Value(scalar) => leaf(scalar_kind(scalar)),
-        YamlData::Representation(raw, _, _) => leaf(NodeKind::String(raw.as_ref().into())),
+        YamlData::Value(value) => add_scalar(out, range, scalar_value(value)),
+        YamlData::Representation(raw, _, _) => out.string(range, raw),
         YamlData::Sequence(items) => {
-            let items: Vec<Node> = items
-                .iter()
-                .map(|n| convert(n, to_byte, diagnostics, depth + 1))
-                .collect();
-            let end = items
-                .last()
-                .map_or(end, |n| n.range.end as usize)
-                .max(start);
-            Node {
-                range: TextRange::new(start, end),
-                kind: NodeKind::Array(items),
+            let mut array = out.open_array(start);
+            let mut last = end;
+            for item in items {
+                out.element(&mut array);
+                last = convert(item, to_byte, out, diagnostics, depth + 1);
             }
+            let end = if items.is_empty() {
+                end
+            } else {
+                last.max(start)
+            };
+            out.finish(array, end);
+            return end;
         }
         YamlData::Mapping(map) => {
-            let mut members = Vec::with_capacity(map.len());
+            let mut object = out.open_object(start);
+            let mut last = end;
+            let mut any = false;
             for (k, v) in map {
                 let key_start = to_byte(&k.span.start);
                 let key_end = to_byte(&k.span.end).max(key_start);
+                let key_range = TextRange::new(key_start, key_end);
                 let name = match &k.data {
                     YamlData::Value(Scalar::String(s)) => s.to_string(),
                     YamlData::Value(other) => scalar_text(other),
                     _ => {
                         diagnostics.push(Diagnostic::error(
                             "unsupported-key",
-                            TextRange::new(key_start, key_end),
+                            key_range,
                             "Property names must be plain strings.",
                         ));
                         continue;
                     }
                 };
-                members.push(Member {
-                    key: Key {
-                        name: name.into(),
-                        range: TextRange::new(key_start, key_end),
-                    },
-                    value: convert(v, to_byte, diagnostics, depth + 1),
-                });
+                out.key(&mut object, &name, key_range);
+                last = convert(v, to_byte, out, diagnostics, depth + 1).max(key_end);
+                any = true;
             }
-            let end = members
-                .last()
-                .map_or(end, |m| m.value.range.end.max(m.key.range.end) as usize)
-                .max(start);
-            Node {
-                range: TextRange::new(start, end),
-                kind: NodeKind::Object(members),
-            }
+            let end = if any { last.max(start) } else { end };
+            out.finish(object, end);
+            return end;
         }
         // CloudFormation short forms (`!Sub`, `!GetAtt`) stand for a value we cannot know.
-        YamlData::Tagged(_, inner) => convert(inner, to_byte, diagnostics, depth + 1),
-        YamlData::Alias(_) | YamlData::BadValue => leaf(NodeKind::Missing),
+        YamlData::Tagged(_, inner) => return convert(inner, to_byte, out, diagnostics, depth + 1),
+        YamlData::Alias(_) | YamlData::BadValue => out.missing(range),
+    }
+    end
+}
+
+enum ScalarValue<'s> {
+    Null,
+    Bool(bool),
+    Number(Option<serde_json::Number>),
+    String(&'s str),
+}
+
+fn scalar_value<'s>(scalar: &'s Scalar<'_>) -> ScalarValue<'s> {
+    match scalar {
+        Scalar::Null => ScalarValue::Null,
+        Scalar::Boolean(b) => ScalarValue::Bool(*b),
+        Scalar::Integer(i) => ScalarValue::Number(Some((*i).into())),
+        Scalar::FloatingPoint(f) => {
+            ScalarValue::Number(serde_json::Number::from_f64(f.into_inner()))
+        }
+        Scalar::String(s) => ScalarValue::String(s),
     }
 }
 
-fn scalar_kind(scalar: &Scalar<'_>) -> NodeKind {
-    match scalar {
-        Scalar::Null => NodeKind::Null,
-        Scalar::Boolean(b) => NodeKind::Bool(*b),
-        Scalar::Integer(i) => NodeKind::Number((*i).into()),
-        Scalar::FloatingPoint(f) => {
-            serde_json::Number::from_f64(f.into_inner()).map_or(NodeKind::Missing, NodeKind::Number)
-        }
-        Scalar::String(s) => NodeKind::String(s.as_ref().into()),
+fn add_scalar(out: &mut TreeBuilder, range: TextRange, value: ScalarValue<'_>) {
+    match value {
+        ScalarValue::Null => out.null(range),
+        ScalarValue::Bool(b) => out.bool(range, b),
+        ScalarValue::Number(Some(n)) => out.number(range, n),
+        ScalarValue::Number(None) => out.missing(range),
+        ScalarValue::String(s) => out.string(range, s),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::fxhash::{FxBuildHasher, FxHashMap};
 
-use super::tree::{Interner, Key, Member, Node, NodeKind, Text, TextRange};
+use super::tree::{Open, TextRange, TreeBuilder};
 use super::Parse;
 use crate::diagnostic::Diagnostic;
 
@@ -42,8 +42,7 @@ struct Lexer<'a> {
     bytes: &'a [u8],
     pos: usize,
     /// The decoded text of the string token just lexed.
-    pending_text: Option<Text>,
-    interner: Interner,
+    pending_text: Option<TokText>,
     /// Reused while decoding strings that have escapes.
     scratch: String,
     diagnostics: Vec<Diagnostic>,
@@ -56,7 +55,6 @@ impl<'a> Lexer<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             pending_text: None,
-            interner: Interner::default(),
             scratch: String::new(),
             diagnostics: Vec::new(),
         }
@@ -107,8 +105,7 @@ impl<'a> Lexer<'a> {
             .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r') || b < 0x20)
         {
             if self.bytes[self.pos + len] == b'"' {
-                self.pending_text =
-                    Some(self.interner.intern(&self.text[self.pos..self.pos + len]));
+                self.pending_text = Some(TokText::Slice(self.pos as u32, (self.pos + len) as u32));
                 self.pos += len + 1;
                 return Token {
                     tok: Tok::Str,
@@ -161,7 +158,7 @@ impl<'a> Lexer<'a> {
                 _ => self.pos += 1,
             }
         }
-        self.pending_text = Some(self.interner.intern(&value));
+        self.pending_text = Some(TokText::Owned(value.clone()));
         self.scratch = value;
         Token {
             tok: Tok::Str,
@@ -344,14 +341,22 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// A string token's decoded text: a slice of the document, or (with escapes) its own copy.
+#[derive(Clone, Debug)]
+enum TokText {
+    Slice(u32, u32),
+    Owned(String),
+}
+
 struct Parser<'a> {
     text: &'a str,
     lexer: Lexer<'a>,
+    out: TreeBuilder,
     /// The next token (with a string token's text), and the one after it once asked for.
-    current: (Token, Option<Text>),
-    second: Option<(Token, Option<Text>)>,
+    current: (Token, Option<TokText>),
+    second: Option<(Token, Option<TokText>)>,
     /// The text of the string token consumed last.
-    last_text: Option<Text>,
+    last_text: Option<TokText>,
     prev_end: usize,
     diagnostics: Vec<Diagnostic>,
     /// Open brackets, innermost last, so a closer that belongs to an ancestor ends the inner value.
@@ -365,6 +370,7 @@ pub fn parse(text: &str) -> Parse {
     let mut parser = Parser {
         text,
         lexer,
+        out: TreeBuilder::with_capacity(text.len()),
         current: (first, first_text),
         second: None,
         last_text: None,
@@ -372,16 +378,16 @@ pub fn parse(text: &str) -> Parse {
         diagnostics: Vec::new(),
         open: Vec::new(),
     };
-    let root = if parser.peek().tok == Tok::Eof {
+    if parser.peek().tok == Tok::Eof {
         parser.diagnostics.push(Diagnostic::error(
             "empty-document",
             TextRange::empty(0),
             "The document is empty: a state machine is a JSON object with `StartAt` and `States`.",
         ));
-        Node::missing(0)
+        parser.out.missing(TextRange::empty(0));
     } else {
-        parser.value()
-    };
+        parser.value();
+    }
     // Anything after the root value.
     while parser.peek().tok != Tok::Eof {
         let token = parser.bump();
@@ -399,11 +405,14 @@ pub fn parse(text: &str) -> Parse {
     let mut diagnostics = std::mem::take(&mut parser.lexer.diagnostics);
     diagnostics.append(&mut parser.diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    Parse { root, diagnostics }
+    Parse {
+        tree: parser.out.build(),
+        diagnostics,
+    }
 }
 
 impl Parser<'_> {
-    fn lex(&mut self) -> (Token, Option<Text>) {
+    fn lex(&mut self) -> (Token, Option<TokText>) {
         let token = self.lexer.next();
         (token, self.lexer.pending_text.take())
     }
@@ -444,8 +453,8 @@ impl Parser<'_> {
     }
 
     /// The text of the string token just consumed.
-    fn take_text(&mut self) -> Text {
-        self.last_text.take().unwrap_or_default()
+    fn take_text(&mut self) -> TokText {
+        self.last_text.take().unwrap_or(TokText::Slice(0, 0))
     }
 
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
@@ -453,7 +462,8 @@ impl Parser<'_> {
             .push(Diagnostic::error(code, range, message));
     }
 
-    fn value(&mut self) -> Node {
+    /// Parse one value into the tree.
+    fn value(&mut self) {
         let token = self.peek();
         match token.tok {
             Tok::LBrace | Tok::LBracket if self.open.len() >= MAX_DEPTH => self.skip_deep(),
@@ -461,43 +471,35 @@ impl Parser<'_> {
             Tok::LBracket => self.array(),
             Tok::Str => {
                 self.bump();
-                Node {
-                    range: token.range,
-                    kind: NodeKind::String(self.take_text()),
-                }
+                let text = self.take_text();
+                let s = match &text {
+                    TokText::Slice(a, b) => &self.text[*a as usize..*b as usize],
+                    TokText::Owned(s) => s.as_str(),
+                };
+                self.out.string(token.range, s);
             }
             Tok::Number => {
                 self.bump();
                 let raw = &self.text[token.range.start as usize..token.range.end as usize];
                 match serde_json::from_str::<serde_json::Number>(raw) {
-                    Ok(n) => Node {
-                        range: token.range,
-                        kind: NodeKind::Number(n),
-                    },
+                    Ok(n) => self.out.number(token.range, n),
                     Err(_) => {
                         self.error(
                             "invalid-number",
                             token.range,
                             format!("`{raw}` is out of the range of a JSON number."),
                         );
-                        Node {
-                            range: token.range,
-                            kind: NodeKind::Missing,
-                        }
+                        self.out.missing(token.range);
                     }
                 }
             }
-            Tok::True | Tok::False | Tok::Null => {
+            Tok::True | Tok::False => {
                 self.bump();
-                let kind = match token.tok {
-                    Tok::True => NodeKind::Bool(true),
-                    Tok::False => NodeKind::Bool(false),
-                    _ => NodeKind::Null,
-                };
-                Node {
-                    range: token.range,
-                    kind,
-                }
+                self.out.bool(token.range, token.tok == Tok::True);
+            }
+            Tok::Null => {
+                self.bump();
+                self.out.null(token.range);
             }
             Tok::Garbage => {
                 self.bump();
@@ -519,10 +521,7 @@ impl Parser<'_> {
                 {
                     self.error("expected-value", token.range, message);
                 }
-                Node {
-                    range: token.range,
-                    kind: NodeKind::Missing,
-                }
+                self.out.missing(token.range);
             }
             Tok::RBrace | Tok::RBracket | Tok::Colon | Tok::Comma | Tok::Eof => {
                 let at = self.prev_end();
@@ -531,13 +530,13 @@ impl Parser<'_> {
                     TextRange::new(at, (token.range.start as usize).max(at)),
                     "A value is missing here.",
                 );
-                Node::missing(at)
+                self.out.missing(TextRange::empty(at));
             }
         }
     }
 
     /// Nesting past `MAX_DEPTH`: skip the whole bracketed group without recursion.
-    fn skip_deep(&mut self) -> Node {
+    fn skip_deep(&mut self) {
         let start = self.peek().range.start as usize;
         let mut depth = 0usize;
         loop {
@@ -552,7 +551,6 @@ impl Parser<'_> {
                 break;
             }
         }
-        let range = TextRange::new(start, self.prev_end().max(start));
         self.error(
             "nesting-too-deep",
             TextRange::new(start, start + 1),
@@ -560,10 +558,8 @@ impl Parser<'_> {
                 "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
             ),
         );
-        Node {
-            range,
-            kind: NodeKind::Missing,
-        }
+        let end = self.prev_end().max(start);
+        self.out.missing(TextRange::new(start, end));
     }
 
     /// A closer that belongs to an enclosing bracket, not the current one.
@@ -576,10 +572,10 @@ impl Parser<'_> {
         self.open[..self.open.len().saturating_sub(1)].contains(&want)
     }
 
-    fn object(&mut self) -> Node {
-        let open = self.bump();
+    fn object(&mut self) {
+        let open_token = self.bump();
         self.open.push(Tok::LBrace);
-        let mut members: Vec<Member> = Vec::new();
+        let mut object = self.out.open_object(open_token.range.start as usize);
         let end;
         loop {
             let token = self.peek();
@@ -592,7 +588,7 @@ impl Parser<'_> {
                 Tok::Eof => {
                     self.error(
                         "unclosed-object",
-                        open.range,
+                        open_token.range,
                         "This object is not closed: add a `}`.",
                     );
                     end = self.prev_end();
@@ -601,7 +597,7 @@ impl Parser<'_> {
                 Tok::RBracket if self.closes_ancestor(Tok::RBracket) => {
                     self.error(
                         "unclosed-object",
-                        open.range,
+                        open_token.range,
                         "This object is not closed: add a `}` before the `]`.",
                     );
                     end = self.prev_end();
@@ -627,7 +623,7 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            members.push(self.member());
+            self.member(&mut object);
             // After a member: `,` then another member, or `}`.
             let token = self.peek();
             match token.tok {
@@ -661,53 +657,60 @@ impl Parser<'_> {
             }
         }
         self.open.pop();
-        self.duplicate_keys(&members);
-        Node {
-            range: TextRange::new(open.range.start as usize, end.max(open.range.end as usize)),
-            kind: NodeKind::Object(members),
-        }
+        let end = end.max(open_token.range.end as usize);
+        self.out.finish(object, end);
+        self.duplicate_keys(object);
     }
 
     /// Report keys defined twice. Small objects (most of them) are scanned pairwise; large
     /// ones through a map, so the pass stays linear.
-    fn duplicate_keys(&mut self, members: &[Member]) {
-        let mut report = |first: &Member, dup: &Member| {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-key",
-                    dup.key.range,
-                    format!(
-                        "Duplicate key `{}`: remove one of them (AWS rejects duplicate keys).",
-                        dup.key.name
-                    ),
-                )
-                .with_related(first.key.range, "first defined here"),
-            );
-        };
+    fn duplicate_keys(&mut self, object: Open) {
+        let members = self.out.members_of(object);
+        let mut found: Vec<(TextRange, TextRange, String)> = Vec::new();
         if members.len() <= 16 {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|f| f.key.name == m.key.name) {
-                    report(first, m);
+            let keys: Vec<_> = members.map(|m| m.key).collect();
+            for (i, k) in keys.iter().enumerate() {
+                if let Some(first) = keys[..i].iter().find(|f| f.name == k.name) {
+                    found.push((first.range, k.range, k.name.to_string()));
                 }
             }
         } else {
-            let mut seen: FxHashMap<&str, &Member> =
+            let mut seen: FxHashMap<&str, TextRange> =
                 FxHashMap::with_capacity_and_hasher(members.len(), FxBuildHasher::default());
             for m in members {
-                match seen.get(&*m.key.name) {
-                    Some(first) => report(first, m),
+                match seen.get(m.key.name) {
+                    Some(first) => found.push((*first, m.key.range, m.key.name.to_string())),
                     None => {
-                        seen.insert(&m.key.name, m);
+                        seen.insert(m.key.name, m.key.range);
                     }
                 }
             }
         }
+        for (first, dup, name) in found {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-key",
+                    dup,
+                    format!(
+                        "Duplicate key `{name}`: remove one of them (AWS rejects duplicate keys)."
+                    ),
+                )
+                .with_related(first, "first defined here"),
+            );
+        }
     }
 
-    fn member(&mut self) -> Member {
+    fn member(&mut self, object: &mut Open) {
         let token = self.bump();
-        let name = match token.tok {
-            Tok::Str => self.take_text(),
+        let owned;
+        let name: &str = match token.tok {
+            Tok::Str => match self.take_text() {
+                TokText::Slice(a, b) => &self.text[a as usize..b as usize],
+                TokText::Owned(s) => {
+                    owned = s;
+                    &owned
+                }
+            },
             _ => {
                 let raw = &self.text[token.range.start as usize..token.range.end as usize];
                 self.error(
@@ -715,61 +718,52 @@ impl Parser<'_> {
                     token.range,
                     format!("Property names must be in double quotes: `\"{raw}\"`."),
                 );
-                Text::from(raw)
+                raw
             }
         };
-        let key = Key {
-            name,
-            range: token.range,
-        };
+        self.out.key(object, name, token.range);
         let colon = self.peek();
         if colon.tok == Tok::Colon {
             self.bump();
         } else {
             let at = self.prev_end();
-            self.error(
-                "missing-colon",
-                TextRange::new(at, at),
-                format!("Missing `:` after `\"{}\"`.", key.name),
-            );
+            let message = format!("Missing `:` after `\"{name}\"`.");
+            self.error("missing-colon", TextRange::new(at, at), message);
             // `"Key" "value"`: take the value; `"Key", ...` or `"Key" }`: no value.
             if !matches!(
                 colon.tok,
-                Tok::Str | Tok::Number | Tok::True | Tok::False | Tok::Null
-            ) && !matches!(colon.tok, Tok::LBrace | Tok::LBracket)
-            {
-                return Member {
-                    key,
-                    value: Node::missing(at),
-                };
+                Tok::Str
+                    | Tok::Number
+                    | Tok::True
+                    | Tok::False
+                    | Tok::Null
+                    | Tok::LBrace
+                    | Tok::LBracket
+            ) {
+                self.out.missing(TextRange::empty(at));
+                return;
             }
         }
         // A hole before the next property (`"Next": ⎀ "Type": "Pass"`): the string followed by
         // `:` on a later line is the next key, not this value.
         let next = self.peek();
-        if matches!(next.tok, Tok::Str)
+        if next.tok == Tok::Str
             && self.peek_second().tok == Tok::Colon
             && self.text[self.prev_end()..next.range.start as usize].contains('\n')
         {
             let at = self.prev_end();
-            self.error(
-                "expected-value",
-                TextRange::new(at, at),
-                format!("The value of `\"{}\"` is missing.", key.name),
-            );
-            return Member {
-                key,
-                value: Node::missing(at),
-            };
+            let message = format!("The value of `\"{name}\"` is missing.");
+            self.error("expected-value", TextRange::new(at, at), message);
+            self.out.missing(TextRange::empty(at));
+            return;
         }
-        let value = self.value();
-        Member { key, value }
+        self.value();
     }
 
-    fn array(&mut self) -> Node {
-        let open = self.bump();
+    fn array(&mut self) {
+        let open_token = self.bump();
         self.open.push(Tok::LBracket);
-        let mut items = Vec::new();
+        let mut array = self.out.open_array(open_token.range.start as usize);
         let end;
         loop {
             let token = self.peek();
@@ -782,7 +776,7 @@ impl Parser<'_> {
                 Tok::Eof => {
                     self.error(
                         "unclosed-array",
-                        open.range,
+                        open_token.range,
                         "This array is not closed: add a `]`.",
                     );
                     end = self.prev_end();
@@ -791,7 +785,7 @@ impl Parser<'_> {
                 Tok::RBrace if self.closes_ancestor(Tok::RBrace) => {
                     self.error(
                         "unclosed-array",
-                        open.range,
+                        open_token.range,
                         "This array is not closed: add a `]` before the `}`.",
                     );
                     end = self.prev_end();
@@ -820,7 +814,8 @@ impl Parser<'_> {
                 }
                 _ => {}
             }
-            items.push(self.value());
+            self.out.element(&mut array);
+            self.value();
             let token = self.peek();
             match token.tok {
                 Tok::Comma => {
@@ -833,8 +828,7 @@ impl Parser<'_> {
                         );
                     }
                 }
-                Tok::RBracket | Tok::Eof | Tok::RBrace => {}
-                Tok::Colon => {}
+                Tok::RBracket | Tok::Eof | Tok::RBrace | Tok::Colon => {}
                 _ => {
                     let at = self.prev_end();
                     self.error(
@@ -846,10 +840,8 @@ impl Parser<'_> {
             }
         }
         self.open.pop();
-        Node {
-            range: TextRange::new(open.range.start as usize, end.max(open.range.end as usize)),
-            kind: NodeKind::Array(items),
-        }
+        let end = end.max(open_token.range.end as usize);
+        self.out.finish(array, end);
     }
 }
 

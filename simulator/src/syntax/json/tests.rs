@@ -1,5 +1,9 @@
 use super::parse;
-use crate::syntax::NodeKind;
+use crate::syntax::{Node, NodeKind};
+
+fn text_of(text: &str, range: crate::syntax::TextRange) -> &str {
+    &text[range.start as usize..range.end as usize]
+}
 
 fn codes(text: &str) -> Vec<&'static str> {
     parse(text).diagnostics.iter().map(|d| d.code).collect()
@@ -11,29 +15,23 @@ fn valid_json_round_trips() {
     let parsed = parse(text);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
     let expected: serde_json::Value = serde_json::from_str(text).expect("valid");
-    assert_eq!(parsed.root.to_json(), expected);
+    assert_eq!(parsed.tree.root().to_json(), expected);
 }
 
 #[test]
 fn keys_and_values_keep_exact_ranges() {
     let text = "{\n  \"Next\": \"Done\"\n}";
-    let root = parse(text).root;
-    let member = &root.members()[0];
-    assert_eq!(
-        &text[member.key.range.start as usize..member.key.range.end as usize],
-        "\"Next\""
-    );
-    assert_eq!(
-        &text[member.value.range.start as usize..member.value.range.end as usize],
-        "\"Done\""
-    );
+    let parsed = parse(text);
+    let member = parsed.tree.root().members().next().expect("a member");
+    assert_eq!(text_of(text, member.key.range), "\"Next\"");
+    assert_eq!(text_of(text, member.value.range()), "\"Done\"");
 }
 
 #[test]
 fn missing_comma_keeps_both_members() {
     let parsed = parse(r#"{"a": 1 "b": 2}"#);
     assert_eq!(codes(r#"{"a": 1 "b": 2}"#), vec!["missing-comma"]);
-    assert_eq!(parsed.root.members().len(), 2);
+    assert_eq!(parsed.tree.root().members().len(), 2);
 }
 
 #[test]
@@ -49,8 +47,11 @@ fn unclosed_string_ends_at_the_line_break() {
     let text = "{\"a\": \"open\n, \"b\": 2}";
     let parsed = parse(text);
     assert_eq!(codes(text), vec!["unclosed-string"]);
-    assert_eq!(parsed.root.get("a").and_then(|n| n.as_str()), Some("open"));
-    assert!(parsed.root.get("b").is_some());
+    assert_eq!(
+        parsed.tree.root().get("a").and_then(Node::as_str),
+        Some("open")
+    );
+    assert!(parsed.tree.root().get("b").is_some());
 }
 
 #[test]
@@ -62,11 +63,12 @@ fn unclosed_objects_still_give_a_tree() {
         vec!["unclosed-object", "unclosed-object", "unclosed-object"]
     );
     let a = parsed
-        .root
+        .tree
+        .root()
         .get("States")
         .and_then(|s| s.get("A"))
         .expect("A is in the tree");
-    assert_eq!(a.get("Type").and_then(|t| t.as_str()), Some("Pass"));
+    assert_eq!(a.get("Type").and_then(Node::as_str), Some("Pass"));
 }
 
 #[test]
@@ -84,15 +86,13 @@ fn a_hole_before_the_next_key_is_a_missing_value() {
     // The user is typing a value for "Next": the following key must stay a key.
     let text = "{\n  \"Next\": \n  \"Type\": \"Pass\"\n}";
     let parsed = parse(text);
-    assert_eq!(parsed.root.members().len(), 2);
+    assert_eq!(parsed.tree.root().members().len(), 2);
+    let root = parsed.tree.root();
     assert!(matches!(
-        parsed.root.get("Next").map(|n| &n.kind),
+        root.get("Next").map(Node::kind),
         Some(NodeKind::Missing)
     ));
-    assert_eq!(
-        parsed.root.get("Type").and_then(|t| t.as_str()),
-        Some("Pass")
-    );
+    assert_eq!(root.get("Type").and_then(Node::as_str), Some("Pass"));
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let text = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     let parsed = parse(&text);
     assert_eq!(codes(&text), vec!["nesting-too-deep"]);
-    assert!(matches!(parsed.root.kind, NodeKind::Array(_)));
+    assert!(parsed.tree.root().is_array());
 }
 
 #[test]
