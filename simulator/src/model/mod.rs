@@ -9,6 +9,7 @@ pub mod schema;
 pub use integrations::{Pattern, Resource};
 pub use schema::QueryLanguage;
 
+use crate::fxhash::FxHashMap;
 use crate::syntax::{Node, NodeKind, NodePtr, Text, TextRange};
 
 /// A value with the range of the text it was read from.
@@ -251,6 +252,108 @@ impl StateMachine {
     }
 }
 
+/// The ASL fields the model reads.
+const VOCABULARY: &[&str] = &[
+    "Cause",
+    "CausePath",
+    "Error",
+    "ErrorPath",
+    "SecondsPath",
+    "Timestamp",
+    "TimestampPath",
+    "Arguments",
+    "Assign",
+    "BackoffRate",
+    "Branches",
+    "Catch",
+    "Choices",
+    "Comment",
+    "Credentials",
+    "Default",
+    "End",
+    "ErrorEquals",
+    "ExecutionType",
+    "HeartbeatSeconds",
+    "HeartbeatSecondsPath",
+    "InputPath",
+    "IntervalSeconds",
+    "ItemBatcher",
+    "ItemProcessor",
+    "ItemReader",
+    "ItemSelector",
+    "Items",
+    "ItemsPath",
+    "Iterator",
+    "JitterStrategy",
+    "Label",
+    "MaxAttempts",
+    "MaxConcurrency",
+    "MaxConcurrencyPath",
+    "MaxDelaySeconds",
+    "Mode",
+    "Next",
+    "Output",
+    "OutputPath",
+    "Parameters",
+    "ProcessorConfig",
+    "QueryLanguage",
+    "Resource",
+    "Result",
+    "ResultPath",
+    "ResultSelector",
+    "ResultWriter",
+    "Retry",
+    "Seconds",
+    "StartAt",
+    "States",
+    "TimeoutSeconds",
+    "TimeoutSecondsPath",
+    "ToleratedFailureCount",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentage",
+    "ToleratedFailurePercentagePath",
+    "Type",
+    "Version",
+];
+
+fn slot(name: &str) -> Option<usize> {
+    static SLOTS: std::sync::OnceLock<FxHashMap<&'static str, usize>> = std::sync::OnceLock::new();
+    SLOTS
+        .get_or_init(|| {
+            VOCABULARY
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// An object's members by name, read in one pass: the model asks a state for some thirty
+/// fields, and a scan per question would cost that many passes over its members.
+struct Fields<'t> {
+    slots: [Option<Node<'t>>; VOCABULARY.len()],
+}
+
+impl<'t> Fields<'t> {
+    fn of(node: Node<'t>) -> Self {
+        let mut slots = [None; VOCABULARY.len()];
+        for m in node.members() {
+            if let Some(i) = slot(m.key.name) {
+                // The first of duplicate keys wins, as everywhere else.
+                slots[i].get_or_insert(m.value);
+            }
+        }
+        Fields { slots }
+    }
+
+    fn get(&self, name: &str) -> Option<Node<'t>> {
+        debug_assert!(slot(name).is_some(), "{name} is not in VOCABULARY");
+        slot(name).and_then(|i| self.slots[i])
+    }
+}
+
 fn spanned_str(node: Node<'_>) -> Option<Spanned<Text>> {
     node.as_str().map(|s| Spanned {
         value: Text::from(s),
@@ -330,13 +433,13 @@ fn seconds(node: Option<Node<'_>>, path: Option<Node<'_>>) -> Option<Spanned<Sec
     })
 }
 
-fn read_handlers(node: Node<'_>) -> Handlers {
+fn read_handlers(state: &Fields<'_>) -> Handlers {
     let names = |n: Node<'_>| -> Vec<Spanned<Text>> {
         n.get("ErrorEquals")
             .map(|e| e.elements().filter_map(spanned_str).collect())
             .unwrap_or_default()
     };
-    let retry = node
+    let retry = state
         .get("Retry")
         .map(|r| {
             r.elements()
@@ -357,7 +460,7 @@ fn read_handlers(node: Node<'_>) -> Handlers {
                 .collect()
         })
         .unwrap_or_default();
-    let catch = node
+    let catch = state
         .get("Catch")
         .map(|c| {
             c.elements()
@@ -382,19 +485,20 @@ fn read_state(
     node: Node<'_>,
     inherited: QueryLanguage,
 ) -> State {
-    let language = match node.get("QueryLanguage").and_then(Node::as_str) {
+    let fields = Fields::of(node);
+    let get = |field: &str| fields.get(field);
+    let language = match get("QueryLanguage").and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         Some("JSONPath") => QueryLanguage::JsonPath,
         _ => inherited,
     };
-    let transition = if let Some(next) = node.get("Next").and_then(spanned_str) {
+    let transition = if let Some(next) = get("Next").and_then(spanned_str) {
         Transition::Next(next)
-    } else if node.get("End").and_then(Node::as_bool) == Some(true) {
+    } else if get("End").and_then(Node::as_bool) == Some(true) {
         Transition::End
     } else {
         Transition::None
     };
-    let get = |field: &str| node.get(field);
     let io = Io {
         input_path: get("InputPath").and_then(nullable_string),
         output_path: get("OutputPath").and_then(nullable_string),
@@ -405,7 +509,7 @@ fn read_state(
         output: ptr(get("Output")),
         assign: ptr(get("Assign")),
     };
-    let kind = match node.get("Type").and_then(Node::as_str) {
+    let kind = match get("Type").and_then(Node::as_str) {
         Some("Task") => match get("Resource").and_then(|n| Some((n, spanned_str(n)?))) {
             Some((resource_node, resource)) => StateKind::Task(Task {
                 target: integrations::resolve(&resource.value).ok(),
@@ -414,7 +518,7 @@ fn read_state(
                 timeout: seconds(get("TimeoutSeconds"), get("TimeoutSecondsPath")),
                 heartbeat: seconds(get("HeartbeatSeconds"), get("HeartbeatSecondsPath")),
                 credentials: ptr(get("Credentials")),
-                handlers: read_handlers(node),
+                handlers: read_handlers(&fields),
             }),
             None => StateKind::Unknown,
         },
@@ -438,7 +542,7 @@ fn read_state(
                 .unwrap_or_default(),
             default: get("Default").and_then(spanned_str),
         }),
-        Some("Wait") => StateKind::Wait(read_wait(node)),
+        Some("Wait") => StateKind::Wait(read_wait(&fields)),
         Some("Succeed") => StateKind::Succeed,
         Some("Fail") => {
             let s = |f: &str| get(f).and_then(Node::as_str).map(str::to_string);
@@ -458,7 +562,7 @@ fn read_state(
                         .collect()
                 })
                 .unwrap_or_default(),
-            handlers: read_handlers(node),
+            handlers: read_handlers(&fields),
         }),
         Some("Map") => StateKind::Map(Box::new(MapState {
             processor: get("ItemProcessor")
@@ -479,7 +583,7 @@ fn read_state(
                 get("ToleratedFailurePercentage").or_else(|| get("ToleratedFailurePercentagePath"))
             ),
             label: get("Label").and_then(Node::as_str).map(str::to_string),
-            handlers: read_handlers(node),
+            handlers: read_handlers(&fields),
         })),
         _ => StateKind::Unknown,
     };
@@ -497,9 +601,9 @@ fn read_state(
     }
 }
 
-fn read_wait(node: Node<'_>) -> Wait {
-    let text = |f: &str| node.get(f).and_then(Node::as_str);
-    if let Some(n) = node.get("Seconds") {
+fn read_wait(state: &Fields<'_>) -> Wait {
+    let text = |f: &str| state.get(f).and_then(Node::as_str);
+    if let Some(n) = state.get("Seconds") {
         if let Some(s) = as_u64(n) {
             return Wait::Seconds(s);
         }
