@@ -10,8 +10,10 @@ use crate::syntax::{Text, TextRange};
 
 pub fn check(machine: &StateMachine, diagnostics: &mut Vec<Diagnostic>) {
     // State names are unique across the whole machine, branches and processors included.
-    let mut first_seen: HashMap<&str, TextRange> = HashMap::default();
-    for state in machine.all_states() {
+    let all = machine.all_states();
+    let mut first_seen: HashMap<&str, TextRange> =
+        HashMap::with_capacity_and_hasher(all.len(), crate::fxhash::FxBuildHasher::default());
+    for state in all {
         match first_seen.get(state.name.value.as_ref()) {
             Some(&first) => diagnostics.push(
                 Diagnostic::error(

@@ -40,6 +40,9 @@ pub fn inner_range(text: &str, node: Node<'_>, start: usize, end: usize) -> Text
 /// The first character of a node: where a message about the whole object is anchored.
 pub fn head(text: &str, range: TextRange) -> TextRange {
     let start = range.start as usize;
-    let len = text[start..].chars().next().map_or(0, char::len_utf8);
+    let len = match text.as_bytes().get(start) {
+        Some(b) if b.is_ascii() => 1,
+        _ => text[start..].chars().next().map_or(0, char::len_utf8),
+    };
     TextRange::new(start, (start + len).min(range.end as usize).max(start))
 }

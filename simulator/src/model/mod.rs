@@ -252,93 +252,86 @@ impl StateMachine {
     }
 }
 
-/// The ASL fields the model reads.
-const VOCABULARY: &[&str] = &[
-    "Cause",
-    "CausePath",
-    "Error",
-    "ErrorPath",
-    "SecondsPath",
-    "Timestamp",
-    "TimestampPath",
-    "Arguments",
-    "Assign",
-    "BackoffRate",
-    "Branches",
-    "Catch",
-    "Choices",
-    "Comment",
-    "Credentials",
-    "Default",
-    "End",
-    "ErrorEquals",
-    "ExecutionType",
-    "HeartbeatSeconds",
-    "HeartbeatSecondsPath",
-    "InputPath",
-    "IntervalSeconds",
-    "ItemBatcher",
-    "ItemProcessor",
-    "ItemReader",
-    "ItemSelector",
-    "Items",
-    "ItemsPath",
-    "Iterator",
-    "JitterStrategy",
-    "Label",
-    "MaxAttempts",
-    "MaxConcurrency",
-    "MaxConcurrencyPath",
-    "MaxDelaySeconds",
-    "Mode",
-    "Next",
-    "Output",
-    "OutputPath",
-    "Parameters",
-    "ProcessorConfig",
-    "QueryLanguage",
-    "Resource",
-    "Result",
-    "ResultPath",
-    "ResultSelector",
-    "ResultWriter",
-    "Retry",
-    "Seconds",
-    "StartAt",
-    "States",
-    "TimeoutSeconds",
-    "TimeoutSecondsPath",
-    "ToleratedFailureCount",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentage",
-    "ToleratedFailurePercentagePath",
-    "Type",
-    "Version",
-];
+/// Declares the fields the model reads: an enum to name them in code (an array index, no
+/// hashing) and the lookup from a member's name, run once per member.
+macro_rules! vocabulary {
+    ($($field:ident = $name:literal,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum F { $($field),* }
 
-fn slot(name: &str) -> Option<usize> {
-    static SLOTS: std::sync::OnceLock<FxHashMap<&'static str, usize>> = std::sync::OnceLock::new();
-    SLOTS
-        .get_or_init(|| {
-            VOCABULARY
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, i))
-                .collect()
-        })
-        .get(name)
-        .copied()
+        const FIELD_NAMES: &[&str] = &[$($name),*];
+
+        fn slot(name: &str) -> Option<usize> {
+            static SLOTS: std::sync::OnceLock<FxHashMap<&'static str, usize>> =
+                std::sync::OnceLock::new();
+            SLOTS
+                .get_or_init(|| FIELD_NAMES.iter().enumerate().map(|(i, n)| (*n, i)).collect())
+                .get(name)
+                .copied()
+        }
+    };
+}
+
+vocabulary! {
+    Cause = "Cause",
+    CausePath = "CausePath",
+    Error = "Error",
+    ErrorPath = "ErrorPath",
+    SecondsPath = "SecondsPath",
+    Timestamp = "Timestamp",
+    TimestampPath = "TimestampPath",
+    Arguments = "Arguments",
+    Assign = "Assign",
+    Branches = "Branches",
+    Catch = "Catch",
+    Choices = "Choices",
+    Comment = "Comment",
+    Credentials = "Credentials",
+    Default = "Default",
+    End = "End",
+    HeartbeatSeconds = "HeartbeatSeconds",
+    HeartbeatSecondsPath = "HeartbeatSecondsPath",
+    InputPath = "InputPath",
+    ItemBatcher = "ItemBatcher",
+    ItemProcessor = "ItemProcessor",
+    ItemReader = "ItemReader",
+    ItemSelector = "ItemSelector",
+    Items = "Items",
+    ItemsPath = "ItemsPath",
+    Iterator = "Iterator",
+    Label = "Label",
+    MaxConcurrency = "MaxConcurrency",
+    MaxConcurrencyPath = "MaxConcurrencyPath",
+    Next = "Next",
+    Output = "Output",
+    OutputPath = "OutputPath",
+    Parameters = "Parameters",
+    QueryLanguage = "QueryLanguage",
+    Resource = "Resource",
+    Result = "Result",
+    ResultPath = "ResultPath",
+    ResultSelector = "ResultSelector",
+    ResultWriter = "ResultWriter",
+    Retry = "Retry",
+    Seconds = "Seconds",
+    TimeoutSeconds = "TimeoutSeconds",
+    TimeoutSecondsPath = "TimeoutSecondsPath",
+    ToleratedFailureCount = "ToleratedFailureCount",
+    ToleratedFailureCountPath = "ToleratedFailureCountPath",
+    ToleratedFailurePercentage = "ToleratedFailurePercentage",
+    ToleratedFailurePercentagePath = "ToleratedFailurePercentagePath",
+    Type = "Type",
 }
 
 /// An object's members by name, read in one pass: the model asks a state for some thirty
 /// fields, and a scan per question would cost that many passes over its members.
 struct Fields<'t> {
-    slots: [Option<Node<'t>>; VOCABULARY.len()],
+    slots: [Option<Node<'t>>; FIELD_NAMES.len()],
 }
 
 impl<'t> Fields<'t> {
     fn of(node: Node<'t>) -> Self {
-        let mut slots = [None; VOCABULARY.len()];
+        let mut slots = [None; FIELD_NAMES.len()];
         for m in node.members() {
             if let Some(i) = slot(m.key.name) {
                 // The first of duplicate keys wins, as everywhere else.
@@ -348,9 +341,8 @@ impl<'t> Fields<'t> {
         Fields { slots }
     }
 
-    fn get(&self, name: &str) -> Option<Node<'t>> {
-        debug_assert!(slot(name).is_some(), "{name} is not in VOCABULARY");
-        slot(name).and_then(|i| self.slots[i])
+    fn get(&self, field: F) -> Option<Node<'t>> {
+        self.slots[field as usize]
     }
 }
 
@@ -440,7 +432,7 @@ fn read_handlers(state: &Fields<'_>) -> Handlers {
             .unwrap_or_default()
     };
     let retry = state
-        .get("Retry")
+        .get(F::Retry)
         .map(|r| {
             r.elements()
                 .filter(|n| n.is_object())
@@ -461,7 +453,7 @@ fn read_handlers(state: &Fields<'_>) -> Handlers {
         })
         .unwrap_or_default();
     let catch = state
-        .get("Catch")
+        .get(F::Catch)
         .map(|c| {
             c.elements()
                 .filter(|n| n.is_object())
@@ -486,47 +478,47 @@ fn read_state(
     inherited: QueryLanguage,
 ) -> State {
     let fields = Fields::of(node);
-    let get = |field: &str| fields.get(field);
-    let language = match get("QueryLanguage").and_then(Node::as_str) {
+    let get = |field: F| fields.get(field);
+    let language = match get(F::QueryLanguage).and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         Some("JSONPath") => QueryLanguage::JsonPath,
         _ => inherited,
     };
-    let transition = if let Some(next) = get("Next").and_then(spanned_str) {
+    let transition = if let Some(next) = get(F::Next).and_then(spanned_str) {
         Transition::Next(next)
-    } else if get("End").and_then(Node::as_bool) == Some(true) {
+    } else if get(F::End).and_then(Node::as_bool) == Some(true) {
         Transition::End
     } else {
         Transition::None
     };
     let io = Io {
-        input_path: get("InputPath").and_then(nullable_string),
-        output_path: get("OutputPath").and_then(nullable_string),
-        parameters: ptr(get("Parameters")),
-        result_selector: ptr(get("ResultSelector")),
-        result_path: get("ResultPath").and_then(nullable_string),
-        arguments: ptr(get("Arguments")),
-        output: ptr(get("Output")),
-        assign: ptr(get("Assign")),
+        input_path: get(F::InputPath).and_then(nullable_string),
+        output_path: get(F::OutputPath).and_then(nullable_string),
+        parameters: ptr(get(F::Parameters)),
+        result_selector: ptr(get(F::ResultSelector)),
+        result_path: get(F::ResultPath).and_then(nullable_string),
+        arguments: ptr(get(F::Arguments)),
+        output: ptr(get(F::Output)),
+        assign: ptr(get(F::Assign)),
     };
-    let kind = match get("Type").and_then(Node::as_str) {
-        Some("Task") => match get("Resource").and_then(|n| Some((n, spanned_str(n)?))) {
+    let kind = match get(F::Type).and_then(Node::as_str) {
+        Some("Task") => match get(F::Resource).and_then(|n| Some((n, spanned_str(n)?))) {
             Some((resource_node, resource)) => StateKind::Task(Task {
                 target: integrations::resolve(&resource.value).ok(),
                 resource,
                 resource_node: NodePtr::new(resource_node),
-                timeout: seconds(get("TimeoutSeconds"), get("TimeoutSecondsPath")),
-                heartbeat: seconds(get("HeartbeatSeconds"), get("HeartbeatSecondsPath")),
-                credentials: ptr(get("Credentials")),
+                timeout: seconds(get(F::TimeoutSeconds), get(F::TimeoutSecondsPath)),
+                heartbeat: seconds(get(F::HeartbeatSeconds), get(F::HeartbeatSecondsPath)),
+                credentials: ptr(get(F::Credentials)),
                 handlers: read_handlers(&fields),
             }),
             None => StateKind::Unknown,
         },
         Some("Pass") => StateKind::Pass {
-            result: ptr(get("Result")),
+            result: ptr(get(F::Result)),
         },
         Some("Choice") => StateKind::Choice(Choice {
-            rules: get("Choices")
+            rules: get(F::Choices)
                 .map(|c| {
                     c.elements()
                         .filter(|n| n.is_object())
@@ -540,21 +532,21 @@ fn read_state(
                         .collect()
                 })
                 .unwrap_or_default(),
-            default: get("Default").and_then(spanned_str),
+            default: get(F::Default).and_then(spanned_str),
         }),
         Some("Wait") => StateKind::Wait(read_wait(&fields)),
         Some("Succeed") => StateKind::Succeed,
         Some("Fail") => {
-            let s = |f: &str| get(f).and_then(Node::as_str).map(str::to_string);
+            let s = |f: F| get(f).and_then(Node::as_str).map(str::to_string);
             StateKind::Fail(Fail {
-                error: s("Error"),
-                cause: s("Cause"),
-                error_path: s("ErrorPath"),
-                cause_path: s("CausePath"),
+                error: s(F::Error),
+                cause: s(F::Cause),
+                error_path: s(F::ErrorPath),
+                cause_path: s(F::CausePath),
             })
         }
         Some("Parallel") => StateKind::Parallel(Parallel {
-            branches: get("Branches")
+            branches: get(F::Branches)
                 .map(|b| {
                     b.elements()
                         .filter(|n| n.is_object())
@@ -565,24 +557,23 @@ fn read_state(
             handlers: read_handlers(&fields),
         }),
         Some("Map") => StateKind::Map(Box::new(MapState {
-            processor: get("ItemProcessor")
-                .or_else(|| get("Iterator"))
+            processor: get(F::ItemProcessor)
+                .or_else(|| get(F::Iterator))
                 .filter(|n| n.is_object())
                 .map(|n| read_machine(n, language)),
-            items_path: get("ItemsPath").and_then(Node::as_str).map(str::to_string),
-            items: ptr(get("Items")),
-            item_selector: ptr(get("ItemSelector").or_else(|| get("Parameters"))),
-            max_concurrency: ptr(get("MaxConcurrency").or_else(|| get("MaxConcurrencyPath"))),
-            item_reader: ptr(get("ItemReader")),
-            item_batcher: ptr(get("ItemBatcher")),
-            result_writer: ptr(get("ResultWriter")),
+            items_path: get(F::ItemsPath).and_then(Node::as_str).map(str::to_string),
+            items: ptr(get(F::Items)),
+            item_selector: ptr(get(F::ItemSelector).or_else(|| get(F::Parameters))),
+            max_concurrency: ptr(get(F::MaxConcurrency).or_else(|| get(F::MaxConcurrencyPath))),
+            item_reader: ptr(get(F::ItemReader)),
+            item_batcher: ptr(get(F::ItemBatcher)),
+            result_writer: ptr(get(F::ResultWriter)),
             tolerated_failure_count: ptr(
-                get("ToleratedFailureCount").or_else(|| get("ToleratedFailureCountPath"))
+                get(F::ToleratedFailureCount).or_else(|| get(F::ToleratedFailureCountPath))
             ),
-            tolerated_failure_percentage: ptr(
-                get("ToleratedFailurePercentage").or_else(|| get("ToleratedFailurePercentagePath"))
-            ),
-            label: get("Label").and_then(Node::as_str).map(str::to_string),
+            tolerated_failure_percentage: ptr(get(F::ToleratedFailurePercentage)
+                .or_else(|| get(F::ToleratedFailurePercentagePath))),
+            label: get(F::Label).and_then(Node::as_str).map(str::to_string),
             handlers: read_handlers(&fields),
         })),
         _ => StateKind::Unknown,
@@ -594,7 +585,7 @@ fn read_state(
         },
         range: node.range(),
         query_language: language,
-        comment: get("Comment").and_then(Node::as_str).map(str::to_string),
+        comment: get(F::Comment).and_then(Node::as_str).map(str::to_string),
         transition,
         io,
         kind,
@@ -602,8 +593,8 @@ fn read_state(
 }
 
 fn read_wait(state: &Fields<'_>) -> Wait {
-    let text = |f: &str| state.get(f).and_then(Node::as_str);
-    if let Some(n) = state.get("Seconds") {
+    let text = |f: F| state.get(f).and_then(Node::as_str);
+    if let Some(n) = state.get(F::Seconds) {
         if let Some(s) = as_u64(n) {
             return Wait::Seconds(s);
         }
@@ -611,16 +602,16 @@ fn read_wait(state: &Fields<'_>) -> Wait {
             return Wait::SecondsJsonata(e.trim().to_string());
         }
     }
-    if let Some(t) = text("Timestamp") {
+    if let Some(t) = text(F::Timestamp) {
         return match jsonata_expression(t) {
             Some(e) => Wait::TimestampJsonata(e.trim().to_string()),
             None => Wait::Timestamp(t.to_string()),
         };
     }
-    if let Some(p) = text("SecondsPath") {
+    if let Some(p) = text(F::SecondsPath) {
         return Wait::SecondsPath(p.to_string());
     }
-    if let Some(p) = text("TimestampPath") {
+    if let Some(p) = text(F::TimestampPath) {
         return Wait::TimestampPath(p.to_string());
     }
     Wait::Missing
