@@ -7,8 +7,8 @@ use super::text::{head, inner_range};
 use super::variables::{ScopeId, Scopes};
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
-    self, comparison, field_spec, fields_of, Lang, ObjectKind, Operand, QueryLanguage, ValueKind,
-    GROUPS,
+    self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
+    QueryLanguage, ValueKind,
 };
 use crate::model::{integrations, intrinsic, jsonata_expression, path};
 use crate::syntax::{Members, Node, NodeKind, Text, TextRange};
@@ -120,6 +120,7 @@ impl Walker<'_> {
             }
         }
 
+        let mut present: FieldSet = 0;
         for member in members {
             let name = member.key.name;
             let value = member.value;
@@ -139,6 +140,7 @@ impl Walker<'_> {
                 self.unknown_field(member.key.range, name, kind, language);
                 continue;
             };
+            present |= field_bit(spec);
             if !spec.lang.allows(language) {
                 let hint = match (spec.lang, name) {
                     (Lang::JsonPathOnly, "Parameters") => "use `Arguments`",
@@ -180,7 +182,7 @@ impl Walker<'_> {
             self.value(value, kind_of_value, language, kind, name);
         }
 
-        self.requirements(node, kind, language, anchor);
+        self.requirements(node, kind, language, anchor, present);
         if kind.is_state() {
             self.state_rules(node, kind, anchor);
         }
@@ -207,15 +209,18 @@ impl Walker<'_> {
         self.error("unknown-field", range, message);
     }
 
+    /// Required fields and field groups, from the set of fields the object has (its members
+    /// are looked at again only to word an error).
     fn requirements(
         &mut self,
         node: Node<'_>,
         kind: ObjectKind,
         language: QueryLanguage,
         anchor: TextRange,
+        present: FieldSet,
     ) {
         for spec in schema::required_fields(kind) {
-            if spec.lang.allows(language) && node.get(spec.name).is_none() {
+            if spec.lang.allows(language) && present & field_bit(spec) == 0 {
                 // A state with no `Type` gets one message, not one per missing field.
                 if kind.is_state() && spec.name != "Type" && node.get("Type").is_none() {
                     continue;
@@ -232,7 +237,11 @@ impl Walker<'_> {
                 );
             }
         }
-        for group in GROUPS.iter().filter(|g| g.owner == kind) {
+        for (group, set) in schema::groups_of(kind) {
+            let count = (present & set).count_ones();
+            if count == 1 || (count == 0 && !group.exactly_one) {
+                continue;
+            }
             let present: Vec<_> = group.fields.iter().filter_map(|f| node.member(f)).collect();
             if present.len() > 1 {
                 let names: Vec<String> = present

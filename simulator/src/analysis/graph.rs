@@ -5,7 +5,7 @@ use crate::fxhash::FxHashMap as HashMap;
 
 use super::fields::edit_distance;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Spanned, State, StateKind, StateMachine, Transition};
+use crate::model::{Spanned, StateKind, StateMachine, Transition};
 use crate::syntax::{Text, TextRange};
 
 pub fn check(machine: &StateMachine, diagnostics: &mut Vec<Diagnostic>) {
@@ -43,29 +43,6 @@ struct Scope<'a, 'd> {
     diagnostics: &'d mut Vec<Diagnostic>,
 }
 
-/// Every transition out of a state: (target, where it is written).
-fn targets(state: &State) -> Vec<&Spanned<Text>> {
-    let mut out = Vec::new();
-    if let Transition::Next(next) = &state.transition {
-        out.push(next);
-    }
-    let handlers = match &state.kind {
-        StateKind::Task(t) => Some(&t.handlers),
-        StateKind::Parallel(p) => Some(&p.handlers),
-        StateKind::Map(m) => Some(&m.handlers),
-        StateKind::Choice(c) => {
-            out.extend(c.rules.iter().filter_map(|r| r.next.as_ref()));
-            out.extend(c.default.as_ref());
-            None
-        }
-        _ => None,
-    };
-    if let Some(h) = handlers {
-        out.extend(h.catch.iter().filter_map(|c| c.next.as_ref()));
-    }
-    out
-}
-
 impl Scope<'_, '_> {
     fn machine(&mut self, machine: &StateMachine, top: bool) {
         let local: HashMap<&str, usize> = machine
@@ -90,7 +67,7 @@ impl Scope<'_, '_> {
             });
 
         for state in &machine.states {
-            for target in targets(state) {
+            for target in state.targets() {
                 if !local.contains_key(target.value.as_ref()) {
                     self.missing_target(target, &local, "This transition", boundary);
                 }
@@ -116,7 +93,7 @@ impl Scope<'_, '_> {
             let mut stack = vec![start];
             seen[start] = true;
             while let Some(i) = stack.pop() {
-                for target in targets(&machine.states[i]) {
+                for target in machine.states[i].targets() {
                     if let Some(&j) = local.get(target.value.as_ref()) {
                         if !seen[j] {
                             seen[j] = true;

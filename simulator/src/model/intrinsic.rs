@@ -191,22 +191,23 @@ pub fn spec(name: &str) -> Option<&'static IntrinsicSpec> {
     INTRINSICS.iter().find(|s| s.name == name)
 }
 
+/// An argument; paths and names borrow from the string the call was parsed from.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
+pub enum Arg<'a> {
     String(String),
     Number(serde_json::Number),
     Boolean(bool),
     Null,
-    Path(Path),
-    Call(Call),
+    Path(Path<'a>),
+    Call(Call<'a>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Call {
-    pub name: String,
+pub struct Call<'a> {
+    pub name: &'a str,
     /// Byte offsets of the name within the source string.
     pub name_span: (usize, usize),
-    pub args: Vec<(Arg, (usize, usize))>,
+    pub args: Vec<(Arg<'a>, (usize, usize))>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,7 +223,7 @@ pub fn looks_like_call(text: &str) -> bool {
 }
 
 /// Parse a whole intrinsic function call.
-pub fn parse(text: &str) -> Result<Call, IntrinsicError> {
+pub fn parse(text: &str) -> Result<Call<'_>, IntrinsicError> {
     let mut p = Parser { text, pos: 0 };
     p.skip_ws();
     let call = p.call(0)?;
@@ -244,7 +245,7 @@ struct Parser<'a> {
 
 const MAX_NESTING: usize = 64;
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     #[allow(clippy::unused_self)] // a method so every error site reads `self.error(...)`
     fn error(&self, start: usize, end: usize, message: impl Into<String>) -> IntrinsicError {
         IntrinsicError {
@@ -260,7 +261,7 @@ impl Parser<'_> {
         }
     }
 
-    fn call(&mut self, depth: usize) -> Result<Call, IntrinsicError> {
+    fn call(&mut self, depth: usize) -> Result<Call<'a>, IntrinsicError> {
         if depth > MAX_NESTING {
             return Err(self.error(self.pos, self.pos, "Intrinsic functions nest too deeply."));
         }
@@ -317,13 +318,13 @@ impl Parser<'_> {
             }
         }
         Ok(Call {
-            name: name.to_string(),
+            name,
             name_span: (start, start + len),
             args,
         })
     }
 
-    fn arg(&mut self, depth: usize) -> Result<Arg, IntrinsicError> {
+    fn arg(&mut self, depth: usize) -> Result<Arg<'a>, IntrinsicError> {
         let start = self.pos;
         let rest = &self.text[start..];
         let Some(first) = rest.chars().next() else {
@@ -369,7 +370,7 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<Arg, IntrinsicError> {
+    fn string(&mut self) -> Result<Arg<'a>, IntrinsicError> {
         let start = self.pos;
         self.pos += 1;
         let mut value = String::new();

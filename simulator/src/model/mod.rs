@@ -68,6 +68,36 @@ pub struct Io {
     pub assign: Option<NodePtr>,
 }
 
+impl State {
+    /// Retry and Catch, for the states that have them.
+    pub fn handlers(&self) -> Option<&Handlers> {
+        match &self.kind {
+            StateKind::Task(t) => Some(&t.handlers),
+            StateKind::Parallel(p) => Some(&p.handlers),
+            StateKind::Map(m) => Some(&m.handlers),
+            _ => None,
+        }
+    }
+
+    /// Every state name this state can go to, where it is written: `Next`, Choice rules and
+    /// `Default`, Catchers.
+    pub fn targets(&self) -> impl Iterator<Item = &Spanned<Text>> {
+        let next = match &self.transition {
+            Transition::Next(next) => Some(next),
+            _ => None,
+        };
+        let (rules, default) = match &self.kind {
+            StateKind::Choice(c) => (c.rules.as_slice(), c.default.as_ref()),
+            _ => (&[][..], None),
+        };
+        let catchers = self.handlers().map_or(&[][..], |h| h.catch.as_slice());
+        next.into_iter()
+            .chain(rules.iter().filter_map(|r| r.next.as_ref()))
+            .chain(default)
+            .chain(catchers.iter().filter_map(|c| c.next.as_ref()))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
     Task(Task),

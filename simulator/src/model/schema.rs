@@ -264,7 +264,7 @@ const POS: ValueKind = V::Integer {
 };
 const NON_NEG: ValueKind = V::Integer { min: 0, max: None };
 
-pub const FIELDS: &[FieldSpec] = &[
+pub static FIELDS: &[FieldSpec] = &[
     // State machines, branches and processors.
     required("StartAt", MACHINES, Both, V::StateName, "The name of the state to run first."),
     required("States", MACHINES, Both, V::States, "The states, by name."),
@@ -462,6 +462,8 @@ struct Index {
     by_name: [crate::fxhash::FxHashMap<&'static str, &'static FieldSpec>; KINDS],
     required: [Vec<&'static FieldSpec>; KINDS],
     comparisons: crate::fxhash::FxHashMap<&'static str, Operand>,
+    /// For each of `GROUPS`, the set of its fields.
+    group_sets: Vec<FieldSet>,
 }
 
 fn index() -> &'static Index {
@@ -482,10 +484,20 @@ fn index() -> &'static Index {
             }
         }
         let comparisons = COMPARISONS.iter().copied().collect();
+        let group_sets = GROUPS
+            .iter()
+            .map(|g| {
+                g.fields
+                    .iter()
+                    .filter_map(|f| by_name[g.owner as usize].get(f))
+                    .fold(0, |set, spec| set | field_bit(spec))
+            })
+            .collect();
         Index {
             by_name,
             required,
             comparisons,
+            group_sets,
         }
     })
 }
@@ -493,6 +505,30 @@ fn index() -> &'static Index {
 /// The field spec for `name` on `owner`, whatever the language.
 pub fn field_spec(owner: ObjectKind, name: &str) -> Option<&'static FieldSpec> {
     index().by_name[owner as usize].get(name).copied()
+}
+
+/// A set of fields of `FIELDS`, one bit each: the fields an object has, or a group's.
+pub type FieldSet = u128;
+
+const _: () = assert!(
+    FIELDS.len() <= FieldSet::BITS as usize,
+    "FieldSet has too few bits"
+);
+
+/// The bit of a field in a `FieldSet`.
+pub fn field_bit(spec: &'static FieldSpec) -> FieldSet {
+    let index = (std::ptr::from_ref(spec) as usize - FIELDS.as_ptr() as usize)
+        / std::mem::size_of::<FieldSpec>();
+    1 << index
+}
+
+/// The field groups of `owner`, each with the set of its fields.
+pub fn groups_of(owner: ObjectKind) -> impl Iterator<Item = (&'static FieldGroup, FieldSet)> {
+    GROUPS
+        .iter()
+        .zip(&index().group_sets)
+        .filter(move |(g, _)| g.owner == owner)
+        .map(|(g, set)| (g, *set))
 }
 
 /// The fields `owner` must have (in the languages each belongs to).
