@@ -717,8 +717,8 @@ impl Walker<'_> {
 
     fn intrinsic_call(&mut self, node: Node<'_>, call: &intrinsic::Call) {
         let name_range = inner_range(self.text, node, call.name_span.0, call.name_span.1);
-        let Some(spec) = intrinsic::spec(&call.name) else {
-            let suggestion = closest(&call.name, intrinsic::INTRINSICS.iter().map(|s| s.name))
+        let Some(spec) = intrinsic::spec(call.name) else {
+            let suggestion = closest(call.name, intrinsic::INTRINSICS.iter().map(|s| s.name))
                 .map(|s| format!(" Did you mean `{s}`?"))
                 .unwrap_or_default();
             return self.error(
