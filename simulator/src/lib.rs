@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod diagnostic;
+pub mod engine;
 mod fxhash;
 pub mod model;
 pub mod syntax;

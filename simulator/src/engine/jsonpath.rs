@@ -1,0 +1,257 @@
+//! Evaluating ASL paths on JSON values. A Reference Path (plain steps) selects one value or
+//! nothing; a path with wildcards, slices, unions, filters or `..` selects a list, which
+//! Step Functions hands on as an array (Jayway's "indefinite path" rule).
+
+use serde_json::Value;
+
+use crate::model::path::{Path, PathRoot, Segment};
+
+/// The values a path starts from.
+pub struct Roots<'v> {
+    pub input: &'v Value,
+    pub context: &'v Value,
+    pub variable: &'v dyn Fn(&str) -> Option<Value>,
+}
+
+/// Select with `path`. `None`: a definite path matched nothing.
+pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
+    let variable_value;
+    let start: &Value = match &path.root {
+        PathRoot::Input => roots.input,
+        PathRoot::Context => roots.context,
+        PathRoot::Variable(name) => {
+            variable_value = (roots.variable)(name)?;
+            &variable_value
+        }
+    };
+    if path.is_reference() {
+        let mut current = start;
+        for segment in &path.segments {
+            current = match segment {
+                Segment::Field(name) => current.as_object()?.get(name.as_ref())?,
+                Segment::Index(i) => index(current.as_array()?, *i)?,
+                Segment::Query(_) => return None,
+            };
+        }
+        return Some(current.clone());
+    }
+    let mut current: Vec<&Value> = vec![start];
+    for segment in &path.segments {
+        let mut next = Vec::new();
+        for value in current {
+            step(value, segment, &mut next);
+        }
+        current = next;
+    }
+    Some(Value::Array(current.into_iter().cloned().collect()))
+}
+
+fn index(items: &[Value], i: i64) -> Option<&Value> {
+    let i = if i < 0 { items.len() as i64 + i } else { i };
+    usize::try_from(i).ok().and_then(|i| items.get(i))
+}
+
+fn step<'v>(value: &'v Value, segment: &Segment<'_>, out: &mut Vec<&'v Value>) {
+    match segment {
+        Segment::Field(name) => out.extend(value.as_object().and_then(|o| o.get(name.as_ref()))),
+        Segment::Index(i) => out.extend(value.as_array().and_then(|a| index(a, *i))),
+        Segment::Query(q) => query(value, q, out),
+    }
+}
+
+fn children(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
+    match value {
+        Value::Object(o) => Box::new(o.values()),
+        Value::Array(a) => Box::new(a.iter()),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+fn query<'v>(value: &'v Value, q: &str, out: &mut Vec<&'v Value>) {
+    if q == "*" || q == "[*]" {
+        out.extend(children(value));
+        return;
+    }
+    if let Some(rest) = q.strip_prefix("..") {
+        // Every descendant-or-self, then the step.
+        let mut stack = vec![value];
+        let mut all = Vec::new();
+        while let Some(v) = stack.pop() {
+            all.push(v);
+            let kids: Vec<&Value> = children(v).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        for v in all {
+            if rest == "*" {
+                out.extend(children(v));
+            } else if rest.starts_with('[') {
+                query(v, rest, out);
+            } else if let Some(found) = v.as_object().and_then(|o| o.get(rest)) {
+                out.push(found);
+            }
+        }
+        return;
+    }
+    let Some(inner) = q.strip_prefix('[').and_then(|q| q.strip_suffix(']')) else {
+        return;
+    };
+    let inner = inner.trim();
+    if let Some(filter) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
+        if let Some(items) = value.as_array() {
+            out.extend(items.iter().filter(|item| filter_matches(item, filter)));
+        } else if let Some(object) = value.as_object() {
+            out.extend(object.values().filter(|item| filter_matches(item, filter)));
+        }
+        return;
+    }
+    if inner.contains(':') {
+        if let Some(items) = value.as_array() {
+            let parts: Vec<&str> = inner.split(':').map(str::trim).collect();
+            let len = items.len() as i64;
+            let bound = |s: &str, default: i64| {
+                s.parse::<i64>().map_or(
+                    default,
+                    |n| if n < 0 { (len + n).max(0) } else { n.min(len) },
+                )
+            };
+            let start = bound(parts[0], 0);
+            let end = bound(parts.get(1).copied().unwrap_or(""), len);
+            let stride = parts
+                .get(2)
+                .and_then(|s| s.parse::<i64>().ok())
+                .filter(|s| *s > 0)
+                .unwrap_or(1);
+            let mut i = start;
+            while i < end {
+                out.push(&items[i as usize]);
+                i += stride;
+            }
+        }
+        return;
+    }
+    for part in inner.split(',').map(str::trim) {
+        if let Ok(i) = part.parse::<i64>() {
+            out.extend(value.as_array().and_then(|a| index(a, i)));
+        } else {
+            let name = part.trim_matches(|c| c == '\'' || c == '"');
+            out.extend(value.as_object().and_then(|o| o.get(name)));
+        }
+    }
+}
+
+/// `@.field op literal`, `@.field` (exists), joined with `&&` / `||`.
+fn filter_matches(item: &Value, filter: &str) -> bool {
+    if let Some((a, b)) = filter.split_once("||") {
+        return filter_matches(item, a) || filter_matches(item, b);
+    }
+    if let Some((a, b)) = filter.split_once("&&") {
+        return filter_matches(item, a) && filter_matches(item, b);
+    }
+    let filter = filter.trim();
+    for op in ["==", "!=", "<=", ">=", "<", ">"] {
+        if let Some((left, right)) = filter.split_once(op) {
+            let Some(left) = at_path(item, left.trim()) else {
+                return false;
+            };
+            let right = right.trim();
+            let right: Value = serde_json::from_str(right)
+                .unwrap_or_else(|_| Value::String(right.trim_matches('\'').to_string()));
+            return compare(&left, op, &right);
+        }
+    }
+    at_path(item, filter).is_some()
+}
+
+fn at_path(item: &Value, path: &str) -> Option<Value> {
+    let rest = path.strip_prefix('@')?;
+    let mut current = item;
+    for field in rest.split('.').filter(|s| !s.is_empty()) {
+        current = current.as_object()?.get(field)?;
+    }
+    Some(current.clone())
+}
+
+fn compare(left: &Value, op: &str, right: &Value) -> bool {
+    let ordering = match (left, right) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64().partial_cmp(&b.as_f64()),
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    match op {
+        "==" => left == right || ordering == Some(std::cmp::Ordering::Equal),
+        "!=" => left != right,
+        "<" => ordering == Some(std::cmp::Ordering::Less),
+        ">" => ordering == Some(std::cmp::Ordering::Greater),
+        "<=" => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
+        ),
+        ">=" => matches!(
+            ordering,
+            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+        ),
+        _ => false,
+    }
+}
+
+/// Put `value` at a Reference Path inside `target`, creating objects on the way (ResultPath).
+/// Fails when a step meets something that is not an object.
+pub fn assign(target: &mut Value, path: &Path<'_>, value: Value) -> Result<(), ()> {
+    let mut current = target;
+    for segment in &path.segments {
+        match segment {
+            Segment::Field(name) => {
+                if current.is_null() {
+                    *current = Value::Object(serde_json::Map::new());
+                }
+                let object = current.as_object_mut().ok_or(())?;
+                current = object.entry(name.to_string()).or_insert(Value::Null);
+            }
+            Segment::Index(i) => {
+                let items = current.as_array_mut().ok_or(())?;
+                let i = usize::try_from(*i).map_err(|_| ())?;
+                current = items.get_mut(i).ok_or(())?;
+            }
+            Segment::Query(_) => return Err(()),
+        }
+    }
+    *current = value;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::path::parse;
+    use serde_json::json;
+
+    fn sel(path: &str, input: &Value) -> Option<Value> {
+        let nothing = |_: &str| None;
+        let roots = Roots {
+            input,
+            context: &Value::Null,
+            variable: &nothing,
+        };
+        select(&parse(path).expect("valid"), &roots)
+    }
+
+    #[test]
+    fn reference_and_query_paths() {
+        let input = json!({"a": {"b": [1, 2, 3]}, "items": [{"x": 1}, {"x": 5}]});
+        assert_eq!(sel("$.a.b[1]", &input), Some(json!(2)));
+        assert_eq!(sel("$.a.b[-1]", &input), Some(json!(3)));
+        assert_eq!(sel("$.a.c", &input), None);
+        assert_eq!(sel("$.a.b[0:2]", &input), Some(json!([1, 2])));
+        assert_eq!(sel("$.items[*].x", &input), Some(json!([1, 5])));
+        assert_eq!(sel("$.items[?(@.x > 2)]", &input), Some(json!([{"x": 5}])));
+        assert_eq!(sel("$..x", &input), Some(json!([1, 5])));
+    }
+
+    #[test]
+    fn assign_creates_objects() {
+        let mut target = json!({"keep": 1});
+        assign(&mut target, &parse("$.a.b").expect("valid"), json!(2)).expect("assignable");
+        assert_eq!(target, json!({"keep": 1, "a": {"b": 2}}));
+        assert!(assign(&mut target, &parse("$.keep.x").expect("valid"), json!(3)).is_err());
+    }
+}

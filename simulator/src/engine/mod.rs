@@ -1,0 +1,1124 @@
+//! The interpreter: runs a checked state machine on a virtual clock and records AWS-shaped
+//! execution history. This first slice covers JSONPath state machines: Pass, Choice, Wait,
+//! Succeed, Fail, inline Map and Parallel, Retry / Catch, the context object, variables, the
+//! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
+
+mod intrinsics;
+mod jsonpath;
+mod time;
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Map, Value};
+
+use crate::model::intrinsic::{self as intrinsic_syntax, Arg};
+use crate::model::path::{self, PathRoot};
+use crate::model::{
+    Catcher, Handlers, MapState, Parallel, QueryLanguage, Retrier, State, StateKind, StateMachine,
+    Transition, Wait,
+};
+use crate::syntax::{Node, NodeKind, NodePtr, Tree};
+
+pub use time::{format_timestamp, parse_timestamp};
+
+/// How an execution ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub input: Value,
+    /// When the execution starts, in milliseconds since the Unix epoch (virtual clock).
+    pub start_time_ms: i64,
+    /// Seeds every random choice (jitter, `States.MathRandom`, `States.UUID`).
+    pub seed: u64,
+    pub execution_name: String,
+    pub state_machine_name: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            input: json!({}),
+            start_time_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z
+            seed: 0,
+            execution_name: "asl-sim".into(),
+            state_machine_name: "StateMachine".into(),
+        }
+    }
+}
+
+/// The outcome of a run.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    pub status: Status,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// Virtual seconds from start to end.
+    pub elapsed_seconds: f64,
+    /// GetExecutionHistory events: `id`, `previousEventId`, `timestamp`, `type`, details.
+    pub events: Vec<Value>,
+}
+
+/// An error on its way to a Retry, a Catch, or the end of the execution.
+#[derive(Clone, Debug)]
+struct Failure {
+    error: String,
+    cause: String,
+}
+
+impl Failure {
+    fn new(error: &str, cause: impl Into<String>) -> Self {
+        Failure {
+            error: error.to_string(),
+            cause: cause.into(),
+        }
+    }
+}
+
+/// A small deterministic random source (SplitMix64): the same seed gives the same execution.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A random fraction in [0, 1).
+    pub fn fraction(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A version-4 UUID.
+    pub fn uuid(&mut self) -> String {
+        let (a, b) = (self.next_u64(), self.next_u64());
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&a.to_be_bytes());
+        bytes[8..].copy_from_slice(&b.to_be_bytes());
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex = hex(&bytes);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
+}
+
+/// History has at most this many events; an execution that would go further fails.
+const MAX_EVENTS: usize = 25_000;
+/// A Standard execution runs at most one year.
+const MAX_DURATION_MS: i64 = 365 * 24 * 3600 * 1000;
+
+/// Run `machine` (read from `tree`) to its end.
+pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
+    let execution_arn = format!(
+        "arn:aws:states:us-east-1:123456789012:execution:{}:{}",
+        options.state_machine_name, options.execution_name
+    );
+    let context = json!({
+        "Execution": {
+            "Id": execution_arn,
+            "Input": options.input,
+            "Name": options.execution_name,
+            "RoleArn": "arn:aws:iam::123456789012:role/asl-sim",
+            "StartTime": format_timestamp(options.start_time_ms),
+            "RedriveCount": 0,
+        },
+        "StateMachine": {
+            "Id": format!("arn:aws:states:us-east-1:123456789012:stateMachine:{}", options.state_machine_name),
+            "Name": options.state_machine_name,
+        },
+    });
+    let mut engine = Engine {
+        tree,
+        clock_ms: options.start_time_ms,
+        events: Vec::new(),
+        rng: Rng::new(options.seed),
+        context,
+        scopes: vec![Map::new()],
+        deadline_ms: options.start_time_ms
+            + machine
+                .timeout_seconds
+                .map_or(MAX_DURATION_MS, |s| (s as i64 * 1000).min(MAX_DURATION_MS)),
+    };
+    engine.event(
+        "ExecutionStarted",
+        "executionStartedEventDetails",
+        json!({"input": options.input, "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::123456789012:role/asl-sim"}),
+    );
+    let result = engine.machine(machine, options.input.clone());
+    let (status, output, error, cause) = match result {
+        Ok(output) => {
+            engine.event(
+                "ExecutionSucceeded",
+                "executionSucceededEventDetails",
+                json!({"output": output, "outputDetails": {"truncated": false}}),
+            );
+            (Status::Succeeded, Some(output), None, None)
+        }
+        Err(failure) if failure.error == TIMED_OUT => {
+            engine.event(
+                "ExecutionTimedOut",
+                "executionTimedOutEventDetails",
+                json!({"error": "States.Timeout", "cause": failure.cause}),
+            );
+            (
+                Status::TimedOut,
+                None,
+                Some("States.Timeout".to_string()),
+                Some(failure.cause),
+            )
+        }
+        Err(failure) => {
+            engine.event(
+                "ExecutionFailed",
+                "executionFailedEventDetails",
+                json!({"error": failure.error, "cause": failure.cause}),
+            );
+            (
+                Status::Failed,
+                None,
+                Some(failure.error),
+                Some(failure.cause),
+            )
+        }
+    };
+    Execution {
+        status,
+        output,
+        error,
+        cause,
+        elapsed_seconds: (engine.clock_ms - options.start_time_ms) as f64 / 1000.0,
+        events: engine.events,
+    }
+}
+
+/// The internal error name of an execution that ran out of time.
+const TIMED_OUT: &str = "asl-sim.ExecutionTimedOut";
+
+struct Engine<'t> {
+    tree: &'t Tree,
+    clock_ms: i64,
+    events: Vec<Value>,
+    rng: Rng,
+    /// The context object (`$$`), updated as states are entered.
+    context: Value,
+    /// Variables, innermost scope last.
+    scopes: Vec<Map<String, Value>>,
+    deadline_ms: i64,
+}
+
+/// Where a state's processing is, for error messages: the state and its entered event.
+struct At<'a> {
+    state: &'a str,
+    entered_event: usize,
+}
+
+impl At<'_> {
+    fn runtime(&self, message: impl std::fmt::Display) -> Failure {
+        Failure::new(
+            "States.Runtime",
+            format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {message}",
+                self.state, self.entered_event
+            ),
+        )
+    }
+}
+
+impl<'t> Engine<'t> {
+    fn event(&mut self, kind: &str, details_key: &str, details: Value) -> usize {
+        let id = self.events.len() + 1;
+        let mut event = json!({
+            "id": id,
+            "previousEventId": id - 1,
+            "timestamp": format_timestamp(self.clock_ms),
+            "type": kind,
+        });
+        if !details_key.is_empty() {
+            event[details_key] = details;
+        }
+        self.events.push(event);
+        id
+    }
+
+    fn node(&self, ptr: NodePtr) -> Option<Node<'t>> {
+        ptr.resolve(self.tree)
+    }
+
+    fn variable(&self, name: &str) -> Option<Value> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).cloned())
+    }
+
+    /// Evaluate a path string against the state's data.
+    fn select(&self, text: &str, input: &Value, context: &Value) -> Result<Option<Value>, String> {
+        let parsed =
+            path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?;
+        let lookup = |name: &str| self.variable(name);
+        let roots = jsonpath::Roots {
+            input,
+            context,
+            variable: &lookup,
+        };
+        Ok(jsonpath::select(&parsed, &roots))
+    }
+
+    /// InputPath / OutputPath: `None` (absent) keeps the value, `Some(None)` (null) gives `{}`.
+    fn filter_path(
+        &self,
+        field: &str,
+        path: Option<&Option<crate::syntax::Text>>,
+        value: Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        match path {
+            None => Ok(value),
+            Some(None) => Ok(json!({})),
+            Some(Some(p)) => match self.select(p, &value, &self.context) {
+                Ok(Some(selected)) => Ok(selected),
+                Ok(None) => Err(at.runtime(format!(
+                    "Invalid path '{p}' : No results for path: {}",
+                    jayway_path(p)
+                ))),
+                Err(e) => Err(at.runtime(format!("{e} (in {field})"))),
+            },
+        }
+    }
+
+    /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
+    fn template(
+        &mut self,
+        node: Node<'_>,
+        input: &Value,
+        context: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        match node.kind() {
+            NodeKind::Object(members) => {
+                let mut out = Map::new();
+                for m in members {
+                    if let Some(key) = m.key.name.strip_suffix(".$") {
+                        let expr = m.value.as_str().unwrap_or_default();
+                        let value = if intrinsic_syntax::looks_like_call(expr) {
+                            self.intrinsic(expr, input, context, at)?
+                        } else {
+                            match self.select(expr, input, context) {
+                                Ok(Some(v)) => v,
+                                Ok(None) => {
+                                    return Err(at.runtime(format!(
+                                        "The JSONPath '{expr}' specified for the field '{}' could not be found in the input '{}'",
+                                        m.key.name,
+                                        input
+                                    )))
+                                }
+                                Err(e) => return Err(at.runtime(e)),
+                            }
+                        };
+                        out.insert(key.to_string(), value);
+                    } else {
+                        let value = self.template(m.value, input, context, at)?;
+                        out.insert(m.key.name.to_string(), value);
+                    }
+                }
+                Ok(Value::Object(out))
+            }
+            NodeKind::Array(items) => items
+                .map(|item| self.template(item, input, context, at))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            _ => Ok(node.to_json()),
+        }
+    }
+
+    fn intrinsic(
+        &mut self,
+        text: &str,
+        input: &Value,
+        context: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let call = intrinsic_syntax::parse(text)
+            .map_err(|e| Failure::new("States.IntrinsicFailure", e.message))?;
+        self.call(&call, input, context, at)
+    }
+
+    fn call(
+        &mut self,
+        call: &intrinsic_syntax::Call<'_>,
+        input: &Value,
+        context: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let mut args = Vec::with_capacity(call.args.len());
+        for (arg, _) in &call.args {
+            args.push(match arg {
+                Arg::String(s) => Value::String(s.clone()),
+                Arg::Number(n) => Value::Number(n.clone()),
+                Arg::Boolean(b) => Value::Bool(*b),
+                Arg::Null => Value::Null,
+                Arg::Path(p) => {
+                    let lookup = |name: &str| self.variable(name);
+                    let roots = jsonpath::Roots { input, context, variable: &lookup };
+                    jsonpath::select(p, &roots).ok_or_else(|| {
+                        Failure::new(
+                            "States.Runtime",
+                            format!(
+                                "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONPath in the arguments of {} could not be found in the input '{}'",
+                                at.state, at.entered_event, call.name, input
+                            ),
+                        )
+                    })?
+                }
+                Arg::Call(inner) => self.call(inner, input, context, at)?,
+            });
+        }
+        intrinsics::call(call.name, args, &mut self.rng).map_err(|cause| {
+            Failure::new(
+                "States.IntrinsicFailure",
+                format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). {cause}",
+                    at.state, at.entered_event
+                ),
+            )
+        })
+    }
+
+    /// ResultPath: where the result goes in the raw state input.
+    fn result_path(
+        path: Option<&Option<crate::syntax::Text>>,
+        input: Value,
+        result: Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        match path {
+            None => Ok(result),
+            Some(None) => Ok(input),
+            Some(Some(p)) => {
+                let parsed = path::parse(p).map_err(|e| at.runtime(e.message))?;
+                if parsed.segments.is_empty() {
+                    return Ok(result);
+                }
+                let mut target = input;
+                jsonpath::assign(&mut target, &parsed, result).map_err(|()| {
+                    Failure::new(
+                        "States.ResultPathMatchFailure",
+                        format!(
+                            "An error occurred while executing the state '{}' (entered at the event id #{}). Unable to apply ResultPath '{p}' to input '{}'",
+                            at.state, at.entered_event, target_preview(&target)
+                        ),
+                    )
+                })?;
+                Ok(target)
+            }
+        }
+    }
+
+    /// Assign: every value is evaluated first (seeing the variables as they were), then set.
+    fn assign(
+        &mut self,
+        assign: Option<NodePtr>,
+        data: &Value,
+        at: &At<'_>,
+    ) -> Result<(), Failure> {
+        let Some(node) = assign.and_then(|p| self.node(p)) else {
+            return Ok(());
+        };
+        let context = self.context.clone();
+        let Value::Object(values) = self.template(node, data, &context, at)? else {
+            return Ok(());
+        };
+        let scope = self.scopes.last_mut().expect("there is always a scope");
+        scope.extend(values);
+        Ok(())
+    }
+
+    fn tick(&mut self) -> Result<(), Failure> {
+        if self.events.len() >= MAX_EVENTS {
+            return Err(Failure::new(
+                "States.Runtime",
+                format!("The execution reached the limit of {MAX_EVENTS} history events."),
+            ));
+        }
+        if self.clock_ms > self.deadline_ms {
+            return Err(Failure::new(
+                TIMED_OUT,
+                "The execution ran past its time limit.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Advance the virtual clock, stopping at the execution's deadline.
+    fn sleep(&mut self, ms: i64) -> Result<(), Failure> {
+        if self.clock_ms + ms > self.deadline_ms {
+            self.clock_ms = self.deadline_ms;
+            return Err(Failure::new(
+                TIMED_OUT,
+                "The execution ran past its time limit.",
+            ));
+        }
+        self.clock_ms += ms.max(0);
+        Ok(())
+    }
+
+    /// Run a state machine (the top one, a branch, or a Map iteration) from its StartAt.
+    fn machine(&mut self, machine: &StateMachine, input: Value) -> Result<Value, Failure> {
+        let mut current = machine
+            .start_at
+            .as_ref()
+            .and_then(|s| machine.state(&s.value))
+            .ok_or_else(|| {
+                Failure::new("States.Runtime", "The state machine has no valid StartAt.")
+            })?;
+        let mut data = input;
+        loop {
+            self.tick()?;
+            let (output, next) = self.state(current, data)?;
+            data = output;
+            match next {
+                Some(name) => {
+                    current = machine.state(&name).ok_or_else(|| {
+                        Failure::new(
+                            "States.Runtime",
+                            format!("There is no state named '{name}'."),
+                        )
+                    })?;
+                }
+                None => return Ok(data),
+            }
+        }
+    }
+
+    /// Run one state: its output and the name of the next state (`None` at the end).
+    fn state(&mut self, state: &State, input: Value) -> Result<(Value, Option<String>), Failure> {
+        let type_name = state.kind.type_name();
+        let name = state.name.value.to_string();
+        if state.query_language == QueryLanguage::Jsonata {
+            return Err(Failure::new(
+                "asl-sim.Unsupported",
+                format!("State '{name}' uses JSONata, which this version of the simulator does not run yet."),
+            ));
+        }
+        let entered = self.event(
+            &format!("{type_name}StateEntered"),
+            "stateEnteredEventDetails",
+            json!({"input": input, "inputDetails": {"truncated": false}, "name": name}),
+        );
+        self.context["State"] = json!({
+            "EnteredTime": format_timestamp(self.clock_ms),
+            "Name": name,
+            "RetryCount": 0,
+        });
+        let at = At {
+            state: &name,
+            entered_event: entered,
+        };
+        let next_of = |state: &State| match &state.transition {
+            Transition::Next(n) => Some(n.value.to_string()),
+            _ => None,
+        };
+        let (output, next) = match &state.kind {
+            StateKind::Pass { result } => {
+                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), &at)?;
+                let context = self.context.clone();
+                let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
+                    Some(template) => self.template(template, &effective, &context, &at)?,
+                    None => effective,
+                };
+                let result = match result.and_then(|p| self.node(p)) {
+                    Some(r) => r.to_json(),
+                    None => parameters,
+                };
+                self.assign(state.io.assign, &result, &at)?;
+                let combined = Self::result_path(state.io.result_path.as_ref(), input, result, &at)?;
+                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), combined, &at)?;
+                (output, next_of(state))
+            }
+            StateKind::Succeed => {
+                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
+                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                (output, None)
+            }
+            StateKind::Fail(fail) => {
+                let context = self.context.clone();
+                let mut text = |fixed: &Option<String>, path: &Option<String>| -> Result<Option<String>, Failure> {
+                    if let Some(p) = path {
+                        let value = if intrinsic_syntax::looks_like_call(p) {
+                            self.intrinsic(p, &input, &context, &at)?
+                        } else {
+                            self.select(p, &input, &context).map_err(|e| at.runtime(e))?.unwrap_or(Value::Null)
+                        };
+                        return Ok(Some(match value {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        }));
+                    }
+                    Ok(fixed.clone())
+                };
+                let error = text(&fail.error, &fail.error_path)?;
+                let cause = text(&fail.cause, &fail.cause_path)?;
+                // AWS records no exit event for a Fail state: the execution fails right away.
+                return Err(Failure {
+                    error: error.unwrap_or_default(),
+                    cause: cause.unwrap_or_default(),
+                });
+            }
+            StateKind::Choice(choice) => {
+                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
+                let mut chosen = None;
+                for rule in &choice.rules {
+                    let Some(node) = self.node(rule.condition) else { continue };
+                    if self.rule(node, &effective, &at)? {
+                        chosen = rule.next.as_ref().map(|n| n.value.to_string());
+                        self.assign(rule.assign, &effective, &at)?;
+                        break;
+                    }
+                }
+                let Some(next) = chosen.or_else(|| choice.default.as_ref().map(|d| d.value.to_string())) else {
+                    return Err(Failure::new(
+                        "States.NoChoiceMatched",
+                        format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
+                    ));
+                };
+                self.assign(state.io.assign, &effective, &at)?;
+                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                (output, Some(next))
+            }
+            StateKind::Wait(wait) => {
+                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
+                let until = self.wait_until(wait, &effective, &at)?;
+                if until > self.clock_ms {
+                    self.sleep(until - self.clock_ms)?;
+                }
+                self.assign(state.io.assign, &effective, &at)?;
+                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                (output, next_of(state))
+            }
+            StateKind::Parallel(parallel) => {
+                let handled = self.with_handlers(&parallel.handlers, &input, &at, |engine| {
+                    engine.parallel(state, parallel, &input, &at)
+                });
+                match handled {
+                    Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
+                    Handled::Caught(output, next) => (output, Some(next)),
+                    Handled::Failed(f) => return Err(f),
+                }
+            }
+            StateKind::Map(map) => {
+                let handled = self.with_handlers(&map.handlers, &input, &at, |engine| {
+                    engine.map(state, map, &input, &at)
+                });
+                match handled {
+                    Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
+                    Handled::Caught(output, next) => (output, Some(next)),
+                    Handled::Failed(f) => return Err(f),
+                }
+            }
+            StateKind::Task(_) => {
+                return Err(Failure::new(
+                    "asl-sim.Unsupported",
+                    format!("State '{name}' is a Task: service integrations and mocks come with the next version of the simulator."),
+                ))
+            }
+            StateKind::Unknown => return Err(Failure::new("States.Runtime", format!("State '{name}' has no valid Type."))),
+        };
+        self.event(
+            &format!("{type_name}StateExited"),
+            "stateExitedEventDetails",
+            json!({"name": name, "output": output, "outputDetails": {"truncated": false}}),
+        );
+        Ok((output, next))
+    }
+
+    /// ResultSelector, Assign, ResultPath and OutputPath after a result.
+    fn after_result(
+        &mut self,
+        state: &State,
+        input: Value,
+        result: Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let context = self.context.clone();
+        let result = match state.io.result_selector.and_then(|p| self.node(p)) {
+            Some(selector) => self.template(selector, &result, &context, at)?,
+            None => result,
+        };
+        self.assign(state.io.assign, &result, at)?;
+        let combined = Self::result_path(state.io.result_path.as_ref(), input, result, at)?;
+        self.filter_path("OutputPath", state.io.output_path.as_ref(), combined, at)
+    }
+
+    /// Run `attempt` under a state's Retry and Catch.
+    fn with_handlers(
+        &mut self,
+        handlers: &Handlers,
+        input: &Value,
+        at: &At<'_>,
+        mut attempt: impl FnMut(&mut Self) -> Result<Value, Failure>,
+    ) -> Handled {
+        let mut retries: Vec<u64> = vec![0; handlers.retry.len()];
+        loop {
+            let failure = match attempt(self) {
+                Ok(result) => return Handled::Done(result),
+                Err(f) => f,
+            };
+            if failure.error == TIMED_OUT {
+                return Handled::Failed(failure);
+            }
+            if let Some((i, retrier)) = handlers
+                .retry
+                .iter()
+                .enumerate()
+                .find(|(_, r)| matches(&r.error_equals, &failure.error))
+            {
+                if retries[i] < retrier.max_attempts {
+                    let delay = retry_delay(retrier, retries[i], &mut self.rng);
+                    retries[i] += 1;
+                    if let Some(retry_count) = self.context.pointer_mut("/State/RetryCount") {
+                        *retry_count = json!(retries[i]);
+                    }
+                    if let Err(f) = self.sleep(delay) {
+                        return Handled::Failed(f);
+                    }
+                    continue;
+                }
+            }
+            return match handlers
+                .catch
+                .iter()
+                .find(|c| matches(&c.error_equals, &failure.error))
+            {
+                Some(catcher) => match self.catch(catcher, &failure, input.clone(), at) {
+                    Ok(output) => Handled::Caught(
+                        output,
+                        catcher
+                            .next
+                            .as_ref()
+                            .map(|n| n.value.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Err(f) => Handled::Failed(f),
+                },
+                None => Handled::Failed(failure),
+            };
+        }
+    }
+
+    /// A Catcher's output: the error output at its ResultPath in the raw state input.
+    fn catch(
+        &mut self,
+        catcher: &Catcher,
+        failure: &Failure,
+        input: Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let error_output = json!({"Error": failure.error, "Cause": failure.cause});
+        self.assign(catcher.assign, &error_output, at)?;
+        Self::result_path(catcher.result_path.as_ref(), input, error_output, at)
+    }
+
+    fn parallel(
+        &mut self,
+        state: &State,
+        parallel: &Parallel,
+        input: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let effective =
+            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
+        let context = self.context.clone();
+        let branch_input = match state.io.parameters.and_then(|p| self.node(p)) {
+            Some(template) => self.template(template, &effective, &context, at)?,
+            None => effective,
+        };
+        self.event("ParallelStateStarted", "", Value::Null);
+        let mut outputs = Vec::with_capacity(parallel.branches.len());
+        for branch in &parallel.branches {
+            self.scopes.push(Map::new());
+            let result = self.machine(branch, branch_input.clone());
+            self.scopes.pop();
+            self.context = context.clone();
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(f) if f.error == TIMED_OUT => return Err(f),
+                Err(f) => {
+                    self.event("ParallelStateFailed", "", Value::Null);
+                    return Err(f);
+                }
+            }
+        }
+        self.event("ParallelStateSucceeded", "", Value::Null);
+        Ok(Value::Array(outputs))
+    }
+
+    fn map(
+        &mut self,
+        state: &State,
+        map: &MapState,
+        input: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let effective =
+            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
+        let items = match &map.items_path {
+            Some(p) => self
+                .select(p, &effective, &self.context)
+                .map_err(|e| at.runtime(e))?
+                .ok_or_else(|| {
+                    at.runtime(format!(
+                        "Invalid path '{p}' : No results for path: {}",
+                        jayway_path(p)
+                    ))
+                })?,
+            None => effective.clone(),
+        };
+        let Value::Array(items) = items else {
+            return Err(at.runtime(format!(
+                "Map state input must be an array, but was: {}",
+                value_type(&items)
+            )));
+        };
+        let Some(processor) = &map.processor else {
+            return Err(at.runtime("The Map state has no ItemProcessor."));
+        };
+        let context = self.context.clone();
+        self.event(
+            "MapStateStarted",
+            "mapStateStartedEventDetails",
+            json!({"length": items.len()}),
+        );
+        let mut outputs = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            let item_input = match map.item_selector.and_then(|p| self.node(p)) {
+                Some(selector) => {
+                    let mut item_context = context.clone();
+                    item_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                    self.template(selector, &effective, &item_context, at)?
+                }
+                None => item,
+            };
+            self.event(
+                "MapIterationStarted",
+                "mapIterationStartedEventDetails",
+                json!({"index": index, "name": at.state}),
+            );
+            self.scopes.push(Map::new());
+            let result = self.machine(processor, item_input);
+            self.scopes.pop();
+            self.context = context.clone();
+            match result {
+                Ok(output) => {
+                    self.event(
+                        "MapIterationSucceeded",
+                        "mapIterationSucceededEventDetails",
+                        json!({"index": index, "name": at.state}),
+                    );
+                    outputs.push(output);
+                }
+                Err(f) if f.error == TIMED_OUT => return Err(f),
+                Err(f) => {
+                    self.event(
+                        "MapIterationFailed",
+                        "mapIterationFailedEventDetails",
+                        json!({"index": index, "name": at.state}),
+                    );
+                    self.event("MapStateFailed", "", Value::Null);
+                    return Err(f);
+                }
+            }
+        }
+        self.event("MapStateSucceeded", "", Value::Null);
+        Ok(Value::Array(outputs))
+    }
+
+    fn wait_until(&self, wait: &Wait, input: &Value, at: &At<'_>) -> Result<i64, Failure> {
+        let seconds = |s: u64| self.clock_ms + s as i64 * 1000;
+        match wait {
+            Wait::Seconds(s) => Ok(seconds(*s)),
+            Wait::Timestamp(t) => {
+                parse_timestamp(t).ok_or_else(|| at.runtime(format!("Invalid timestamp '{t}'")))
+            }
+            Wait::SecondsPath(p) => {
+                let value = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                match value.as_ref().and_then(Value::as_u64) {
+                    Some(s) => Ok(seconds(s)),
+                    None => Err(at.runtime(format!("The SecondsPath parameter does not reference a valid positive integer: {p}"))),
+                }
+            }
+            Wait::TimestampPath(p) => {
+                let value = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                value
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .and_then(parse_timestamp)
+                    .ok_or_else(|| at.runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p}")))
+            }
+            Wait::SecondsJsonata(_) | Wait::TimestampJsonata(_) | Wait::Missing => {
+                Err(at.runtime("This Wait state has no usable duration."))
+            }
+        }
+    }
+
+    /// A Choice rule (JSONPath): comparisons, `And` / `Or` / `Not`.
+    fn rule(&mut self, node: Node<'_>, input: &Value, at: &At<'_>) -> Result<bool, Failure> {
+        if let Some(all) = node.get("And") {
+            for n in all.elements() {
+                if !self.rule(n, input, at)? {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
+        if let Some(any) = node.get("Or") {
+            for n in any.elements() {
+                if self.rule(n, input, at)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        if let Some(not) = node.get("Not") {
+            return Ok(!self.rule(not, input, at)?);
+        }
+        let variable = node.get("Variable").and_then(Node::as_str).unwrap_or("$");
+        let value = self
+            .select(variable, input, &self.context)
+            .map_err(|e| at.runtime(e))?;
+        for m in node.members() {
+            let op = m.key.name;
+            if op == "Variable" || op == "Next" || op == "Comment" || op == "Assign" {
+                continue;
+            }
+            let operand = if let Some(op_path) = op.strip_suffix("Path") {
+                let p = m.value.as_str().unwrap_or("$");
+                let v = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                let Some(v) = v else {
+                    return Err(at.runtime(format!(
+                        "Invalid path '{p}' : No results for path: {}",
+                        jayway_path(p)
+                    )));
+                };
+                return compare_rule(op_path, value.as_ref(), &v, variable, at);
+            } else {
+                m.value.to_json()
+            };
+            return compare_rule(op, value.as_ref(), &operand, variable, at);
+        }
+        Ok(false)
+    }
+}
+
+enum Handled {
+    Done(Value),
+    Caught(Value, String),
+    Failed(Failure),
+}
+
+/// Whether an error name is matched by a Retrier's or Catcher's `ErrorEquals`.
+fn matches(names: &[crate::model::Spanned<crate::syntax::Text>], error: &str) -> bool {
+    names.iter().any(|n| match n.value.as_ref() {
+        // States.ALL matches all but States.Runtime (never retried or caught) and
+        // States.DataLimitExceeded.
+        "States.ALL" => error != "States.Runtime" && error != "States.DataLimitExceeded",
+        // States.TaskFailed matches every task error but a timeout.
+        "States.TaskFailed" => !matches!(
+            error,
+            "States.Timeout" | "States.Runtime" | "States.DataLimitExceeded"
+        ),
+        name => name == error,
+    })
+}
+
+/// The wait before retry number `attempt` (0-based), in milliseconds.
+fn retry_delay(retrier: &Retrier, attempt: u64, rng: &mut Rng) -> i64 {
+    let mut seconds = retrier.interval_seconds as f64 * retrier.backoff_rate.powi(attempt as i32);
+    if let Some(max) = retrier.max_delay_seconds {
+        seconds = seconds.min(max as f64);
+    }
+    if retrier.jitter_full {
+        seconds *= rng.fraction();
+    }
+    (seconds * 1000.0).round() as i64
+}
+
+/// Jayway's rendering of a path in its "No results" message: `$.a.b` as `$['a']['b']`.
+fn jayway_path(p: &str) -> String {
+    match path::parse(p) {
+        Ok(parsed) => {
+            let mut out = String::from(match parsed.root {
+                PathRoot::Input => "$",
+                PathRoot::Context => "$$",
+                PathRoot::Variable(_) => "$",
+            });
+            for segment in &parsed.segments {
+                let _ = match segment {
+                    path::Segment::Field(f) => write!(out, "['{f}']"),
+                    path::Segment::Index(i) => write!(out, "[{i}]"),
+                    path::Segment::Query(q) => write!(out, "{q}"),
+                };
+            }
+            out
+        }
+        Err(_) => p.to_string(),
+    }
+}
+
+fn target_preview(value: &Value) -> String {
+    value.to_string()
+}
+
+fn value_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// One Choice comparison. A missing Variable fails every comparison but `IsPresent`.
+#[allow(clippy::items_after_statements)] // the short ordering names read best next to the table
+fn compare_rule(
+    op: &str,
+    value: Option<&Value>,
+    operand: &Value,
+    variable: &str,
+    at: &At<'_>,
+) -> Result<bool, Failure> {
+    use std::cmp::Ordering;
+    let truth = operand.as_bool().unwrap_or(false);
+    if op == "IsPresent" {
+        return Ok(value.is_some() == truth);
+    }
+    let Some(value) = value else {
+        return Err(at.runtime(format!(
+            "Invalid path '{variable}' : No results for path: {}",
+            jayway_path(variable)
+        )));
+    };
+    let number = |v: &Value| v.as_f64();
+    let order = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => a.partial_cmp(&b),
+        _ => None,
+    };
+    let string_order = || match (value.as_str(), operand.as_str()) {
+        (Some(a), Some(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    let time_order = || match (
+        value.as_str().and_then(parse_timestamp),
+        operand.as_str().and_then(parse_timestamp),
+    ) {
+        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        _ => None,
+    };
+    let is = |o: Option<Ordering>, want: &[Ordering]| o.is_some_and(|o| want.contains(&o));
+    use Ordering::{Equal as Eq, Greater as Gt, Less as Lt};
+    Ok(match op {
+        "IsNull" => value.is_null() == truth,
+        "IsNumeric" => value.is_number() == truth,
+        "IsString" => value.is_string() == truth,
+        "IsBoolean" => value.is_boolean() == truth,
+        "IsTimestamp" => value.as_str().and_then(parse_timestamp).is_some() == truth,
+        "StringEquals" => is(string_order(), &[Eq]),
+        "StringLessThan" => is(string_order(), &[Lt]),
+        "StringGreaterThan" => is(string_order(), &[Gt]),
+        "StringLessThanEquals" => is(string_order(), &[Lt, Eq]),
+        "StringGreaterThanEquals" => is(string_order(), &[Gt, Eq]),
+        "StringMatches" => match (value.as_str(), operand.as_str()) {
+            (Some(v), Some(pattern)) => wildcard_match(pattern, v),
+            _ => false,
+        },
+        "NumericEquals" => is(order(number(value), number(operand)), &[Eq]),
+        "NumericLessThan" => is(order(number(value), number(operand)), &[Lt]),
+        "NumericGreaterThan" => is(order(number(value), number(operand)), &[Gt]),
+        "NumericLessThanEquals" => is(order(number(value), number(operand)), &[Lt, Eq]),
+        "NumericGreaterThanEquals" => is(order(number(value), number(operand)), &[Gt, Eq]),
+        "BooleanEquals" => value.as_bool().is_some() && value.as_bool() == operand.as_bool(),
+        "TimestampEquals" => is(time_order(), &[Eq]),
+        "TimestampLessThan" => is(time_order(), &[Lt]),
+        "TimestampGreaterThan" => is(time_order(), &[Gt]),
+        "TimestampLessThanEquals" => is(time_order(), &[Lt, Eq]),
+        "TimestampGreaterThanEquals" => is(time_order(), &[Gt, Eq]),
+        _ => false,
+    })
+}
+
+/// `StringMatches`: `*` matches any run of characters; `\*` is a literal star.
+fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some('*' | '\\')) => {
+                let escaped = chars.next().unwrap_or('\\');
+                parts.last_mut().expect("never empty").push(escaped);
+            }
+            '*' => parts.push(String::new()),
+            other => parts.last_mut().expect("never empty").push(other),
+        }
+    }
+    if parts.len() == 1 {
+        return parts[0] == text;
+    }
+    let (first, last) = (&parts[0], &parts[parts.len() - 1]);
+    if !text.starts_with(first.as_str()) || !text[first.len()..].ends_with(last.as_str()) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle.as_str()) {
+            Some(i) => rest = &rest[i + middle.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Lower-case hexadecimal of some bytes (hashes, UUIDs).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
