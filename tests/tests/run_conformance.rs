@@ -102,10 +102,13 @@ fn outcome(case: &Value) -> Result<(), String> {
             return Err(format!("output {actual}, expected {wanted}"));
         }
     } else {
-        let error = Value::String(execution.error.unwrap_or_default());
+        let error_name = Value::String(execution.error.unwrap_or_default());
         let cause = normalise(&Value::String(execution.cause.unwrap_or_default()));
-        if !same(&expected["error"], &error) {
-            return Err(format!("error {error}, expected {}", expected["error"]));
+        if !same(&expected["error"], &error_name) {
+            return Err(format!(
+                "error {error_name}, expected {}",
+                expected["error"]
+            ));
         }
         if !same(&expected["cause"], &cause) {
             return Err(format!("cause {cause}, expected {}", expected["cause"]));
@@ -197,7 +200,7 @@ fn service_free_executions() {
         println!("  {feature:<12} {pass:>4} / {total}");
     }
     let mut common: Vec<_> = reasons.into_iter().collect();
-    common.sort_by(|a, b| b.1.cmp(&a.1));
+    common.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     println!("most common differences:");
     for (reason, count) in common.iter().take(12) {
         println!("  {count:>4}  {reason}");
@@ -217,18 +220,18 @@ fn service_free_executions() {
         );
         if std::env::var_os("ASL_WRITE_PASSING").is_some() {
             let list: Vec<&str> = passing_now.iter().map(String::as_str).collect();
-            let path = concat!(
+            let list_file = concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/conformance/service_free.passing"
             );
-            std::fs::write(path, format!("# ids of service_free cases that asl-sim run matches; CI fails if one is lost\n{}\n", list.join("\n"))).expect("writable");
+            std::fs::write(list_file, format!("# ids of service_free cases that asl-sim run matches; CI fails if one is lost\n{}\n", list.join("\n"))).expect("writable");
         }
     }
     assert!(
         lost.is_empty(),
         "regressions: these passed before:\n{}",
         lost.iter()
-            .map(|s| s.to_string())
+            .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("\n")
     );
