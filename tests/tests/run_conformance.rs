@@ -103,15 +103,18 @@ fn outcome(case: &Value) -> Result<(), String> {
         }
     } else {
         let error_name = Value::String(execution.error.unwrap_or_default());
-        let cause = normalise(&Value::String(execution.cause.unwrap_or_default()));
+        let actual_cause = normalise(&Value::String(execution.cause.unwrap_or_default()));
         if !same(&expected["error"], &error_name) {
             return Err(format!(
                 "error {error_name}, expected {}",
                 expected["error"]
             ));
         }
-        if !same(&expected["cause"], &cause) {
-            return Err(format!("cause {cause}, expected {}", expected["cause"]));
+        if !same(&expected["cause"], &actual_cause) {
+            return Err(format!(
+                "cause {actual_cause}, expected {}",
+                expected["cause"]
+            ));
         }
     }
     if let Some(history) = case["history"].as_array() {
@@ -219,12 +222,12 @@ fn service_free_executions() {
             gained.len()
         );
         if std::env::var_os("ASL_WRITE_PASSING").is_some() {
-            let list: Vec<&str> = passing_now.iter().map(String::as_str).collect();
+            let ids: Vec<&str> = passing_now.iter().map(String::as_str).collect();
             let list_file = concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/conformance/service_free.passing"
             );
-            std::fs::write(list_file, format!("# ids of service_free cases that asl-sim run matches; CI fails if one is lost\n{}\n", list.join("\n"))).expect("writable");
+            std::fs::write(list_file, format!("# ids of service_free cases that asl-sim run matches; CI fails if one is lost\n{}\n", ids.join("\n"))).expect("writable");
         }
     }
     assert!(
