@@ -96,3 +96,89 @@ fn usage_and_io_problems_exit_two() {
     let (code, _, _) = asl_sim(&["frobnicate"]);
     assert_eq!(code, 2);
 }
+
+const REMINDERS_INPUT: &str = r#"{"round": 1, "customers": [{"name": "Ada", "plan": "Pro"}]}"#;
+
+#[test]
+fn run_prints_a_timeline_and_exits_zero_on_success() {
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        "examples/renewal-reminders.asl.json",
+        "--start-time",
+        "2026-01-01T00:00:00Z",
+        "--input",
+        REMINDERS_INPUT,
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("WaitStateEntered"), "{stdout}");
+    assert!(
+        stdout.contains("+365d 00:00:00.000  PassStateEntered"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("status:   SUCCEEDED"), "{stdout}");
+}
+
+#[test]
+fn run_json_reports_status_output_virtual_time_and_events() {
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        "examples/renewal-reminders.asl.json",
+        "--format",
+        "json",
+        "--start-time",
+        "2026-01-01T00:00:00Z",
+        "--input",
+        REMINDERS_INPUT,
+    ]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(report["status"], "SUCCEEDED");
+    assert_eq!(report["output"]["round"], 2);
+    assert_eq!(report["elapsedSeconds"], 31_536_000.0);
+    let events = report["events"].as_array().expect("events");
+    assert_eq!(events[0]["type"], "ExecutionStarted");
+    assert_eq!(
+        events.last().map(|e| e["type"].clone()),
+        Some("ExecutionSucceeded".into())
+    );
+    assert_eq!(
+        events.last().map(|e| e["timestamp"].clone()),
+        Some("2027-01-01T00:00:00.000Z".into())
+    );
+}
+
+#[test]
+fn run_exits_one_when_the_execution_fails() {
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        "examples/renewal-reminders.asl.json",
+        "--input",
+        "{}",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("status:   FAILED"), "{stdout}");
+    assert!(stdout.contains("States.Runtime"), "{stdout}");
+}
+
+#[test]
+fn run_rejects_bad_definitions_and_inputs_with_exit_two() {
+    let (code, _, stderr) = asl_sim(&["run", "examples/broken/typos.asl.json"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error[unknown-state]"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        "examples/renewal-reminders.asl.json",
+        "--input",
+        "{not json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("the input is not JSON"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        "examples/renewal-reminders.asl.json",
+        "--start-time",
+        "soon",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--start-time"), "{stderr}");
+}

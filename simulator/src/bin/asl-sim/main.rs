@@ -1,7 +1,8 @@
-//! `asl-sim`: the headless front end. `check` now; `run` and `test` come with the engine.
+//! `asl-sim`: the headless front end: `check` and `run` (`test` comes with the mocks).
 
 mod check;
 mod render;
+mod run;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,8 +12,12 @@ asl-sim: check and simulate Amazon States Language state machines
 
 Usage:
   asl-sim check [--format human|json] [--type standard|express] FILE...
+  asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
+              [--seed N] [--format text|json] [--history]
 
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O problem.
+check: exit 0 no errors, 1 errors found, 2 usage or I/O problem.
+run:   exit 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition
+       with errors.
 ";
 
 /// Exit codes shared by every subcommand.
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
     };
     match command.as_str() {
         "check" => check::main(&args[1..]).into(),
+        "run" => run::main(&args[1..]).into(),
         "-h" | "--help" | "help" => {
             let _ = write!(std::io::stdout().lock(), "{USAGE}");
             Outcome::Ok.into()

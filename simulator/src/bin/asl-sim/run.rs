@@ -1,0 +1,252 @@
+//! `asl-sim run DEFINITION`: simulate an execution on the virtual clock.
+
+use std::io::{Read, Write};
+
+use asl_sim::analysis::{check, CheckOptions};
+use asl_sim::engine::{format_timestamp, parse_timestamp, run, Execution, RunOptions, Status};
+use asl_sim::syntax::Format;
+use asl_sim::Severity;
+use serde_json::{json, Value};
+
+use crate::render::{self, OutputFormat};
+use crate::Outcome;
+
+struct Args {
+    file: String,
+    input: Option<String>,
+    input_file: Option<String>,
+    start: Option<String>,
+    seed: u64,
+    format: OutputFormat,
+    history: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args {
+        file: String::new(),
+        input: None,
+        input_file: None,
+        start: None,
+        seed: 0,
+        format: OutputFormat::Human,
+        history: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| iter.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--input" => parsed.input = Some(value("--input")?),
+            "--input-file" => parsed.input_file = Some(value("--input-file")?),
+            "--start-time" => parsed.start = Some(value("--start-time")?),
+            "--seed" => {
+                let v = value("--seed")?;
+                parsed.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
+            }
+            "--format" => {
+                parsed.format = match value("--format")?.as_str() {
+                    "text" | "human" => OutputFormat::Human,
+                    "json" => OutputFormat::Json,
+                    other => return Err(format!("--format takes `text` or `json`, not {other:?}")),
+                }
+            }
+            "--history" => parsed.history = true,
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+            file if parsed.file.is_empty() => parsed.file = file.to_string(),
+            extra => return Err(format!("one definition at a time (also got `{extra}`)")),
+        }
+    }
+    if parsed.file.is_empty() {
+        return Err("name the definition to run".into());
+    }
+    if parsed.input.is_some() && parsed.input_file.is_some() {
+        return Err("give --input or --input-file, not both".into());
+    }
+    Ok(parsed)
+}
+
+pub fn main(args: &[String]) -> Outcome {
+    let mut stderr = std::io::stderr().lock();
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(stderr, "asl-sim run: {e}");
+            return Outcome::Usage;
+        }
+    };
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = writeln!(stderr, "asl-sim run: {}: {e}", args.file);
+            return Outcome::Usage;
+        }
+    };
+    let input_text = match (&args.input, &args.input_file) {
+        (Some(json), _) => json.clone(),
+        (None, Some(path)) if path == "-" => {
+            let mut s = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+                let _ = writeln!(stderr, "asl-sim run: reading the input from stdin: {e}");
+                return Outcome::Usage;
+            }
+            s
+        }
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = writeln!(stderr, "asl-sim run: {path}: {e}");
+                return Outcome::Usage;
+            }
+        },
+        (None, None) => "{}".to_string(),
+    };
+    let input: Value = match serde_json::from_str(&input_text) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = writeln!(
+                stderr,
+                "asl-sim run: the input is not JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            );
+            return Outcome::Usage;
+        }
+    };
+    let start_time_ms = match &args.start {
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64),
+        Some(s) => match parse_timestamp(s) {
+            Some(ms) => ms,
+            None => {
+                let _ = writeln!(stderr, "asl-sim run: --start-time takes an RFC 3339 time such as 2026-01-01T00:00:00Z, not {s:?}");
+                return Outcome::Usage;
+            }
+        },
+    };
+    let checked = check(
+        &text,
+        Format::from_path(&args.file),
+        CheckOptions::default(),
+    );
+    if checked
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        let reports = vec![(args.file.clone(), text, checked.diagnostics)];
+        render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
+        let _ = writeln!(
+            stderr,
+            "asl-sim run: the definition has errors; fix them to run it"
+        );
+        return Outcome::Usage;
+    }
+    let name = std::path::Path::new(&args.file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| {
+            n.trim_end_matches(".json")
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .trim_end_matches(".asl")
+        })
+        .unwrap_or("StateMachine")
+        .to_string();
+    let options = RunOptions {
+        input,
+        start_time_ms,
+        seed: args.seed,
+        execution_name: "asl-sim".into(),
+        state_machine_name: name,
+    };
+    let execution = run(&checked.tree, &checked.machine, &options);
+    let mut out = std::io::stdout().lock();
+    let _ = match args.format {
+        OutputFormat::Json => write_json(&mut out, &execution),
+        OutputFormat::Human => write_text(&mut out, &execution, start_time_ms, args.history),
+    };
+    if execution.status == Status::Succeeded {
+        Outcome::Ok
+    } else {
+        Outcome::Failed
+    }
+}
+
+fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
+    let report = json!({
+        "status": execution.status.as_str(),
+        "output": execution.output,
+        "error": execution.error,
+        "cause": execution.cause,
+        "elapsedSeconds": execution.elapsed_seconds,
+        "events": execution.events,
+    });
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// `+1d 02:03:04.005` from the start: a year-long wait and a 2-second task both read well.
+fn offset(ms: i64) -> String {
+    let days = ms / 86_400_000;
+    let rest = ms % 86_400_000;
+    let clock = format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1000 % 60,
+        rest % 1000
+    );
+    if days > 0 {
+        format!("+{days}d {clock}")
+    } else {
+        format!("+{clock}")
+    }
+}
+
+fn write_text(
+    out: &mut impl Write,
+    execution: &Execution,
+    start_ms: i64,
+    history: bool,
+) -> std::io::Result<()> {
+    for event in &execution.events {
+        let kind = event["type"].as_str().unwrap_or_default();
+        // Without --history, only the state transitions and the end.
+        let shown = history || kind.ends_with("StateEntered") || kind.starts_with("Execution");
+        if !shown {
+            continue;
+        }
+        let at = event["timestamp"]
+            .as_str()
+            .and_then(parse_timestamp)
+            .unwrap_or(start_ms)
+            - start_ms;
+        let name = event
+            .as_object()
+            .and_then(|o| {
+                o.values()
+                    .find_map(|v| v.get("name").and_then(Value::as_str))
+            })
+            .unwrap_or_default();
+        writeln!(out, "{:>18}  {kind:<28} {name}", offset(at))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "status:   {}", execution.status.as_str())?;
+    if let Some(output) = &execution.output {
+        writeln!(out, "output:   {output}")?;
+    }
+    if let Some(error) = &execution.error {
+        writeln!(out, "error:    {error}")?;
+    }
+    if let Some(cause) = &execution.cause {
+        writeln!(out, "cause:    {cause}")?;
+    }
+    writeln!(
+        out,
+        "duration: {} virtual (ended {})",
+        offset((execution.elapsed_seconds * 1000.0) as i64),
+        format_timestamp(start_ms + (execution.elapsed_seconds * 1000.0) as i64)
+    )
+}

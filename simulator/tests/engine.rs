@@ -1,0 +1,134 @@
+//! The engine on whole state machines: history snapshots and exact virtual time.
+
+use asl_sim::engine::{run, Execution, RunOptions, Status};
+use asl_sim::syntax::Format;
+use asl_sim::{check, CheckOptions};
+use serde_json::{json, Value};
+
+fn execute(definition: &str, input: Value) -> Execution {
+    let checked = check(definition, Format::Json, CheckOptions::default());
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != asl_sim::Severity::Error),
+        "{:?}",
+        checked.diagnostics
+    );
+    let options = RunOptions {
+        input,
+        ..RunOptions::default()
+    };
+    run(&checked.tree, &checked.machine, &options)
+}
+
+/// One line per event: virtual seconds, type, state name.
+fn timeline(execution: &Execution) -> String {
+    let start = asl_sim::engine::parse_timestamp("2026-01-01T00:00:00Z").expect("valid");
+    execution
+        .events
+        .iter()
+        .map(|e| {
+            let at = e["timestamp"]
+                .as_str()
+                .and_then(asl_sim::engine::parse_timestamp)
+                .unwrap_or(start)
+                - start;
+            let name = e
+                .as_object()
+                .and_then(|o| {
+                    o.values()
+                        .find_map(|v| v.get("name").and_then(Value::as_str))
+                })
+                .unwrap_or_default();
+            format!(
+                "{:>10.3}s {} {}",
+                at as f64 / 1000.0,
+                e["type"].as_str().unwrap_or_default(),
+                name
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn reminders_example_history() {
+    let definition = include_str!("../../examples/renewal-reminders.asl.json");
+    let execution = execute(
+        definition,
+        json!({"round": 7, "customers": [{"name": "Ada", "plan": "Pro"}, {"name": "Lin", "plan": "Team"}]}),
+    );
+    assert_eq!(execution.status, Status::Succeeded);
+    assert_eq!(execution.elapsed_seconds, 31_536_000.0);
+    insta::assert_snapshot!(format!(
+        "{}\n\noutput: {}",
+        timeline(&execution),
+        execution.output.unwrap_or_default()
+    ));
+}
+
+/// Retry waits IntervalSeconds × BackoffRate^n, capped by MaxDelaySeconds, on the virtual clock;
+/// when the retries are spent, the Catch takes the error with its cause.
+#[test]
+fn retry_backoff_is_exact_and_catch_takes_the_error() {
+    let definition = r#"{
+      "StartAt": "Flaky",
+      "States": {
+        "Flaky": {
+          "Type": "Parallel",
+          "Branches": [{"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Flaky.Error", "Cause": "always"}}}],
+          "Retry": [{"ErrorEquals": ["Flaky.Error"], "IntervalSeconds": 3, "BackoffRate": 2, "MaxAttempts": 3, "MaxDelaySeconds": 10}],
+          "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handled"}],
+          "End": true
+        },
+        "Handled": {"Type": "Pass", "End": true}
+      }
+    }"#;
+    let execution = execute(definition, json!({"order": 1}));
+    assert_eq!(execution.status, Status::Succeeded);
+    // 3 s, then 6 s, then 12 s capped to 10 s.
+    assert_eq!(execution.elapsed_seconds, 19.0);
+    assert_eq!(
+        execution.output,
+        Some(json!({"order": 1, "error": {"Error": "Flaky.Error", "Cause": "always"}}))
+    );
+}
+
+#[test]
+fn states_runtime_is_never_caught_by_states_all() {
+    let definition = r#"{
+      "StartAt": "Each",
+      "States": {
+        "Each": {
+          "Type": "Map",
+          "ItemsPath": "$.missing",
+          "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handled"}],
+          "End": true
+        },
+        "Handled": {"Type": "Succeed"}
+      }
+    }"#;
+    let execution = execute(definition, json!({}));
+    assert_eq!(execution.status, Status::Failed);
+    assert_eq!(execution.error.as_deref(), Some("States.Runtime"));
+}
+
+#[test]
+fn top_level_timeout_ends_the_execution_timed_out() {
+    let definition = r#"{"StartAt": "W", "TimeoutSeconds": 60, "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#;
+    let execution = execute(definition, json!({}));
+    assert_eq!(execution.status, Status::TimedOut);
+    assert_eq!(execution.elapsed_seconds, 60.0);
+}
+
+#[test]
+fn a_year_long_wait_finishes_at_once() {
+    let definition = r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2026-12-31T23:00:00Z", "End": true}}}"#;
+    let started = std::time::Instant::now();
+    let execution = execute(definition, json!({"x": 1}));
+    assert!(started.elapsed().as_millis() < 100);
+    assert_eq!(execution.status, Status::Succeeded);
+    assert_eq!(execution.elapsed_seconds, 364.0 * 86_400.0 + 23.0 * 3600.0);
+}
