@@ -1,3 +1,4 @@
+#![allow(clippy::float_cmp)] // virtual time is exact: these tests compare it exactly
 //! The engine on whole state machines: history snapshots and exact virtual time.
 
 use asl_sim::engine::{run, Execution, RunOptions, Status};
