@@ -19,6 +19,18 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
                 )
             })
     };
+    // Where AWS takes a number and works in integers it rounds as Java does: half up.
+    let rounded = |i: usize| -> Result<i64, String> {
+        let v = arg(i);
+        v.as_i64()
+            .or_else(|| v.as_f64().map(|f| (f + 0.5).floor() as i64))
+            .ok_or_else(|| {
+                format!(
+                    "The value of argument {} of {name} must be a number, not {v}.",
+                    i + 1
+                )
+            })
+    };
     let array = |i: usize| -> Result<Vec<Value>, String> {
         match arg(i) {
             Value::Array(items) => Ok(items),
@@ -48,10 +60,7 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
                 let value = values
                     .next()
                     .ok_or("States.Format has more placeholders than values.")?;
-                match value {
-                    Value::String(s) => out.push_str(s),
-                    other => out.push_str(&other.to_string()),
-                }
+                java_text(value, &mut out);
                 rest = &rest[i + 2..];
             }
             out.push_str(rest);
@@ -59,6 +68,9 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
         }
         "States.StringToJson" => {
             let s = string(0)?;
+            if s.trim().is_empty() {
+                return Ok(Value::Null);
+            }
             serde_json::from_str(&s)
                 .map_err(|e| format!("States.StringToJson could not parse {s:?}: {e}."))
         }
@@ -156,7 +168,7 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
             }
         }
         "States.MathRandom" => {
-            let (start, end) = (int(0)?, int(1)?);
+            let (start, end) = (rounded(0)?, rounded(1)?);
             if end <= start {
                 return Err("The end of States.MathRandom must be greater than its start.".into());
             }
@@ -171,13 +183,7 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
                 start + (source.next_u64() % (end - start) as u64) as i64
             ))
         }
-        "States.MathAdd" => match (arg(0), arg(1)) {
-            (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
-                (Some(a), Some(b)) => Ok(json!(a + b)),
-                _ => Ok(json!(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0))),
-            },
-            (a, b) => Err(format!("States.MathAdd adds two numbers, not {a} and {b}.")),
-        },
+        "States.MathAdd" => Ok(json!(rounded(0)? + rounded(1)?)),
         "States.StringSplit" => {
             let s = string(0)?;
             let separators = string(1)?;
@@ -190,6 +196,37 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
         }
         "States.UUID" => Ok(Value::String(rng.uuid())),
         other => Err(format!("{other} is not an intrinsic function.")),
+    }
+}
+
+/// A value as Step Functions' Java runtime prints it in `States.Format`: strings bare, objects
+/// as `{key=value, ...}`, arrays as `[a, b]`.
+fn java_text(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => out.push_str(s),
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                java_text(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                java_text(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -235,6 +272,9 @@ mod tests {
             Ok(json!([1, 4, 7]))
         );
         assert_eq!(eval("States.MathAdd", json!([111, -1])), Ok(json!(110)));
+        assert_eq!(eval("States.MathAdd", json!([1.49, 1.5])), Ok(json!(3)));
+        assert_eq!(eval("States.MathAdd", json!([-0.5, 0.5])), Ok(json!(1)));
+        assert_eq!(eval("States.StringToJson", json!([" "])), Ok(Value::Null));
         assert_eq!(
             eval("States.StringSplit", json!(["a,b;c", ",;"])),
             Ok(json!(["a", "b", "c"]))

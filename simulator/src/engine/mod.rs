@@ -134,6 +134,26 @@ impl Rng {
     }
 }
 
+/// Inputs, outputs and results are at most 256 KiB of UTF-8.
+const MAX_PAYLOAD_BYTES: usize = 262_144;
+
+/// The size of a value as JSON text, counted without building the text.
+fn payload_size(value: &Value) -> usize {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.0
+}
+
 /// History has at most this many events; an execution that would go further fails.
 const MAX_EVENTS: usize = 25_000;
 /// A Standard execution runs at most one year.
@@ -142,7 +162,7 @@ const MAX_DURATION_MS: i64 = 365 * 24 * 3600 * 1000;
 /// Run `machine` (read from `tree`) to its end.
 pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
     let execution_arn = format!(
-        "arn:aws:states:us-east-1:123456789012:execution:{}:{}",
+        "arn:aws:states:us-east-1:111111111111:execution:{}:{}",
         options.state_machine_name, options.execution_name
     );
     let context = json!({
@@ -150,12 +170,12 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
             "Id": execution_arn,
             "Input": options.input,
             "Name": options.execution_name,
-            "RoleArn": "arn:aws:iam::123456789012:role/asl-sim",
+            "RoleArn": "arn:aws:iam::111111111111:role/asl-sim",
             "StartTime": format_timestamp(options.start_time_ms),
             "RedriveCount": 0,
         },
         "StateMachine": {
-            "Id": format!("arn:aws:states:us-east-1:123456789012:stateMachine:{}", options.state_machine_name),
+            "Id": format!("arn:aws:states:us-east-1:111111111111:stateMachine:{}", options.state_machine_name),
             "Name": options.state_machine_name,
         },
     });
@@ -170,11 +190,12 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
             + machine
                 .timeout_seconds
                 .map_or(MAX_DURATION_MS, |s| (s as i64 * 1000).min(MAX_DURATION_MS)),
+        quiet: 0,
     };
     engine.event(
         "ExecutionStarted",
         "executionStartedEventDetails",
-        json!({"input": options.input, "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::123456789012:role/asl-sim"}),
+        json!({"input": options.input, "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::111111111111:role/asl-sim"}),
     );
     let result = engine.machine(machine, options.input.clone());
     let (status, output, error, cause) = match result {
@@ -205,12 +226,10 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
                 "executionFailedEventDetails",
                 json!({"error": failure.error, "cause": failure.cause}),
             );
-            (
-                Status::Failed,
-                None,
-                Some(failure.error),
-                Some(failure.cause),
-            )
+            // A Fail state without Error or Cause leaves them null.
+            let error = (!failure.error.is_empty()).then_some(failure.error);
+            let cause = (!failure.cause.is_empty()).then_some(failure.cause);
+            (Status::Failed, None, error, cause)
         }
     };
     Execution {
@@ -236,6 +255,9 @@ struct Engine<'t> {
     /// Variables, innermost scope last.
     scopes: Vec<Map<String, Value>>,
     deadline_ms: i64,
+    /// Above zero while running child executions of a Distributed Map, whose events are in
+    /// their own histories, not this one.
+    quiet: u32,
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -259,6 +281,9 @@ impl At<'_> {
 impl<'t> Engine<'t> {
     fn event(&mut self, kind: &str, details_key: &str, details: Value) -> usize {
         let id = self.events.len() + 1;
+        if self.quiet > 0 {
+            return id;
+        }
         let mut event = json!({
             "id": id,
             "previousEventId": id - 1,
@@ -571,12 +596,16 @@ impl<'t> Engine<'t> {
             }
             StateKind::Fail(fail) => {
                 let context = self.context.clone();
-                let mut text = |fixed: &Option<String>, path: &Option<String>| -> Result<Option<String>, Failure> {
+                let mut text = |fixed: &Option<String>, path: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
                     if let Some(p) = path {
                         let value = if intrinsic_syntax::looks_like_call(p) {
                             self.intrinsic(p, &input, &context, &at)?
                         } else {
-                            self.select(p, &input, &context).map_err(|e| at.runtime(e))?.unwrap_or(Value::Null)
+                            self.select(p, &input, &context).map_err(|e| at.runtime(e))?.ok_or_else(|| {
+                                at.runtime(format!(
+                                    "The JSONPath '{p}' specified for the field '{field}' could not be found in the input '{input}'"
+                                ))
+                            })?
                         };
                         return Ok(Some(match value {
                             Value::String(s) => s,
@@ -585,8 +614,8 @@ impl<'t> Engine<'t> {
                     }
                     Ok(fixed.clone())
                 };
-                let error = text(&fail.error, &fail.error_path)?;
-                let cause = text(&fail.cause, &fail.cause_path)?;
+                let error = text(&fail.error, &fail.error_path, "ErrorPath")?;
+                let cause = text(&fail.cause, &fail.cause_path, "CausePath")?;
                 // AWS records no exit event for a Fail state: the execution fails right away.
                 return Err(Failure {
                     error: error.unwrap_or_default(),
@@ -652,6 +681,12 @@ impl<'t> Engine<'t> {
             }
             StateKind::Unknown => return Err(Failure::new("States.Runtime", format!("State '{name}' has no valid Type."))),
         };
+        if payload_size(&output) > MAX_PAYLOAD_BYTES {
+            return Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
+            ));
+        }
         self.event(
             &format!("{type_name}StateExited"),
             "stateExitedEventDetails",
@@ -777,7 +812,7 @@ impl<'t> Engine<'t> {
                 }
             }
         }
-        self.event("ParallelStateSucceeded", "", Value::Null);
+        // AWS records no ParallelStateSucceeded: the exit follows.
         Ok(Value::Array(outputs))
     }
 
@@ -817,6 +852,11 @@ impl<'t> Engine<'t> {
             "mapStateStartedEventDetails",
             json!({"length": items.len()}),
         );
+        let distributed = map.is_distributed();
+        if distributed {
+            self.event("MapRunStarted", "mapRunStartedEventDetails", json!({}));
+            self.quiet += 1;
+        }
         let mut outputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let item_input = match map.item_selector.and_then(|p| self.node(p)) {
@@ -845,8 +885,21 @@ impl<'t> Engine<'t> {
                     );
                     outputs.push(output);
                 }
-                Err(f) if f.error == TIMED_OUT => return Err(f),
+                Err(f) if f.error == TIMED_OUT => {
+                    if distributed {
+                        self.quiet -= 1;
+                    }
+                    return Err(f);
+                }
                 Err(f) => {
+                    if distributed {
+                        self.quiet -= 1;
+                        self.event(
+                            "MapRunFailed",
+                            "mapRunFailedEventDetails",
+                            json!({"error": f.error, "cause": f.cause}),
+                        );
+                    }
                     self.event(
                         "MapIterationFailed",
                         "mapIterationFailedEventDetails",
@@ -856,6 +909,10 @@ impl<'t> Engine<'t> {
                     return Err(f);
                 }
             }
+        }
+        if distributed {
+            self.quiet -= 1;
+            self.event("MapRunSucceeded", "", Value::Null);
         }
         self.event("MapStateSucceeded", "", Value::Null);
         Ok(Value::Array(outputs))
@@ -872,20 +929,35 @@ impl<'t> Engine<'t> {
                 let value = self
                     .select(p, input, &self.context)
                     .map_err(|e| at.runtime(e))?;
-                match value.as_ref().and_then(Value::as_u64) {
-                    Some(s) => Ok(seconds(s)),
-                    None => Err(at.runtime(format!("The SecondsPath parameter does not reference a valid positive integer: {p}"))),
+                match &value {
+                    Some(Value::Number(n)) if n.as_u64().is_some() => {
+                        Ok(seconds(n.as_u64().unwrap_or(0)))
+                    }
+                    Some(Value::Number(n)) if n.as_i64().is_some() => Err(at.runtime(format!(
+                        "The SecondsPath parameter references a negative value: {p} == {n}"
+                    ))),
+                    Some(Value::Number(n)) => Err(at.runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {p} == {n}"
+                    ))),
+                    _ => Err(at.runtime(format!(
+                        "The SecondsPath parameter does not reference a valid positive integer: {p}"
+                    ))),
                 }
             }
             Wait::TimestampPath(p) => {
                 let value = self
                     .select(p, input, &self.context)
                     .map_err(|e| at.runtime(e))?;
-                value
-                    .as_ref()
-                    .and_then(Value::as_str)
-                    .and_then(parse_timestamp)
-                    .ok_or_else(|| at.runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p}")))
+                value.as_ref().and_then(Value::as_str).and_then(parse_timestamp).ok_or_else(|| {
+                    let shown = match &value {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => "null".to_string(),
+                    };
+                    at.runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p} == {shown}"
+                    ))
+                })
             }
             Wait::SecondsJsonata(_) | Wait::TimestampJsonata(_) | Wait::Missing => {
                 Err(at.runtime("This Wait state has no usable duration."))
