@@ -132,8 +132,10 @@ fn outcome(case: &Value) -> Result<(), String> {
             return Err(format!("output {actual}, expected {wanted}"));
         }
     } else {
-        let error_name = Value::String(execution.error.unwrap_or_default());
-        let actual_cause = normalise(&Value::String(execution.cause.unwrap_or_default()));
+        let error_name = execution.error.map_or(Value::Null, Value::String);
+        let actual_cause = execution
+            .cause
+            .map_or(Value::Null, |c| normalise(&Value::String(c)));
         if !same(&expected["error"], &error_name) {
             return Err(format!(
                 "error {error_name}, expected {}",

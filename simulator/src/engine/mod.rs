@@ -562,7 +562,6 @@ impl<'t> Engine<'t> {
         self.context["State"] = json!({
             "EnteredTime": format_timestamp(self.clock_ms),
             "Name": name,
-            "RetryCount": 0,
         });
         let at = At {
             state: &name,
@@ -657,20 +656,32 @@ impl<'t> Engine<'t> {
                 let handled = self.with_handlers(&parallel.handlers, &input, &at, |engine| {
                     engine.parallel(state, parallel, &input, &at)
                 });
-                match handled {
+                                match handled {
                     Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
-                    Handled::Caught(output, next) => (output, Some(next)),
-                    Handled::Failed(f) => return Err(f),
+                                        Handled::Caught(output, next) => {
+                        self.event("ParallelStateFailed", "", Value::Null);
+                        (output, Some(next))
+                    }
+                    Handled::Failed(f) => {
+                        self.event("ParallelStateFailed", "", Value::Null);
+                        return Err(f);
+                    }
                 }
             }
             StateKind::Map(map) => {
                 let handled = self.with_handlers(&map.handlers, &input, &at, |engine| {
                     engine.map(state, map, &input, &at)
                 });
-                match handled {
+                                match handled {
                     Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
-                    Handled::Caught(output, next) => (output, Some(next)),
-                    Handled::Failed(f) => return Err(f),
+                                        Handled::Caught(output, next) => {
+                        self.event("MapStateFailed", "", Value::Null);
+                        (output, Some(next))
+                    }
+                    Handled::Failed(f) => {
+                        self.event("MapStateFailed", "", Value::Null);
+                        return Err(f);
+                    }
                 }
             }
             StateKind::Task(_) => {
@@ -739,9 +750,7 @@ impl<'t> Engine<'t> {
                 if retries[i] < retrier.max_attempts {
                     let delay = retry_delay(retrier, retries[i], &mut self.rng);
                     retries[i] += 1;
-                    if let Some(retry_count) = self.context.pointer_mut("/State/RetryCount") {
-                        *retry_count = json!(retries[i]);
-                    }
+                    self.context["State"]["RetryCount"] = json!(retries[i]);
                     if let Err(f) = self.sleep(delay) {
                         return Handled::Failed(f);
                     }
@@ -805,11 +814,7 @@ impl<'t> Engine<'t> {
             self.context = context.clone();
             match result {
                 Ok(output) => outputs.push(output),
-                Err(f) if f.error == TIMED_OUT => return Err(f),
-                Err(f) => {
-                    self.event("ParallelStateFailed", "", Value::Null);
-                    return Err(f);
-                }
+                Err(f) => return Err(f),
             }
         }
         // AWS records no ParallelStateSucceeded: the exit follows.
@@ -843,6 +848,20 @@ impl<'t> Engine<'t> {
                 value_type(&items)
             )));
         };
+        for (field, setting, negative) in [
+            (
+                "MaxConcurrency",
+                map.max_concurrency,
+                "MaxConcurrency cannot be negative.",
+            ),
+            (
+                "ToleratedFailureCount",
+                map.tolerated_failure_count,
+                "ToleratedFailureCount cannot be negative.",
+            ),
+        ] {
+            self.map_setting(field, setting, &effective, negative, at)?;
+        }
         let Some(processor) = &map.processor else {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };
@@ -905,7 +924,6 @@ impl<'t> Engine<'t> {
                         "mapIterationFailedEventDetails",
                         json!({"index": index, "name": at.state}),
                     );
-                    self.event("MapStateFailed", "", Value::Null);
                     return Err(f);
                 }
             }
@@ -916,6 +934,53 @@ impl<'t> Engine<'t> {
         }
         self.event("MapStateSucceeded", "", Value::Null);
         Ok(Value::Array(outputs))
+    }
+
+    /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.
+    fn map_setting(
+        &self,
+        field: &str,
+        setting: Option<NodePtr>,
+        input: &Value,
+        negative: &str,
+        at: &At<'_>,
+    ) -> Result<Option<i64>, Failure> {
+        let Some(node) = setting.and_then(|p| self.node(p)) else {
+            return Ok(None);
+        };
+        let value = match node.as_str() {
+            Some(p) => {
+                let found = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                // A number, or a string that holds one ("1"), as AWS accepts.
+                let number = match &found {
+                    Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+                    other => other.as_ref().and_then(Value::as_i64),
+                };
+                match number {
+                    Some(n) => n,
+                    None => {
+                        let shown = match &found {
+                            Some(Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                            None => "null".into(),
+                        };
+                        return Err(at.runtime(format!(
+                            "The {field}Path field refers to value \"{shown}\" which is not a valid integer: {p}"
+                        )));
+                    }
+                }
+            }
+            None => node
+                .as_number()
+                .and_then(serde_json::Number::as_i64)
+                .unwrap_or(0),
+        };
+        if value < 0 {
+            return Err(at.runtime(negative));
+        }
+        Ok(Some(value))
     }
 
     fn wait_until(&self, wait: &Wait, input: &Value, at: &At<'_>) -> Result<i64, Failure> {
