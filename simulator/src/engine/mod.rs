@@ -4,10 +4,13 @@
 //! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
 
 mod intrinsics;
+mod jsonata;
 mod jsonpath;
 mod time;
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use serde_json::{json, Map, Value};
 
@@ -183,7 +186,8 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         tree,
         clock_ms: options.start_time_ms,
         events: Vec::new(),
-        rng: Rng::new(options.seed),
+        rng: Rc::new(RefCell::new(Rng::new(options.seed))),
+        jsonata: jsonata::Jsonata::default(),
         context,
         scopes: vec![Map::new()],
         deadline_ms: options.start_time_ms
@@ -249,7 +253,10 @@ struct Engine<'t> {
     tree: &'t Tree,
     clock_ms: i64,
     events: Vec<Value>,
-    rng: Rng,
+    /// Shared with JSONata's `$random` and `$uuid`.
+    rng: Rc<RefCell<Rng>>,
+    jsonata: jsonata::Jsonata,
+
     /// The context object (`$$`), updated as states are entered.
     context: Value,
     /// Variables, innermost scope last.
@@ -427,7 +434,7 @@ impl<'t> Engine<'t> {
                 Arg::Call(inner) => self.call(inner, input, context, at)?,
             });
         }
-        intrinsics::call(call.name, args, &mut self.rng).map_err(|cause| {
+        intrinsics::call(call.name, args, &mut self.rng.borrow_mut()).map_err(|cause| {
             Failure::new(
                 "States.IntrinsicFailure",
                 format!(
@@ -548,12 +555,7 @@ impl<'t> Engine<'t> {
     fn state(&mut self, state: &State, input: Value) -> Result<(Value, Option<String>), Failure> {
         let type_name = state.kind.type_name();
         let name = state.name.value.to_string();
-        if state.query_language == QueryLanguage::Jsonata {
-            return Err(Failure::new(
-                "asl-sim.Unsupported",
-                format!("State '{name}' uses JSONata, which this version of the simulator does not run yet."),
-            ));
-        }
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
         let entered = self.event(
             &format!("{type_name}StateEntered"),
             "stateEnteredEventDetails",
@@ -572,6 +574,99 @@ impl<'t> Engine<'t> {
             _ => None,
         };
         let (output, next) = match &state.kind {
+                        StateKind::Pass { .. } if jsonata => {
+                let states = self.states_value(&input, None, None);
+                let output = self.jsonata_finish(state.io.assign, state.io.output, &states, input, &at)?;
+                (output, next_of(state))
+            }
+            StateKind::Succeed if jsonata => {
+                let states = self.states_value(&input, None, None);
+                let output = self.jsonata_finish(None, state.io.output, &states, input, &at)?;
+                (output, None)
+            }
+            StateKind::Fail(fail) if jsonata => {
+                let states = self.states_value(&input, None, None);
+                let mut text = |value: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
+                    let Some(value) = value else { return Ok(None) };
+                    let Some(expr) = crate::model::jsonata_expression(value) else {
+                        return Ok(Some(value.clone()));
+                    };
+                    Ok(Some(match self.jsonata_expr(expr, &states, field, &at)? {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    }))
+                };
+                let error = text(&fail.error, "Error")?;
+                let cause = text(&fail.cause, "Cause")?;
+                return Err(Failure {
+                    error: error.unwrap_or_default(),
+                    cause: cause.unwrap_or_default(),
+                });
+            }
+            StateKind::Choice(choice) if jsonata => {
+                let states = self.states_value(&input, None, None);
+                let mut chosen = None;
+                for rule in &choice.rules {
+                    let condition = self
+                        .node(rule.condition)
+                        .and_then(|n| n.get("Condition"))
+                        .map(|c| match c.as_str().and_then(crate::model::jsonata_expression) {
+                            Some(expr) => self.jsonata_expr(expr, &states, "Condition", &at),
+                            None => Ok(c.to_json()),
+                        })
+                        .transpose()?;
+                    if condition == Some(Value::Bool(true)) {
+                        chosen = Some(rule);
+                        break;
+                    }
+                }
+                let (next, assign, output) = match chosen {
+                    Some(rule) => (
+                        rule.next.as_ref().map(|n| n.value.to_string()),
+                        rule.assign.or(state.io.assign),
+                        rule.output.or(state.io.output),
+                    ),
+                    None => (choice.default.as_ref().map(|d| d.value.to_string()), state.io.assign, state.io.output),
+                };
+                let Some(next) = next else {
+                    return Err(Failure::new(
+                        "States.NoChoiceMatched",
+                        format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
+                    ));
+                };
+                let output = self.jsonata_finish(assign, output, &states, input, &at)?;
+                (output, Some(next))
+            }
+            StateKind::Wait(wait) if jsonata => {
+                let states = self.states_value(&input, None, None);
+                let until = match wait {
+                    Wait::SecondsJsonata(expr) => {
+                        let value = self.jsonata_expr(expr, &states, "Seconds", &at)?;
+                        let seconds = value.as_i64().filter(|s| *s >= 0).ok_or_else(|| {
+                            Failure::new(
+                                "States.QueryEvaluationError",
+                                format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {value}", json_type_name(&value)),
+                            )
+                        })?;
+                        self.clock_ms + seconds * 1000
+                    }
+                    Wait::TimestampJsonata(expr) => {
+                        let value = self.jsonata_expr(expr, &states, "Timestamp", &at)?;
+                        value.as_str().and_then(parse_timestamp).ok_or_else(|| {
+                            Failure::new(
+                                "States.QueryEvaluationError",
+                                format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string', but was '{}' for value: {value}", json_type_name(&value)),
+                            )
+                        })?
+                    }
+                    other => self.wait_until(other, &input, &at)?,
+                };
+                if until > self.clock_ms {
+                    self.sleep(until - self.clock_ms)?;
+                }
+                let output = self.jsonata_finish(state.io.assign, state.io.output, &states, input, &at)?;
+                (output, next_of(state))
+            }
             StateKind::Pass { result } => {
                 let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), &at)?;
                 let context = self.context.clone();
@@ -653,7 +748,7 @@ impl<'t> Engine<'t> {
                 (output, next_of(state))
             }
             StateKind::Parallel(parallel) => {
-                let handled = self.with_handlers(&parallel.handlers, &input, &at, |engine| {
+                let handled = self.with_handlers(&parallel.handlers, &input, jsonata, &at, |engine| {
                     engine.parallel(state, parallel, &input, &at)
                 });
                                 match handled {
@@ -669,7 +764,7 @@ impl<'t> Engine<'t> {
                 }
             }
             StateKind::Map(map) => {
-                let handled = self.with_handlers(&map.handlers, &input, &at, |engine| {
+                let handled = self.with_handlers(&map.handlers, &input, jsonata, &at, |engine| {
                     engine.map(state, map, &input, &at)
                 });
                                 match handled {
@@ -714,6 +809,10 @@ impl<'t> Engine<'t> {
         result: Value,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
+        if state.query_language == QueryLanguage::Jsonata {
+            let states = self.states_value(&input, Some(&result), None);
+            return self.jsonata_finish(state.io.assign, state.io.output, &states, result, at);
+        }
         let context = self.context.clone();
         let result = match state.io.result_selector.and_then(|p| self.node(p)) {
             Some(selector) => self.template(selector, &result, &context, at)?,
@@ -729,6 +828,7 @@ impl<'t> Engine<'t> {
         &mut self,
         handlers: &Handlers,
         input: &Value,
+        jsonata: bool,
         at: &At<'_>,
         mut attempt: impl FnMut(&mut Self) -> Result<Value, Failure>,
     ) -> Handled {
@@ -748,7 +848,7 @@ impl<'t> Engine<'t> {
                 .find(|(_, r)| matches(&r.error_equals, &failure.error))
             {
                 if retries[i] < retrier.max_attempts {
-                    let delay = retry_delay(retrier, retries[i], &mut self.rng);
+                    let delay = retry_delay(retrier, retries[i], &mut self.rng.borrow_mut());
                     retries[i] += 1;
                     self.context["State"]["RetryCount"] = json!(retries[i]);
                     if let Err(f) = self.sleep(delay) {
@@ -762,7 +862,7 @@ impl<'t> Engine<'t> {
                 .iter()
                 .find(|c| matches(&c.error_equals, &failure.error))
             {
-                Some(catcher) => match self.catch(catcher, &failure, input.clone(), at) {
+                Some(catcher) => match self.catch(catcher, &failure, input.clone(), jsonata, at) {
                     Ok(output) => Handled::Caught(
                         output,
                         catcher
@@ -784,9 +884,14 @@ impl<'t> Engine<'t> {
         catcher: &Catcher,
         failure: &Failure,
         input: Value,
+        jsonata: bool,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
         let error_output = json!({"Error": failure.error, "Cause": failure.cause});
+        if jsonata {
+            let states = self.states_value(&input, None, Some(&error_output));
+            return self.jsonata_finish(catcher.assign, catcher.output, &states, error_output, at);
+        }
         self.assign(catcher.assign, &error_output, at)?;
         Self::result_path(catcher.result_path.as_ref(), input, error_output, at)
     }
@@ -798,12 +903,20 @@ impl<'t> Engine<'t> {
         input: &Value,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
-        let effective =
-            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
         let context = self.context.clone();
-        let branch_input = match state.io.parameters.and_then(|p| self.node(p)) {
-            Some(template) => self.template(template, &effective, &context, at)?,
-            None => effective,
+        let branch_input = if state.query_language == QueryLanguage::Jsonata {
+            let states = self.states_value(input, None, None);
+            match state.io.arguments.and_then(|p| self.node(p)) {
+                Some(arguments) => self.jsonata_template(arguments, &states, "Arguments", at)?,
+                None => input.clone(),
+            }
+        } else {
+            let effective =
+                self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
+            match state.io.parameters.and_then(|p| self.node(p)) {
+                Some(template) => self.template(template, &effective, &context, at)?,
+                None => effective,
+            }
         };
         self.event("ParallelStateStarted", "", Value::Null);
         let mut outputs = Vec::with_capacity(parallel.branches.len());
@@ -828,9 +941,21 @@ impl<'t> Engine<'t> {
         input: &Value,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
-        let effective =
-            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            input.clone()
+        } else {
+            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?
+        };
+        let jsonata_items = match map.items.and_then(|p| self.node(p)) {
+            Some(items) if jsonata => {
+                let states = self.states_value(input, None, None);
+                Some(self.jsonata_template(items, &states, "Items", at)?)
+            }
+            _ => None,
+        };
         let items = match &map.items_path {
+            _ if jsonata_items.is_some() => jsonata_items.unwrap_or_default(),
             Some(p) => self
                 .select(p, &effective, &self.context)
                 .map_err(|e| at.runtime(e))?
@@ -879,6 +1004,12 @@ impl<'t> Engine<'t> {
         let mut outputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let item_input = match map.item_selector.and_then(|p| self.node(p)) {
+                Some(selector) if jsonata => {
+                    let mut item_context = context.clone();
+                    item_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                    let states = json!({"input": effective, "context": item_context});
+                    self.jsonata_template(selector, &states, "ItemSelector", at)?
+                }
                 Some(selector) => {
                     let mut item_context = context.clone();
                     item_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
@@ -934,6 +1065,110 @@ impl<'t> Engine<'t> {
         }
         self.event("MapStateSucceeded", "", Value::Null);
         Ok(Value::Array(outputs))
+    }
+
+    /// `$states` for a JSONata expression.
+    fn states_value(
+        &self,
+        input: &Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+    ) -> Value {
+        let mut states = json!({"input": input, "context": self.context});
+        if let Some(result) = result {
+            states["result"] = result.clone();
+        }
+        if let Some(error_output) = error_output {
+            states["errorOutput"] = error_output.clone();
+        }
+        states
+    }
+
+    /// One JSONata expression (the text inside `{% %}`).
+    fn jsonata_expr(
+        &mut self,
+        expr: &str,
+        states: &Value,
+        field: &str,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let rng = self.rng.clone();
+        let expr = expr.trim();
+        self.jsonata.evaluate(expr, states, &self.scopes, &rng).map_err(|e| {
+            let problem = match e {
+                jsonata::JsonataError::Undefined => "returned nothing (undefined)".to_string(),
+                jsonata::JsonataError::Failed(message) => format!("could not be evaluated: {message}"),
+            };
+            Failure::new(
+                "States.QueryEvaluationError",
+                format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{expr}' specified for the field '{field}' {problem}.",
+                    at.state, at.entered_event
+                ),
+            )
+        })
+    }
+
+    /// JSON in which `{% %}` strings are JSONata; `field` names where it stands (`Output/result`).
+    fn jsonata_template(
+        &mut self,
+        node: Node<'_>,
+        states: &Value,
+        field: &str,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        match node.kind() {
+            NodeKind::String(s) => match crate::model::jsonata_expression(s) {
+                Some(expr) => self.jsonata_expr(expr, states, field, at),
+                None => Ok(Value::String(s.to_string())),
+            },
+            NodeKind::Object(members) => {
+                let mut out = Map::new();
+                for m in members {
+                    let value = self.jsonata_template(
+                        m.value,
+                        states,
+                        &format!("{field}/{}", m.key.name),
+                        at,
+                    )?;
+                    out.insert(m.key.name.to_string(), value);
+                }
+                Ok(Value::Object(out))
+            }
+            NodeKind::Array(items) => items
+                .enumerate()
+                .map(|(i, item)| self.jsonata_template(item, states, &format!("{field}/{i}"), at))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            _ => Ok(node.to_json()),
+        }
+    }
+
+    /// A JSONata state's Assign and Output: both see the variables as they were, then the
+    /// assignments take effect. Without Output the state outputs `default`.
+    fn jsonata_finish(
+        &mut self,
+        assign: Option<NodePtr>,
+        output: Option<NodePtr>,
+        states: &Value,
+        default: Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let assigned = match assign.and_then(|p| self.node(p)) {
+            Some(node) => Some(self.jsonata_template(node, states, "Assign", at)?),
+            None => None,
+        };
+        let output = match output.and_then(|p| self.node(p)) {
+            Some(node) => self.jsonata_template(node, states, "Output", at)?,
+            None => default,
+        };
+        if let Some(Value::Object(values)) = assigned {
+            self.scopes
+                .last_mut()
+                .expect("there is always a scope")
+                .extend(values);
+        }
+        Ok(output)
     }
 
     /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.
@@ -1138,6 +1373,10 @@ fn jayway_path(p: &str) -> String {
 
 fn target_preview(value: &Value) -> String {
     value.to_string()
+}
+
+fn json_type_name(value: &Value) -> &'static str {
+    value_type(value)
 }
 
 fn value_type(value: &Value) -> &'static str {
