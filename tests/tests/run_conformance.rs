@@ -223,9 +223,7 @@ fn service_free_executions() {
                 passing_now.insert(id);
             }
             Err(reason) => {
-                if std::env::var_os("ASL_SHOW_FAILURES").is_some()
-                    && case["features"]["query_language_jsonata"] != true
-                {
+                if std::env::var_os("ASL_SHOW_FAILURES").is_some() {
                     println!(
                         "FAIL {}\n     {}",
                         path.display(),

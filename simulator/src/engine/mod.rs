@@ -643,8 +643,7 @@ impl<'t> Engine<'t> {
                     Wait::SecondsJsonata(expr) => {
                         let value = self.jsonata_expr(expr, &states, "Seconds", &at)?;
                         let seconds = value.as_i64().filter(|s| *s >= 0).ok_or_else(|| {
-                            Failure::new(
-                                "States.QueryEvaluationError",
+                            self.query_failure(
                                 format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {value}", json_type_name(&value)),
                             )
                         })?;
@@ -652,12 +651,16 @@ impl<'t> Engine<'t> {
                     }
                     Wait::TimestampJsonata(expr) => {
                         let value = self.jsonata_expr(expr, &states, "Timestamp", &at)?;
-                        value.as_str().and_then(parse_timestamp).ok_or_else(|| {
-                            Failure::new(
-                                "States.QueryEvaluationError",
+                        match value.as_str() {
+                            Some(text) => parse_timestamp(text).ok_or_else(|| {
+                                self.query_failure(
+                                    format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
+                                )
+                            })?,
+                            None => return Err(self.query_failure(
                                 format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string', but was '{}' for value: {value}", json_type_name(&value)),
-                            )
-                        })?
+                            )),
+                        }
                     }
                     other => self.wait_until(other, &input, &at)?,
                 };
@@ -758,7 +761,9 @@ impl<'t> Engine<'t> {
                         (output, Some(next))
                     }
                     Handled::Failed(f) => {
-                        self.event("ParallelStateFailed", "", Value::Null);
+                        if f.error != "States.Runtime" {
+                            self.event("ParallelStateFailed", "", Value::Null);
+                        }
                         return Err(f);
                     }
                 }
@@ -774,7 +779,9 @@ impl<'t> Engine<'t> {
                         (output, Some(next))
                     }
                     Handled::Failed(f) => {
-                        self.event("MapStateFailed", "", Value::Null);
+                        if f.error != "States.Runtime" {
+                            self.event("MapStateFailed", "", Value::Null);
+                        }
                         return Err(f);
                     }
                 }
@@ -967,26 +974,33 @@ impl<'t> Engine<'t> {
                 })?,
             None => effective.clone(),
         };
+        if let (true, Some(node)) = (jsonata, map.items.and_then(|p| self.node(p))) {
+            if let (Some(expr), false) = (
+                node.as_str().and_then(crate::model::jsonata_expression),
+                items.is_array(),
+            ) {
+                return Err(self.query_failure(
+                    format!(
+                        "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {items}",
+                        at.state, at.entered_event, expr.trim(), json_type_name(&items)
+                    ),
+                ));
+            }
+        }
         let Value::Array(items) = items else {
             return Err(at.runtime(format!(
                 "Map state input must be an array, but was: {}",
                 value_type(&items)
             )));
         };
-        for (field, setting, negative) in [
-            (
-                "MaxConcurrency",
-                map.max_concurrency,
-                "MaxConcurrency cannot be negative.",
-            ),
-            (
-                "ToleratedFailureCount",
-                map.tolerated_failure_count,
-                "ToleratedFailureCount cannot be negative.",
-            ),
-        ] {
-            self.map_setting(field, setting, &effective, negative, at)?;
-        }
+        // AWS reads MaxConcurrency before the Map starts and the tolerated failures after.
+        self.map_setting(
+            "MaxConcurrency",
+            map.max_concurrency,
+            &effective,
+            "MaxConcurrency cannot be negative.",
+            at,
+        )?;
         let Some(processor) = &map.processor else {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };
@@ -996,6 +1010,13 @@ impl<'t> Engine<'t> {
             "mapStateStartedEventDetails",
             json!({"length": items.len()}),
         );
+        self.map_setting(
+            "ToleratedFailureCount",
+            map.tolerated_failure_count,
+            &effective,
+            "ToleratedFailureCount cannot be negative.",
+            at,
+        )?;
         let distributed = map.is_distributed();
         if distributed {
             self.event("MapRunStarted", "mapRunStartedEventDetails", json!({}));
@@ -1067,6 +1088,16 @@ impl<'t> Engine<'t> {
         Ok(Value::Array(outputs))
     }
 
+    /// A `States.QueryEvaluationError`, recorded as AWS records it: an EvaluationFailed event.
+    fn query_failure(&mut self, cause: String) -> Failure {
+        self.event(
+            "EvaluationFailed",
+            "evaluationFailedEventDetails",
+            json!({"error": "States.QueryEvaluationError", "cause": cause}),
+        );
+        Failure::new("States.QueryEvaluationError", cause)
+    }
+
     /// `$states` for a JSONata expression.
     fn states_value(
         &self,
@@ -1099,8 +1130,7 @@ impl<'t> Engine<'t> {
                 jsonata::JsonataError::Undefined => "returned nothing (undefined)".to_string(),
                 jsonata::JsonataError::Failed(message) => format!("could not be evaluated: {message}"),
             };
-            Failure::new(
-                "States.QueryEvaluationError",
+            self.query_failure(
                 format!(
                     "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{expr}' specified for the field '{field}' {problem}.",
                     at.state, at.entered_event
