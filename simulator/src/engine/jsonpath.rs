@@ -9,16 +9,42 @@ use crate::model::path::{Path, PathRoot, Segment};
 /// The values a path starts from.
 pub struct Roots<'v> {
     pub input: &'v Value,
+    /// The context object without `Execution.Input`, which stays in `execution_input`: the
+    /// context is copied for every state, the input can be large.
     pub context: &'v Value,
+    pub execution_input: &'v Value,
     pub variable: &'v dyn Fn(&str) -> Option<Value>,
+}
+
+/// The whole context object, with `Execution.Input` in place.
+pub fn full_context(context: &Value, execution_input: &Value) -> Value {
+    let mut full = context.clone();
+    if let Some(execution) = full.get_mut("Execution").and_then(Value::as_object_mut) {
+        execution.insert("Input".into(), execution_input.clone());
+    }
+    full
 }
 
 /// Select with `path`. `None`: a definite path matched nothing.
 pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
     let variable_value;
+    let full_context;
+    let mut segments = path.segments.as_slice();
     let start: &Value = match &path.root {
         PathRoot::Input => roots.input,
-        PathRoot::Context => roots.context,
+        PathRoot::Context => match segments {
+            [Segment::Field(a), Segment::Field(b), rest @ ..]
+                if a == "Execution" && b == "Input" =>
+            {
+                segments = rest;
+                roots.execution_input
+            }
+            [Segment::Field(a), ..] if a != "Execution" => roots.context,
+            _ => {
+                full_context = super::jsonpath::full_context(roots.context, roots.execution_input);
+                &full_context
+            }
+        },
         PathRoot::Variable(name) => {
             variable_value = (roots.variable)(name)?;
             &variable_value
@@ -26,7 +52,7 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
     };
     if path.is_reference() {
         let mut current = start;
-        for segment in &path.segments {
+        for segment in segments {
             current = match segment {
                 Segment::Field(name) => current.as_object()?.get(name.as_ref())?,
                 Segment::Index(i) => index(current.as_array()?, *i)?,
@@ -36,7 +62,7 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
         return Some(current.clone());
     }
     let mut current: Vec<&Value> = vec![start];
-    for segment in &path.segments {
+    for segment in segments {
         let mut next = Vec::new();
         for value in current {
             step(value, segment, &mut next);

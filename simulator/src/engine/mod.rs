@@ -169,9 +169,8 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         options.state_machine_name, options.execution_name
     );
     let context = json!({
-        "Execution": {
+                "Execution": {
             "Id": execution_arn,
-            "Input": options.input,
             "Name": options.execution_name,
             "RoleArn": "arn:aws:iam::111111111111:role/asl-sim",
             "StartTime": format_timestamp(options.start_time_ms),
@@ -189,6 +188,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         rng: Rc::new(RefCell::new(Rng::new(options.seed))),
         jsonata: jsonata::Jsonata::default(),
         context,
+        execution_input: options.input.clone(),
         scopes: vec![Map::new()],
         deadline_ms: options.start_time_ms
             + machine
@@ -257,8 +257,10 @@ struct Engine<'t> {
     rng: Rc<RefCell<Rng>>,
     jsonata: jsonata::Jsonata,
 
-    /// The context object (`$$`), updated as states are entered.
+    /// The context object (`$$`), updated as states are entered; without `Execution.Input`,
+    /// which is in `execution_input` (see `jsonpath::Roots`).
     context: Value,
+    execution_input: Value,
     /// Variables, innermost scope last.
     scopes: Vec<Map<String, Value>>,
     deadline_ms: i64,
@@ -320,6 +322,7 @@ impl<'t> Engine<'t> {
         let roots = jsonpath::Roots {
             input,
             context,
+            execution_input: &self.execution_input,
             variable: &lookup,
         };
         Ok(jsonpath::select(&parsed, &roots))
@@ -420,7 +423,7 @@ impl<'t> Engine<'t> {
                 Arg::Null => Value::Null,
                 Arg::Path(p) => {
                     let lookup = |name: &str| self.variable(name);
-                    let roots = jsonpath::Roots { input, context, variable: &lookup };
+                    let roots = jsonpath::Roots { input, context, execution_input: &self.execution_input, variable: &lookup };
                     jsonpath::select(p, &roots).ok_or_else(|| {
                         Failure::new(
                             "States.Runtime",
@@ -1105,7 +1108,8 @@ impl<'t> Engine<'t> {
         result: Option<&Value>,
         error_output: Option<&Value>,
     ) -> Value {
-        let mut states = json!({"input": input, "context": self.context});
+        let context = jsonpath::full_context(&self.context, &self.execution_input);
+        let mut states = json!({"input": input, "context": context});
         if let Some(result) = result {
             states["result"] = result.clone();
         }
