@@ -256,6 +256,7 @@ mod tests {
         let roots = Roots {
             input,
             context: &Value::Null,
+            execution_input: &Value::Null,
             variable: &nothing,
         };
         select(&parse(path).expect("valid"), &roots)
@@ -271,6 +272,23 @@ mod tests {
         assert_eq!(sel("$.items[*].x", &input), Some(json!([1, 5])));
         assert_eq!(sel("$.items[?(@.x > 2)]", &input), Some(json!([{"x": 5}])));
         assert_eq!(sel("$..x", &input), Some(json!([1, 5])));
+    }
+
+    #[test]
+    fn context_paths_read_the_execution_input_in_place() {
+        let nothing = |_: &str| None;
+        let context = json!({"Execution": {"Name": "e"}, "State": {"Name": "S"}});
+        let execution_input = json!({"big": [1, 2, 3]});
+        let roots = Roots {
+            input: &Value::Null,
+            context: &context,
+            execution_input: &execution_input,
+            variable: &nothing,
+        };
+        let get = |p: &str| select(&parse(p).expect("valid"), &roots);
+        assert_eq!(get("$$.Execution.Input.big[1]"), Some(json!(2)));
+        assert_eq!(get("$$.State.Name"), Some(json!("S")));
+        assert_eq!(get("$$.Execution"), Some(json!({"Name": "e", "Input": {"big": [1, 2, 3]}})));
     }
 
     #[test]
