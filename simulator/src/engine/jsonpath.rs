@@ -288,7 +288,10 @@ mod tests {
         let get = |p: &str| select(&parse(p).expect("valid"), &roots);
         assert_eq!(get("$$.Execution.Input.big[1]"), Some(json!(2)));
         assert_eq!(get("$$.State.Name"), Some(json!("S")));
-        assert_eq!(get("$$.Execution"), Some(json!({"Name": "e", "Input": {"big": [1, 2, 3]}})));
+        assert_eq!(
+            get("$$.Execution"),
+            Some(json!({"Name": "e", "Input": {"big": [1, 2, 3]}}))
+        );
     }
 
     #[test]

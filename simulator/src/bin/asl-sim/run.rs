@@ -160,6 +160,7 @@ pub fn main(args: &[String]) -> Outcome {
         seed: args.seed,
         execution_name: "asl-sim".into(),
         state_machine_name: name,
+        ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);
     let mut out = std::io::stdout().lock();
