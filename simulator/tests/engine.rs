@@ -30,24 +30,9 @@ fn timeline(execution: &Execution) -> String {
         .events
         .iter()
         .map(|e| {
-            let at = e["timestamp"]
-                .as_str()
-                .and_then(asl_sim::engine::parse_timestamp)
-                .unwrap_or(start)
-                - start;
-            let name = e
-                .as_object()
-                .and_then(|o| {
-                    o.values()
-                        .find_map(|v| v.get("name").and_then(Value::as_str))
-                })
-                .unwrap_or_default();
-            format!(
-                "{:>10.3}s {} {}",
-                at as f64 / 1000.0,
-                e["type"].as_str().unwrap_or_default(),
-                name
-            )
+            let at = e.timestamp_ms - start;
+            let name = e.state_name().unwrap_or_default();
+            format!("{:>10.3}s {} {}", at as f64 / 1000.0, e.kind, name)
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -155,11 +155,7 @@ fn outcome(case: &Value) -> Result<(), String> {
     }
     if let Some(history) = case["history"].as_array() {
         let wanted: Vec<&str> = history.iter().filter_map(|e| e["type"].as_str()).collect();
-        let actual: Vec<&str> = execution
-            .events
-            .iter()
-            .filter_map(|e| e["type"].as_str())
-            .collect();
+        let actual: Vec<&str> = execution.events.iter().map(|e| e.kind).collect();
         if wanted != actual {
             return Err(format!("event types {actual:?}, expected {wanted:?}"));
         }

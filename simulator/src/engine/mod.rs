@@ -3,6 +3,7 @@
 //! Succeed, Fail, inline Map and Parallel, Retry / Catch, the context object, variables, the
 //! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
 
+mod history;
 mod intrinsics;
 mod jsonata;
 mod jsonpath;
@@ -22,6 +23,7 @@ use crate::model::{
 };
 use crate::syntax::{Node, NodeKind, NodePtr, Tree};
 
+pub use history::{Details, Event};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// How an execution ended.
@@ -80,8 +82,15 @@ pub struct Execution {
     pub cause: Option<String>,
     /// Virtual seconds from start to end.
     pub elapsed_seconds: f64,
-    /// GetExecutionHistory events: `id`, `previousEventId`, `timestamp`, `type`, details.
-    pub events: Vec<Value>,
+    /// The history; `Event::to_json` gives AWS's GetExecutionHistory shape.
+    pub events: Vec<Event>,
+}
+
+impl Execution {
+    /// The history as GetExecutionHistory returns it.
+    pub fn history_json(&self) -> Vec<Value> {
+        self.events.iter().map(Event::to_json).collect()
+    }
 }
 
 /// An error on its way to a Retry, a Catch, or the end of the execution.
@@ -144,21 +153,52 @@ impl Rng {
 /// Inputs, outputs and results are at most 256 KiB of UTF-8.
 const MAX_PAYLOAD_BYTES: usize = 262_144;
 
-/// The size of a value as JSON text, counted without building the text.
+/// The size of a value as compact JSON text, counted without building the text; it stops
+/// counting once past `MAX_PAYLOAD_BYTES`.
 fn payload_size(value: &Value) -> usize {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    fn string(s: &str) -> usize {
+        2 + s.len()
+            + s.bytes().fold(0, |extra, b| match b {
+                b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => extra + 1,
+                0..=0x1f => extra + 5,
+                _ => extra,
+            })
     }
-    let mut counter = Counter(0);
-    let _ = serde_json::to_writer(&mut counter, value);
-    counter.0
+    fn walk(value: &Value, total: &mut usize) {
+        if *total > MAX_PAYLOAD_BYTES {
+            return;
+        }
+        *total += match value {
+            Value::Null => 4,
+            Value::Bool(b) => {
+                if *b {
+                    4
+                } else {
+                    5
+                }
+            }
+            Value::Number(n) => n.to_string().len(),
+            Value::String(s) => string(s),
+            Value::Array(items) => {
+                *total += 2 + items.len().saturating_sub(1);
+                for item in items {
+                    walk(item, total);
+                }
+                0
+            }
+            Value::Object(map) => {
+                *total += 2 + map.len().saturating_sub(1);
+                for (k, v) in map {
+                    *total += string(k) + 1;
+                    walk(v, total);
+                }
+                0
+            }
+        };
+    }
+    let mut total = 0;
+    walk(value, &mut total);
+    total
 }
 
 /// History has at most this many events; an execution that would go further fails.
@@ -200,27 +240,31 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
                 .map_or(MAX_DURATION_MS, |s| (s as i64 * 1000).min(MAX_DURATION_MS)),
         quiet: 0,
         max_events: options.max_history_events,
+        stamp: (
+            options.start_time_ms,
+            format_timestamp(options.start_time_ms),
+        ),
     };
     engine.event(
         "ExecutionStarted",
-        "executionStartedEventDetails",
-        json!({"input": options.input, "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::111111111111:role/asl-sim"}),
+        Details::ExecutionStarted {
+            input: options.input.clone(),
+            role_arn: "arn:aws:iam::111111111111:role/asl-sim".into(),
+        },
     );
     let result = engine.machine(machine, options.input.clone());
     let (status, output, error, cause) = match result {
         Ok(output) => {
-            engine.event(
-                "ExecutionSucceeded",
-                "executionSucceededEventDetails",
-                json!({"output": output, "outputDetails": {"truncated": false}}),
-            );
+            engine.event("ExecutionSucceeded", Details::Output(output.clone()));
             (Status::Succeeded, Some(output), None, None)
         }
         Err(failure) if failure.error == TIMED_OUT => {
             engine.event(
                 "ExecutionTimedOut",
-                "executionTimedOutEventDetails",
-                json!({"error": "States.Timeout", "cause": failure.cause}),
+                Details::Error {
+                    error: "States.Timeout".into(),
+                    cause: failure.cause.clone(),
+                },
             );
             (
                 Status::TimedOut,
@@ -232,8 +276,10 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         Err(failure) => {
             engine.event(
                 "ExecutionFailed",
-                "executionFailedEventDetails",
-                json!({"error": failure.error, "cause": failure.cause}),
+                Details::Error {
+                    error: failure.error.clone(),
+                    cause: failure.cause.clone(),
+                },
             );
             // A Fail state without Error or Cause leaves them null.
             let error = (!failure.error.is_empty()).then_some(failure.error);
@@ -257,7 +303,7 @@ const TIMED_OUT: &str = "asl-sim.ExecutionTimedOut";
 struct Engine<'t> {
     tree: &'t Tree,
     clock_ms: i64,
-    events: Vec<Value>,
+    events: Vec<Event>,
     /// Shared with JSONata's `$random` and `$uuid`.
     rng: Rc<RefCell<Rng>>,
     jsonata: jsonata::Jsonata,
@@ -273,6 +319,8 @@ struct Engine<'t> {
     /// their own histories, not this one.
     quiet: u32,
     max_events: usize,
+    /// The clock's last reading as text: most events happen at the same virtual instant.
+    stamp: (i64, String),
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -294,22 +342,26 @@ impl At<'_> {
 }
 
 impl<'t> Engine<'t> {
-    fn event(&mut self, kind: &str, details_key: &str, details: Value) -> usize {
+    fn event(&mut self, kind: &'static str, details: Details) -> usize {
         let id = self.events.len() + 1;
         if self.quiet > 0 {
             return id;
         }
-        let mut event = json!({
-            "id": id,
-            "previousEventId": id - 1,
-            "timestamp": format_timestamp(self.clock_ms),
-            "type": kind,
+        self.events.push(Event {
+            id,
+            previous_event_id: id - 1,
+            timestamp_ms: self.clock_ms,
+            kind,
+            details,
         });
-        if !details_key.is_empty() {
-            event[details_key] = details;
-        }
-        self.events.push(event);
         id
+    }
+
+    fn now_text(&mut self) -> String {
+        if self.stamp.0 != self.clock_ms {
+            self.stamp = (self.clock_ms, format_timestamp(self.clock_ms));
+        }
+        self.stamp.1.clone()
     }
 
     fn node(&self, ptr: NodePtr) -> Option<Node<'t>> {
@@ -569,14 +621,21 @@ impl<'t> Engine<'t> {
         let name = state.name.value.to_string();
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let entered = self.event(
-            &format!("{type_name}StateEntered"),
-            "stateEnteredEventDetails",
-            json!({"input": input, "inputDetails": {"truncated": false}, "name": name}),
+            history::state_event(type_name, false),
+            Details::StateEntered {
+                name: state.name.value.clone(),
+                input: input.clone(),
+            },
         );
-        self.context["State"] = json!({
-            "EnteredTime": format_timestamp(self.clock_ms),
-            "Name": name,
-        });
+        let entered_time = self.now_text();
+        match self.context.get_mut("State").and_then(Value::as_object_mut) {
+            Some(state) => {
+                state.insert("EnteredTime".into(), Value::String(entered_time));
+                state.insert("Name".into(), Value::String(name.clone()));
+                state.shift_remove("RetryCount");
+            }
+            None => self.context["State"] = json!({"EnteredTime": entered_time, "Name": name}),
+        }
         let at = At {
             state: &name,
             entered_event: entered,
@@ -769,12 +828,12 @@ impl<'t> Engine<'t> {
                                 match handled {
                     Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
                                         Handled::Caught(output, next) => {
-                        self.event("ParallelStateFailed", "", Value::Null);
+                        self.event("ParallelStateFailed", Details::None);
                         (output, Some(next))
                     }
                     Handled::Failed(f) => {
                         if f.error != "States.Runtime" {
-                            self.event("ParallelStateFailed", "", Value::Null);
+                            self.event("ParallelStateFailed", Details::None);
                         }
                         return Err(f);
                     }
@@ -787,12 +846,12 @@ impl<'t> Engine<'t> {
                                 match handled {
                     Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
                                         Handled::Caught(output, next) => {
-                        self.event("MapStateFailed", "", Value::Null);
+                        self.event("MapStateFailed", Details::None);
                         (output, Some(next))
                     }
                     Handled::Failed(f) => {
                         if f.error != "States.Runtime" {
-                            self.event("MapStateFailed", "", Value::Null);
+                            self.event("MapStateFailed", Details::None);
                         }
                         return Err(f);
                     }
@@ -813,9 +872,11 @@ impl<'t> Engine<'t> {
             ));
         }
         self.event(
-            &format!("{type_name}StateExited"),
-            "stateExitedEventDetails",
-            json!({"name": name, "output": output, "outputDetails": {"truncated": false}}),
+            history::state_event(type_name, true),
+            Details::StateExited {
+                name: state.name.value.clone(),
+                output: output.clone(),
+            },
         );
         Ok((output, next))
     }
@@ -937,7 +998,7 @@ impl<'t> Engine<'t> {
                 None => effective,
             }
         };
-        self.event("ParallelStateStarted", "", Value::Null);
+        self.event("ParallelStateStarted", Details::None);
         let mut outputs = Vec::with_capacity(parallel.branches.len());
         for branch in &parallel.branches {
             self.scopes.push(Map::new());
@@ -1019,8 +1080,9 @@ impl<'t> Engine<'t> {
         let context = self.context.clone();
         self.event(
             "MapStateStarted",
-            "mapStateStartedEventDetails",
-            json!({"length": items.len()}),
+            Details::MapStarted {
+                length: items.len(),
+            },
         );
         self.map_setting(
             "ToleratedFailureCount",
@@ -1031,7 +1093,7 @@ impl<'t> Engine<'t> {
         )?;
         let distributed = map.is_distributed();
         if distributed {
-            self.event("MapRunStarted", "mapRunStartedEventDetails", json!({}));
+            self.event("MapRunStarted", Details::None);
             self.quiet += 1;
         }
         let mut outputs = Vec::with_capacity(items.len());
@@ -1052,8 +1114,10 @@ impl<'t> Engine<'t> {
             };
             self.event(
                 "MapIterationStarted",
-                "mapIterationStartedEventDetails",
-                json!({"index": index, "name": at.state}),
+                Details::MapIteration {
+                    index,
+                    name: at.state.into(),
+                },
             );
             self.scopes.push(Map::new());
             let result = self.machine(processor, item_input);
@@ -1063,8 +1127,10 @@ impl<'t> Engine<'t> {
                 Ok(output) => {
                     self.event(
                         "MapIterationSucceeded",
-                        "mapIterationSucceededEventDetails",
-                        json!({"index": index, "name": at.state}),
+                        Details::MapIteration {
+                            index,
+                            name: at.state.into(),
+                        },
                     );
                     outputs.push(output);
                 }
@@ -1079,14 +1145,18 @@ impl<'t> Engine<'t> {
                         self.quiet -= 1;
                         self.event(
                             "MapRunFailed",
-                            "mapRunFailedEventDetails",
-                            json!({"error": f.error, "cause": f.cause}),
+                            Details::Error {
+                                error: f.error.clone(),
+                                cause: f.cause.clone(),
+                            },
                         );
                     }
                     self.event(
                         "MapIterationFailed",
-                        "mapIterationFailedEventDetails",
-                        json!({"index": index, "name": at.state}),
+                        Details::MapIteration {
+                            index,
+                            name: at.state.into(),
+                        },
                     );
                     return Err(f);
                 }
@@ -1094,9 +1164,9 @@ impl<'t> Engine<'t> {
         }
         if distributed {
             self.quiet -= 1;
-            self.event("MapRunSucceeded", "", Value::Null);
+            self.event("MapRunSucceeded", Details::None);
         }
-        self.event("MapStateSucceeded", "", Value::Null);
+        self.event("MapStateSucceeded", Details::None);
         Ok(Value::Array(outputs))
     }
 
@@ -1104,8 +1174,10 @@ impl<'t> Engine<'t> {
     fn query_failure(&mut self, cause: String) -> Failure {
         self.event(
             "EvaluationFailed",
-            "evaluationFailedEventDetails",
-            json!({"error": "States.QueryEvaluationError", "cause": cause}),
+            Details::Error {
+                error: "States.QueryEvaluationError".into(),
+                cause: cause.clone(),
+            },
         );
         Failure::new("States.QueryEvaluationError", cause)
     }
@@ -1540,4 +1612,21 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
             let _ = write!(out, "{b:02x}");
             out
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_size_is_the_compact_json_length() {
+        for value in [
+            json!({"a": [1, 2.5, null, true, false], "b\"c": "x\ny\u{1}é"}),
+            json!([]),
+            json!({}),
+            json!("plain"),
+        ] {
+            assert_eq!(payload_size(&value), value.to_string().len(), "{value}");
+        }
+    }
 }

@@ -182,7 +182,7 @@ fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()
         "error": execution.error,
         "cause": execution.cause,
         "elapsedSeconds": execution.elapsed_seconds,
-        "events": execution.events,
+                "events": execution.history_json(),
     });
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)
@@ -213,24 +213,14 @@ fn write_text(
     history: bool,
 ) -> std::io::Result<()> {
     for event in &execution.events {
-        let kind = event["type"].as_str().unwrap_or_default();
+        let kind = event.kind;
         // Without --history, only the state transitions and the end.
         let shown = history || kind.ends_with("StateEntered") || kind.starts_with("Execution");
         if !shown {
             continue;
         }
-        let at = event["timestamp"]
-            .as_str()
-            .and_then(parse_timestamp)
-            .unwrap_or(start_ms)
-            - start_ms;
-        let name = event
-            .as_object()
-            .and_then(|o| {
-                o.values()
-                    .find_map(|v| v.get("name").and_then(Value::as_str))
-            })
-            .unwrap_or_default();
+        let at = event.timestamp_ms - start_ms;
+        let name = event.state_name().unwrap_or_default();
         writeln!(out, "{:>18}  {kind:<28} {name}", offset(at))?;
     }
     writeln!(out)?;

@@ -1,0 +1,137 @@
+//! Execution history: typed events while the engine runs (cheap to record, tens of thousands
+//! per run), turned into AWS's GetExecutionHistory JSON only when shown.
+
+use serde_json::{json, Value};
+
+use super::time::format_timestamp;
+use crate::syntax::Text;
+
+/// What an event carries besides its type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Details {
+    None,
+    ExecutionStarted { input: Value, role_arn: Text },
+    Output(Value),
+    Error { error: String, cause: String },
+    StateEntered { name: Text, input: Value },
+    StateExited { name: Text, output: Value },
+    MapStarted { length: usize },
+    MapIteration { index: usize, name: Text },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub id: usize,
+    pub previous_event_id: usize,
+    /// Virtual time, milliseconds since the Unix epoch.
+    pub timestamp_ms: i64,
+    /// AWS's HistoryEventType (`PassStateEntered`, `MapIterationStarted`, ...).
+    pub kind: &'static str,
+    pub details: Details,
+}
+
+/// `PassStateEntered`, `MapStateExited`, ...: the event types of entering and leaving a state.
+pub fn state_event(state_type: &str, exited: bool) -> &'static str {
+    macro_rules! types {
+        ($($t:literal),*) => {
+            match (state_type, exited) {
+                $(($t, false) => concat!($t, "StateEntered"), ($t, true) => concat!($t, "StateExited"),)*
+                (_, false) => "StateEntered",
+                (_, true) => "StateExited",
+            }
+        };
+    }
+    types!("Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+}
+
+impl Event {
+    /// The name of the state the event concerns, if any.
+    pub fn state_name(&self) -> Option<&str> {
+        match &self.details {
+            Details::StateEntered { name, .. }
+            | Details::StateExited { name, .. }
+            | Details::MapIteration { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The event as GetExecutionHistory returns it.
+    pub fn to_json(&self) -> Value {
+        let mut event = json!({
+            "id": self.id,
+            "previousEventId": self.previous_event_id,
+            "timestamp": format_timestamp(self.timestamp_ms),
+            "type": self.kind,
+        });
+        let key = if self.kind.ends_with("StateEntered") {
+            "stateEnteredEventDetails".to_string()
+        } else if self.kind.ends_with("StateExited") {
+            "stateExitedEventDetails".to_string()
+        } else {
+            let mut chars = self.kind.chars();
+            let first = chars
+                .next()
+                .map(|c| c.to_ascii_lowercase())
+                .unwrap_or_default();
+            format!("{first}{}EventDetails", chars.as_str())
+        };
+        let details = match &self.details {
+            Details::None => return event,
+            Details::ExecutionStarted { input, role_arn } => {
+                json!({"input": input, "inputDetails": {"truncated": false}, "roleArn": role_arn.as_ref()})
+            }
+            Details::Output(output) => {
+                json!({"output": output, "outputDetails": {"truncated": false}})
+            }
+            Details::Error { error, cause } => json!({"error": error, "cause": cause}),
+            Details::StateEntered { name, input } => {
+                json!({"input": input, "inputDetails": {"truncated": false}, "name": name.as_ref()})
+            }
+            Details::StateExited { name, output } => {
+                json!({"name": name.as_ref(), "output": output, "outputDetails": {"truncated": false}})
+            }
+            Details::MapStarted { length } => json!({"length": length}),
+            Details::MapIteration { index, name } => json!({"index": index, "name": name.as_ref()}),
+        };
+        event[key] = details;
+        event
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_take_aws_shape() {
+        let event = Event {
+            id: 2,
+            previous_event_id: 1,
+            timestamp_ms: 0,
+            kind: state_event("Pass", false),
+            details: Details::StateEntered {
+                name: "S".into(),
+                input: json!({"a": 1}),
+            },
+        };
+        assert_eq!(
+            event.to_json(),
+            json!({"id": 2, "previousEventId": 1, "timestamp": "1970-01-01T00:00:00.000Z", "type": "PassStateEntered",
+                   "stateEnteredEventDetails": {"input": {"a": 1}, "inputDetails": {"truncated": false}, "name": "S"}})
+        );
+        let iteration = Event {
+            id: 3,
+            previous_event_id: 2,
+            timestamp_ms: 0,
+            kind: "MapIterationStarted",
+            details: Details::MapIteration {
+                index: 4,
+                name: "M".into(),
+            },
+        };
+        assert_eq!(
+            iteration.to_json()["mapIterationStartedEventDetails"],
+            json!({"index": 4, "name": "M"})
+        );
+    }
+}
