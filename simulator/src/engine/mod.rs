@@ -410,7 +410,7 @@ impl<'t> Engine<'t> {
 
     /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
     fn template(
-        &mut self,
+        &self,
         node: Node<'_>,
         input: &Value,
         context: &Value,
@@ -454,7 +454,7 @@ impl<'t> Engine<'t> {
     }
 
     fn intrinsic(
-        &mut self,
+        &self,
         text: &str,
         input: &Value,
         context: &Value,
@@ -466,7 +466,7 @@ impl<'t> Engine<'t> {
     }
 
     fn call(
-        &mut self,
+        &self,
         call: &intrinsic_syntax::Call<'_>,
         input: &Value,
         context: &Value,
@@ -546,8 +546,7 @@ impl<'t> Engine<'t> {
         let Some(node) = assign.and_then(|p| self.node(p)) else {
             return Ok(());
         };
-        let context = self.context.clone();
-        let Value::Object(values) = self.template(node, data, &context, at)? else {
+        let Value::Object(values) = self.template(node, data, &self.context, at)? else {
             return Ok(());
         };
         let scope = self.scopes.last_mut().expect("there is always a scope");
@@ -743,9 +742,8 @@ impl<'t> Engine<'t> {
             }
             StateKind::Pass { result } => {
                 let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), &at)?;
-                let context = self.context.clone();
-                let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
-                    Some(template) => self.template(template, &effective, &context, &at)?,
+                                let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
+                    Some(template) => self.template(template, &effective, &self.context, &at)?,
                     None => effective,
                 };
                 let result = match result.and_then(|p| self.node(p)) {
@@ -764,7 +762,7 @@ impl<'t> Engine<'t> {
             }
             StateKind::Fail(fail) => {
                 let context = self.context.clone();
-                let mut text = |fixed: &Option<String>, path: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
+                let text = |fixed: &Option<String>, path: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
                     if let Some(p) = path {
                         let value = if intrinsic_syntax::looks_like_call(p) {
                             self.intrinsic(p, &input, &context, &at)?
@@ -893,9 +891,8 @@ impl<'t> Engine<'t> {
             let states = self.states_value(&input, Some(&result), None);
             return self.jsonata_finish(state.io.assign, state.io.output, &states, result, at);
         }
-        let context = self.context.clone();
         let result = match state.io.result_selector.and_then(|p| self.node(p)) {
-            Some(selector) => self.template(selector, &result, &context, at)?,
+            Some(selector) => self.template(selector, &result, &self.context, at)?,
             None => result,
         };
         self.assign(state.io.assign, &result, at)?;
@@ -1004,12 +1001,15 @@ impl<'t> Engine<'t> {
             self.scopes.push(Map::new());
             let result = self.machine(branch, branch_input.clone());
             self.scopes.pop();
-            self.context = context.clone();
             match result {
                 Ok(output) => outputs.push(output),
-                Err(f) => return Err(f),
+                Err(f) => {
+                    self.context = context;
+                    return Err(f);
+                }
             }
         }
+        self.context = context;
         // AWS records no ParallelStateSucceeded: the exit follows.
         Ok(Value::Array(outputs))
     }
@@ -1099,16 +1099,20 @@ impl<'t> Engine<'t> {
         let mut outputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
             let item_input = match map.item_selector.and_then(|p| self.node(p)) {
-                Some(selector) if jsonata => {
-                    let mut item_context = context.clone();
-                    item_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
-                    let states = json!({"input": effective, "context": item_context});
-                    self.jsonata_template(selector, &states, "ItemSelector", at)?
-                }
                 Some(selector) => {
-                    let mut item_context = context.clone();
-                    item_context["Map"] = json!({"Item": {"Index": index, "Value": item}});
-                    self.template(selector, &effective, &item_context, at)?
+                    // The selector sees the Map state's context, with the item.
+                    self.context["State"] = context["State"].clone();
+                    self.context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                    let selected = if jsonata {
+                        let states = json!({"input": effective, "context": jsonpath::full_context(&self.context, &self.execution_input)});
+                        self.jsonata_template(selector, &states, "ItemSelector", at)
+                    } else {
+                        self.template(selector, &effective, &self.context, at)
+                    };
+                    if let Some(object) = self.context.as_object_mut() {
+                        object.shift_remove("Map");
+                    }
+                    selected?
                 }
                 None => item,
             };
@@ -1122,7 +1126,6 @@ impl<'t> Engine<'t> {
             self.scopes.push(Map::new());
             let result = self.machine(processor, item_input);
             self.scopes.pop();
-            self.context = context.clone();
             match result {
                 Ok(output) => {
                     self.event(
@@ -1135,12 +1138,14 @@ impl<'t> Engine<'t> {
                     outputs.push(output);
                 }
                 Err(f) if f.error == TIMED_OUT => {
+                    self.context = context;
                     if distributed {
                         self.quiet -= 1;
                     }
                     return Err(f);
                 }
                 Err(f) => {
+                    self.context = context;
                     if distributed {
                         self.quiet -= 1;
                         self.event(
@@ -1162,6 +1167,7 @@ impl<'t> Engine<'t> {
                 }
             }
         }
+        self.context = context;
         if distributed {
             self.quiet -= 1;
             self.event("MapRunSucceeded", Details::None);
