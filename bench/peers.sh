@@ -20,3 +20,13 @@ for f in "${files[@]}"; do
   # Median of in-process `check` over 30 runs, the same measure as the divan bench.
   ASL_TIMES=30 "$root/target/release/examples/profile_check" "$f" --median
 done
+
+# The engine against aws-local-stepfunctions, in process, on the same definitions and inputs.
+python3 -c 'import json;print(json.dumps({"items":[{"v":i} for i in range(10000)]}))' > "$work/map10k.input.json"
+echo '{}' > "$work/empty.json"
+cargo build --release -q -p asl-sim --example profile_run --manifest-path "$root/Cargo.toml"
+for case in "map10k.json map10k.input.json" "choice1k.json empty.json"; do
+  set -- $case
+  (cd "$work" && printf 'aws-local-stepfunctions %s: ' "$1" && node peer_sim.mjs "$1" "$2" 5)
+  "$root/target/release/examples/profile_run" "$shared/$1" "$work/$2" 20
+done
