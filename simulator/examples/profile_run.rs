@@ -13,11 +13,22 @@ fn main() {
     let definition = std::fs::read_to_string(&args[0]).expect("a readable definition");
     let input = args
         .get(1)
-        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("a readable input")).expect("JSON input"))
+        .map(|p| {
+            serde_json::from_str(&std::fs::read_to_string(p).expect("a readable input"))
+                .expect("JSON input")
+        })
         .unwrap_or_else(|| serde_json::json!({}));
     let runs: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(20);
-    let checked = check(&definition, Format::from_path(&args[0]), CheckOptions::default());
-    let options = RunOptions { input, max_history_events: usize::MAX, ..RunOptions::default() };
+    let checked = check(
+        &definition,
+        Format::from_path(&args[0]),
+        CheckOptions::default(),
+    );
+    let options = RunOptions {
+        input,
+        max_history_events: usize::MAX,
+        ..RunOptions::default()
+    };
     let mut times = Vec::with_capacity(runs);
     let mut status = "";
     for _ in 0..=runs {

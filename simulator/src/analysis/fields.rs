@@ -625,15 +625,7 @@ impl Walker<'_> {
             );
         };
         if i < min || max.is_some_and(|m| i > m) {
-            let range = match max {
-                Some(m) => format!("from {min} to {m}"),
-                None => format!("at least {min}"),
-            };
-            self.error(
-                "out-of-range",
-                node.range(),
-                format!("`{field}` must be {range}, not {i}."),
-            );
+            self.out_of_range(node, field, min, max, i);
         }
     }
 
@@ -642,16 +634,27 @@ impl Walker<'_> {
             return self.expect(node, false, field, "a number");
         };
         if f < min || max.is_some_and(|m| f > m) {
-            let range = match max {
-                Some(m) => format!("from {min} to {m}"),
-                None => format!("at least {min}"),
-            };
-            self.error(
-                "out-of-range",
-                node.range(),
-                format!("`{field}` must be {range}, not {f}."),
-            );
+            self.out_of_range(node, field, min, max, f);
         }
+    }
+
+    fn out_of_range<T: std::fmt::Display>(
+        &mut self,
+        node: Node<'_>,
+        field: &str,
+        min: T,
+        max: Option<T>,
+        value: T,
+    ) {
+        let range = match max {
+            Some(m) => format!("from {min} to {m}"),
+            None => format!("at least {min}"),
+        };
+        self.error(
+            "out-of-range",
+            node.range(),
+            format!("`{field}` must be {range}, not {value}."),
+        );
     }
 
     fn path(

@@ -820,40 +820,12 @@ impl<'t> Engine<'t> {
                 (output, next_of(state))
             }
             StateKind::Parallel(parallel) => {
-                let handled = self.with_handlers(&parallel.handlers, &input, jsonata, &at, |engine| {
-                    engine.parallel(state, parallel, &input, &at)
-                });
-                                match handled {
-                    Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
-                                        Handled::Caught(output, next) => {
-                        self.event("ParallelStateFailed", Details::None);
-                        (output, Some(next))
-                    }
-                    Handled::Failed(f) => {
-                        if f.error != "States.Runtime" {
-                            self.event("ParallelStateFailed", Details::None);
-                        }
-                        return Err(f);
-                    }
-                }
+                let body = |engine: &mut Self| engine.parallel(state, parallel, &input, &at);
+                self.handled(state, &parallel.handlers, "ParallelStateFailed", &input, &at, body)?
             }
             StateKind::Map(map) => {
-                let handled = self.with_handlers(&map.handlers, &input, jsonata, &at, |engine| {
-                    engine.map(state, map, &input, &at)
-                });
-                                match handled {
-                    Handled::Done(result) => (self.after_result(state, input, result, &at)?, next_of(state)),
-                                        Handled::Caught(output, next) => {
-                        self.event("MapStateFailed", Details::None);
-                        (output, Some(next))
-                    }
-                    Handled::Failed(f) => {
-                        if f.error != "States.Runtime" {
-                            self.event("MapStateFailed", Details::None);
-                        }
-                        return Err(f);
-                    }
-                }
+                let body = |engine: &mut Self| engine.map(state, map, &input, &at);
+                self.handled(state, &map.handlers, "MapStateFailed", &input, &at, body)?
             }
             StateKind::Task(_) => {
                 return Err(Failure::new(
@@ -898,6 +870,41 @@ impl<'t> Engine<'t> {
         self.assign(state.io.assign, &result, at)?;
         let combined = Self::result_path(state.io.result_path.as_ref(), input, result, at)?;
         self.filter_path("OutputPath", state.io.output_path.as_ref(), combined, at)
+    }
+
+    /// A state that produces a result under Retry and Catch (Map, Parallel): the output after
+    /// the result (or the Catcher's), and the next state; `failed_event` is recorded when the
+    /// error leaves the state (AWS records none for States.Runtime).
+    fn handled(
+        &mut self,
+        state: &State,
+        handlers: &Handlers,
+        failed_event: &'static str,
+        input: &Value,
+        at: &At<'_>,
+        body: impl FnMut(&mut Self) -> Result<Value, Failure>,
+    ) -> Result<(Value, Option<String>), Failure> {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        match self.with_handlers(handlers, input, jsonata, at, body) {
+            Handled::Done(result) => {
+                let output = self.after_result(state, input.clone(), result, at)?;
+                let next = match &state.transition {
+                    Transition::Next(n) => Some(n.value.to_string()),
+                    _ => None,
+                };
+                Ok((output, next))
+            }
+            Handled::Caught(output, next) => {
+                self.event(failed_event, Details::None);
+                Ok((output, Some(next)))
+            }
+            Handled::Failed(f) => {
+                if f.error != "States.Runtime" {
+                    self.event(failed_event, Details::None);
+                }
+                Err(f)
+            }
+        }
     }
 
     /// Run `attempt` under a state's Retry and Catch.

@@ -245,14 +245,9 @@ const fn required(
     kind: ValueKind,
     doc: &'static str,
 ) -> FieldSpec {
-    FieldSpec {
-        name,
-        owners,
-        lang,
-        kind,
-        required: owners,
-        doc,
-    }
+    let mut spec = field(name, owners, lang, kind, doc);
+    spec.required = owners;
+    spec
 }
 
 use Lang::{Both, JsonPathOnly as JP, JsonataOnly as JA};
