@@ -562,6 +562,31 @@ impl Parser<'_> {
         self.out.missing(TextRange::new(start, end));
     }
 
+    /// Whether the container opened by `open` ends at the next token: its own closer (taken),
+    /// the end of the text, or the closer of an enclosing container (both reported as
+    /// unclosed). Returns where it ends.
+    fn container_end(&mut self, open: Token, closer: Tok) -> Option<usize> {
+        let (code, what, close, other) = match closer {
+            Tok::RBrace => ("unclosed-object", "object", '}', Tok::RBracket),
+            _ => ("unclosed-array", "array", ']', Tok::RBrace),
+        };
+        let token = self.peek();
+        if token.tok == closer {
+            self.bump();
+            return Some(token.range.end as usize);
+        }
+        let message = if token.tok == Tok::Eof {
+            format!("This {what} is not closed: add a `{close}`.")
+        } else if token.tok == other && self.closes_ancestor(other) {
+            let found = if other == Tok::RBrace { '}' } else { ']' };
+            format!("This {what} is not closed: add a `{close}` before the `{found}`.")
+        } else {
+            return None;
+        };
+        self.error(code, open.range, message);
+        Some(self.prev_end())
+    }
+
     /// A closer that belongs to an enclosing bracket, not the current one.
     fn closes_ancestor(&self, tok: Tok) -> bool {
         let want = match tok {
@@ -578,31 +603,12 @@ impl Parser<'_> {
         let mut object = self.out.open_object(open_token.range.start as usize);
         let end;
         loop {
+            if let Some(at) = self.container_end(open_token, Tok::RBrace) {
+                end = at;
+                break;
+            }
             let token = self.peek();
             match token.tok {
-                Tok::RBrace => {
-                    self.bump();
-                    end = token.range.end as usize;
-                    break;
-                }
-                Tok::Eof => {
-                    self.error(
-                        "unclosed-object",
-                        open_token.range,
-                        "This object is not closed: add a `}`.",
-                    );
-                    end = self.prev_end();
-                    break;
-                }
-                Tok::RBracket if self.closes_ancestor(Tok::RBracket) => {
-                    self.error(
-                        "unclosed-object",
-                        open_token.range,
-                        "This object is not closed: add a `}` before the `]`.",
-                    );
-                    end = self.prev_end();
-                    break;
-                }
                 Tok::Comma => {
                     self.bump();
                     self.error(
@@ -766,31 +772,12 @@ impl Parser<'_> {
         let mut array = self.out.open_array(open_token.range.start as usize);
         let end;
         loop {
+            if let Some(at) = self.container_end(open_token, Tok::RBracket) {
+                end = at;
+                break;
+            }
             let token = self.peek();
             match token.tok {
-                Tok::RBracket => {
-                    self.bump();
-                    end = token.range.end as usize;
-                    break;
-                }
-                Tok::Eof => {
-                    self.error(
-                        "unclosed-array",
-                        open_token.range,
-                        "This array is not closed: add a `]`.",
-                    );
-                    end = self.prev_end();
-                    break;
-                }
-                Tok::RBrace if self.closes_ancestor(Tok::RBrace) => {
-                    self.error(
-                        "unclosed-array",
-                        open_token.range,
-                        "This array is not closed: add a `]` before the `}`.",
-                    );
-                    end = self.prev_end();
-                    break;
-                }
                 Tok::Comma => {
                     self.bump();
                     self.error(
