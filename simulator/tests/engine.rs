@@ -118,3 +118,32 @@ fn a_year_long_wait_finishes_at_once() {
     assert_eq!(execution.status, Status::Succeeded);
     assert_eq!(execution.elapsed_seconds, 364.0 * 86_400.0 + 23.0 * 3600.0);
 }
+
+/// ItemBatcher groups the items (after ItemSelector) into batches, each child receiving
+/// `{"Items": [...], "BatchInput": ...}`.
+#[test]
+fn item_batcher_groups_items() {
+    let definition = r#"{
+      "StartAt": "Each",
+      "States": {
+        "Each": {
+          "Type": "Map",
+          "ItemsPath": "$.items",
+          "ItemSelector": {"n.$": "$$.Map.Item.Value"},
+          "ItemBatcher": {"MaxItemsPerBatch": 2, "BatchInput": {"job.$": "$.job"}},
+          "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Count",
+            "States": {"Count": {"Type": "Pass", "Parameters": {"size.$": "States.ArrayLength($.Items)", "job.$": "$.BatchInput.job"}, "End": true}}
+          },
+          "End": true
+        }
+      }
+    }"#;
+    let execution = execute(definition, json!({"job": "j1", "items": [1, 2, 3, 4, 5]}));
+    assert_eq!(execution.status, Status::Succeeded, "{:?}", execution.cause);
+    assert_eq!(
+        execution.output,
+        Some(json!([{"size": 2, "job": "j1"}, {"size": 2, "job": "j1"}, {"size": 1, "job": "j1"}]))
+    );
+}

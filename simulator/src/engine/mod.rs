@@ -1103,26 +1103,16 @@ impl<'t> Engine<'t> {
             self.event("MapRunStarted", Details::None);
             self.quiet += 1;
         }
-        let mut outputs = Vec::with_capacity(items.len());
+        // Each child's input: its item through ItemSelector; with an ItemBatcher, a batch.
+        let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
-            let item_input = match map.item_selector.and_then(|p| self.node(p)) {
-                Some(selector) => {
-                    // The selector sees the Map state's context, with the item.
-                    self.context["State"] = context["State"].clone();
-                    self.context["Map"] = json!({"Item": {"Index": index, "Value": item}});
-                    let selected = if jsonata {
-                        let states = json!({"input": effective, "context": jsonpath::full_context(&self.context, &self.execution_input)});
-                        self.jsonata_template(selector, &states, "ItemSelector", at)
-                    } else {
-                        self.template(selector, &effective, &self.context, at)
-                    };
-                    if let Some(object) = self.context.as_object_mut() {
-                        object.shift_remove("Map");
-                    }
-                    selected?
-                }
-                None => item,
-            };
+            inputs.push(self.item_input(map, jsonata, index, item, &effective, &context, at)?);
+        }
+        if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
+            inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
+        }
+        let mut outputs = Vec::with_capacity(inputs.len());
+        for (index, item_input) in inputs.into_iter().enumerate() {
             self.event(
                 "MapIterationStarted",
                 Details::MapIteration {
@@ -1297,6 +1287,98 @@ impl<'t> Engine<'t> {
                 .extend(values);
         }
         Ok(output)
+    }
+
+    /// One Map item through ItemSelector, which sees the Map state's context with the item.
+    #[allow(clippy::too_many_arguments)]
+    fn item_input(
+        &mut self,
+        map: &MapState,
+        jsonata: bool,
+        index: usize,
+        item: Value,
+        effective: &Value,
+        context: &Value,
+        at: &At<'_>,
+    ) -> Result<Value, Failure> {
+        let Some(selector) = map.item_selector.and_then(|p| self.node(p)) else {
+            return Ok(item);
+        };
+        self.context["State"] = context["State"].clone();
+        self.context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+        let selected = if jsonata {
+            let full = jsonpath::full_context(&self.context, &self.execution_input);
+            let states = json!({"input": effective, "context": full});
+            self.jsonata_template(selector, &states, "ItemSelector", at)
+        } else {
+            self.template(selector, effective, &self.context, at)
+        };
+        if let Some(object) = self.context.as_object_mut() {
+            object.shift_remove("Map");
+        }
+        selected
+    }
+
+    /// ItemBatcher: children receive `{"Items": [...], "BatchInput": ...}`, at most
+    /// MaxItemsPerBatch items and MaxInputBytesPerBatch bytes each.
+    fn batches(
+        &mut self,
+        batcher: Node<'_>,
+        items: Vec<Value>,
+        input: &Value,
+        jsonata: bool,
+        at: &At<'_>,
+    ) -> Result<Vec<Value>, Failure> {
+        let limit = |engine: &Self, field: &str| -> Result<Option<i64>, Failure> {
+            let path_field = format!("{field}Path");
+            let node = batcher.get(field).or_else(|| batcher.get(&path_field));
+            engine.map_setting(
+                field,
+                node.map(NodePtr::new),
+                input,
+                &format!("{field} must be positive."),
+                at,
+            )
+        };
+        let max_items = limit(self, "MaxItemsPerBatch")?
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let max_bytes = limit(self, "MaxInputBytesPerBatch")?
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let batch_input = match batcher.get("BatchInput") {
+            Some(node) if jsonata => {
+                let states = self.states_value(input, None, None);
+                Some(self.jsonata_template(node, &states, "BatchInput", at)?)
+            }
+            Some(node) => Some(self.template(node, input, &self.context, at)?),
+            None => None,
+        };
+        let mut groups = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = 0;
+        for item in items {
+            let size = payload_size(&item) + 1;
+            if !current.is_empty() && (current.len() == max_items || bytes + size > max_bytes) {
+                groups.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            groups.push(current);
+        }
+        Ok(groups
+            .into_iter()
+            .map(|items| {
+                let mut batch = json!({"Items": items});
+                if let Some(b) = &batch_input {
+                    batch["BatchInput"] = b.clone();
+                }
+                batch
+            })
+            .collect())
     }
 
     /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.
