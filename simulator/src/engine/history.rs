@@ -1,6 +1,8 @@
 //! Execution history: typed events while the engine runs (cheap to record, tens of thousands
 //! per run), turned into AWS's GetExecutionHistory JSON only when shown.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::time::format_timestamp;
@@ -10,13 +12,31 @@ use crate::syntax::Text;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Details {
     None,
-    ExecutionStarted { input: Value, role_arn: Text },
+    ExecutionStarted {
+        input: Value,
+        role_arn: Text,
+    },
     Output(Value),
-    Error { error: String, cause: String },
-    StateEntered { name: Text, input: Value },
-    StateExited { name: Text, output: Value },
-    MapStarted { length: usize },
-    MapIteration { index: usize, name: Text },
+    Error {
+        error: String,
+        cause: String,
+    },
+    /// Input and output are shared with the engine, not copied.
+    StateEntered {
+        name: Text,
+        input: Arc<Value>,
+    },
+    StateExited {
+        name: Text,
+        output: Arc<Value>,
+    },
+    MapStarted {
+        length: usize,
+    },
+    MapIteration {
+        index: usize,
+        name: Text,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,10 +105,10 @@ impl Event {
             }
             Details::Error { error, cause } => json!({"error": error, "cause": cause}),
             Details::StateEntered { name, input } => {
-                json!({"input": input, "inputDetails": {"truncated": false}, "name": name.as_ref()})
+                json!({"input": input.as_ref(), "inputDetails": {"truncated": false}, "name": name.as_ref()})
             }
             Details::StateExited { name, output } => {
-                json!({"name": name.as_ref(), "output": output, "outputDetails": {"truncated": false}})
+                json!({"name": name.as_ref(), "output": output.as_ref(), "outputDetails": {"truncated": false}})
             }
             Details::MapStarted { length } => json!({"length": length}),
             Details::MapIteration { index, name } => json!({"index": index, "name": name.as_ref()}),
@@ -111,7 +131,7 @@ mod tests {
             kind: state_event("Pass", false),
             details: Details::StateEntered {
                 name: "S".into(),
-                input: json!({"a": 1}),
+                input: Arc::new(json!({"a": 1})),
             },
         };
         assert_eq!(

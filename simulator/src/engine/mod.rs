@@ -9,9 +9,11 @@ mod jsonata;
 mod jsonpath;
 mod time;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -408,6 +410,37 @@ impl<'t> Engine<'t> {
         }
     }
 
+    /// InputPath applied to an input that is still needed afterwards (by ResultPath): borrowed
+    /// when there is no InputPath, so nothing is copied.
+    fn effective<'v>(
+        &self,
+        path: Option<&Option<crate::syntax::Text>>,
+        input: &'v Value,
+        at: &At<'_>,
+    ) -> Result<Cow<'v, Value>, Failure> {
+        match path {
+            None => Ok(Cow::Borrowed(input)),
+            Some(_) => self
+                .filter_path("InputPath", path, input.clone(), at)
+                .map(Cow::Owned),
+        }
+    }
+
+    /// OutputPath on a value that may be borrowed from the state input.
+    fn output_path<'v>(
+        &self,
+        path: Option<&Option<crate::syntax::Text>>,
+        value: Cow<'v, Value>,
+        at: &At<'_>,
+    ) -> Result<Cow<'v, Value>, Failure> {
+        match path {
+            None => Ok(value),
+            Some(_) => self
+                .filter_path("OutputPath", path, value.into_owned(), at)
+                .map(Cow::Owned),
+        }
+    }
+
     /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
     fn template(
         &self,
@@ -509,19 +542,19 @@ impl<'t> Engine<'t> {
     /// ResultPath: where the result goes in the raw state input.
     fn result_path(
         path: Option<&Option<crate::syntax::Text>>,
-        input: Value,
+        input: &Value,
         result: Value,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
         match path {
             None => Ok(result),
-            Some(None) => Ok(input),
+            Some(None) => Ok(input.clone()),
             Some(Some(p)) => {
                 let parsed = path::parse(p).map_err(|e| at.runtime(e.message))?;
                 if parsed.segments.is_empty() {
                     return Ok(result);
                 }
-                let mut target = input;
+                let mut target = input.clone();
                 jsonpath::assign(&mut target, &parsed, result).map_err(|()| {
                     Failure::new(
                         "States.ResultPathMatchFailure",
@@ -595,10 +628,10 @@ impl<'t> Engine<'t> {
             .ok_or_else(|| {
                 Failure::new("States.Runtime", "The state machine has no valid StartAt.")
             })?;
-        let mut data = input;
+        let mut data = Arc::new(input);
         loop {
             self.tick()?;
-            let (output, next) = self.state(current, data)?;
+            let (output, next) = self.state(current, &data)?;
             data = output;
             match next {
                 Some(name) => {
@@ -609,13 +642,21 @@ impl<'t> Engine<'t> {
                         )
                     })?;
                 }
-                None => return Ok(data),
+                None => return Ok(Arc::try_unwrap(data).unwrap_or_else(|shared| (*shared).clone())),
             }
         }
     }
 
     /// Run one state: its output and the name of the next state (`None` at the end).
-    fn state(&mut self, state: &State, input: Value) -> Result<(Value, Option<String>), Failure> {
+    /// Run one state: its output and the name of the next state (`None` at the end). The
+    /// input and output are shared with the history events; a state that passes its input on
+    /// hands on the same value.
+    fn state(
+        &mut self,
+        state: &State,
+        shared: &Arc<Value>,
+    ) -> Result<(Arc<Value>, Option<String>), Failure> {
+        let input: &Value = shared;
         let type_name = state.kind.type_name();
         let name = state.name.value.to_string();
         let jsonata = state.query_language == QueryLanguage::Jsonata;
@@ -623,7 +664,7 @@ impl<'t> Engine<'t> {
             history::state_event(type_name, false),
             Details::StateEntered {
                 name: state.name.value.clone(),
-                input: input.clone(),
+                input: Arc::clone(shared),
             },
         );
         let entered_time = self.now_text();
@@ -645,17 +686,17 @@ impl<'t> Engine<'t> {
         };
         let (output, next) = match &state.kind {
                         StateKind::Pass { .. } if jsonata => {
-                let states = self.states_value(&input, None, None);
-                let output = self.jsonata_finish(state.io.assign, state.io.output, &states, input, &at)?;
+                let states = self.states_value(input, None, None);
+                let output = Cow::Owned(self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), &at)?);
                 (output, next_of(state))
             }
             StateKind::Succeed if jsonata => {
-                let states = self.states_value(&input, None, None);
-                let output = self.jsonata_finish(None, state.io.output, &states, input, &at)?;
+                let states = self.states_value(input, None, None);
+                let output = Cow::Owned(self.jsonata_finish(None, state.io.output, &states, input.clone(), &at)?);
                 (output, None)
             }
             StateKind::Fail(fail) if jsonata => {
-                let states = self.states_value(&input, None, None);
+                let states = self.states_value(input, None, None);
                 let mut text = |value: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
                     let Some(value) = value else { return Ok(None) };
                     let Some(expr) = crate::model::jsonata_expression(value) else {
@@ -674,7 +715,7 @@ impl<'t> Engine<'t> {
                 });
             }
             StateKind::Choice(choice) if jsonata => {
-                let states = self.states_value(&input, None, None);
+                let states = self.states_value(input, None, None);
                 let mut chosen = None;
                 for rule in &choice.rules {
                     let condition = self
@@ -704,11 +745,11 @@ impl<'t> Engine<'t> {
                         format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
                     ));
                 };
-                let output = self.jsonata_finish(assign, output, &states, input, &at)?;
+                let output = Cow::Owned(self.jsonata_finish(assign, output, &states, input.clone(), &at)?);
                 (output, Some(next))
             }
             StateKind::Wait(wait) if jsonata => {
-                let states = self.states_value(&input, None, None);
+                let states = self.states_value(input, None, None);
                 let until = match wait {
                     Wait::SecondsJsonata(expr) => {
                         let value = self.jsonata_expr(expr, &states, "Seconds", &at)?;
@@ -732,32 +773,39 @@ impl<'t> Engine<'t> {
                             )),
                         }
                     }
-                    other => self.wait_until(other, &input, &at)?,
+                    other => self.wait_until(other, input, &at)?,
                 };
                 if until > self.clock_ms {
                     self.sleep(until - self.clock_ms)?;
                 }
-                let output = self.jsonata_finish(state.io.assign, state.io.output, &states, input, &at)?;
+                let output = Cow::Owned(self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), &at)?);
                 (output, next_of(state))
             }
             StateKind::Pass { result } => {
-                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), &at)?;
-                                let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
-                    Some(template) => self.template(template, &effective, &self.context, &at)?,
-                    None => effective,
-                };
-                let result = match result.and_then(|p| self.node(p)) {
-                    Some(r) => r.to_json(),
-                    None => parameters,
+                let parameters = state.io.parameters.and_then(|p| self.node(p));
+                let fixed = result.and_then(|p| self.node(p));
+                let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
+                let result: Cow<'_, Value> = match (fixed, parameters) {
+                    (Some(fixed), parameters) => {
+                        if let Some(template) = parameters {
+                            self.template(template, &effective, &self.context, &at)?;
+                        }
+                        Cow::Owned(fixed.to_json())
+                    }
+                    (None, Some(template)) => Cow::Owned(self.template(template, &effective, &self.context, &at)?),
+                    (None, None) => effective,
                 };
                 self.assign(state.io.assign, &result, &at)?;
-                let combined = Self::result_path(state.io.result_path.as_ref(), input, result, &at)?;
-                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), combined, &at)?;
+                let combined = match state.io.result_path {
+                    None => result,
+                    Some(_) => Cow::Owned(Self::result_path(state.io.result_path.as_ref(), input, result.into_owned(), &at)?),
+                };
+                let output = self.output_path(state.io.output_path.as_ref(), combined, &at)?;
                 (output, next_of(state))
             }
-            StateKind::Succeed => {
-                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
-                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                        StateKind::Succeed => {
+                let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
+                let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, None)
             }
             StateKind::Fail(fail) => {
@@ -765,9 +813,9 @@ impl<'t> Engine<'t> {
                 let text = |fixed: &Option<String>, path: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
                     if let Some(p) = path {
                         let value = if intrinsic_syntax::looks_like_call(p) {
-                            self.intrinsic(p, &input, &context, &at)?
+                            self.intrinsic(p, input, &context, &at)?
                         } else {
-                            self.select(p, &input, &context).map_err(|e| at.runtime(e))?.ok_or_else(|| {
+                            self.select(p, input, &context).map_err(|e| at.runtime(e))?.ok_or_else(|| {
                                 at.runtime(format!(
                                     "The JSONPath '{p}' specified for the field '{field}' could not be found in the input '{input}'"
                                 ))
@@ -788,8 +836,8 @@ impl<'t> Engine<'t> {
                     cause: cause.unwrap_or_default(),
                 });
             }
-            StateKind::Choice(choice) => {
-                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
+                        StateKind::Choice(choice) => {
+                let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
                 let mut chosen = None;
                 for rule in &choice.rules {
                     let Some(node) = self.node(rule.condition) else { continue };
@@ -805,27 +853,29 @@ impl<'t> Engine<'t> {
                         format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
                     ));
                 };
-                self.assign(state.io.assign, &effective, &at)?;
-                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                                self.assign(state.io.assign, &effective, &at)?;
+                let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, Some(next))
             }
-            StateKind::Wait(wait) => {
-                let effective = self.filter_path("InputPath", state.io.input_path.as_ref(), input, &at)?;
+                        StateKind::Wait(wait) => {
+                let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
                 let until = self.wait_until(wait, &effective, &at)?;
                 if until > self.clock_ms {
                     self.sleep(until - self.clock_ms)?;
                 }
-                self.assign(state.io.assign, &effective, &at)?;
-                let output = self.filter_path("OutputPath", state.io.output_path.as_ref(), effective, &at)?;
+                                self.assign(state.io.assign, &effective, &at)?;
+                let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, next_of(state))
             }
             StateKind::Parallel(parallel) => {
-                let body = |engine: &mut Self| engine.parallel(state, parallel, &input, &at);
-                self.handled(state, &parallel.handlers, "ParallelStateFailed", &input, &at, body)?
+                let body = |engine: &mut Self| engine.parallel(state, parallel, input, &at);
+                let (output, next) = self.handled(state, &parallel.handlers, "ParallelStateFailed", input, &at, body)?;
+                (Cow::Owned(output), next)
             }
             StateKind::Map(map) => {
-                let body = |engine: &mut Self| engine.map(state, map, &input, &at);
-                self.handled(state, &map.handlers, "MapStateFailed", &input, &at, body)?
+                let body = |engine: &mut Self| engine.map(state, map, input, &at);
+                let (output, next) = self.handled(state, &map.handlers, "MapStateFailed", input, &at, body)?;
+                (Cow::Owned(output), next)
             }
             StateKind::Task(_) => {
                 return Err(Failure::new(
@@ -834,6 +884,11 @@ impl<'t> Engine<'t> {
                 ))
             }
             StateKind::Unknown => return Err(Failure::new("States.Runtime", format!("State '{name}' has no valid Type."))),
+        };
+        let output: Arc<Value> = match output {
+            // Passed on unchanged: the same value.
+            Cow::Borrowed(_) => Arc::clone(shared),
+            Cow::Owned(value) => Arc::new(value),
         };
         if payload_size(&output) > MAX_PAYLOAD_BYTES {
             return Err(Failure::new(
@@ -845,7 +900,7 @@ impl<'t> Engine<'t> {
             history::state_event(type_name, true),
             Details::StateExited {
                 name: state.name.value.clone(),
-                output: output.clone(),
+                output: Arc::clone(&output),
             },
         );
         Ok((output, next))
@@ -855,12 +910,12 @@ impl<'t> Engine<'t> {
     fn after_result(
         &mut self,
         state: &State,
-        input: Value,
+        input: &Value,
         result: Value,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
         if state.query_language == QueryLanguage::Jsonata {
-            let states = self.states_value(&input, Some(&result), None);
+            let states = self.states_value(input, Some(&result), None);
             return self.jsonata_finish(state.io.assign, state.io.output, &states, result, at);
         }
         let result = match state.io.result_selector.and_then(|p| self.node(p)) {
@@ -887,7 +942,7 @@ impl<'t> Engine<'t> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         match self.with_handlers(handlers, input, jsonata, at, body) {
             Handled::Done(result) => {
-                let output = self.after_result(state, input.clone(), result, at)?;
+                let output = self.after_result(state, input, result, at)?;
                 let next = match &state.transition {
                     Transition::Next(n) => Some(n.value.to_string()),
                     _ => None,
@@ -946,7 +1001,7 @@ impl<'t> Engine<'t> {
                 .iter()
                 .find(|c| matches(&c.error_equals, &failure.error))
             {
-                Some(catcher) => match self.catch(catcher, &failure, input.clone(), jsonata, at) {
+                Some(catcher) => match self.catch(catcher, &failure, input, jsonata, at) {
                     Ok(output) => Handled::Caught(
                         output,
                         catcher
@@ -967,13 +1022,13 @@ impl<'t> Engine<'t> {
         &mut self,
         catcher: &Catcher,
         failure: &Failure,
-        input: Value,
+        input: &Value,
         jsonata: bool,
         at: &At<'_>,
     ) -> Result<Value, Failure> {
         let error_output = json!({"Error": failure.error, "Cause": failure.cause});
         if jsonata {
-            let states = self.states_value(&input, None, Some(&error_output));
+            let states = self.states_value(input, None, Some(&error_output));
             return self.jsonata_finish(catcher.assign, catcher.output, &states, error_output, at);
         }
         self.assign(catcher.assign, &error_output, at)?;
@@ -995,11 +1050,10 @@ impl<'t> Engine<'t> {
                 None => input.clone(),
             }
         } else {
-            let effective =
-                self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?;
+            let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
             match state.io.parameters.and_then(|p| self.node(p)) {
                 Some(template) => self.template(template, &effective, &context, at)?,
-                None => effective,
+                None => effective.into_owned(),
             }
         };
         self.event("ParallelStateStarted", Details::None);
@@ -1030,9 +1084,9 @@ impl<'t> Engine<'t> {
     ) -> Result<Value, Failure> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
-            input.clone()
+            Cow::Borrowed(input)
         } else {
-            self.filter_path("InputPath", state.io.input_path.as_ref(), input.clone(), at)?
+            self.effective(state.io.input_path.as_ref(), input, at)?
         };
         let jsonata_items = match map.items.and_then(|p| self.node(p)) {
             Some(items) if jsonata => {
@@ -1052,7 +1106,7 @@ impl<'t> Engine<'t> {
                         jayway_path(p)
                     ))
                 })?,
-            None => effective.clone(),
+            None => effective.as_ref().clone(),
         };
         if let (true, Some(node)) = (jsonata, map.items.and_then(|p| self.node(p))) {
             if let (Some(expr), false) = (
