@@ -326,12 +326,13 @@ struct Engine<'t> {
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
-struct At<'a> {
-    state: &'a str,
+struct At {
+    /// The state's name, shared with the events that carry it.
+    state: crate::syntax::Text,
     entered_event: usize,
 }
 
-impl At<'_> {
+impl At {
     fn runtime(&self, message: impl std::fmt::Display) -> Failure {
         Failure::new(
             "States.Runtime",
@@ -394,7 +395,7 @@ impl<'t> Engine<'t> {
         field: &str,
         path: Option<&Option<crate::syntax::Text>>,
         value: Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         match path {
             None => Ok(value),
@@ -416,7 +417,7 @@ impl<'t> Engine<'t> {
         &self,
         path: Option<&Option<crate::syntax::Text>>,
         input: &'v Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
         match path {
             None => Ok(Cow::Borrowed(input)),
@@ -431,7 +432,7 @@ impl<'t> Engine<'t> {
         &self,
         path: Option<&Option<crate::syntax::Text>>,
         value: Cow<'v, Value>,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
         match path {
             None => Ok(value),
@@ -447,7 +448,7 @@ impl<'t> Engine<'t> {
         node: Node<'_>,
         input: &Value,
         context: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         match node.kind() {
             NodeKind::Object(members) => {
@@ -491,7 +492,7 @@ impl<'t> Engine<'t> {
         text: &str,
         input: &Value,
         context: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let call = intrinsic_syntax::parse(text)
             .map_err(|e| Failure::new("States.IntrinsicFailure", e.message))?;
@@ -503,7 +504,7 @@ impl<'t> Engine<'t> {
         call: &intrinsic_syntax::Call<'_>,
         input: &Value,
         context: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let mut args = Vec::with_capacity(call.args.len());
         for (arg, _) in &call.args {
@@ -544,7 +545,7 @@ impl<'t> Engine<'t> {
         path: Option<&Option<crate::syntax::Text>>,
         input: &Value,
         result: Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         match path {
             None => Ok(result),
@@ -570,12 +571,7 @@ impl<'t> Engine<'t> {
     }
 
     /// Assign: every value is evaluated first (seeing the variables as they were), then set.
-    fn assign(
-        &mut self,
-        assign: Option<NodePtr>,
-        data: &Value,
-        at: &At<'_>,
-    ) -> Result<(), Failure> {
+    fn assign(&mut self, assign: Option<NodePtr>, data: &Value, at: &At) -> Result<(), Failure> {
         let Some(node) = assign.and_then(|p| self.node(p)) else {
             return Ok(());
         };
@@ -677,7 +673,7 @@ impl<'t> Engine<'t> {
             None => self.context["State"] = json!({"EnteredTime": entered_time, "Name": name}),
         }
         let at = At {
-            state: &name,
+            state: state.name.value.clone(),
             entered_event: entered,
         };
         let next_of = |state: &State| match &state.transition {
@@ -912,7 +908,7 @@ impl<'t> Engine<'t> {
         state: &State,
         input: &Value,
         result: Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_value(input, Some(&result), None);
@@ -936,7 +932,7 @@ impl<'t> Engine<'t> {
         handlers: &Handlers,
         failed_event: &'static str,
         input: &Value,
-        at: &At<'_>,
+        at: &At,
         body: impl FnMut(&mut Self) -> Result<Value, Failure>,
     ) -> Result<(Value, Option<String>), Failure> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
@@ -968,7 +964,7 @@ impl<'t> Engine<'t> {
         handlers: &Handlers,
         input: &Value,
         jsonata: bool,
-        at: &At<'_>,
+        at: &At,
         mut attempt: impl FnMut(&mut Self) -> Result<Value, Failure>,
     ) -> Handled {
         let mut retries: Vec<u64> = vec![0; handlers.retry.len()];
@@ -1024,7 +1020,7 @@ impl<'t> Engine<'t> {
         failure: &Failure,
         input: &Value,
         jsonata: bool,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let error_output = json!({"Error": failure.error, "Cause": failure.cause});
         if jsonata {
@@ -1040,7 +1036,7 @@ impl<'t> Engine<'t> {
         state: &State,
         parallel: &Parallel,
         input: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let context = self.context.clone();
         let branch_input = if state.query_language == QueryLanguage::Jsonata {
@@ -1080,7 +1076,7 @@ impl<'t> Engine<'t> {
         state: &State,
         map: &MapState,
         input: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
@@ -1171,7 +1167,7 @@ impl<'t> Engine<'t> {
                 "MapIterationStarted",
                 Details::MapIteration {
                     index,
-                    name: at.state.into(),
+                    name: at.state.clone(),
                 },
             );
             self.scopes.push(Map::new());
@@ -1183,7 +1179,7 @@ impl<'t> Engine<'t> {
                         "MapIterationSucceeded",
                         Details::MapIteration {
                             index,
-                            name: at.state.into(),
+                            name: at.state.clone(),
                         },
                     );
                     outputs.push(output);
@@ -1211,7 +1207,7 @@ impl<'t> Engine<'t> {
                         "MapIterationFailed",
                         Details::MapIteration {
                             index,
-                            name: at.state.into(),
+                            name: at.state.clone(),
                         },
                     );
                     return Err(f);
@@ -1263,7 +1259,7 @@ impl<'t> Engine<'t> {
         expr: &str,
         states: &Value,
         field: &str,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let rng = self.rng.clone();
         let expr = expr.trim();
@@ -1287,7 +1283,7 @@ impl<'t> Engine<'t> {
         node: Node<'_>,
         states: &Value,
         field: &str,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         match node.kind() {
             NodeKind::String(s) => match crate::model::jsonata_expression(s) {
@@ -1324,7 +1320,7 @@ impl<'t> Engine<'t> {
         output: Option<NodePtr>,
         states: &Value,
         default: Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let assigned = match assign.and_then(|p| self.node(p)) {
             Some(node) => Some(self.jsonata_template(node, states, "Assign", at)?),
@@ -1353,7 +1349,7 @@ impl<'t> Engine<'t> {
         item: Value,
         effective: &Value,
         context: &Value,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Value, Failure> {
         let Some(selector) = map.item_selector.and_then(|p| self.node(p)) else {
             return Ok(item);
@@ -1381,7 +1377,7 @@ impl<'t> Engine<'t> {
         items: Vec<Value>,
         input: &Value,
         jsonata: bool,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Vec<Value>, Failure> {
         let limit = |engine: &Self, field: &str| -> Result<Option<i64>, Failure> {
             let path_field = format!("{field}Path");
@@ -1442,7 +1438,7 @@ impl<'t> Engine<'t> {
         setting: Option<NodePtr>,
         input: &Value,
         negative: &str,
-        at: &At<'_>,
+        at: &At,
     ) -> Result<Option<i64>, Failure> {
         let Some(node) = setting.and_then(|p| self.node(p)) else {
             return Ok(None);
@@ -1482,7 +1478,7 @@ impl<'t> Engine<'t> {
         Ok(Some(value))
     }
 
-    fn wait_until(&self, wait: &Wait, input: &Value, at: &At<'_>) -> Result<i64, Failure> {
+    fn wait_until(&self, wait: &Wait, input: &Value, at: &At) -> Result<i64, Failure> {
         let seconds = |s: u64| self.clock_ms + s as i64 * 1000;
         match wait {
             Wait::Seconds(s) => Ok(seconds(*s)),
@@ -1530,7 +1526,7 @@ impl<'t> Engine<'t> {
     }
 
     /// A Choice rule (JSONPath): comparisons, `And` / `Or` / `Not`.
-    fn rule(&mut self, node: Node<'_>, input: &Value, at: &At<'_>) -> Result<bool, Failure> {
+    fn rule(&mut self, node: Node<'_>, input: &Value, at: &At) -> Result<bool, Failure> {
         if let Some(all) = node.get("And") {
             for n in all.elements() {
                 if !self.rule(n, input, at)? {
@@ -1661,7 +1657,7 @@ fn compare_rule(
     value: Option<&Value>,
     operand: &Value,
     variable: &str,
-    at: &At<'_>,
+    at: &At,
 ) -> Result<bool, Failure> {
     use std::cmp::Ordering;
     let truth = operand.as_bool().unwrap_or(false);
