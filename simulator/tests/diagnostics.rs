@@ -155,3 +155,37 @@ fn variable_scopes() {
 }"#;
     insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
 }
+
+/// Large documents are checked on two threads (field walk beside the model's checks): both
+/// halves still report, and in a stable order.
+#[test]
+fn large_documents_report_from_both_halves() {
+    let mut states = serde_json::Map::new();
+    for i in 0..3000 {
+        let mut state = serde_json::json!({"Type": "Pass", "Comment": "x".repeat(60), "Next": format!("S{}", i + 1)});
+        if i == 2999 {
+            state = serde_json::json!({"Type": "Pass", "End": true});
+        }
+        states.insert(format!("S{i}"), state);
+    }
+    states["S10"]["Nxet"] = serde_json::json!("S11"); // a field walk error
+    states["S20"]["Next"] = serde_json::json!("Nowhere"); // a graph error
+    let text =
+        serde_json::to_string_pretty(&serde_json::json!({"StartAt": "S0", "States": states}))
+            .expect("serialisable");
+    assert!(
+        text.len() > 256 * 1024,
+        "large enough for the two-thread path"
+    );
+    let first = check(&text, Format::Json, CheckOptions::default()).diagnostics;
+    let codes: Vec<&str> = first.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"unknown-field"), "{codes:?}");
+    assert!(codes.contains(&"unknown-state"), "{codes:?}");
+    assert!(codes.contains(&"unreachable-state"), "{codes:?}");
+    for _ in 0..3 {
+        assert_eq!(
+            check(&text, Format::Json, CheckOptions::default()).diagnostics,
+            first
+        );
+    }
+}

@@ -12,6 +12,10 @@ use crate::diagnostic::Diagnostic;
 use crate::model::StateMachine;
 use crate::syntax::{self, Format, Tree};
 
+/// Documents at least this large are checked on two threads; below it, starting a thread
+/// costs more than it saves.
+const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
 /// Standard workflows support every pattern; Express ones request-response only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WorkflowType {
@@ -38,12 +42,37 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
     let parse = syntax::parse(text, format);
     let mut diagnostics = parse.diagnostics;
     let root = parse.tree.root();
-    let machine = StateMachine::from_tree(root);
-    if root.is_object() {
-        fields::check(text, root, &mut diagnostics);
-        graph::check(&machine, &mut diagnostics);
-        tokens::check(text, &parse.tree, &machine, options, &mut diagnostics);
-    } else if !root.is_missing() {
+    let machine = if root.is_object() {
+        // The field walk and the model's checks only read the tree: on a large document they
+        // run side by side, on two cores.
+        let model_checks = |found: &mut Vec<Diagnostic>| {
+            let machine = StateMachine::from_tree(root);
+            graph::check(&machine, found);
+            tokens::check(text, &parse.tree, &machine, options, found);
+            machine
+        };
+        if text.len() >= PARALLEL_FROM_BYTES {
+            std::thread::scope(|scope| {
+                let model = scope.spawn(|| {
+                    let mut found = Vec::new();
+                    let machine = model_checks(&mut found);
+                    (machine, found)
+                });
+                fields::check(text, root, &mut diagnostics);
+                let (machine, mut found) = model
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                diagnostics.append(&mut found);
+                machine
+            })
+        } else {
+            fields::check(text, root, &mut diagnostics);
+            model_checks(&mut diagnostics)
+        }
+    } else {
+        StateMachine::from_tree(root)
+    };
+    if !root.is_object() && !root.is_missing() {
         diagnostics.push(Diagnostic::error(
             "not-an-object",
             root.range(),
