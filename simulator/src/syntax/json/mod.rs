@@ -43,6 +43,8 @@ struct Lexer<'a> {
     pos: usize,
     /// The decoded text of the string token just lexed.
     pending_text: Option<TokText>,
+    /// Strings that had escapes, decoded.
+    decoded: Vec<String>,
     /// Reused while decoding strings that have escapes.
     scratch: String,
     diagnostics: Vec<Diagnostic>,
@@ -55,6 +57,7 @@ impl<'a> Lexer<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             pending_text: None,
+            decoded: Vec::new(),
             scratch: String::new(),
             diagnostics: Vec::new(),
         }
@@ -158,7 +161,8 @@ impl<'a> Lexer<'a> {
                 _ => self.pos += 1,
             }
         }
-        self.pending_text = Some(TokText::Owned(value.clone()));
+        self.pending_text = Some(TokText::Decoded(self.decoded.len() as u32));
+        self.decoded.push(value.clone());
         self.scratch = value;
         Token {
             tok: Tok::Str,
@@ -341,11 +345,12 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// A string token's decoded text: a slice of the document, or (with escapes) its own copy.
-#[derive(Clone, Debug)]
+/// A string token's decoded text: a slice of the document or, for the few strings with
+/// escapes, an index into the lexer's decoded strings. `Copy`, so tokens move cheaply.
+#[derive(Clone, Copy, Debug)]
 enum TokText {
     Slice(u32, u32),
-    Owned(String),
+    Decoded(u32),
 }
 
 struct Parser<'a> {
@@ -471,10 +476,9 @@ impl Parser<'_> {
             Tok::LBracket => self.array(),
             Tok::Str => {
                 self.bump();
-                let text = self.take_text();
-                let s = match &text {
-                    TokText::Slice(a, b) => &self.text[*a as usize..*b as usize],
-                    TokText::Owned(s) => s.as_str(),
+                let s = match self.take_text() {
+                    TokText::Slice(a, b) => &self.text[a as usize..b as usize],
+                    TokText::Decoded(i) => self.lexer.decoded[i as usize].as_str(),
                 };
                 self.out.string(token.range, s);
             }
@@ -708,13 +712,13 @@ impl Parser<'_> {
 
     fn member(&mut self, object: &mut Open) {
         let token = self.bump();
-        let owned;
+        let decoded;
         let name: &str = match token.tok {
             Tok::Str => match self.take_text() {
                 TokText::Slice(a, b) => &self.text[a as usize..b as usize],
-                TokText::Owned(s) => {
-                    owned = s;
-                    &owned
+                TokText::Decoded(i) => {
+                    decoded = self.lexer.decoded[i as usize].clone();
+                    &decoded
                 }
             },
             _ => {
