@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod diagnostic;
 pub mod engine;
 mod fxhash;
+pub mod mocks;
 pub mod model;
 pub mod syntax;
 

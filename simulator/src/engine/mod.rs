@@ -7,6 +7,7 @@ mod history;
 mod intrinsics;
 mod jsonata;
 mod jsonpath;
+mod task;
 mod time;
 
 use std::borrow::Cow;
@@ -60,6 +61,9 @@ pub struct RunOptions {
     /// AWS fails an execution whose history passes 25,000 events; benchmarks that compare
     /// with simulators without the limit lift it.
     pub max_history_events: usize,
+    /// What the Task states' services answer (one test case of a mock file). Without mocks a
+    /// call answers `{}` at once and a callback never comes.
+    pub mocks: Option<crate::mocks::TestCase>,
 }
 
 impl Default for RunOptions {
@@ -71,6 +75,7 @@ impl Default for RunOptions {
             execution_name: "asl-sim".into(),
             state_machine_name: "StateMachine".into(),
             max_history_events: MAX_EVENTS,
+            mocks: None,
         }
     }
 }
@@ -100,6 +105,8 @@ impl Execution {
 struct Failure {
     error: String,
     cause: String,
+    /// A States.Timeout from a missed heartbeat (matched by States.HeartbeatTimeout too).
+    heartbeat: bool,
 }
 
 impl Failure {
@@ -107,6 +114,7 @@ impl Failure {
         Failure {
             error: error.to_string(),
             cause: cause.into(),
+            heartbeat: false,
         }
     }
 }
@@ -246,6 +254,8 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
             options.start_time_ms,
             format_timestamp(options.start_time_ms),
         ),
+        mocks: options.mocks.clone(),
+        invocations: crate::fxhash::FxHashMap::default(),
     };
     engine.event(
         "ExecutionStarted",
@@ -323,6 +333,9 @@ struct Engine<'t> {
     max_events: usize,
     /// The clock's last reading as text: most events happen at the same virtual instant.
     stamp: (i64, String),
+    mocks: Option<crate::mocks::TestCase>,
+    /// How many times each Task state has been attempted (its mock's invocation number).
+    invocations: crate::fxhash::FxHashMap<String, u64>,
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -681,33 +694,49 @@ impl<'t> Engine<'t> {
             _ => None,
         };
         let (output, next) = match &state.kind {
-                        StateKind::Pass { .. } if jsonata => {
+            StateKind::Pass { .. } if jsonata => {
                 let states = self.states_value(input, None, None);
-                let output = Cow::Owned(self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), &at)?);
+                let output = Cow::Owned(self.jsonata_finish(
+                    state.io.assign,
+                    state.io.output,
+                    &states,
+                    input.clone(),
+                    &at,
+                )?);
                 (output, next_of(state))
             }
             StateKind::Succeed if jsonata => {
                 let states = self.states_value(input, None, None);
-                let output = Cow::Owned(self.jsonata_finish(None, state.io.output, &states, input.clone(), &at)?);
+                let output = Cow::Owned(self.jsonata_finish(
+                    None,
+                    state.io.output,
+                    &states,
+                    input.clone(),
+                    &at,
+                )?);
                 (output, None)
             }
             StateKind::Fail(fail) if jsonata => {
                 let states = self.states_value(input, None, None);
-                let mut text = |value: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
-                    let Some(value) = value else { return Ok(None) };
-                    let Some(expr) = crate::model::jsonata_expression(value) else {
-                        return Ok(Some(value.clone()));
+                let mut text =
+                    |value: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
+                        let Some(value) = value else { return Ok(None) };
+                        let Some(expr) = crate::model::jsonata_expression(value) else {
+                            return Ok(Some(value.clone()));
+                        };
+                        Ok(Some(
+                            match self.jsonata_expr(expr, &states, field, &at)? {
+                                Value::String(s) => s,
+                                other => other.to_string(),
+                            },
+                        ))
                     };
-                    Ok(Some(match self.jsonata_expr(expr, &states, field, &at)? {
-                        Value::String(s) => s,
-                        other => other.to_string(),
-                    }))
-                };
                 let error = text(&fail.error, "Error")?;
                 let cause = text(&fail.cause, "Cause")?;
                 return Err(Failure {
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
+                    heartbeat: false,
                 });
             }
             StateKind::Choice(choice) if jsonata => {
@@ -717,10 +746,12 @@ impl<'t> Engine<'t> {
                     let condition = self
                         .node(rule.condition)
                         .and_then(|n| n.get("Condition"))
-                        .map(|c| match c.as_str().and_then(crate::model::jsonata_expression) {
-                            Some(expr) => self.jsonata_expr(expr, &states, "Condition", &at),
-                            None => Ok(c.to_json()),
-                        })
+                        .map(
+                            |c| match c.as_str().and_then(crate::model::jsonata_expression) {
+                                Some(expr) => self.jsonata_expr(expr, &states, "Condition", &at),
+                                None => Ok(c.to_json()),
+                            },
+                        )
                         .transpose()?;
                     if condition == Some(Value::Bool(true)) {
                         chosen = Some(rule);
@@ -733,7 +764,11 @@ impl<'t> Engine<'t> {
                         rule.assign.or(state.io.assign),
                         rule.output.or(state.io.output),
                     ),
-                    None => (choice.default.as_ref().map(|d| d.value.to_string()), state.io.assign, state.io.output),
+                    None => (
+                        choice.default.as_ref().map(|d| d.value.to_string()),
+                        state.io.assign,
+                        state.io.output,
+                    ),
                 };
                 let Some(next) = next else {
                     return Err(Failure::new(
@@ -741,7 +776,8 @@ impl<'t> Engine<'t> {
                         format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
                     ));
                 };
-                let output = Cow::Owned(self.jsonata_finish(assign, output, &states, input.clone(), &at)?);
+                let output =
+                    Cow::Owned(self.jsonata_finish(assign, output, &states, input.clone(), &at)?);
                 (output, Some(next))
             }
             StateKind::Wait(wait) if jsonata => {
@@ -774,7 +810,13 @@ impl<'t> Engine<'t> {
                 if until > self.clock_ms {
                     self.sleep(until - self.clock_ms)?;
                 }
-                let output = Cow::Owned(self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), &at)?);
+                let output = Cow::Owned(self.jsonata_finish(
+                    state.io.assign,
+                    state.io.output,
+                    &states,
+                    input.clone(),
+                    &at,
+                )?);
                 (output, next_of(state))
             }
             StateKind::Pass { result } => {
@@ -788,25 +830,35 @@ impl<'t> Engine<'t> {
                         }
                         Cow::Owned(fixed.to_json())
                     }
-                    (None, Some(template)) => Cow::Owned(self.template(template, &effective, &self.context, &at)?),
+                    (None, Some(template)) => {
+                        Cow::Owned(self.template(template, &effective, &self.context, &at)?)
+                    }
                     (None, None) => effective,
                 };
                 self.assign(state.io.assign, &result, &at)?;
                 let combined = match state.io.result_path {
                     None => result,
-                    Some(_) => Cow::Owned(Self::result_path(state.io.result_path.as_ref(), input, result.into_owned(), &at)?),
+                    Some(_) => Cow::Owned(Self::result_path(
+                        state.io.result_path.as_ref(),
+                        input,
+                        result.into_owned(),
+                        &at,
+                    )?),
                 };
                 let output = self.output_path(state.io.output_path.as_ref(), combined, &at)?;
                 (output, next_of(state))
             }
-                        StateKind::Succeed => {
+            StateKind::Succeed => {
                 let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
                 let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, None)
             }
             StateKind::Fail(fail) => {
                 let context = self.context.clone();
-                let text = |fixed: &Option<String>, path: &Option<String>, field: &str| -> Result<Option<String>, Failure> {
+                let text = |fixed: &Option<String>,
+                            path: &Option<String>,
+                            field: &str|
+                 -> Result<Option<String>, Failure> {
                     if let Some(p) = path {
                         let value = if intrinsic_syntax::looks_like_call(p) {
                             self.intrinsic(p, input, &context, &at)?
@@ -830,56 +882,79 @@ impl<'t> Engine<'t> {
                 return Err(Failure {
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
+                    heartbeat: false,
                 });
             }
-                        StateKind::Choice(choice) => {
+            StateKind::Choice(choice) => {
                 let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
                 let mut chosen = None;
                 for rule in &choice.rules {
-                    let Some(node) = self.node(rule.condition) else { continue };
+                    let Some(node) = self.node(rule.condition) else {
+                        continue;
+                    };
                     if self.rule(node, &effective, &at)? {
                         chosen = rule.next.as_ref().map(|n| n.value.to_string());
                         self.assign(rule.assign, &effective, &at)?;
                         break;
                     }
                 }
-                let Some(next) = chosen.or_else(|| choice.default.as_ref().map(|d| d.value.to_string())) else {
+                let Some(next) =
+                    chosen.or_else(|| choice.default.as_ref().map(|d| d.value.to_string()))
+                else {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
                         format!("No Matches! at the state '{name}' (entered at the event id #{entered})"),
                     ));
                 };
-                                self.assign(state.io.assign, &effective, &at)?;
+                self.assign(state.io.assign, &effective, &at)?;
                 let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, Some(next))
             }
-                        StateKind::Wait(wait) => {
+            StateKind::Wait(wait) => {
                 let effective = self.effective(state.io.input_path.as_ref(), input, &at)?;
                 let until = self.wait_until(wait, &effective, &at)?;
                 if until > self.clock_ms {
                     self.sleep(until - self.clock_ms)?;
                 }
-                                self.assign(state.io.assign, &effective, &at)?;
+                self.assign(state.io.assign, &effective, &at)?;
                 let output = self.output_path(state.io.output_path.as_ref(), effective, &at)?;
                 (output, next_of(state))
             }
             StateKind::Parallel(parallel) => {
                 let body = |engine: &mut Self| engine.parallel(state, parallel, input, &at);
-                let (output, next) = self.handled(state, &parallel.handlers, "ParallelStateFailed", input, &at, body)?;
+                let (output, next) = self.handled(
+                    state,
+                    &parallel.handlers,
+                    Some("ParallelStateFailed"),
+                    input,
+                    &at,
+                    body,
+                )?;
                 (Cow::Owned(output), next)
             }
             StateKind::Map(map) => {
                 let body = |engine: &mut Self| engine.map(state, map, input, &at);
-                let (output, next) = self.handled(state, &map.handlers, "MapStateFailed", input, &at, body)?;
+                let (output, next) = self.handled(
+                    state,
+                    &map.handlers,
+                    Some("MapStateFailed"),
+                    input,
+                    &at,
+                    body,
+                )?;
                 (Cow::Owned(output), next)
             }
-            StateKind::Task(_) => {
+            StateKind::Task(task) => {
+                let body = |engine: &mut Self| engine.task(state, task, input, &at);
+                let (output, next) = self.handled(state, &task.handlers, None, input, &at, body)?;
+                (Cow::Owned(output), next)
+            }
+            StateKind::Unknown => {
                 return Err(Failure::new(
-                    "asl-sim.Unsupported",
-                    format!("State '{name}' is a Task: service integrations and mocks come with the next version of the simulator."),
+                    "States.Runtime",
+                    format!("State '{name}' has no valid Type."),
                 ))
             }
-            StateKind::Unknown => return Err(Failure::new("States.Runtime", format!("State '{name}' has no valid Type."))),
         };
         let output: Arc<Value> = match output {
             // Passed on unchanged: the same value.
@@ -930,7 +1005,7 @@ impl<'t> Engine<'t> {
         &mut self,
         state: &State,
         handlers: &Handlers,
-        failed_event: &'static str,
+        failed_event: Option<&'static str>,
         input: &Value,
         at: &At,
         body: impl FnMut(&mut Self) -> Result<Value, Failure>,
@@ -946,12 +1021,14 @@ impl<'t> Engine<'t> {
                 Ok((output, next))
             }
             Handled::Caught(output, next) => {
-                self.event(failed_event, Details::None);
+                if let Some(kind) = failed_event {
+                    self.event(kind, Details::None);
+                }
                 Ok((output, Some(next)))
             }
             Handled::Failed(f) => {
-                if f.error != "States.Runtime" {
-                    self.event(failed_event, Details::None);
+                if let (Some(kind), false) = (failed_event, f.error == "States.Runtime") {
+                    self.event(kind, Details::None);
                 }
                 Err(f)
             }
@@ -980,7 +1057,7 @@ impl<'t> Engine<'t> {
                 .retry
                 .iter()
                 .enumerate()
-                .find(|(_, r)| matches(&r.error_equals, &failure.error))
+                .find(|(_, r)| matches(&r.error_equals, &failure))
             {
                 if retries[i] < retrier.max_attempts {
                     let delay = retry_delay(retrier, retries[i], &mut self.rng.borrow_mut());
@@ -995,7 +1072,7 @@ impl<'t> Engine<'t> {
             return match handlers
                 .catch
                 .iter()
-                .find(|c| matches(&c.error_equals, &failure.error))
+                .find(|c| matches(&c.error_equals, &failure))
             {
                 Some(catcher) => match self.catch(catcher, &failure, input, jsonata, at) {
                     Ok(output) => Handled::Caught(
@@ -1583,8 +1660,10 @@ enum Handled {
 }
 
 /// Whether an error name is matched by a Retrier's or Catcher's `ErrorEquals`.
-fn matches(names: &[crate::model::Spanned<crate::syntax::Text>], error: &str) -> bool {
+fn matches(names: &[crate::model::Spanned<crate::syntax::Text>], failure: &Failure) -> bool {
+    let error = failure.error.as_str();
     names.iter().any(|n| match n.value.as_ref() {
+        "States.HeartbeatTimeout" => failure.heartbeat,
         // States.ALL matches all but States.Runtime (never retried or caught) and
         // States.DataLimitExceeded.
         "States.ALL" => error != "States.Runtime" && error != "States.DataLimitExceeded",

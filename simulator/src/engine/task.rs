@@ -1,0 +1,251 @@
+//! Task states: the call, its pattern (request-response, `.sync`, `.waitForTaskToken`,
+//! activities), and what the mocks say happens, on the virtual clock: when the response or
+//! callback arrives, which heartbeats the worker sends, which timeout fires first.
+
+use serde_json::{json, Value};
+
+use super::{At, Details, Engine, Failure};
+use crate::mocks::Outcome;
+use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
+
+/// AWS's default TimeoutSeconds for a task.
+const DEFAULT_TIMEOUT_SECONDS: u64 = 99_999_999;
+
+/// The history events of a task, by the kind of resource: optimized and SDK integrations record
+/// `Task*` events, a bare Lambda ARN `LambdaFunction*`, an activity `Activity*`.
+struct Events {
+    scheduled: &'static str,
+    started: &'static str,
+    submitted: Option<&'static str>,
+    succeeded: &'static str,
+    failed: &'static str,
+    timed_out: &'static str,
+}
+
+fn events(target: Option<&Resource>, pattern: Pattern) -> Events {
+    match target {
+        Some(Resource::LambdaFunction { .. }) => Events {
+            scheduled: "LambdaFunctionScheduled",
+            started: "LambdaFunctionStarted",
+            submitted: None,
+            succeeded: "LambdaFunctionSucceeded",
+            failed: "LambdaFunctionFailed",
+            timed_out: "LambdaFunctionTimedOut",
+        },
+        Some(Resource::Activity { .. }) => Events {
+            scheduled: "ActivityScheduled",
+            started: "ActivityStarted",
+            submitted: None,
+            succeeded: "ActivitySucceeded",
+            failed: "ActivityFailed",
+            timed_out: "ActivityTimedOut",
+        },
+        _ => Events {
+            scheduled: "TaskScheduled",
+            started: "TaskStarted",
+            submitted: (pattern != Pattern::RequestResponse).then_some("TaskSubmitted"),
+            succeeded: "TaskSucceeded",
+            failed: "TaskFailed",
+            timed_out: "TaskTimedOut",
+        },
+    }
+}
+
+impl Engine<'_> {
+    /// Run one attempt of a Task; its raw result (before ResultSelector).
+    pub(super) fn task(
+        &mut self,
+        state: &State,
+        task: &Task,
+        input: &Value,
+        at: &At,
+    ) -> Result<Value, Failure> {
+        let pattern = task
+            .target
+            .as_ref()
+            .map_or(Pattern::RequestResponse, Resource::pattern);
+        let events = events(task.target.as_ref(), pattern);
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+
+        // A callback task gets a fresh token every attempt, visible only while its request is built.
+        let token = (pattern == Pattern::WaitForTaskToken).then(|| {
+            let token = self.rng.borrow_mut().uuid();
+            self.context["Task"] = json!({"Token": token});
+            token
+        });
+        let request = if jsonata {
+            let states = self.states_value(input, None, None);
+            match state.io.arguments.and_then(|p| self.node(p)) {
+                Some(arguments) => self.jsonata_template(arguments, &states, "Arguments", at),
+                None => Ok(input.clone()),
+            }
+        } else {
+            self.effective(state.io.input_path.as_ref(), input, at)
+                .and_then(
+                    |effective| match state.io.parameters.and_then(|p| self.node(p)) {
+                        Some(template) => self.template(template, &effective, &self.context, at),
+                        None => Ok(effective.into_owned()),
+                    },
+                )
+        };
+        if token.is_some() {
+            if let Some(context) = self.context.as_object_mut() {
+                context.shift_remove("Task");
+            }
+        }
+        let _request = request?;
+        let timeout = self
+            .task_seconds(task.timeout.as_ref(), input, "TimeoutSeconds", at)?
+            .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+        let heartbeat =
+            self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
+
+        self.event(events.scheduled, Details::None);
+        self.event(events.started, Details::None);
+        if let Some(submitted) = events.submitted {
+            self.event(submitted, Details::None);
+        }
+
+        // What the mocks say this attempt does. Without a mock, a call answers `{}` at once and
+        // a callback never comes.
+        let name = state.name.value.as_ref();
+        let attempt = {
+            let count = self.invocations.entry(name.to_string()).or_insert(0);
+            let n = *count;
+            *count += 1;
+            n
+        };
+        let mocked = self.mocks.as_ref().and_then(|m| m.states.get(name));
+        let response = match mocked {
+            Some(mocked) => match mocked.invocation(attempt) {
+                Some(response) => Some(response.clone()),
+                None => {
+                    return Err(Failure::new(
+                        "States.Runtime",
+                        format!("An error occurred while executing the state '{name}' (entered at the event id #{}). The mock for this state has no response for invocation {attempt}.", at.entered_event),
+                    ))
+                }
+            },
+            None => None,
+        };
+        let (outcome, delay_s, beats) = match response {
+            Some(r) => (r.outcome, r.delay_seconds, r.heartbeats),
+            None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),
+            None => (Outcome::Return(json!({})), 0, Vec::new()),
+        };
+
+        // Which comes first on the virtual clock: the answer, a missed heartbeat, the timeout.
+        let answer_at = (!matches!(outcome, Outcome::NoResponse)).then_some(delay_s);
+        let heartbeat_expiry = heartbeat.map(|hb| {
+            let mut last = 0;
+            let mut beats: Vec<u64> = beats
+                .into_iter()
+                .filter(|b| answer_at.is_none_or(|a| *b < a))
+                .collect();
+            beats.sort_unstable();
+            for beat in beats {
+                if beat - last > hb {
+                    break;
+                }
+                last = beat;
+            }
+            last + hb
+        });
+        let first = [answer_at, heartbeat_expiry, Some(timeout)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(timeout);
+        self.sleep(first as i64 * 1000)?;
+
+        if answer_at == Some(first) && heartbeat_expiry.is_none_or(|h| h > first) && timeout > first
+        {
+            return match outcome {
+                Outcome::Return(value) => {
+                    let result = match task.target {
+                        // A bare Lambda ARN returns the function's payload.
+                        Some(Resource::LambdaFunction { .. }) => {
+                            value.get("Payload").cloned().unwrap_or(value)
+                        }
+                        _ => value,
+                    };
+                    self.event(events.succeeded, Details::Output(result.clone()));
+                    Ok(result)
+                }
+                Outcome::Throw { error, cause } if error == "States.Timeout" => {
+                    self.event(
+                        events.timed_out,
+                        Details::Error {
+                            error: error.clone(),
+                            cause: cause.clone().unwrap_or_default(),
+                        },
+                    );
+                    Err(Failure {
+                        error,
+                        cause: cause.unwrap_or_default(),
+                        heartbeat: false,
+                    })
+                }
+                Outcome::Throw { error, cause } => {
+                    let cause = cause.unwrap_or_default();
+                    self.event(
+                        events.failed,
+                        Details::Error {
+                            error: error.clone(),
+                            cause: cause.clone(),
+                        },
+                    );
+                    Err(Failure::new(&error, cause))
+                }
+                Outcome::NoResponse => unreachable!("NoResponse never answers"),
+            };
+        }
+        let heartbeat_fired = heartbeat_expiry == Some(first) && first < timeout;
+        self.event(
+            events.timed_out,
+            Details::Error {
+                error: "States.Timeout".into(),
+                cause: String::new(),
+            },
+        );
+        Err(Failure {
+            error: "States.Timeout".into(),
+            cause: String::new(),
+            heartbeat: heartbeat_fired,
+        })
+    }
+
+    /// TimeoutSeconds / HeartbeatSeconds: fixed, from a path, or from JSONata.
+    fn task_seconds(
+        &mut self,
+        seconds: Option<&crate::model::Spanned<Seconds>>,
+        input: &Value,
+        field: &str,
+        at: &At,
+    ) -> Result<Option<u64>, Failure> {
+        let Some(seconds) = seconds else {
+            return Ok(None);
+        };
+        match &seconds.value {
+            Seconds::Fixed(s) => Ok(Some(*s)),
+            Seconds::Path(p) => {
+                let value = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                value
+                    .as_ref()
+                    .and_then(Value::as_u64)
+                    .filter(|s| *s > 0)
+                    .map(Some)
+                    .ok_or_else(|| at.runtime(format!("The {field}Path parameter does not reference a valid positive integer: {p}")))
+            }
+            Seconds::Jsonata(expr) => {
+                let states = self.states_value(input, None, None);
+                let value = self.jsonata_expr(expr, &states, field, at)?;
+                value.as_u64().filter(|s| *s > 0).map(Some).ok_or_else(|| {
+                    at.runtime(format!("{field} must be a positive integer, not {value}"))
+                })
+            }
+        }
+    }
+}

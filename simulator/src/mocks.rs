@@ -1,0 +1,306 @@
+//! Mocked service responses in Step Functions Local's `MockConfigFile.json` format, extended
+//! additively: an entry may carry `DelaySeconds` (when the callback arrives, how long the job
+//! runs, the call's latency), `Heartbeats` (seconds after the task started at which the worker
+//! sends a heartbeat) and `NoResponse: true` (the token never comes back, the job never ends).
+
+use serde_json::{Map, Value};
+
+use crate::fxhash::FxHashMap;
+
+/// What one invocation of a mocked task does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Return(Value),
+    Throw {
+        error: String,
+        cause: Option<String>,
+    },
+    NoResponse,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub outcome: Outcome,
+    pub delay_seconds: u64,
+    pub heartbeats: Vec<u64>,
+}
+
+/// A mocked response: which invocation numbers (inclusive ranges) answer how.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MockedResponse {
+    pub invocations: Vec<(u64, u64, Response)>,
+}
+
+impl MockedResponse {
+    /// The response of invocation `n` (0-based: each attempt, retries included, is one).
+    pub fn invocation(&self, n: u64) -> Option<&Response> {
+        self.invocations
+            .iter()
+            .find(|(first, last, _)| (*first..=*last).contains(&n))
+            .map(|(_, _, r)| r)
+    }
+}
+
+/// The mocks of one test case: state name → its mocked response.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TestCase {
+    pub states: FxHashMap<String, MockedResponse>,
+}
+
+/// A problem in a mock file, with the JSON pointer of the place at fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MockError {
+    pub pointer: String,
+    pub message: String,
+}
+
+fn error(pointer: impl Into<String>, message: impl Into<String>) -> MockError {
+    MockError {
+        pointer: pointer.into(),
+        message: message.into(),
+    }
+}
+
+/// The state machines of a mock file: their names, and their test cases' names.
+pub fn state_machines(config: &Value) -> Vec<(String, Vec<String>)> {
+    config
+        .get("StateMachines")
+        .and_then(Value::as_object)
+        .map(|machines| {
+            machines
+                .iter()
+                .map(|(name, m)| {
+                    let cases = m
+                        .get("TestCases")
+                        .and_then(Value::as_object)
+                        .map(|c| c.keys().cloned().collect())
+                        .unwrap_or_default();
+                    (name.clone(), cases)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Read one test case of one state machine from a mock file.
+pub fn test_case(config: &Value, machine: &str, case: &str) -> Result<TestCase, MockError> {
+    let machines = config
+        .get("StateMachines")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            error(
+                "/StateMachines",
+                "A mock file has a `StateMachines` object.",
+            )
+        })?;
+    let cases = machines
+        .get(machine)
+        .ok_or_else(|| {
+            let known: Vec<&str> = machines.keys().map(String::as_str).collect();
+            error(
+                format!("/StateMachines/{machine}"),
+                format!(
+                    "No state machine `{machine}` in the mock file (it has: {}).",
+                    known.join(", ")
+                ),
+            )
+        })?
+        .get("TestCases")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            error(
+                format!("/StateMachines/{machine}/TestCases"),
+                "Expected a `TestCases` object.",
+            )
+        })?;
+    let states = cases.get(case).and_then(Value::as_object).ok_or_else(|| {
+        let known: Vec<&str> = cases.keys().map(String::as_str).collect();
+        error(
+            format!("/StateMachines/{machine}/TestCases/{case}"),
+            format!("No test case `{case}` (there are: {}).", known.join(", ")),
+        )
+    })?;
+    let responses = config.get("MockedResponses").and_then(Value::as_object);
+    let mut out = TestCase::default();
+    for (state, response_name) in states {
+        let pointer = format!("/StateMachines/{machine}/TestCases/{case}/{state}");
+        let name = response_name.as_str().ok_or_else(|| {
+            error(
+                &pointer,
+                "A test case maps a state name to a mocked response's name.",
+            )
+        })?;
+        let response = responses
+            .and_then(|r| r.get(name))
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                error(
+                    &pointer,
+                    format!("No mocked response `{name}` under `MockedResponses`."),
+                )
+            })?;
+        out.states.insert(
+            state.clone(),
+            mocked_response(response, &format!("/MockedResponses/{name}"))?,
+        );
+    }
+    Ok(out)
+}
+
+fn mocked_response(
+    entries: &Map<String, Value>,
+    pointer: &str,
+) -> Result<MockedResponse, MockError> {
+    let mut invocations: Vec<(u64, u64, Response)> = Vec::new();
+    for (key, entry) in entries {
+        let at = format!("{pointer}/{key}");
+        let bad_key = || {
+            error(
+                &at,
+                format!("`{key}` is not an invocation number (`0`) or range (`1-2`)."),
+            )
+        };
+        let (first, last) = match key.split_once('-') {
+            Some((a, b)) => (
+                a.trim().parse().map_err(|_| bad_key())?,
+                b.trim().parse().map_err(|_| bad_key())?,
+            ),
+            None => {
+                let n = key.trim().parse().map_err(|_| bad_key())?;
+                (n, n)
+            }
+        };
+        if last < first {
+            return Err(bad_key());
+        }
+        if let Some((a, b, _)) = invocations
+            .iter()
+            .find(|(a, b, _)| first <= *b && *a <= last)
+        {
+            return Err(error(
+                &at,
+                format!("Invocations {first}-{last} overlap {a}-{b}."),
+            ));
+        }
+        invocations.push((first, last, response(entry, &at)?));
+    }
+    invocations.sort_by_key(|(first, _, _)| *first);
+    Ok(MockedResponse { invocations })
+}
+
+fn response(entry: &Value, at: &str) -> Result<Response, MockError> {
+    let object = entry
+        .as_object()
+        .ok_or_else(|| error(at, "An invocation is an object with `Return` or `Throw`."))?;
+    let given = ["Return", "Throw", "NoResponse"]
+        .iter()
+        .filter(|k| object.contains_key(**k))
+        .count();
+    if given != 1 {
+        return Err(error(
+            at,
+            "An invocation has exactly one of `Return`, `Throw` or `NoResponse`.",
+        ));
+    }
+    let outcome = if let Some(value) = object.get("Return") {
+        Outcome::Return(value.clone())
+    } else if let Some(thrown) = object.get("Throw") {
+        let error_name = thrown
+            .get("Error")
+            .and_then(Value::as_str)
+            .ok_or_else(|| error(format!("{at}/Throw"), "`Throw` needs an `Error` name."))?;
+        Outcome::Throw {
+            error: error_name.to_string(),
+            cause: thrown.get("Cause").map(|c| match c {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+        }
+    } else {
+        Outcome::NoResponse
+    };
+    let delay_seconds = match object.get("DelaySeconds") {
+        None => 0,
+        Some(v) => v.as_u64().ok_or_else(|| {
+            error(
+                format!("{at}/DelaySeconds"),
+                "`DelaySeconds` is a whole number of seconds.",
+            )
+        })?,
+    };
+    let heartbeats = match object.get("Heartbeats") {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_u64().ok_or_else(|| {
+                    error(
+                        format!("{at}/Heartbeats"),
+                        "`Heartbeats` lists whole seconds.",
+                    )
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(error(
+                format!("{at}/Heartbeats"),
+                "`Heartbeats` is an array of seconds.",
+            ))
+        }
+    };
+    Ok(Response {
+        outcome,
+        delay_seconds,
+        heartbeats,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reads_step_functions_local_files_and_the_extensions() {
+        let config = json!({"StateMachines": {"SM": {"TestCases": {"Retry": {"Call": "Flaky"}}}},
+            "MockedResponses": {"Flaky": {
+                "0": {"Throw": {"Error": "Lambda.TooManyRequestsException", "Cause": "slow down"}},
+                "1-2": {"Throw": {"Error": "States.Timeout"}},
+                "3": {"Return": {"StatusCode": 200}, "DelaySeconds": 30, "Heartbeats": [10, 20]}}}});
+        let case = test_case(&config, "SM", "Retry").expect("valid");
+        let call = &case.states["Call"];
+        assert!(matches!(
+            call.invocation(0).map(|r| &r.outcome),
+            Some(Outcome::Throw { cause: Some(_), .. })
+        ));
+        assert!(matches!(
+            call.invocation(2).map(|r| &r.outcome),
+            Some(Outcome::Throw { cause: None, .. })
+        ));
+        assert_eq!(call.invocation(3).map(|r| r.delay_seconds), Some(30));
+        assert!(call.invocation(4).is_none());
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        let overlap = json!({"StateMachines": {"SM": {"TestCases": {"C": {"S": "R"}}}},
+            "MockedResponses": {"R": {"0-2": {"Return": 1}, "2": {"Return": 2}}}});
+        let e = test_case(&overlap, "SM", "C").expect_err("overlap");
+        assert_eq!(e.pointer, "/MockedResponses/R/2");
+        let both = json!({"StateMachines": {"SM": {"TestCases": {"C": {"S": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Return": 1, "Throw": {"Error": "E"}}}}});
+        assert!(test_case(&both, "SM", "C")
+            .expect_err("both")
+            .message
+            .contains("exactly one"));
+        let missing = json!({"StateMachines": {"SM": {"TestCases": {"C": {"S": "Nope"}}}}, "MockedResponses": {}});
+        assert!(test_case(&missing, "SM", "C")
+            .expect_err("missing")
+            .message
+            .contains("Nope"));
+        assert!(test_case(&missing, "SM", "D")
+            .expect_err("case")
+            .message
+            .contains("`D`"));
+    }
+}
