@@ -182,3 +182,65 @@ fn run_rejects_bad_definitions_and_inputs_with_exit_two() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--start-time"), "{stderr}");
 }
+
+#[test]
+fn run_with_mocks_shows_the_heartbeat_expiring() {
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        "examples/heartbeat.asl.json",
+        "--start-time",
+        "2026-01-01T00:00:00Z",
+        "--mocks",
+        "examples/heartbeat.mocks.json",
+        "--test-case",
+        "WorkerSilent",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("+00:10:00.000  ExecutionFailed"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("error:    States.Timeout"), "{stdout}");
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        "examples/heartbeat.asl.json",
+        "--mocks",
+        "examples/heartbeat.mocks.json",
+        "--test-case",
+        "HeartbeatsKeepItAlive",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("status:   SUCCEEDED"), "{stdout}");
+}
+
+#[test]
+fn mock_file_problems_are_reported_before_running() {
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        "examples/heartbeat.asl.json",
+        "--mocks",
+        "examples/heartbeat.mocks.json",
+        "--test-case",
+        "Nope",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("No test case `Nope`"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        "examples/heartbeat.asl.json",
+        "--mocks",
+        "examples/heartbeat.asl.json",
+        "--test-case",
+        "X",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("StateMachines"), "{stderr}");
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        "examples/heartbeat.asl.json",
+        "--mocks",
+        "examples/heartbeat.mocks.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--test-case"), "{stderr}");
+}

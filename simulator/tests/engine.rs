@@ -147,3 +147,146 @@ fn item_batcher_groups_items() {
         Some(json!([{"size": 2, "job": "j1"}, {"size": 2, "job": "j1"}, {"size": 1, "job": "j1"}]))
     );
 }
+
+fn execute_with_mocks(definition: &str, input: Value, mocks: &Value) -> Execution {
+    let checked = check(definition, Format::Json, CheckOptions::default());
+    let case = asl_sim::mocks::test_case(mocks, "SM", "Case").expect("valid mocks");
+    let options = RunOptions {
+        input,
+        mocks: Some(case),
+        ..RunOptions::default()
+    };
+    run(&checked.tree, &checked.machine, &options)
+}
+
+/// A callback task whose catchers distinguish a missed heartbeat, any timeout and other failures.
+const CALLBACK: &str = r#"{
+  "StartAt": "Ask",
+  "States": {
+    "Ask": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+      "HeartbeatSeconds": 60,
+      "TimeoutSeconds": 600,
+      "Catch": [
+        {"ErrorEquals": ["States.HeartbeatTimeout"], "ResultPath": "$.why", "Next": "Heartbeat missed"},
+        {"ErrorEquals": ["States.Timeout"], "ResultPath": "$.why", "Next": "Timed out"},
+        {"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.why", "Next": "Task failed"}
+      ],
+      "End": true
+    },
+    "Heartbeat missed": {"Type": "Succeed"},
+    "Timed out": {"Type": "Succeed"},
+    "Task failed": {"Type": "Succeed"}
+  }
+}"#;
+
+fn last_state(execution: &Execution) -> String {
+    execution
+        .events
+        .iter()
+        .rev()
+        .find_map(|e| {
+            e.kind
+                .ends_with("StateEntered")
+                .then(|| e.state_name().unwrap_or_default().to_string())
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn catchers_tell_heartbeat_timeout_from_timeout_from_task_failure() {
+    let mocks = |response: Value| json!({"StateMachines": {"SM": {"TestCases": {"Case": {"Ask": "R"}}}}, "MockedResponses": {"R": {"0": response}}});
+    // No heartbeat at all: the heartbeat expires after 60 s.
+    let silent = execute_with_mocks(CALLBACK, json!({}), &mocks(json!({"NoResponse": true})));
+    assert_eq!(
+        (last_state(&silent), silent.elapsed_seconds),
+        ("Heartbeat missed".into(), 60.0)
+    );
+    // Heartbeats every 50 s keep it alive until TimeoutSeconds.
+    let beats: Vec<u64> = (1..20).map(|i| i * 50).collect();
+    let slow = execute_with_mocks(
+        CALLBACK,
+        json!({}),
+        &mocks(json!({"NoResponse": true, "Heartbeats": beats})),
+    );
+    assert_eq!(
+        (last_state(&slow), slow.elapsed_seconds),
+        ("Timed out".into(), 600.0)
+    );
+    // The worker reports a failure.
+    let failed = execute_with_mocks(
+        CALLBACK,
+        json!({}),
+        &mocks(json!({"Throw": {"Error": "Worker.Rejected", "Cause": "no"}, "DelaySeconds": 30})),
+    );
+    assert_eq!(
+        (last_state(&failed), failed.elapsed_seconds),
+        ("Task failed".into(), 30.0)
+    );
+    assert_eq!(
+        failed.output,
+        Some(json!({"why": {"Error": "Worker.Rejected", "Cause": "no"}}))
+    );
+    // A mocked States.Timeout is a timeout, not a task failure.
+    let thrown = execute_with_mocks(
+        CALLBACK,
+        json!({}),
+        &mocks(json!({"Throw": {"Error": "States.Timeout"}})),
+    );
+    assert_eq!(last_state(&thrown), "Timed out");
+}
+
+#[test]
+fn each_attempt_gets_a_new_token() {
+    let definition = r#"{
+      "StartAt": "Ask",
+      "States": {"Ask": {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+        "TimeoutSeconds": 100,
+        "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 5, "MaxAttempts": 2}],
+        "End": true
+      }}
+    }"#;
+    let mocks = json!({"StateMachines": {"SM": {"TestCases": {"Case": {"Ask": "R"}}}},
+        "MockedResponses": {"R": {"0-1": {"NoResponse": true}, "2": {"Return": {"ok": true}, "DelaySeconds": 7}}}});
+    let execution = execute_with_mocks(definition, json!({}), &mocks);
+    assert_eq!(execution.status, Status::Succeeded);
+    // 100 s timeout, 5 s, 100 s timeout, 10 s, then the answer after 7 s.
+    assert_eq!(execution.elapsed_seconds, 222.0);
+    let tokens: Vec<String> = execution
+        .events
+        .iter()
+        .filter_map(|e| match &e.details {
+            asl_sim::engine::Details::TaskScheduled { parameters, .. } => parameters["MessageBody"]
+                ["token"]
+                .as_str()
+                .map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tokens.len(), 3);
+    assert!(tokens.iter().all(|t| !t.is_empty() && t.len() <= 1024));
+    assert!(
+        tokens[0] != tokens[1] && tokens[1] != tokens[2] && tokens[0] != tokens[2],
+        "{tokens:?}"
+    );
+}
+
+#[test]
+fn a_callback_that_never_comes_waits_until_the_execution_times_out() {
+    let definition = r#"{"StartAt": "Ask", "TimeoutSeconds": 86400, "States": {"Ask": {
+        "Type": "Task", "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
+        "Parameters": {"Message.$": "$$.Task.Token", "TopicArn": "t"}, "End": true}}}"#;
+    // No mock for the state: nobody answers.
+    let execution = execute_with_mocks(
+        definition,
+        json!({}),
+        &json!({"StateMachines": {"SM": {"TestCases": {"Case": {}}}}, "MockedResponses": {}}),
+    );
+    assert_eq!(execution.status, Status::TimedOut);
+    assert_eq!(execution.elapsed_seconds, 86400.0);
+}

@@ -33,6 +33,12 @@ pub enum Details {
     MapStarted {
         length: usize,
     },
+    /// A task's call: the service, the API and the request it was given.
+    TaskScheduled {
+        resource_type: Text,
+        resource: Text,
+        parameters: Value,
+    },
     MapIteration {
         index: usize,
         name: Text,
@@ -111,6 +117,16 @@ impl Event {
                 json!({"name": name.as_ref(), "output": output.as_ref(), "outputDetails": {"truncated": false}})
             }
             Details::MapStarted { length } => json!({"length": length}),
+            Details::TaskScheduled {
+                resource_type,
+                resource,
+                parameters,
+            } => json!({
+                "resourceType": resource_type.as_ref(),
+                "resource": resource.as_ref(),
+                "region": "us-east-1",
+                "parameters": parameters.to_string(),
+            }),
             Details::MapIteration { index, name } => json!({"index": index, "name": name.as_ref()}),
         };
         event[key] = details;

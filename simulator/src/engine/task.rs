@@ -93,14 +93,28 @@ impl Engine<'_> {
                 context.shift_remove("Task");
             }
         }
-        let _request = request?;
+        let request = request?;
         let timeout = self
             .task_seconds(task.timeout.as_ref(), input, "TimeoutSeconds", at)?
             .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
         let heartbeat =
             self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
 
-        self.event(events.scheduled, Details::None);
+        let (resource_type, resource) = match task.target.as_ref() {
+            Some(Resource::Optimized { service, api, .. }) => ((*service).into(), (*api).into()),
+            Some(Resource::AwsSdk {
+                service, action, ..
+            }) => (format!("aws-sdk:{service}").into(), action.as_str().into()),
+            _ => ("lambda".into(), task.resource.value.clone()),
+        };
+        self.event(
+            events.scheduled,
+            Details::TaskScheduled {
+                resource_type,
+                resource,
+                parameters: request,
+            },
+        );
         self.event(events.started, Details::None);
         if let Some(submitted) = events.submitted {
             self.event(submitted, Details::None);

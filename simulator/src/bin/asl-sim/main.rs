@@ -14,6 +14,7 @@ Usage:
   asl-sim check [--format human|json] [--type standard|express] FILE...
   asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
               [--seed N] [--format text|json] [--history]
+              [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
 
 check: exit 0 no errors, 1 errors found, 2 usage or I/O problem.
 run:   exit 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition

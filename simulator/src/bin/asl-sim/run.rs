@@ -19,6 +19,9 @@ struct Args {
     seed: u64,
     format: OutputFormat,
     history: bool,
+    mocks: Option<String>,
+    test_case: Option<String>,
+    state_machine: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -30,6 +33,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         seed: 0,
         format: OutputFormat::Human,
         history: false,
+        mocks: None,
+        test_case: None,
+        state_machine: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -52,6 +58,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 }
             }
             "--history" => parsed.history = true,
+            "--mocks" => parsed.mocks = Some(value("--mocks")?),
+            "--test-case" => parsed.test_case = Some(value("--test-case")?),
+            "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             file if parsed.file.is_empty() => parsed.file = file.to_string(),
             extra => return Err(format!("one definition at a time (also got `{extra}`)")),
@@ -62,6 +71,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     if parsed.input.is_some() && parsed.input_file.is_some() {
         return Err("give --input or --input-file, not both".into());
+    }
+    if parsed.mocks.is_some() != parsed.test_case.is_some() {
+        return Err("--mocks and --test-case go together".into());
     }
     Ok(parsed)
 }
@@ -154,12 +166,25 @@ pub fn main(args: &[String]) -> Outcome {
         })
         .unwrap_or("StateMachine")
         .to_string();
+    let mocks = match (&args.mocks, &args.test_case) {
+        (Some(file), Some(case)) => {
+            match load_mocks(file, case, args.state_machine.as_deref(), &name) {
+                Ok(mocks) => Some(mocks),
+                Err(message) => {
+                    let _ = writeln!(stderr, "asl-sim run: {message}");
+                    return Outcome::Usage;
+                }
+            }
+        }
+        _ => None,
+    };
     let options = RunOptions {
         input,
         start_time_ms,
         seed: args.seed,
         execution_name: "asl-sim".into(),
         state_machine_name: name,
+        mocks,
         ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);
@@ -173,6 +198,32 @@ pub fn main(args: &[String]) -> Outcome {
     } else {
         Outcome::Failed
     }
+}
+
+/// One test case of a mock file. The state machine is the one named, else the file's only one,
+/// else the one named like the definition file.
+fn load_mocks(
+    file: &str,
+    case: &str,
+    machine: Option<&str>,
+    definition_name: &str,
+) -> Result<asl_sim::mocks::TestCase, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let config: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{file}:{}:{}: the mock file is not JSON: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let machines = asl_sim::mocks::state_machines(&config);
+    let machine = match machine {
+        Some(m) => m.to_string(),
+        None if machines.len() == 1 => machines[0].0.clone(),
+        None => definition_name.to_string(),
+    };
+    asl_sim::mocks::test_case(&config, &machine, case)
+        .map_err(|e| format!("{file}: at {}: {}", e.pointer, e.message))
 }
 
 fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
