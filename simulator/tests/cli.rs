@@ -201,6 +201,34 @@ fn run_with_mocks_shows_the_heartbeat_expiring() {
         "{stdout}"
     );
     assert!(stdout.contains("error:    States.Timeout"), "{stdout}");
+    // The timeline says which clock ran out, and what the task called.
+    assert!(
+        stdout.contains(
+            "+00:10:00.000  TaskTimedOut                 States.Timeout: no heartbeat for 600 s (HeartbeatSeconds)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("TaskScheduled                sqs:sendMessage.waitForTaskToken"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        "examples/batch-job.asl.json",
+        "--mocks",
+        "examples/batch-job.mocks.json",
+        "--test-case",
+        "JobTooSlow",
+    ]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("States.Timeout: 3600 s passed (TimeoutSeconds)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FailStateEntered             Job took too long"),
+        "{stdout}"
+    );
     let (code, stdout, _) = asl_sim(&[
         "run",
         "examples/heartbeat.asl.json",

@@ -43,6 +43,23 @@ pub enum Details {
         index: usize,
         name: Text,
     },
+    /// A task that ran out of time: AWS records only `States.Timeout`; which clock fired is kept
+    /// for people reading the timeline.
+    TaskTimedOut {
+        cause: String,
+        expired: Expired,
+    },
+}
+
+/// Which limit ended a task.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Expired {
+    /// No heartbeat within HeartbeatSeconds.
+    Heartbeat(u64),
+    /// TimeoutSeconds elapsed.
+    Timeout(u64),
+    /// The mocked service itself answered States.Timeout.
+    Reported,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -78,6 +95,27 @@ impl Event {
             | Details::StateExited { name, .. }
             | Details::MapIteration { name, .. } => Some(name),
             _ => None,
+        }
+    }
+
+    /// A few words on what happened, for a timeline read by people; empty when the type says it all.
+    pub fn summary(&self) -> String {
+        match &self.details {
+            Details::TaskScheduled {
+                resource_type,
+                resource,
+                ..
+            } => format!("{resource_type}:{resource}"),
+            Details::TaskTimedOut { expired, .. } => match expired {
+                Expired::Heartbeat(s) => {
+                    format!("States.Timeout: no heartbeat for {s} s (HeartbeatSeconds)")
+                }
+                Expired::Timeout(s) => format!("States.Timeout: {s} s passed (TimeoutSeconds)"),
+                Expired::Reported => "States.Timeout".to_string(),
+            },
+            Details::Error { error, cause } if cause.is_empty() => error.clone(),
+            Details::Error { error, cause } => format!("{error}: {cause}"),
+            _ => self.state_name().unwrap_or_default().to_string(),
         }
     }
 
@@ -128,6 +166,9 @@ impl Event {
                 "parameters": parameters.to_string(),
             }),
             Details::MapIteration { index, name } => json!({"index": index, "name": name.as_ref()}),
+            Details::TaskTimedOut { cause, .. } => {
+                json!({"error": "States.Timeout", "cause": cause})
+            }
         };
         event[key] = details;
         event

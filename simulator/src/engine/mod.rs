@@ -26,7 +26,7 @@ use crate::model::{
 };
 use crate::syntax::{Node, NodeKind, NodePtr, Tree};
 
-pub use history::{Details, Event};
+pub use history::{Details, Event, Expired};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// How an execution ended.

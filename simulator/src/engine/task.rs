@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{At, Details, Engine, Failure};
+use super::{At, Details, Engine, Expired, Failure};
 use crate::mocks::Outcome;
 use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
 
@@ -101,10 +101,24 @@ impl Engine<'_> {
             self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
 
         let (resource_type, resource) = match task.target.as_ref() {
-            Some(Resource::Optimized { service, api, .. }) => ((*service).into(), (*api).into()),
+            // AWS names the API with its pattern: `sendMessage.waitForTaskToken`.
+            Some(Resource::Optimized {
+                service,
+                api,
+                pattern,
+                ..
+            }) => (
+                (*service).into(),
+                format!("{api}{}", pattern.suffix()).into(),
+            ),
             Some(Resource::AwsSdk {
-                service, action, ..
-            }) => (format!("aws-sdk:{service}").into(), action.as_str().into()),
+                service,
+                action,
+                pattern,
+            }) => (
+                format!("aws-sdk:{service}").into(),
+                format!("{action}{}", pattern.suffix()).into(),
+            ),
             _ => ("lambda".into(), task.resource.value.clone()),
         };
         self.event(
@@ -189,9 +203,9 @@ impl Engine<'_> {
                 Outcome::Throw { error, cause } if error == "States.Timeout" => {
                     self.event(
                         events.timed_out,
-                        Details::Error {
-                            error: error.clone(),
+                        Details::TaskTimedOut {
                             cause: cause.clone().unwrap_or_default(),
+                            expired: Expired::Reported,
                         },
                     );
                     Err(Failure {
@@ -215,11 +229,15 @@ impl Engine<'_> {
             };
         }
         let heartbeat_fired = heartbeat_expiry == Some(first) && first < timeout;
+        let expired = match heartbeat {
+            Some(seconds) if heartbeat_fired => Expired::Heartbeat(seconds),
+            _ => Expired::Timeout(timeout),
+        };
         self.event(
             events.timed_out,
-            Details::Error {
-                error: "States.Timeout".into(),
+            Details::TaskTimedOut {
                 cause: String::new(),
+                expired,
             },
         );
         Err(Failure {

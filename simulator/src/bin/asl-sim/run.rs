@@ -265,14 +265,20 @@ fn write_text(
 ) -> std::io::Result<()> {
     for event in &execution.events {
         let kind = event.kind;
-        // Without --history, only the state transitions and the end.
-        let shown = history || kind.ends_with("StateEntered") || kind.starts_with("Execution");
+        // Without --history: the state transitions, what tasks called and how they ended, the end.
+        let shown = history
+            || kind.ends_with("StateEntered")
+            || kind.starts_with("Execution")
+            || matches!(
+                kind,
+                "TaskScheduled" | "TaskSucceeded" | "TaskFailed" | "TaskTimedOut"
+            );
         if !shown {
             continue;
         }
         let at = event.timestamp_ms - start_ms;
-        let name = event.state_name().unwrap_or_default();
-        writeln!(out, "{:>18}  {kind:<28} {name}", offset(at))?;
+        let summary = event.summary();
+        writeln!(out, "{:>18}  {kind:<28} {summary}", offset(at).trim_end())?;
     }
     writeln!(out)?;
     writeln!(out, "status:   {}", execution.status.as_str())?;
