@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod diagnostic;
 pub mod engine;
+pub mod expectations;
 mod fxhash;
 pub mod mocks;
 pub mod model;

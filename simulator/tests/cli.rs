@@ -272,3 +272,122 @@ fn mock_file_problems_are_reported_before_running() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--test-case"), "{stderr}");
 }
+
+/// A scratch directory under the target directory, fresh for each test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+#[test]
+fn test_runs_every_case_of_the_seed_examples_and_writes_junit() {
+    let junit = scratch("test-junit").join("report.xml");
+    let (code, stdout, stderr) = asl_sim(&[
+        "test",
+        "examples/sns-publish.asl.json",
+        "examples/batch-job.asl.json",
+        "examples/sqs-callback.asl.json",
+        "examples/heartbeat.asl.json",
+        "--junit",
+        junit.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("PASS  heartbeat / WorkerSilent: FAILED States.Timeout at +00:10:00.000"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("10 test cases: 10 passed, 0 failed"),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&junit).expect("scratch file");
+    assert!(
+        xml.contains("<testsuites name=\"asl-sim test\" tests=\"10\" failures=\"0\" errors=\"0\">"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"HeartbeatsStop\" classname=\"heartbeat\""),
+        "{xml}"
+    );
+}
+
+#[test]
+fn test_reports_every_unmet_expectation_and_exits_one() {
+    let dir = scratch("test-failing");
+    let definition = dir.join("flow.asl.json");
+    std::fs::copy("../examples/heartbeat.asl.json", &definition).expect("scratch file");
+    std::fs::write(
+        dir.join("flow.mocks.json"),
+        r#"{"StateMachines": {"flow": {
+             "TestCases": {"Silent": {"Push to SQS": "Never"}, "Unmocked": {}},
+             "Expectations": {"Silent": {"Status": "SUCCEEDED", "States": ["Push to SQS", "Done"],
+                                         "DurationSeconds": 5, "OutputIncludes": {"ok": true}},
+                              "Unmocked": {"Status": "FAILED"}}}},
+           "MockedResponses": {"Never": {"0": {"NoResponse": true}}}}"#,
+    )
+    .expect("scratch file");
+    let junit = dir.join("report.xml");
+    let (code, stdout, stderr) = asl_sim(&[
+        "test",
+        definition.to_str().expect("UTF-8 path"),
+        "--junit",
+        junit.to_str().expect("UTF-8 path"),
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for expected in [
+        "FAIL  flow / Silent: FAILED States.Timeout at +00:10:00.000",
+        "status: expected SUCCEEDED, got FAILED (States.Timeout)",
+        "states: expected Push to SQS → Done, entered Push to SQS",
+        "duration: expected 5 s, took 600 s",
+        "output: expected it to include {\"ok\":true}, got no output",
+        "warning: The test case has no mock for `Push to SQS`: nobody returns its task token.",
+        "PASS  flow / Unmocked: FAILED States.Timeout at +00:10:00.000",
+        "2 test cases: 1 passed, 1 failed",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    let xml = std::fs::read_to_string(&junit).expect("scratch file");
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    assert!(
+        xml.contains(
+            "<failure message=\"status: expected SUCCEEDED, got FAILED (States.Timeout)\">"
+        ),
+        "{xml}"
+    );
+}
+
+#[test]
+fn test_locates_mock_file_mistakes_and_runs_nothing() {
+    let dir = scratch("test-bad-mocks");
+    let definition = dir.join("flow.asl.json");
+    std::fs::copy("../examples/heartbeat.asl.json", &definition).expect("scratch file");
+    let mocks = dir.join("flow.mocks.json");
+    std::fs::write(
+        &mocks,
+        "{\"StateMachines\": {\"flow\": {\n  \"TestCases\": {\"A\": {\"Push to SQS\": \"R\"}},\n  \"Expectations\": {\"A\": {\"Staus\": \"FAILED\"}}}},\n \"MockedResponses\": {\"R\": {\"0\": {\"Return\": {}}}}}",
+    )
+    .expect("scratch file");
+    let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("flow.mocks.json:3:26: Unknown expectation `Staus`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("PASS"), "{stdout}");
+    // Both Return and Throw: located at the response.
+    std::fs::write(
+        &mocks,
+        "{\"StateMachines\": {\"flow\": {\"TestCases\": {\"A\": {\"Push to SQS\": \"R\"}}}},\n \"MockedResponses\": {\"R\": {\"0\": {\"Return\": {}, \"Throw\": {\"Error\": \"E\"}}}}}",
+    )
+    .expect("scratch file");
+    let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("flow.mocks.json:2:"), "{stdout}");
+    // No mock file at all.
+    std::fs::remove_file(&mocks).expect("scratch file");
+    let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("flow.mocks.json: "), "{stdout}");
+}

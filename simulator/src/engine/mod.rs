@@ -91,6 +91,8 @@ pub struct Execution {
     pub elapsed_seconds: f64,
     /// The history; `Event::to_json` gives AWS's GetExecutionHistory shape.
     pub events: Vec<Event>,
+    /// What the run had to assume, e.g. a task the mocks do not cover. Once each.
+    pub warnings: Vec<String>,
 }
 
 impl Execution {
@@ -256,6 +258,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         ),
         mocks: options.mocks.clone(),
         invocations: crate::fxhash::FxHashMap::default(),
+        warnings: Vec::new(),
     };
     engine.event(
         "ExecutionStarted",
@@ -306,6 +309,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         cause,
         elapsed_seconds: (engine.clock_ms - options.start_time_ms) as f64 / 1000.0,
         events: engine.events,
+        warnings: engine.warnings,
     }
 }
 
@@ -336,6 +340,7 @@ struct Engine<'t> {
     mocks: Option<crate::mocks::TestCase>,
     /// How many times each Task state has been attempted (its mock's invocation number).
     invocations: crate::fxhash::FxHashMap<String, u64>,
+    warnings: Vec<String>,
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.

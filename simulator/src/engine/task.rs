@@ -156,6 +156,16 @@ impl Engine<'_> {
             },
             None => None,
         };
+        if response.is_none() && self.mocks.is_some() && attempt == 0 {
+            self.warnings.push(match pattern {
+                Pattern::WaitForTaskToken => format!(
+                    "The test case has no mock for `{name}`: nobody returns its task token."
+                ),
+                _ => format!(
+                    "The test case has no mock for `{name}`: the call answered {{}} at once."
+                ),
+            });
+        }
         let (outcome, delay_s, beats) = match response {
             Some(r) => (r.outcome, r.delay_seconds, r.heartbeats),
             None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),

@@ -435,6 +435,25 @@ impl<'t> Node<'t> {
         }
     }
 
+    /// The node a JSON Pointer (RFC 6901) names, or the deepest one on its way when the rest
+    /// is missing: where to point a message about that place.
+    pub fn pointer(self, pointer: &str) -> Node<'t> {
+        let mut node = self;
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let next = if node.is_array() {
+                segment.parse().ok().and_then(|i| node.elements().nth(i))
+            } else {
+                node.get(&segment)
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
     /// The value of the first member named `name` (duplicates are reported by the parser).
     pub fn get(self, name: &str) -> Option<Node<'t>> {
         self.member(name).map(|m| m.value)
@@ -579,6 +598,20 @@ impl NodePtr {
 mod tests {
     use super::NodePtr;
     use crate::syntax::{parse, Format, TextRange};
+
+    #[test]
+    fn json_pointers_find_the_node_or_the_deepest_on_the_way() {
+        let text = r#"{"a": [1, {"b/c": {"~d": 2}}]}"#;
+        let parsed = parse(text, Format::Json);
+        let root = parsed.tree.root();
+        let at = |p: &str| {
+            &text[root.pointer(p).range().start as usize..root.pointer(p).range().end as usize]
+        };
+        assert_eq!(at("/a/1/b~1c/~0d"), "2");
+        assert_eq!(at("/a/0"), "1");
+        assert_eq!(at("/a/1/nope/deeper"), r#"{"b/c": {"~d": 2}}"#);
+        assert_eq!(at(""), text);
+    }
 
     #[test]
     fn node_pointers_resolve_to_the_same_node() {

@@ -1,8 +1,10 @@
-//! `asl-sim`: the headless front end: `check` and `run` (`test` comes with the mocks).
+//! `asl-sim`: the headless front end: `check`, `run` and `test`.
 
 mod check;
+mod mock_file;
 mod render;
 mod run;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -15,10 +17,15 @@ Usage:
   asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
               [--seed N] [--format text|json] [--history]
               [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
+  asl-sim test DEFINITION... [--mocks FILE] [--state-machine NAME] [--junit FILE]
+              [--start-time RFC3339] [--seed N]
 
 check: exit 0 no errors, 1 errors found, 2 usage or I/O problem.
 run:   exit 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition
        with errors.
+test:  runs every test case of each definition's mock file (default NAME.mocks.json beside
+       NAME.asl.json) and checks its Expectations; exit 0 all pass, 1 a case failed, 2 a
+       definition or mock file could not be tested.
 ";
 
 /// Exit codes shared by every subcommand.
@@ -48,6 +55,7 @@ fn main() -> ExitCode {
     match command.as_str() {
         "check" => check::main(&args[1..]).into(),
         "run" => run::main(&args[1..]).into(),
+        "test" => test::main(&args[1..]).into(),
         "-h" | "--help" | "help" => {
             let _ = write!(std::io::stdout().lock(), "{USAGE}");
             Outcome::Ok.into()

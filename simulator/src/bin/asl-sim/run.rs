@@ -8,6 +8,7 @@ use asl_sim::syntax::Format;
 use asl_sim::Severity;
 use serde_json::{json, Value};
 
+use crate::mock_file::{definition_name, MockFile};
 use crate::render::{self, OutputFormat};
 use crate::Outcome;
 
@@ -155,17 +156,7 @@ pub fn main(args: &[String]) -> Outcome {
         );
         return Outcome::Usage;
     }
-    let name = std::path::Path::new(&args.file)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(|n| {
-            n.trim_end_matches(".json")
-                .trim_end_matches(".yaml")
-                .trim_end_matches(".yml")
-                .trim_end_matches(".asl")
-        })
-        .unwrap_or("StateMachine")
-        .to_string();
+    let name = definition_name(&args.file);
     let mocks = match (&args.mocks, &args.test_case) {
         (Some(file), Some(case)) => {
             match load_mocks(file, case, args.state_machine.as_deref(), &name) {
@@ -188,6 +179,9 @@ pub fn main(args: &[String]) -> Outcome {
         ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);
+    for warning in &execution.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
     let mut out = std::io::stdout().lock();
     let _ = match args.format {
         OutputFormat::Json => write_json(&mut out, &execution),
@@ -200,30 +194,16 @@ pub fn main(args: &[String]) -> Outcome {
     }
 }
 
-/// One test case of a mock file. The state machine is the one named, else the file's only one,
-/// else the one named like the definition file.
+/// One test case of a mock file, with its problems located in the file.
 fn load_mocks(
     file: &str,
     case: &str,
     machine: Option<&str>,
     definition_name: &str,
 ) -> Result<asl_sim::mocks::TestCase, String> {
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
-    let config: Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{file}:{}:{}: the mock file is not JSON: {e}",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let machines = asl_sim::mocks::state_machines(&config);
-    let machine = match machine {
-        Some(m) => m.to_string(),
-        None if machines.len() == 1 => machines[0].0.clone(),
-        None => definition_name.to_string(),
-    };
-    asl_sim::mocks::test_case(&config, &machine, case)
-        .map_err(|e| format!("{file}: at {}: {}", e.pointer, e.message))
+    let mock_file = MockFile::read(file)?;
+    let machine = mock_file.machine(machine, definition_name);
+    asl_sim::mocks::test_case(&mock_file.config, &machine, case).map_err(|e| mock_file.locate(&e))
 }
 
 fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
@@ -240,7 +220,7 @@ fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()
 }
 
 /// `+1d 02:03:04.005` from the start: a year-long wait and a 2-second task both read well.
-fn offset(ms: i64) -> String {
+pub fn offset(ms: i64) -> String {
     let days = ms / 86_400_000;
     let rest = ms % 86_400_000;
     let clock = format!(

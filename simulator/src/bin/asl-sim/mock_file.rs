@@ -1,0 +1,84 @@
+//! A mock file as the commands read it: its values, and where each place is in its text, so
+//! every problem is reported as `file:line:column`.
+
+use asl_sim::mocks::MockError;
+use asl_sim::syntax::{parse, Format, LineIndex, PositionEncoding};
+use serde_json::Value;
+
+pub struct MockFile {
+    pub path: String,
+    text: String,
+    pub config: Value,
+}
+
+impl MockFile {
+    pub fn read(path: &str) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let config: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{path}:{}:{}: the mock file is not JSON: {e}",
+                e.line(),
+                e.column()
+            )
+        })?;
+        Ok(MockFile {
+            path: path.to_string(),
+            text,
+            config,
+        })
+    }
+
+    /// The state machine the definition stands for: the one named, else the file's only one,
+    /// else the one named like the definition file.
+    pub fn machine(&self, requested: Option<&str>, definition_name: &str) -> String {
+        let machines = asl_sim::mocks::state_machines(&self.config);
+        match requested {
+            Some(m) => m.to_string(),
+            None if machines.len() == 1 => machines[0].0.clone(),
+            None => definition_name.to_string(),
+        }
+    }
+
+    /// `file:line:column: message`, at the place the error's JSON Pointer names.
+    pub fn locate(&self, error: &MockError) -> String {
+        let parsed = parse(&self.text, Format::Json);
+        // At the member's key when the place is a member: `"Staus": ...` points at `"Staus"`.
+        let (parent, last) = error
+            .pointer
+            .rsplit_once('/')
+            .unwrap_or(("", error.pointer.as_str()));
+        let parent = parsed.tree.root().pointer(parent);
+        let range = match parent.member(&last.replace("~1", "/").replace("~0", "~")) {
+            Some(member) => member.key.range,
+            None => parsed.tree.root().pointer(&error.pointer).range(),
+        };
+        let position = LineIndex::new(&self.text).position(
+            &self.text,
+            range.start as usize,
+            PositionEncoding::Utf16,
+        );
+        format!(
+            "{}:{}:{}: {} (at {})",
+            self.path,
+            position.line + 1,
+            position.character + 1,
+            error.message,
+            error.pointer
+        )
+    }
+}
+
+/// `examples/heartbeat.asl.json` → `heartbeat`: how Step Functions Local names a machine.
+pub fn definition_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| {
+            n.trim_end_matches(".json")
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .trim_end_matches(".asl")
+        })
+        .unwrap_or("StateMachine")
+        .to_string()
+}

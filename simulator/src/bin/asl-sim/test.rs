@@ -1,0 +1,333 @@
+//! `asl-sim test DEFINITION...`: run every test case of each definition's mock file and check
+//! what each expects (see `asl_sim::expectations`). A summary on stdout, JUnit XML on request.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::time::Instant;
+
+use asl_sim::analysis::{check, CheckOptions};
+use asl_sim::engine::{parse_timestamp, run, RunOptions};
+use asl_sim::expectations::{expectation, orphans, verify};
+use asl_sim::syntax::Format;
+use asl_sim::Severity;
+
+use crate::mock_file::{definition_name, MockFile};
+use crate::render::{self, OutputFormat};
+use crate::run::offset;
+use crate::Outcome;
+
+#[derive(Default)]
+struct Args {
+    definitions: Vec<String>,
+    mocks: Option<String>,
+    state_machine: Option<String>,
+    junit: Option<String>,
+    start: Option<String>,
+    seed: u64,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut parsed = Args::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match arg.as_str() {
+            "--mocks" => parsed.mocks = Some(value("--mocks")?),
+            "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
+            "--junit" => parsed.junit = Some(value("--junit")?),
+            "--start-time" => parsed.start = Some(value("--start-time")?),
+            "--seed" => {
+                let v = value("--seed")?;
+                parsed.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            file => parsed.definitions.push(file.to_string()),
+        }
+    }
+    if parsed.definitions.is_empty() {
+        return Err("which definitions? asl-sim test DEFINITION... [--mocks FILE]".into());
+    }
+    if parsed.definitions.len() > 1 && (parsed.mocks.is_some() || parsed.state_machine.is_some()) {
+        return Err("--mocks and --state-machine name one definition's mocks; with several definitions each uses its own NAME.mocks.json".into());
+    }
+    Ok(parsed)
+}
+
+/// One test case's result.
+struct CaseResult {
+    name: String,
+    problems: Vec<String>,
+    wall_seconds: f64,
+}
+
+/// One definition's test cases, or the reason none could run.
+struct Suite {
+    name: String,
+    cases: Vec<CaseResult>,
+    error: Option<String>,
+}
+
+/// `examples/heartbeat.asl.json` → `examples/heartbeat.mocks.json`.
+fn sibling_mocks(definition: &str) -> String {
+    let name = definition_name(definition);
+    let path = std::path::Path::new(definition);
+    path.with_file_name(format!("{name}.mocks.json"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+pub fn main(args: &[String]) -> Outcome {
+    let mut stderr = std::io::stderr().lock();
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = writeln!(stderr, "asl-sim test: {e}");
+            return Outcome::Usage;
+        }
+    };
+    // Fixed by default, so that expected durations and outputs do not depend on the day.
+    let start_time_ms = match &args.start {
+        None => RunOptions::default().start_time_ms,
+        Some(s) => match parse_timestamp(s) {
+            Some(ms) => ms,
+            None => {
+                let _ = writeln!(
+                    stderr,
+                    "asl-sim test: --start-time takes an RFC 3339 time, not {s:?}"
+                );
+                return Outcome::Usage;
+            }
+        },
+    };
+    let mut out = std::io::stdout().lock();
+    let mut suites = Vec::new();
+    for definition in &args.definitions {
+        let suite = run_suite(definition, &args, start_time_ms, &mut out);
+        suites.push(suite);
+    }
+
+    let cases: usize = suites.iter().map(|s| s.cases.len()).sum();
+    let failed: usize = suites
+        .iter()
+        .flat_map(|s| &s.cases)
+        .filter(|c| !c.problems.is_empty())
+        .count();
+    let broken = suites.iter().filter(|s| s.error.is_some()).count();
+    let _ = writeln!(
+        out,
+        "\n{cases} test cases: {} passed, {failed} failed{}",
+        cases - failed,
+        if broken > 0 {
+            format!("; {broken} definitions could not be tested")
+        } else {
+            String::new()
+        }
+    );
+    if let Some(path) = &args.junit {
+        if let Err(e) = std::fs::write(path, junit(&suites)) {
+            let _ = writeln!(stderr, "asl-sim test: {path}: {e}");
+            return Outcome::Usage;
+        }
+    }
+    if broken > 0 {
+        Outcome::Usage
+    } else if failed > 0 {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    }
+}
+
+fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl Write) -> Suite {
+    let name = definition_name(definition);
+    let mut suite = Suite {
+        name: name.clone(),
+        cases: Vec::new(),
+        error: None,
+    };
+    let fail = |mut suite: Suite, message: String, out: &mut dyn Write| {
+        let _ = writeln!(out, "ERROR {definition}\n      {message}");
+        suite.error = Some(message);
+        suite
+    };
+    let text = match std::fs::read_to_string(definition) {
+        Ok(t) => t,
+        Err(e) => return fail(suite, format!("{definition}: {e}"), out),
+    };
+    let checked = check(
+        &text,
+        Format::from_path(definition),
+        CheckOptions::default(),
+    );
+    if checked
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        let reports = vec![(definition.to_string(), text, checked.diagnostics)];
+        render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
+        return fail(
+            suite,
+            "the definition has errors (above); fix them to test it".into(),
+            out,
+        );
+    }
+    let mocks_path = args
+        .mocks
+        .clone()
+        .unwrap_or_else(|| sibling_mocks(definition));
+    let mock_file = match MockFile::read(&mocks_path) {
+        Ok(m) => m,
+        Err(e) => return fail(suite, e, out),
+    };
+    let machine = mock_file.machine(args.state_machine.as_deref(), &name);
+    let case_names = asl_sim::mocks::state_machines(&mock_file.config)
+        .into_iter()
+        .find(|(m, _)| *m == machine)
+        .map(|(_, cases)| cases);
+    let Some(case_names) = case_names else {
+        let message =
+            format!("{mocks_path}: no state machine `{machine}` (name it with --state-machine)");
+        return fail(suite, message, out);
+    };
+    if let Some(orphan) = orphans(&mock_file.config, &machine).first() {
+        let error = asl_sim::mocks::MockError {
+            pointer: format!("/StateMachines/{machine}/Expectations/{orphan}"),
+            message: format!("Expectations for `{orphan}`, which is not one of the TestCases."),
+        };
+        return fail(suite, mock_file.locate(&error), out);
+    }
+    // Read every case before running any: a broken mock file runs nothing.
+    let mut prepared = Vec::new();
+    for case in &case_names {
+        let mocks = asl_sim::mocks::test_case(&mock_file.config, &machine, case);
+        let expected = expectation(&mock_file.config, &machine, case);
+        match (mocks, expected) {
+            (Ok(mocks), Ok(expected)) => prepared.push((case, mocks, expected)),
+            (Err(e), _) | (_, Err(e)) => return fail(suite, mock_file.locate(&e), out),
+        }
+    }
+    suite.name.clone_from(&machine);
+    for (case, mocks, expected) in prepared {
+        let started = Instant::now();
+        let options = RunOptions {
+            input: expected
+                .input
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({})),
+            start_time_ms,
+            seed: args.seed,
+            execution_name: case.clone(),
+            state_machine_name: machine.clone(),
+            mocks: Some(mocks),
+            ..RunOptions::default()
+        };
+        let execution = run(&checked.tree, &checked.machine, &options);
+        let problems = verify(&expected, &execution);
+        let verdict = if problems.is_empty() {
+            "PASS "
+        } else {
+            "FAIL "
+        };
+        let ending = match &execution.error {
+            Some(error) => format!("{} {error}", execution.status.as_str()),
+            None => execution.status.as_str().to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "{verdict} {machine} / {case}: {ending} at {}",
+            offset((execution.elapsed_seconds * 1000.0) as i64)
+        );
+        for problem in &problems {
+            let _ = writeln!(out, "      {problem}");
+        }
+        for warning in &execution.warnings {
+            let _ = writeln!(out, "      warning: {warning}");
+        }
+        suite.cases.push(CaseResult {
+            name: case.clone(),
+            problems,
+            wall_seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    suite
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// JUnit XML as CI systems read it: a suite per state machine, a testcase per test case.
+fn junit(suites: &[Suite]) -> String {
+    let total: usize = suites.iter().map(|s| s.cases.len().max(1)).sum();
+    let failures: usize = suites
+        .iter()
+        .map(|s| s.cases.iter().filter(|c| !c.problems.is_empty()).count())
+        .sum();
+    let errors = suites.iter().filter(|s| s.error.is_some()).count();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"asl-sim test\" tests=\"{total}\" failures=\"{failures}\" errors=\"{errors}\">"
+    );
+    for suite in suites {
+        let name = xml_escape(&suite.name);
+        if let Some(error) = &suite.error {
+            let _ = writeln!(
+                xml,
+                "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"(definition)\" classname=\"{name}\">\n      <error message=\"{}\"/>\n    </testcase>\n  </testsuite>",
+                xml_escape(error)
+            );
+            continue;
+        }
+        let failed = suite
+            .cases
+            .iter()
+            .filter(|c| !c.problems.is_empty())
+            .count();
+        let time: f64 = suite.cases.iter().map(|c| c.wall_seconds).sum();
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" time=\"{time:.6}\">",
+            suite.cases.len()
+        );
+        for case in &suite.cases {
+            let _ = write!(
+                xml,
+                "    <testcase name=\"{}\" classname=\"{name}\" time=\"{:.6}\"",
+                xml_escape(&case.name),
+                case.wall_seconds
+            );
+            if case.problems.is_empty() {
+                xml.push_str("/>\n");
+            } else {
+                let _ = writeln!(
+                    xml,
+                    ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                    xml_escape(&case.problems[0]),
+                    xml_escape(&case.problems.join("\n"))
+                );
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
