@@ -290,3 +290,70 @@ fn a_callback_that_never_comes_waits_until_the_execution_times_out() {
     assert_eq!(execution.status, Status::TimedOut);
     assert_eq!(execution.elapsed_seconds, 86400.0);
 }
+
+/// A Parallel's branches run side by side on the clock; a branch that fails aborts the `.sync`
+/// job still running in its sibling, and the Catch takes the failure at that instant.
+#[test]
+fn a_parallel_sibling_failing_aborts_a_running_job() {
+    let definition = r#"{"StartAt": "Both", "States": {
+      "Both": {"Type": "Parallel", "Next": "Done",
+        "Catch": [{"ErrorEquals": ["Boom"], "Next": "Recovered"}],
+        "Branches": [
+          {"StartAt": "Job", "States": {"Job": {"Type": "Task",
+            "Resource": "arn:aws:states:::batch:submitJob.sync",
+            "Parameters": {"JobName": "j", "JobQueue": "q", "JobDefinition": "d"}, "End": true}}},
+          {"StartAt": "Quick", "States": {
+            "Quick": {"Type": "Wait", "Seconds": 10, "Next": "Boom"},
+            "Boom": {"Type": "Fail", "Error": "Boom"}}}]},
+      "Recovered": {"Type": "Pass", "End": true},
+      "Done": {"Type": "Succeed"}}}"#;
+    let mocks = json!({"StateMachines": {"SM": {"TestCases": {"Case": {"Job": "Long"}}}},
+        "MockedResponses": {"Long": {"0": {"Return": {}, "DelaySeconds": 600}}}});
+    let execution = execute_with_mocks(definition, json!({}), &mocks);
+    assert_eq!(execution.status, Status::Succeeded);
+    assert_eq!(execution.elapsed_seconds, 10.0);
+    insta::assert_snapshot!(timeline(&execution));
+}
+
+/// Branches that all succeed end with the slowest; events are in time order.
+#[test]
+fn parallel_branches_share_the_clock() {
+    let definition = r#"{"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true,
+      "Branches": [
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 30, "End": true}}},
+        {"StartAt": "Fast", "States": {"Fast": {"Type": "Wait", "Seconds": 5, "End": true}}}]}}}"#;
+    let execution = execute(definition, json!({}));
+    assert_eq!(execution.elapsed_seconds, 30.0);
+    let times: Vec<i64> = execution.events.iter().map(|e| e.timestamp_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let ids: Vec<usize> = execution.events.iter().map(|e| e.id).collect();
+    assert_eq!(ids, (1..=execution.events.len()).collect::<Vec<_>>());
+    let exited: Vec<&str> = execution
+        .events
+        .iter()
+        .filter(|e| e.kind == "WaitStateExited")
+        .filter_map(|e| e.state_name())
+        .collect();
+    assert_eq!(exited, ["Fast", "Slow"]);
+}
+
+/// Map iterations run MaxConcurrency at a time (all at once for 0), each on its own clock.
+#[test]
+fn map_iterations_respect_max_concurrency_on_the_clock() {
+    let definition = |limit: u32| {
+        format!(
+            r#"{{"StartAt": "Each", "States": {{"Each": {{"Type": "Map", "MaxConcurrency": {limit},
+              "ItemProcessor": {{"StartAt": "Sleep", "States": {{
+                "Sleep": {{"Type": "Wait", "SecondsPath": "$.s", "End": true}}}}}},
+              "End": true}}}}}}"#
+        )
+    };
+    let items = json!([{"s": 10}, {"s": 20}, {"s": 5}, {"s": 5}]);
+    let unlimited = execute(&definition(0), items.clone());
+    assert_eq!(unlimited.elapsed_seconds, 20.0);
+    assert_eq!(unlimited.output, Some(items.clone()));
+    // Two slots: 10 and 20 start at 0; the third takes the slot freed at 10, ends at 15; the
+    // fourth takes it at 15, ends at 20.
+    assert_eq!(execute(&definition(2), items.clone()).elapsed_seconds, 20.0);
+    assert_eq!(execute(&definition(1), items).elapsed_seconds, 40.0);
+}

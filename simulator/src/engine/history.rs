@@ -43,6 +43,10 @@ pub enum Details {
         index: usize,
         name: Text,
     },
+    /// A state still running when a sibling branch or iteration failed (AWS records no details).
+    StateAborted {
+        name: Text,
+    },
     /// A task that ran out of time: AWS records only `States.Timeout`; which clock fired is kept
     /// for people reading the timeline.
     TaskTimedOut {
@@ -93,7 +97,8 @@ impl Event {
         match &self.details {
             Details::StateEntered { name, .. }
             | Details::StateExited { name, .. }
-            | Details::MapIteration { name, .. } => Some(name),
+            | Details::MapIteration { name, .. }
+            | Details::StateAborted { name } => Some(name),
             _ => None,
         }
     }
@@ -140,7 +145,7 @@ impl Event {
             format!("{first}{}EventDetails", chars.as_str())
         };
         let details = match &self.details {
-            Details::None => return event,
+            Details::None | Details::StateAborted { .. } => return event,
             Details::ExecutionStarted { input, role_arn } => {
                 json!({"input": input, "inputDetails": {"truncated": false}, "roleArn": role_arn.as_ref()})
             }

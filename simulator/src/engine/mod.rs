@@ -3,6 +3,7 @@
 //! Succeed, Fail, inline Map and Parallel, Retry / Catch, the context object, variables, the
 //! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
 
+mod concurrent;
 mod history;
 mod intrinsics;
 mod jsonata;
@@ -1135,22 +1136,21 @@ impl<'t> Engine<'t> {
             }
         };
         self.event("ParallelStateStarted", Details::None);
-        let mut outputs = Vec::with_capacity(parallel.branches.len());
-        for branch in &parallel.branches {
-            self.scopes.push(Map::new());
-            let result = self.machine(branch, branch_input.clone());
-            self.scopes.pop();
-            match result {
-                Ok(output) => outputs.push(output),
-                Err(f) => {
-                    self.context = context;
-                    return Err(f);
-                }
-            }
-        }
+        let branches: Vec<&StateMachine> = parallel.branches.iter().collect();
+        let result = self.side_by_side(
+            branches,
+            0,
+            |engine, _, branch| {
+                engine.scopes.push(Map::new());
+                let result = engine.machine(branch, branch_input.clone());
+                engine.scopes.pop();
+                result
+            },
+            |_, _| {},
+        );
         self.context = context;
         // AWS records no ParallelStateSucceeded: the exit follows.
-        Ok(Value::Array(outputs))
+        result.map(Value::Array)
     }
 
     fn map(
@@ -1206,7 +1206,7 @@ impl<'t> Engine<'t> {
             )));
         };
         // AWS reads MaxConcurrency before the Map starts and the tolerated failures after.
-        self.map_setting(
+        let max_concurrency = self.map_setting(
             "MaxConcurrency",
             map.max_concurrency,
             &effective,
@@ -1243,40 +1243,37 @@ impl<'t> Engine<'t> {
         if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
             inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
         }
-        let mut outputs = Vec::with_capacity(inputs.len());
-        for (index, item_input) in inputs.into_iter().enumerate() {
-            self.event(
-                "MapIterationStarted",
-                Details::MapIteration {
-                    index,
-                    name: at.state.clone(),
-                },
-            );
-            self.scopes.push(Map::new());
-            let result = self.machine(processor, item_input);
-            self.scopes.pop();
-            match result {
-                Ok(output) => {
-                    self.event(
-                        "MapIterationSucceeded",
-                        Details::MapIteration {
-                            index,
-                            name: at.state.clone(),
-                        },
-                    );
-                    outputs.push(output);
-                }
-                Err(f) if f.error == TIMED_OUT => {
-                    self.context = context;
-                    if distributed {
-                        self.quiet -= 1;
-                    }
-                    return Err(f);
-                }
-                Err(f) => {
-                    self.context = context;
-                    if distributed {
-                        self.quiet -= 1;
+        let iteration = |index: usize| Details::MapIteration {
+            index,
+            name: at.state.clone(),
+        };
+        let limit = usize::try_from(max_concurrency.unwrap_or(0)).unwrap_or(0);
+        let result = self.side_by_side(
+            inputs,
+            limit,
+            |engine, index, item_input| {
+                engine.event("MapIterationStarted", iteration(index));
+                engine.scopes.push(Map::new());
+                let result = engine.machine(processor, item_input);
+                engine.scopes.pop();
+                match &result {
+                    Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
+                    Err(f) if f.error == TIMED_OUT => 0,
+                    Err(_) => engine.event("MapIterationFailed", iteration(index)),
+                };
+                result
+            },
+            |engine, index| {
+                engine.event("MapIterationAborted", iteration(index));
+            },
+        );
+        self.context = context;
+        let outputs = match result {
+            Ok(outputs) => outputs,
+            Err(f) => {
+                if distributed {
+                    self.quiet -= 1;
+                    if f.error != TIMED_OUT {
                         self.event(
                             "MapRunFailed",
                             Details::Error {
@@ -1285,18 +1282,10 @@ impl<'t> Engine<'t> {
                             },
                         );
                     }
-                    self.event(
-                        "MapIterationFailed",
-                        Details::MapIteration {
-                            index,
-                            name: at.state.clone(),
-                        },
-                    );
-                    return Err(f);
                 }
+                return Err(f);
             }
-        }
-        self.context = context;
+        };
         if distributed {
             self.quiet -= 1;
             self.event("MapRunSucceeded", Details::None);

@@ -1,0 +1,165 @@
+//! Parallel branches and Map iterations: run one after another by this interpreter, but side by
+//! side on the virtual clock, as AWS runs them. Each child starts when a concurrency slot frees
+//! (at once without a limit); the first failure in virtual time aborts the children still
+//! running then; the history is merged into time order.
+
+use serde_json::Value;
+
+use super::{Details, Engine, Event, Failure};
+
+/// How one child ended.
+struct Ended {
+    /// Virtual time of the end.
+    at_ms: i64,
+    /// Its events, `first..last` in `Engine::events` before merging.
+    events: std::ops::Range<usize>,
+}
+
+impl Engine<'_> {
+    /// Run `children` side by side, at most `limit` at once (`0`: no limit). `run` runs one
+    /// child from the current clock. The outputs in order, or the failure that came first.
+    pub(super) fn side_by_side<C>(
+        &mut self,
+        children: Vec<C>,
+        limit: usize,
+        mut run: impl FnMut(&mut Self, usize, C) -> Result<Value, Failure>,
+        mut aborted: impl FnMut(&mut Self, usize),
+    ) -> Result<Vec<Value>, Failure> {
+        let start_ms = self.clock_ms;
+        let first_event = self.events.len();
+        // When each slot frees; a child takes the earliest.
+        let mut slots: Vec<i64> = Vec::new();
+        let mut ended: Vec<Ended> = Vec::with_capacity(children.len());
+        let mut outputs = Vec::with_capacity(children.len());
+        let mut failure: Option<(i64, Failure)> = None;
+        for (index, child) in children.into_iter().enumerate() {
+            let starts_at = if limit == 0 || slots.len() < limit {
+                start_ms
+            } else {
+                let (slot, at) = slots
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .min_by_key(|(_, at)| *at)
+                    .unwrap_or((0, start_ms));
+                slots.swap_remove(slot);
+                at
+            };
+            // A child that would start after the first failure never starts.
+            if failure.as_ref().is_some_and(|(at, _)| *at <= starts_at) {
+                break;
+            }
+            self.clock_ms = starts_at;
+            let events_before = self.events.len();
+            let result = run(self, index, child);
+            let end = self.clock_ms;
+            if limit != 0 {
+                slots.push(end);
+            }
+            ended.push(Ended {
+                at_ms: end,
+                events: events_before..self.events.len(),
+            });
+            match result {
+                Ok(output) => outputs.push(output),
+                Err(f) => {
+                    if failure.as_ref().is_none_or(|(at, _)| end < *at) {
+                        failure = Some((end, f));
+                    }
+                }
+            }
+        }
+        match failure {
+            None => {
+                self.clock_ms = ended.iter().map(|e| e.at_ms).max().unwrap_or(start_ms);
+                self.merge(first_event, &ended, None);
+                Ok(outputs)
+            }
+            Some((at_ms, f)) => {
+                self.merge(first_event, &ended, Some(at_ms));
+                // Children still running when the failure came are aborted then.
+                self.clock_ms = at_ms;
+                let running: Vec<usize> = ended
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.at_ms > at_ms)
+                    .map(|(i, _)| i)
+                    .collect();
+                for index in running {
+                    aborted(self, index);
+                }
+                Err(f)
+            }
+        }
+    }
+
+    /// Put the children's events in time order (stable: at one instant, child order), dropping
+    /// what would have happened after `cut_ms`, and number them again. A child cut short gets
+    /// the `...StateAborted` of the state it was in.
+    fn merge(&mut self, first_event: usize, ended: &[Ended], cut_ms: Option<i64>) {
+        let cut = cut_ms.unwrap_or(i64::MAX);
+        let in_order = self.events[first_event..]
+            .windows(2)
+            .all(|w| w[0].timestamp_ms <= w[1].timestamp_ms);
+        let all_before_cut = self.events[first_event..]
+            .iter()
+            .all(|e| e.timestamp_ms <= cut);
+        if in_order && all_before_cut {
+            return;
+        }
+        let mut tail: Vec<Event> = self.events.drain(first_event..).collect();
+        let mut kept: Vec<Event> = Vec::with_capacity(tail.len());
+        for child in ended {
+            let range = (child.events.start - first_event)..(child.events.end - first_event);
+            let events = &mut tail[range];
+            let before: Vec<&Event> = events.iter().filter(|e| e.timestamp_ms <= cut).collect();
+            let cut_short = child.at_ms > cut;
+            // The state it was in: its last entry or exit is an entry.
+            let abort = cut_short
+                .then(|| {
+                    before.iter().rev().find(|e| {
+                        e.kind.ends_with("StateEntered") || e.kind.ends_with("StateExited")
+                    })
+                })
+                .flatten()
+                .and_then(|e| aborted_kind(e.kind).map(|kind| (kind, *e)))
+                .map(|(kind, entered)| Event {
+                    id: 0,
+                    previous_event_id: 0,
+                    timestamp_ms: cut,
+                    kind,
+                    details: match &entered.details {
+                        Details::StateEntered { name, .. } => {
+                            Details::StateAborted { name: name.clone() }
+                        }
+                        _ => Details::None,
+                    },
+                });
+            kept.extend(before.into_iter().cloned());
+            kept.extend(abort);
+        }
+        // Aborts last at their instant: the failure that caused them comes first.
+        kept.sort_by_key(|e| {
+            (
+                e.timestamp_ms,
+                matches!(e.details, Details::StateAborted { .. }),
+            )
+        });
+        for (offset, event) in kept.iter_mut().enumerate() {
+            event.id = first_event + offset + 1;
+            event.previous_event_id = event.id - 1;
+        }
+        self.events.extend(kept);
+    }
+}
+
+/// The abort event of a state that can be in progress when a sibling fails.
+fn aborted_kind(entered: &str) -> Option<&'static str> {
+    match entered {
+        "TaskStateEntered" => Some("TaskStateAborted"),
+        "WaitStateEntered" => Some("WaitStateAborted"),
+        "MapStateEntered" => Some("MapStateAborted"),
+        "ParallelStateEntered" => Some("ParallelStateAborted"),
+        _ => None,
+    }
+}
