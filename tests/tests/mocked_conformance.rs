@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use asl_e2e::corpus;
-use asl_sim::engine::{run, RunOptions, Status};
+use asl_sim::engine::{run, RunOptions};
 use asl_sim::syntax::Format;
 use serde_json::Value;
 
@@ -81,12 +81,7 @@ fn outcome(case: &Value) -> Result<(), String> {
     };
     let execution = run(&checked.tree, &checked.machine, &options);
     let expected = &case["expected"];
-    let status = match execution.status {
-        Status::Succeeded => "SUCCEEDED",
-        Status::Failed => "FAILED",
-        Status::TimedOut => "TIMED_OUT",
-        Status::Aborted => "ABORTED",
-    };
+    let status = execution.status.as_str();
     if expected["status"] != status {
         return Err(format!(
             "status {status} ({:?}: {:?}), expected {}",

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use asl_e2e::corpus;
-use asl_sim::engine::{run, RunOptions, Status};
+use asl_sim::engine::{run, RunOptions};
 use asl_sim::syntax::Format;
 use serde_json::Value;
 
@@ -117,12 +117,7 @@ fn outcome(case: &Value) -> Result<(), String> {
             numerically_equal(e, a)
         }
     };
-    let status = match execution.status {
-        Status::Succeeded => "SUCCEEDED",
-        Status::Failed => "FAILED",
-        Status::TimedOut => "TIMED_OUT",
-        Status::Aborted => "ABORTED",
-    };
+    let status = execution.status.as_str();
     if expected["status"] != status {
         return Err(format!(
             "status {status} (error {:?}: {:?}), expected {}",

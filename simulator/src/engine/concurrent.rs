@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Details, Engine, Event, Failure};
+use super::{Details, Engine, Event, Failure, PAUSED};
 
 /// How one child ended.
 struct Ended {
@@ -32,6 +32,8 @@ impl Engine<'_> {
         let mut ended: Vec<Ended> = Vec::with_capacity(children.len());
         let mut outputs = Vec::with_capacity(children.len());
         let mut failure: Option<(i64, Failure)> = None;
+        // A child that reached a driver's "now" holds its siblings back from nothing.
+        let mut paused: Option<Failure> = None;
         for (index, child) in children.into_iter().enumerate() {
             let starts_at = if limit == 0 || slots.len() < limit {
                 start_ms
@@ -62,6 +64,7 @@ impl Engine<'_> {
             });
             match result {
                 Ok(output) => outputs.push(output),
+                Err(f) if f.error == PAUSED => paused = Some(f),
                 Err(f) => {
                     if failure.as_ref().is_none_or(|(at, _)| end < *at) {
                         failure = Some((end, f));
@@ -73,7 +76,10 @@ impl Engine<'_> {
             None => {
                 self.clock_ms = ended.iter().map(|e| e.at_ms).max().unwrap_or(start_ms);
                 self.merge(first_event, &ended, None);
-                Ok(outputs)
+                match paused {
+                    Some(p) => Err(p),
+                    None => Ok(outputs),
+                }
             }
             Some((at_ms, f)) => {
                 self.merge(first_event, &ended, Some(at_ms));

@@ -4,6 +4,7 @@
 //! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
 
 mod concurrent;
+mod driver;
 mod history;
 mod intrinsics;
 mod jsonata;
@@ -27,6 +28,7 @@ use crate::model::{
 };
 use crate::syntax::{Node, NodeKind, NodePtr, Tree};
 
+pub use driver::{Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState};
 pub use history::{Details, Event, Expired};
 pub use time::{format_timestamp, parse_timestamp};
 
@@ -37,6 +39,8 @@ pub enum Status {
     Failed,
     TimedOut,
     Aborted,
+    /// Paused by a [`Driver`]: tasks wait for their tokens, or the clock has not got that far.
+    Running,
 }
 
 impl Status {
@@ -46,6 +50,7 @@ impl Status {
             Status::Failed => "FAILED",
             Status::TimedOut => "TIMED_OUT",
             Status::Aborted => "ABORTED",
+            Status::Running => "RUNNING",
         }
     }
 }
@@ -65,6 +70,10 @@ pub struct RunOptions {
     /// What the Task states' services answer (one test case of a mock file). Without mocks a
     /// call answers `{}` at once and a callback never comes.
     pub mocks: Option<crate::mocks::TestCase>,
+    /// Set by a [`Driver`]: token waits are answered by these callbacks, not by the mocks.
+    pub callbacks: Option<Callbacks>,
+    /// Set by a [`Driver`]: the virtual "now"; the run pauses rather than pass it.
+    pub pause_at_ms: Option<i64>,
 }
 
 impl Default for RunOptions {
@@ -77,6 +86,8 @@ impl Default for RunOptions {
             state_machine_name: "StateMachine".into(),
             max_history_events: MAX_EVENTS,
             mocks: None,
+            callbacks: None,
+            pause_at_ms: None,
         }
     }
 }
@@ -94,6 +105,8 @@ pub struct Execution {
     pub events: Vec<Event>,
     /// What the run had to assume, e.g. a task the mocks do not cover. Once each.
     pub warnings: Vec<String>,
+    /// Every task token issued, and what became of it.
+    pub tokens: Vec<TaskToken>,
 }
 
 impl Execution {
@@ -113,6 +126,11 @@ struct Failure {
 }
 
 impl Failure {
+    /// The execution's end or pause, which no Retry or Catch may take.
+    fn halts(&self) -> bool {
+        self.error == TIMED_OUT || self.error == PAUSED
+    }
+
     fn new(error: &str, cause: impl Into<String>) -> Self {
         Failure {
             error: error.to_string(),
@@ -260,6 +278,9 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         mocks: options.mocks.clone(),
         invocations: crate::fxhash::FxHashMap::default(),
         warnings: Vec::new(),
+        tokens: Vec::new(),
+        callbacks: options.callbacks.clone(),
+        pause_at_ms: options.pause_at_ms,
     };
     engine.event(
         "ExecutionStarted",
@@ -270,6 +291,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
     );
     let result = engine.machine(machine, options.input.clone());
     let (status, output, error, cause) = match result {
+        Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
         Ok(output) => {
             engine.event("ExecutionSucceeded", Details::Output(output.clone()));
             (Status::Succeeded, Some(output), None, None)
@@ -311,11 +333,14 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         elapsed_seconds: (engine.clock_ms - options.start_time_ms) as f64 / 1000.0,
         events: engine.events,
         warnings: engine.warnings,
+        tokens: engine.tokens,
     }
 }
 
 /// The internal error name of an execution that ran out of time.
 const TIMED_OUT: &str = "asl-sim.ExecutionTimedOut";
+/// The internal error name of a run that reached a driver's "now".
+const PAUSED: &str = "asl-sim.Paused";
 
 struct Engine<'t> {
     tree: &'t Tree,
@@ -342,6 +367,9 @@ struct Engine<'t> {
     /// How many times each Task state has been attempted (its mock's invocation number).
     invocations: crate::fxhash::FxHashMap<String, u64>,
     warnings: Vec<String>,
+    tokens: Vec<TaskToken>,
+    callbacks: Option<Callbacks>,
+    pause_at_ms: Option<i64>,
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -621,9 +649,18 @@ impl<'t> Engine<'t> {
         Ok(())
     }
 
-    /// Advance the virtual clock, stopping at the execution's deadline.
+    /// Advance the virtual clock, stopping at the execution's deadline, or pausing at a
+    /// driver's "now".
     fn sleep(&mut self, ms: i64) -> Result<(), Failure> {
-        if self.clock_ms + ms > self.deadline_ms {
+        let until = self.clock_ms + ms;
+        if let Some(pause) = self
+            .pause_at_ms
+            .filter(|p| until > *p && *p < self.deadline_ms)
+        {
+            self.clock_ms = pause.max(self.clock_ms);
+            return Err(Failure::new(PAUSED, ""));
+        }
+        if until > self.deadline_ms {
             self.clock_ms = self.deadline_ms;
             return Err(Failure::new(
                 TIMED_OUT,
@@ -1056,7 +1093,7 @@ impl<'t> Engine<'t> {
                 Ok(result) => return Handled::Done(result),
                 Err(f) => f,
             };
-            if failure.error == TIMED_OUT {
+            if failure.halts() {
                 return Handled::Failed(failure);
             }
             if let Some((i, retrier)) = handlers
@@ -1258,7 +1295,7 @@ impl<'t> Engine<'t> {
                 engine.scopes.pop();
                 match &result {
                     Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
-                    Err(f) if f.error == TIMED_OUT => 0,
+                    Err(f) if f.halts() => 0,
                     Err(_) => engine.event("MapIterationFailed", iteration(index)),
                 };
                 result
@@ -1273,7 +1310,7 @@ impl<'t> Engine<'t> {
             Err(f) => {
                 if distributed {
                     self.quiet -= 1;
-                    if f.error != TIMED_OUT {
+                    if !f.halts() {
                         self.event(
                             "MapRunFailed",
                             Details::Error {

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{At, Details, Engine, Expired, Failure};
+use super::{At, Details, Engine, Expired, Failure, TaskToken, TokenState};
 use crate::mocks::Outcome;
 use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
 
@@ -156,7 +156,8 @@ impl Engine<'_> {
             },
             None => None,
         };
-        if response.is_none() && self.mocks.is_some() && attempt == 0 {
+        let driven = self.callbacks.is_some() && token.is_some();
+        if response.is_none() && self.mocks.is_some() && attempt == 0 && !driven {
             self.warnings.push(match pattern {
                 Pattern::WaitForTaskToken => format!(
                     "The test case has no mock for `{name}`: nobody returns its task token."
@@ -166,17 +167,39 @@ impl Engine<'_> {
                 ),
             });
         }
-        let (outcome, delay_s, beats) = match response {
-            Some(r) => (r.outcome, r.delay_seconds, r.heartbeats),
-            None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),
-            None => (Outcome::Return(json!({})), 0, Vec::new()),
+        // Milliseconds after the task started: when it answers, when the worker beats.
+        let (outcome, delay_ms, beats) = match (&self.callbacks, &token) {
+            // A driver answers token waits itself.
+            (Some(callbacks), Some(token)) => callbacks.answer(token, self.clock_ms),
+            _ => match response {
+                Some(r) => (
+                    r.outcome,
+                    r.delay_seconds as i64 * 1000,
+                    r.heartbeats.iter().map(|b| *b as i64 * 1000).collect(),
+                ),
+                None if pattern == Pattern::WaitForTaskToken => {
+                    (Outcome::NoResponse, 0, Vec::new())
+                }
+                None => (Outcome::Return(json!({})), 0, Vec::new()),
+            },
         };
+        let token_index = token.map(|token| {
+            self.tokens.push(TaskToken {
+                token,
+                state: name.to_string(),
+                issued_ms: self.clock_ms,
+                state_now: TokenState::Waiting,
+            });
+            self.tokens.len() - 1
+        });
 
         // Which comes first on the virtual clock: the answer, a missed heartbeat, the timeout.
-        let answer_at = (!matches!(outcome, Outcome::NoResponse)).then_some(delay_s);
+        let timeout_ms = timeout as i64 * 1000;
+        let answer_at = (!matches!(outcome, Outcome::NoResponse)).then_some(delay_ms);
         let heartbeat_expiry = heartbeat.map(|hb| {
+            let hb = hb as i64 * 1000;
             let mut last = 0;
-            let mut beats: Vec<u64> = beats
+            let mut beats: Vec<i64> = beats
                 .into_iter()
                 .filter(|b| answer_at.is_none_or(|a| *b < a))
                 .collect();
@@ -189,15 +212,24 @@ impl Engine<'_> {
             }
             last + hb
         });
-        let first = [answer_at, heartbeat_expiry, Some(timeout)]
+        let first = [answer_at, heartbeat_expiry, Some(timeout_ms)]
             .into_iter()
             .flatten()
             .min()
-            .unwrap_or(timeout);
-        self.sleep(first as i64 * 1000)?;
+            .unwrap_or(timeout_ms);
+        self.sleep(first)?;
+        let answered = answer_at == Some(first)
+            && heartbeat_expiry.is_none_or(|h| h > first)
+            && timeout_ms > first;
+        if let Some(i) = token_index {
+            self.tokens[i].state_now = if answered {
+                TokenState::Answered
+            } else {
+                TokenState::TimedOut
+            };
+        }
 
-        if answer_at == Some(first) && heartbeat_expiry.is_none_or(|h| h > first) && timeout > first
-        {
+        if answered {
             return match outcome {
                 Outcome::Return(value) => {
                     let result = match task.target {
@@ -238,7 +270,7 @@ impl Engine<'_> {
                 Outcome::NoResponse => unreachable!("NoResponse never answers"),
             };
         }
-        let heartbeat_fired = heartbeat_expiry == Some(first) && first < timeout;
+        let heartbeat_fired = heartbeat_expiry == Some(first) && first < timeout_ms;
         let expired = match heartbeat {
             Some(seconds) if heartbeat_fired => Expired::Heartbeat(seconds),
             _ => Expired::Timeout(timeout),

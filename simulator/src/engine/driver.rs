@@ -1,0 +1,232 @@
+//! Driving an execution from outside, as a worker and a clock would: list the tasks waiting for
+//! their tokens, send success, failure or a heartbeat by token, move the clock on.
+//!
+//! The engine runs to completion in one call, so a driver keeps what was sent and when, and
+//! runs the execution again up to "now" after each step: the run is deterministic (virtual
+//! clock, seeded randomness), so every earlier token, event and decision comes out the same.
+//! Each step costs one run of the history so far; histories are at most 25,000 events.
+
+use serde_json::Value;
+
+use super::{run, Execution, RunOptions, Status};
+use crate::fxhash::FxHashMap;
+use crate::mocks::Outcome;
+use crate::model::StateMachine;
+use crate::syntax::Tree;
+
+/// What a worker sends with a task token.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallbackKind {
+    Success(Value),
+    Failure { error: String, cause: String },
+    Heartbeat,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Callback {
+    /// Virtual time it was sent, milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    pub kind: CallbackKind,
+}
+
+/// Everything sent so far, by token.
+#[derive(Clone, Debug, Default)]
+pub struct Callbacks {
+    by_token: FxHashMap<String, Vec<Callback>>,
+}
+
+impl Callbacks {
+    pub fn send(&mut self, token: &str, callback: Callback) {
+        self.by_token
+            .entry(token.to_string())
+            .or_default()
+            .push(callback);
+    }
+
+    /// What the task that got `token` at `started_ms` sees: its answer (if one was sent), how
+    /// long after the start it came, and the heartbeats before it, in milliseconds.
+    pub(super) fn answer(&self, token: &str, started_ms: i64) -> (Outcome, i64, Vec<i64>) {
+        let sent = self.by_token.get(token).map_or(&[][..], Vec::as_slice);
+        let beats = sent
+            .iter()
+            .filter(|c| c.kind == CallbackKind::Heartbeat)
+            .map(|c| c.at_ms - started_ms)
+            .collect();
+        let answer = sent.iter().find_map(|c| match &c.kind {
+            CallbackKind::Success(output) => Some((Outcome::Return(output.clone()), c.at_ms)),
+            CallbackKind::Failure { error, cause } => Some((
+                Outcome::Throw {
+                    error: error.clone(),
+                    cause: Some(cause.clone()),
+                },
+                c.at_ms,
+            )),
+            CallbackKind::Heartbeat => None,
+        });
+        match answer {
+            Some((outcome, at_ms)) => (outcome, at_ms - started_ms, beats),
+            None => (Outcome::NoResponse, 0, beats),
+        }
+    }
+}
+
+/// Where a token's task is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenState {
+    Waiting,
+    Answered,
+    TimedOut,
+}
+
+/// A task token the execution issued.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskToken {
+    pub token: String,
+    /// The Task state that waits for it.
+    pub state: String,
+    pub issued_ms: i64,
+    pub state_now: TokenState,
+}
+
+/// Why a token was refused, as AWS's SendTask* APIs say it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    /// No task was ever given this token.
+    InvalidToken,
+    /// The task already ended, or the execution did.
+    TaskDoesNotExist,
+    /// The task gave up waiting: its heartbeat or timeout expired.
+    TaskTimedOut,
+}
+
+impl TokenError {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TokenError::InvalidToken => "InvalidToken",
+            TokenError::TaskDoesNotExist => "TaskDoesNotExist",
+            TokenError::TaskTimedOut => "TaskTimedOut",
+        }
+    }
+}
+
+/// An execution paused at a virtual "now", moved on by the caller.
+pub struct Driver<'a> {
+    tree: &'a Tree,
+    machine: &'a StateMachine,
+    options: RunOptions,
+    now_ms: i64,
+    callbacks: Callbacks,
+    execution: Execution,
+}
+
+impl<'a> Driver<'a> {
+    /// Start an execution and run it until it waits for a token or ends.
+    pub fn start(tree: &'a Tree, machine: &'a StateMachine, options: RunOptions) -> Self {
+        let now_ms = options.start_time_ms;
+        let first = RunOptions {
+            callbacks: Some(Callbacks::default()),
+            pause_at_ms: Some(now_ms),
+            ..options.clone()
+        };
+        let execution = run(tree, machine, &first);
+        Driver {
+            tree,
+            machine,
+            options,
+            now_ms,
+            callbacks: Callbacks::default(),
+            execution,
+        }
+    }
+
+    /// The execution as far as "now": `Status::Running` while it has not ended.
+    pub fn execution(&self) -> &Execution {
+        &self.execution
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// The tasks waiting for their tokens now.
+    pub fn waiting(&self) -> Vec<&TaskToken> {
+        if self.execution.status != Status::Running {
+            return Vec::new();
+        }
+        self.execution
+            .tokens
+            .iter()
+            .filter(|t| t.state_now == TokenState::Waiting)
+            .collect()
+    }
+
+    /// SendTaskSuccess: the task's result is `output`.
+    pub fn send_success(&mut self, token: &str, output: Value) -> Result<(), TokenError> {
+        self.send(token, CallbackKind::Success(output))
+    }
+
+    /// SendTaskFailure: the task fails with `error` and `cause`.
+    pub fn send_failure(
+        &mut self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), TokenError> {
+        self.send(
+            token,
+            CallbackKind::Failure {
+                error: error.to_string(),
+                cause: cause.to_string(),
+            },
+        )
+    }
+
+    /// SendTaskHeartbeat: the HeartbeatSeconds clock starts again (TimeoutSeconds does not).
+    pub fn send_heartbeat(&mut self, token: &str) -> Result<(), TokenError> {
+        self.send(token, CallbackKind::Heartbeat)
+    }
+
+    /// Move the clock on: waits end, timeouts and heartbeat expiries fire.
+    pub fn advance(&mut self, seconds: f64) {
+        self.now_ms += (seconds * 1000.0).round() as i64;
+        self.replay();
+    }
+
+    /// Let the execution run to its end with nobody sending anything more.
+    pub fn finish(&mut self) -> &Execution {
+        self.now_ms = i64::MAX;
+        self.replay();
+        &self.execution
+    }
+
+    fn send(&mut self, token: &str, kind: CallbackKind) -> Result<(), TokenError> {
+        let issued = self.execution.tokens.iter().find(|t| t.token == token);
+        match issued.map(|t| t.state_now) {
+            None => return Err(TokenError::InvalidToken),
+            Some(TokenState::TimedOut) => return Err(TokenError::TaskTimedOut),
+            Some(TokenState::Answered) => return Err(TokenError::TaskDoesNotExist),
+            Some(TokenState::Waiting) if self.execution.status != Status::Running => {
+                return Err(TokenError::TaskDoesNotExist)
+            }
+            Some(TokenState::Waiting) => {}
+        }
+        self.callbacks.send(
+            token,
+            Callback {
+                at_ms: self.now_ms,
+                kind,
+            },
+        );
+        self.replay();
+        Ok(())
+    }
+
+    fn replay(&mut self) {
+        let options = RunOptions {
+            callbacks: Some(self.callbacks.clone()),
+            pause_at_ms: (self.now_ms != i64::MAX).then_some(self.now_ms),
+            ..self.options.clone()
+        };
+        self.execution = run(self.tree, self.machine, &options);
+    }
+}
