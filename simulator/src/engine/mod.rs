@@ -123,6 +123,9 @@ struct Failure {
     cause: String,
     /// A States.Timeout from a missed heartbeat (matched by States.HeartbeatTimeout too).
     heartbeat: bool,
+    /// Raised by the service a task called: States.ALL catches even its
+    /// States.DataLimitExceeded, as AWS's recorded executions show.
+    from_service: bool,
 }
 
 impl Failure {
@@ -136,6 +139,15 @@ impl Failure {
             error: error.to_string(),
             cause: cause.into(),
             heartbeat: false,
+            from_service: false,
+        }
+    }
+
+    /// An error the called service returned.
+    fn from_service(error: &str, cause: impl Into<String>) -> Self {
+        Failure {
+            from_service: true,
+            ..Failure::new(error, cause)
         }
     }
 }
@@ -449,10 +461,7 @@ impl<'t> Engine<'t> {
             Some(None) => Ok(json!({})),
             Some(Some(p)) => match self.select(p, &value, &self.context) {
                 Ok(Some(selected)) => Ok(selected),
-                Ok(None) => Err(at.runtime(format!(
-                    "Invalid path '{p}' : No results for path: {}",
-                    jayway_path(p)
-                ))),
+                Ok(None) => Err(at.runtime(missing_path(p, &value))),
                 Err(e) => Err(at.runtime(format!("{e} (in {field})"))),
             },
         }
@@ -728,6 +737,10 @@ impl<'t> Engine<'t> {
             }
             None => self.context["State"] = json!({"EnteredTime": entered_time, "Name": name}),
         }
+        // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none).
+        if type_name == "Task" {
+            self.context["State"]["RetryCount"] = json!(0);
+        }
         let at = At {
             state: state.name.value.clone(),
             entered_event: entered,
@@ -780,6 +793,7 @@ impl<'t> Engine<'t> {
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     heartbeat: false,
+                    from_service: false,
                 });
             }
             StateKind::Choice(choice) if jsonata => {
@@ -926,6 +940,7 @@ impl<'t> Engine<'t> {
                     error: error.unwrap_or_default(),
                     cause: cause.unwrap_or_default(),
                     heartbeat: false,
+                    from_service: false,
                 });
             }
             StateKind::Choice(choice) => {
@@ -1669,10 +1684,7 @@ impl<'t> Engine<'t> {
                     .select(p, input, &self.context)
                     .map_err(|e| at.runtime(e))?;
                 let Some(v) = v else {
-                    return Err(at.runtime(format!(
-                        "Invalid path '{p}' : No results for path: {}",
-                        jayway_path(p)
-                    )));
+                    return Err(at.runtime(missing_path(p, input)));
                 };
                 return compare_rule(op_path, value.as_ref(), &v, variable, at);
             } else {
@@ -1697,7 +1709,10 @@ fn matches(names: &[crate::model::Spanned<crate::syntax::Text>], failure: &Failu
         "States.HeartbeatTimeout" => failure.heartbeat,
         // States.ALL matches all but States.Runtime (never retried or caught) and
         // States.DataLimitExceeded.
-        "States.ALL" => error != "States.Runtime" && error != "States.DataLimitExceeded",
+        "States.ALL" => {
+            error != "States.Runtime"
+                && (error != "States.DataLimitExceeded" || failure.from_service)
+        }
         // States.TaskFailed matches every task error but a timeout.
         "States.TaskFailed" => !matches!(
             error,
@@ -1720,6 +1735,37 @@ fn retry_delay(retrier: &Retrier, attempt: u64, rng: &mut Rng) -> i64 {
 }
 
 /// Jayway's rendering of a path in its "No results" message: `$.a.b` as `$['a']['b']`.
+/// AWS's (Jayway's) message for a path that selects nothing in `data`: a missing property with
+/// more path after it is "Missing property in path" up to it; otherwise "No results for path".
+fn missing_path(p: &str, data: &Value) -> String {
+    if let Ok(parsed) = path::parse(p) {
+        if matches!(parsed.root, PathRoot::Input) {
+            let mut node = data;
+            let mut walked = String::from("$");
+            for (i, segment) in parsed.segments.iter().enumerate() {
+                let path::Segment::Field(field) = segment else {
+                    break;
+                };
+                let _ = write!(walked, "['{field}']");
+                let Value::Object(object) = node else {
+                    break;
+                };
+                match object.get(field.as_ref() as &str) {
+                    Some(next) => node = next,
+                    None if i + 1 < parsed.segments.len() => {
+                        return format!("Invalid path '{p}' : Missing property in path {walked}");
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    format!(
+        "Invalid path '{p}' : No results for path: {}",
+        jayway_path(p)
+    )
+}
+
 fn jayway_path(p: &str) -> String {
     match path::parse(p) {
         Ok(parsed) => {

@@ -254,6 +254,7 @@ impl Engine<'_> {
                         error,
                         cause: cause.unwrap_or_default(),
                         heartbeat: false,
+                        from_service: true,
                     })
                 }
                 Outcome::Throw { error, cause } => {
@@ -265,7 +266,7 @@ impl Engine<'_> {
                             cause: cause.clone(),
                         },
                     );
-                    Err(Failure::new(&error, cause))
+                    Err(Failure::from_service(&error, cause))
                 }
                 Outcome::NoResponse => unreachable!("NoResponse never answers"),
             };
@@ -286,6 +287,7 @@ impl Engine<'_> {
             error: "States.Timeout".into(),
             cause: String::new(),
             heartbeat: heartbeat_fired,
+            from_service: false,
         })
     }
 
@@ -316,10 +318,23 @@ impl Engine<'_> {
             Seconds::Jsonata(expr) => {
                 let states = self.states_value(input, None, None);
                 let value = self.jsonata_expr(expr, &states, field, at)?;
-                value.as_u64().filter(|s| *s > 0).map(Some).ok_or_else(|| {
+                positive_whole(&value).map(Some).ok_or_else(|| {
                     at.runtime(format!("{field} must be a positive integer, not {value}"))
                 })
             }
         }
     }
+}
+
+/// A positive whole number of seconds; JSONata's arithmetic gives `1.0` for 1.
+fn positive_whole(value: &Value) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f <= u64::MAX as f64)
+                .map(|f| f as u64)
+        })
+        .filter(|s| *s > 0)
 }
