@@ -22,6 +22,7 @@ impl Engine<'_> {
         &mut self,
         children: Vec<C>,
         limit: usize,
+        lockstep: bool,
         mut run: impl FnMut(&mut Self, usize, C) -> Result<Value, Failure>,
         mut aborted: impl FnMut(&mut Self, usize),
     ) -> Result<Vec<Value>, Failure> {
@@ -75,14 +76,14 @@ impl Engine<'_> {
         match failure {
             None => {
                 self.clock_ms = ended.iter().map(|e| e.at_ms).max().unwrap_or(start_ms);
-                self.merge(first_event, &ended, None);
+                self.merge(first_event, &ended, None, lockstep);
                 match paused {
                     Some(p) => Err(p),
                     None => Ok(outputs),
                 }
             }
             Some((at_ms, f)) => {
-                self.merge(first_event, &ended, Some(at_ms));
+                self.merge(first_event, &ended, Some(at_ms), lockstep);
                 // Children still running when the failure came are aborted then.
                 self.clock_ms = at_ms;
                 let running: Vec<usize> = ended
@@ -102,7 +103,7 @@ impl Engine<'_> {
     /// Put the children's events in time order (stable: at one instant, child order), dropping
     /// what would have happened after `cut_ms`, and number them again. A child cut short gets
     /// the `...StateAborted` of the state it was in.
-    fn merge(&mut self, first_event: usize, ended: &[Ended], cut_ms: Option<i64>) {
+    fn merge(&mut self, first_event: usize, ended: &[Ended], cut_ms: Option<i64>, lockstep: bool) {
         let cut = cut_ms.unwrap_or(i64::MAX);
         let in_order = self.events[first_event..]
             .windows(2)
@@ -110,12 +111,14 @@ impl Engine<'_> {
         let all_before_cut = self.events[first_event..]
             .iter()
             .all(|e| e.timestamp_ms <= cut);
-        if in_order && all_before_cut {
+        let several = lockstep && ended.iter().filter(|c| !c.events.is_empty()).count() > 1;
+        if in_order && all_before_cut && !several {
             return;
         }
         let mut tail: Vec<Event> = self.events.drain(first_event..).collect();
-        let mut kept: Vec<Event> = Vec::with_capacity(tail.len());
-        for child in ended {
+        // (step within its child, child) for each kept event: children run in lockstep.
+        let mut kept: Vec<(usize, usize, Event)> = Vec::with_capacity(tail.len());
+        for (child_index, child) in ended.iter().enumerate() {
             let range = (child.events.start - first_event)..(child.events.end - first_event);
             let events = &mut tail[range];
             let before: Vec<&Event> = events.iter().filter(|e| e.timestamp_ms <= cut).collect();
@@ -141,21 +144,29 @@ impl Engine<'_> {
                         _ => Details::None,
                     },
                 });
-            kept.extend(before.into_iter().cloned());
-            kept.extend(abort);
+            let steps = before.len();
+            kept.extend(
+                before
+                    .into_iter()
+                    .enumerate()
+                    .map(|(step, e)| (step, child_index, e.clone())),
+            );
+            kept.extend(abort.map(|e| (steps, child_index, e)));
         }
         // Aborts last at their instant: the failure that caused them comes first.
-        kept.sort_by_key(|e| {
+        kept.sort_by_key(|(step, child, e)| {
             (
                 e.timestamp_ms,
                 matches!(e.details, Details::StateAborted { .. }),
+                if lockstep { *step } else { 0 },
+                *child,
             )
         });
-        for (offset, event) in kept.iter_mut().enumerate() {
+        for (offset, (_, _, mut event)) in kept.into_iter().enumerate() {
             event.id = first_event + offset + 1;
             event.previous_event_id = event.id - 1;
+            self.events.push(event);
         }
-        self.events.extend(kept);
     }
 }
 

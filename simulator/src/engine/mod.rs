@@ -1192,6 +1192,7 @@ impl<'t> Engine<'t> {
         let result = self.side_by_side(
             branches,
             0,
+            true,
             |engine, _, branch| {
                 engine.scopes.push(Map::new());
                 let result = engine.machine(branch, branch_input.clone());
@@ -1303,6 +1304,7 @@ impl<'t> Engine<'t> {
         let result = self.side_by_side(
             inputs,
             limit,
+            false,
             |engine, index, item_input| {
                 engine.event("MapIterationStarted", iteration(index));
                 engine.scopes.push(Map::new());
