@@ -255,6 +255,46 @@ fn response(entry: &Value, at: &str) -> Result<Response, MockError> {
     })
 }
 
+/// A test case that mocks a state the definition lacks, or one that is not a Task: a typo that
+/// would otherwise leave the real task unmocked without a word.
+pub fn misplaced_state(
+    case: &TestCase,
+    definition: &crate::model::StateMachine,
+    machine: &str,
+    case_name: &str,
+) -> Option<MockError> {
+    let states = definition.all_states();
+    let mut named: Vec<&String> = case.states.keys().collect();
+    named.sort();
+    named.into_iter().find_map(|name| {
+        let pointer = format!("/StateMachines/{machine}/TestCases/{case_name}/{name}");
+        match states.iter().find(|s| &*s.name.value == name.as_str()) {
+            None => {
+                let tasks: Vec<&str> = states
+                    .iter()
+                    .filter(|s| s.kind.type_name() == "Task")
+                    .map(|s| &*s.name.value)
+                    .collect();
+                Some(error(
+                    pointer,
+                    format!(
+                        "The definition has no state `{name}` (its Task states: {}).",
+                        tasks.join(", ")
+                    ),
+                ))
+            }
+            Some(state) if state.kind.type_name() != "Task" => Some(error(
+                pointer,
+                format!(
+                    "`{name}` is a {} state; only Task states call services and take mocks.",
+                    state.kind.type_name()
+                ),
+            )),
+            Some(_) => None,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

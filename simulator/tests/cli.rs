@@ -385,6 +385,18 @@ fn test_locates_mock_file_mistakes_and_runs_nothing() {
     let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
     assert_eq!(code, 2, "{stdout}");
     assert!(stdout.contains("flow.mocks.json:2:"), "{stdout}");
+    // A state the definition does not have.
+    std::fs::write(
+        &mocks,
+        "{\"StateMachines\": {\"flow\": {\"TestCases\": {\"A\": {\"Push to SQSS\": \"R\"}}}},\n \"MockedResponses\": {\"R\": {\"0\": {\"Return\": {}}}}}",
+    )
+    .expect("scratch file");
+    let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains("flow.mocks.json:1:49: The definition has no state `Push to SQSS` (its Task states: Push to SQS)."),
+        "{stdout}"
+    );
     // No mock file at all.
     std::fs::remove_file(&mocks).expect("scratch file");
     let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);

@@ -159,7 +159,13 @@ pub fn main(args: &[String]) -> Outcome {
     let name = definition_name(&args.file);
     let mocks = match (&args.mocks, &args.test_case) {
         (Some(file), Some(case)) => {
-            match load_mocks(file, case, args.state_machine.as_deref(), &name) {
+            match load_mocks(
+                file,
+                case,
+                args.state_machine.as_deref(),
+                &name,
+                &checked.machine,
+            ) {
                 Ok(mocks) => Some(mocks),
                 Err(message) => {
                     let _ = writeln!(stderr, "asl-sim run: {message}");
@@ -200,10 +206,16 @@ fn load_mocks(
     case: &str,
     machine: Option<&str>,
     definition_name: &str,
+    definition: &asl_sim::model::StateMachine,
 ) -> Result<asl_sim::mocks::TestCase, String> {
     let mock_file = MockFile::read(file)?;
     let machine = mock_file.machine(machine, definition_name);
-    asl_sim::mocks::test_case(&mock_file.config, &machine, case).map_err(|e| mock_file.locate(&e))
+    let test_case = asl_sim::mocks::test_case(&mock_file.config, &machine, case)
+        .map_err(|e| mock_file.locate(&e))?;
+    match asl_sim::mocks::misplaced_state(&test_case, definition, &machine, case) {
+        Some(e) => Err(mock_file.locate(&e)),
+        None => Ok(test_case),
+    }
 }
 
 fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {

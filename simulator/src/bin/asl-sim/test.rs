@@ -124,7 +124,10 @@ pub fn main(args: &[String]) -> Outcome {
         "\n{cases} test cases: {} passed, {failed} failed{}",
         cases - failed,
         if broken > 0 {
-            format!("; {broken} definitions could not be tested")
+            format!(
+                "; {broken} definition{} could not be tested",
+                if broken == 1 { "" } else { "s" }
+            )
         } else {
             String::new()
         }
@@ -208,6 +211,12 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
     for case in &case_names {
         let mocks = asl_sim::mocks::test_case(&mock_file.config, &machine, case);
         let expected = expectation(&mock_file.config, &machine, case);
+        let mocks = mocks.and_then(|m| {
+            match asl_sim::mocks::misplaced_state(&m, &checked.machine, &machine, case) {
+                Some(e) => Err(e),
+                None => Ok(m),
+            }
+        });
         match (mocks, expected) {
             (Ok(mocks), Ok(expected)) => prepared.push((case, mocks, expected)),
             (Err(e), _) | (_, Err(e)) => return fail(suite, mock_file.locate(&e), out),
