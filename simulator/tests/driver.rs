@@ -146,3 +146,37 @@ fn parallel_branches_wait_side_by_side_and_finish_runs_to_the_end() {
     assert_eq!(execution.error.as_deref(), Some("States.Timeout"));
     assert_eq!(execution.elapsed_seconds, 60.0);
 }
+
+#[test]
+fn stopping_aborts_the_waiting_task_and_the_execution() {
+    let checked = checked(include_str!("../../examples/sqs-callback.asl.json"));
+    let mut driver = Driver::start(&checked.tree, &checked.machine, RunOptions::default());
+    let token = driver.waiting()[0].token.clone();
+    driver.advance(30.0);
+    driver.stop("Cancelled", "the order was withdrawn");
+    let execution = driver.execution();
+    assert_eq!(execution.status, Status::Aborted);
+    assert_eq!(execution.elapsed_seconds, 30.0);
+    let tail: Vec<(&str, Option<&str>)> = execution
+        .events
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| (e.kind, e.state_name()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("ExecutionAborted", None),
+            ("TaskStateAborted", Some("Send message to SQS"))
+        ]
+    );
+    assert_eq!(execution.error.as_deref(), Some("Cancelled"));
+    assert_eq!(
+        driver.send_success(&token, json!({})),
+        Err(TokenError::TaskDoesNotExist)
+    );
+    driver.advance(1_000_000.0);
+    assert_eq!(driver.execution().status, Status::Aborted);
+    assert_eq!(driver.execution().elapsed_seconds, 30.0);
+}

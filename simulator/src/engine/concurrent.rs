@@ -171,7 +171,7 @@ impl Engine<'_> {
 }
 
 /// The abort event of a state that can be in progress when a sibling fails.
-fn aborted_kind(entered: &str) -> Option<&'static str> {
+pub(super) fn aborted_kind(entered: &str) -> Option<&'static str> {
     match entered {
         "TaskStateEntered" => Some("TaskStateAborted"),
         "WaitStateEntered" => Some("WaitStateAborted"),

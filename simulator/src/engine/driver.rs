@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{run, Execution, RunOptions, Status};
+use super::{run, Details, Event, Execution, RunOptions, Status};
 use crate::fxhash::FxHashMap;
 use crate::mocks::Outcome;
 use crate::model::StateMachine;
@@ -117,6 +117,8 @@ pub struct Driver<'a> {
     now_ms: i64,
     callbacks: Callbacks,
     execution: Execution,
+    /// StopExecution's error and cause, once stopped.
+    stopped: Option<(String, String)>,
 }
 
 impl<'a> Driver<'a> {
@@ -136,6 +138,7 @@ impl<'a> Driver<'a> {
             now_ms,
             callbacks: Callbacks::default(),
             execution,
+            stopped: None,
         }
     }
 
@@ -186,6 +189,16 @@ impl<'a> Driver<'a> {
         self.send(token, CallbackKind::Heartbeat)
     }
 
+    /// StopExecution: the execution ends ABORTED now; the states in progress record their
+    /// abort (best effort: AWS cancels running `.sync` jobs and pending callbacks).
+    pub fn stop(&mut self, error: &str, cause: &str) {
+        if self.execution.status != Status::Running {
+            return;
+        }
+        self.stopped = Some((error.to_string(), cause.to_string()));
+        self.replay();
+    }
+
     /// Move the clock on: waits end, timeouts and heartbeat expiries fire.
     pub fn advance(&mut self, seconds: f64) {
         self.now_ms += (seconds * 1000.0).round() as i64;
@@ -222,11 +235,61 @@ impl<'a> Driver<'a> {
     }
 
     fn replay(&mut self) {
+        if self.stopped.is_some() && self.execution.status == Status::Aborted {
+            return; // a stopped execution stays as it ended
+        }
         let options = RunOptions {
             callbacks: Some(self.callbacks.clone()),
             pause_at_ms: (self.now_ms != i64::MAX).then_some(self.now_ms),
             ..self.options.clone()
         };
         self.execution = run(self.tree, self.machine, &options);
+        if let (Some((error, cause)), Status::Running) = (&self.stopped, self.execution.status) {
+            abort(&mut self.execution, self.now_ms, error, cause);
+        }
     }
+}
+
+/// End a paused execution ABORTED at `now_ms`: each state still in progress, innermost first,
+/// then `ExecutionAborted`.
+fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
+    let mut in_progress: Vec<(&'static str, crate::syntax::Text)> = Vec::new();
+    for event in &execution.events {
+        match (&event.details, event.kind) {
+            (Details::StateEntered { name, .. }, kind) => {
+                if let Some(aborted) = super::concurrent::aborted_kind(kind) {
+                    in_progress.push((aborted, name.clone()));
+                }
+            }
+            (Details::StateExited { name, .. } | Details::StateAborted { name }, _) => {
+                if let Some(i) = in_progress.iter().rposition(|(_, n)| n == name) {
+                    in_progress.remove(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut push = |kind: &'static str, details: Details| {
+        let id = execution.events.len() + 1;
+        execution.events.push(Event {
+            id,
+            previous_event_id: id - 1,
+            timestamp_ms: now_ms,
+            kind,
+            details,
+        });
+    };
+    for (kind, name) in in_progress.into_iter().rev() {
+        push(kind, Details::StateAborted { name });
+    }
+    push(
+        "ExecutionAborted",
+        Details::Error {
+            error: error.to_string(),
+            cause: cause.to_string(),
+        },
+    );
+    execution.status = Status::Aborted;
+    execution.error = (!error.is_empty()).then(|| error.to_string());
+    execution.cause = (!cause.is_empty()).then(|| cause.to_string());
 }
