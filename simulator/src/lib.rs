@@ -14,6 +14,7 @@ pub mod expectations;
 mod fxhash;
 pub mod mocks;
 pub mod model;
+pub mod simulation;
 pub mod syntax;
 
 pub use analysis::{check, CheckOptions, WorkflowType};

@@ -107,6 +107,29 @@ pub struct Execution {
     pub warnings: Vec<String>,
     /// Every task token issued, and what became of it.
     pub tokens: Vec<TaskToken>,
+    /// Every error a state with Retry or Catch met, and what took it.
+    pub handlings: Vec<Handling>,
+}
+
+/// An error in a state, and which of its handlers took it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Handling {
+    pub state: crate::syntax::Text,
+    pub at_ms: i64,
+    pub error: String,
+    /// A States.Timeout from a missed heartbeat.
+    pub heartbeat: bool,
+    pub by: Handler,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Handler {
+    /// Retry number `index` of the state, after `delay_ms`.
+    Retry { index: usize, delay_ms: i64 },
+    /// Catch number `index` of the state.
+    Catch { index: usize },
+    /// Neither: the error leaves the state.
+    Uncaught,
 }
 
 impl Execution {
@@ -291,6 +314,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         invocations: crate::fxhash::FxHashMap::default(),
         warnings: Vec::new(),
         tokens: Vec::new(),
+        handlings: Vec::new(),
         callbacks: options.callbacks.clone(),
         pause_at_ms: options.pause_at_ms,
     };
@@ -346,6 +370,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         events: engine.events,
         warnings: engine.warnings,
         tokens: engine.tokens,
+        handlings: engine.handlings,
     }
 }
 
@@ -380,6 +405,7 @@ struct Engine<'t> {
     invocations: crate::fxhash::FxHashMap<String, u64>,
     warnings: Vec<String>,
     tokens: Vec<TaskToken>,
+    handlings: Vec<Handling>,
     callbacks: Option<Callbacks>,
     pause_at_ms: Option<i64>,
 }
@@ -1119,6 +1145,14 @@ impl<'t> Engine<'t> {
             {
                 if retries[i] < retrier.max_attempts {
                     let delay = retry_delay(retrier, retries[i], &mut self.rng.borrow_mut());
+                    self.record_handling(
+                        at,
+                        &failure,
+                        Handler::Retry {
+                            index: i,
+                            delay_ms: delay,
+                        },
+                    );
                     retries[i] += 1;
                     self.context["State"]["RetryCount"] = json!(retries[i]);
                     if let Err(f) = self.sleep(delay) {
@@ -1127,11 +1161,16 @@ impl<'t> Engine<'t> {
                     continue;
                 }
             }
-            return match handlers
+            let caught = handlers
                 .catch
                 .iter()
-                .find(|c| matches(&c.error_equals, &failure))
-            {
+                .position(|c| matches(&c.error_equals, &failure));
+            self.record_handling(
+                at,
+                &failure,
+                caught.map_or(Handler::Uncaught, |index| Handler::Catch { index }),
+            );
+            return match caught.map(|i| &handlers.catch[i]) {
                 Some(catcher) => match self.catch(catcher, &failure, input, jsonata, at) {
                     Ok(output) => Handled::Caught(
                         output,
@@ -1146,6 +1185,20 @@ impl<'t> Engine<'t> {
                 None => Handled::Failed(failure),
             };
         }
+    }
+
+    /// Remember which handler took an error, for the simulation's report on the state.
+    fn record_handling(&mut self, at: &At, failure: &Failure, by: Handler) {
+        if self.quiet > 0 {
+            return;
+        }
+        self.handlings.push(Handling {
+            state: at.state.clone(),
+            at_ms: self.clock_ms,
+            error: failure.error.clone(),
+            heartbeat: failure.heartbeat,
+            by,
+        });
     }
 
     /// A Catcher's output: the error output at its ResultPath in the raw state input.

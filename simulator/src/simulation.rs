@@ -1,0 +1,332 @@
+//! What a simulation says about each state, as diagnostics on the states themselves: how every
+//! token wait ended, which timeout fired and which Retry or Catch took it, what each `.sync` job
+//! did, where an uncaught error ended the execution, which states it never reached; and, for
+//! every callback that did arrive, where the execution goes if it never does.
+//!
+//! Plain data over the engine's results, for the language server and the CLI alike.
+
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::engine::{run, Details, Event, Execution, Expired, Handler, RunOptions, Status};
+use crate::mocks::{MockedResponse, Outcome, Response};
+use crate::model::{Pattern, Resource, State, StateKind, StateMachine};
+use crate::syntax::Tree;
+
+/// Run the definition and report on its states; then replay each answered callback as lost.
+pub fn simulate(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Vec<Diagnostic> {
+    let execution = run(tree, machine, options);
+    let mut diagnostics = report(machine, &execution, options.start_time_ms);
+    diagnostics.extend(lost_callbacks(tree, machine, options, &execution));
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    diagnostics
+}
+
+/// The facts of one execution, on the states they concern.
+pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> Vec<Diagnostic> {
+    let states = machine.all_states();
+    let find = |name: &str| states.iter().copied().find(|s| &*s.name.value == name);
+    let mut out = Vec::new();
+    // The state each event belongs to: the last one entered (events of concurrent branches
+    // are interleaved, so track per state name the start of its current attempt).
+    let mut current: Option<&State> = None;
+    let mut attempt_started: Vec<(&str, i64)> = Vec::new();
+    let mut entered: Vec<&str> = Vec::new();
+    for event in &execution.events {
+        if let Details::StateEntered { name, .. } = &event.details {
+            current = find(name);
+            entered.push(name);
+            continue;
+        }
+        let Some(state) = current else { continue };
+        let name: &str = &state.name.value;
+        if event.kind.ends_with("Scheduled") {
+            attempt_started.retain(|(n, _)| *n != name);
+            attempt_started.push((name, event.timestamp_ms));
+            continue;
+        }
+        let started = attempt_started
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map_or(event.timestamp_ms, |(_, t)| *t);
+        let after = duration(event.timestamp_ms - started);
+        let pattern = task_pattern(state);
+        let message = match (&event.details, pattern) {
+            (Details::Output(_), Some(Pattern::WaitForTaskToken)) if is_task_end(event) => {
+                format!(
+                    "Waits for its task token: the callback came after {after} (SendTaskSuccess)."
+                )
+            }
+            (Details::Output(_), Some(Pattern::Sync | Pattern::Sync2)) if is_task_end(event) => {
+                format!("Runs a job: it succeeded after {after}.")
+            }
+            (Details::Error { error, .. }, Some(p)) if is_task_end(event) => {
+                let what = match p {
+                    Pattern::WaitForTaskToken => "the worker reported failure",
+                    Pattern::Sync | Pattern::Sync2 => "the job failed",
+                    Pattern::RequestResponse => "the call failed",
+                };
+                format!("{} with `{error}` after {after}.", capitalise(what))
+            }
+            (Details::TaskTimedOut { expired, .. }, _) => match expired {
+                Expired::Heartbeat(s) => format!(
+                    "No heartbeat for {s} s (HeartbeatSeconds): States.Timeout after {after}."
+                ),
+                Expired::Timeout(s) => {
+                    format!("TimeoutSeconds ({s} s) passed: States.Timeout after {after}.")
+                }
+                Expired::Reported => format!("The service reported States.Timeout after {after}."),
+            },
+            _ => continue,
+        };
+        let (handled, related) = handling(state, execution, event);
+        out.push(Diagnostic {
+            code: "simulation",
+            severity: Severity::Information,
+            range: state.name.range,
+            message: format!("{message}{handled}"),
+            related,
+        });
+    }
+    // A wait that never ended: the execution ran out of time while the task waited.
+    if matches!(execution.status, Status::TimedOut | Status::Failed) {
+        if let Some(state) = last_entered(&execution.events).and_then(find) {
+            let at = execution
+                .events
+                .last()
+                .map_or(0, |e| e.timestamp_ms - start_ms);
+            let message = match (&execution.status, &execution.error) {
+                (Status::TimedOut, _) if task_pattern(state) == Some(Pattern::WaitForTaskToken) => {
+                    format!("No callback ever came: the execution timed out after {}, still waiting here.", duration(at))
+                }
+                (Status::TimedOut, _) => {
+                    format!("The execution timed out after {}, here.", duration(at))
+                }
+                (_, Some(error)) => format!(
+                    "The execution fails here with `{error}` after {}.{}",
+                    duration(at),
+                    execution
+                        .cause
+                        .as_ref()
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default()
+                ),
+                _ => format!("The execution fails here after {}.", duration(at)),
+            };
+            out.push(Diagnostic {
+                code: "simulation-end",
+                severity: Severity::Warning,
+                range: state.name.range,
+                message,
+                related: Vec::new(),
+            });
+        }
+    }
+    if execution.status != Status::Running {
+        for state in &states {
+            if !entered.contains(&&*state.name.value) {
+                out.push(Diagnostic {
+                    code: "simulation-not-reached",
+                    severity: Severity::Hint,
+                    range: state.name.range,
+                    message: "The simulation never reached this state.".into(),
+                    related: Vec::new(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// For every token wait that got its callback, the same run with the callback lost.
+fn lost_callbacks(
+    tree: &Tree,
+    machine: &StateMachine,
+    options: &RunOptions,
+    execution: &Execution,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut answered: Vec<&str> = execution
+        .tokens
+        .iter()
+        .filter(|t| t.state_now == crate::engine::TokenState::Answered)
+        .map(|t| t.state.as_str())
+        .collect();
+    answered.dedup();
+    for name in answered {
+        let Some(state) = machine
+            .all_states()
+            .into_iter()
+            .find(|s| &*s.name.value == name)
+        else {
+            continue;
+        };
+        let mut mocks = options.mocks.clone().unwrap_or_default();
+        mocks.states.insert(
+            name.to_string(),
+            MockedResponse {
+                invocations: vec![(
+                    0,
+                    u64::MAX,
+                    Response {
+                        outcome: Outcome::NoResponse,
+                        delay_seconds: 0,
+                        heartbeats: Vec::new(),
+                    },
+                )],
+            },
+        );
+        let lost = run(
+            tree,
+            machine,
+            &RunOptions {
+                mocks: Some(mocks),
+                ..options.clone()
+            },
+        );
+        let timed_out = lost.events.iter().find_map(|e| match &e.details {
+            Details::TaskTimedOut { expired, .. } if e.kind.ends_with("TimedOut") => {
+                Some((e, *expired))
+            }
+            _ => None,
+        });
+        let ending = match (lost.status, &lost.error) {
+            (Status::Succeeded, _) => "The execution still succeeds".to_string(),
+            (Status::TimedOut, _) => format!(
+                "The execution times out after {}",
+                duration((lost.elapsed_seconds * 1000.0) as i64)
+            ),
+            (_, Some(error)) => format!(
+                "The execution fails with `{error}` after {}",
+                duration((lost.elapsed_seconds * 1000.0) as i64)
+            ),
+            _ => "The execution fails".to_string(),
+        };
+        let how = match timed_out {
+            Some((event, _)) => {
+                let (handled, _) = handling(state, &lost, event);
+                format!(
+                    "States.Timeout after {}.{handled} ",
+                    duration(event.timestamp_ms - options.start_time_ms)
+                )
+            }
+            None => String::new(),
+        };
+        out.push(Diagnostic {
+            code: "simulation-lost-callback",
+            severity: Severity::Information,
+            range: state.name.range,
+            message: format!("If the callback never came: {how}{ending}."),
+            related: Vec::new(),
+        });
+    }
+    out
+}
+
+/// Which handler took the error of `event`, as words, with the handler's place.
+fn handling(state: &State, execution: &Execution, event: &Event) -> (String, Vec<Related>) {
+    let Some(handling) = execution
+        .handlings
+        .iter()
+        .find(|h| *h.state == *state.name.value && h.at_ms == event.timestamp_ms)
+    else {
+        return (String::new(), Vec::new());
+    };
+    let handlers = state.handlers();
+    match handling.by {
+        Handler::Retry { index, delay_ms } => {
+            let related = handlers.and_then(|h| h.retry.get(index)).map(|r| Related {
+                range: r.range,
+                message: "this Retry".into(),
+            });
+            (
+                format!(
+                    " Retry #{} takes it: the next attempt after {}.",
+                    index + 1,
+                    duration(delay_ms)
+                ),
+                related.into_iter().collect(),
+            )
+        }
+        Handler::Catch { index } => {
+            let catcher = handlers.and_then(|h| h.catch.get(index));
+            let next = catcher
+                .and_then(|c| c.next.as_ref())
+                .map(|n| n.value.to_string())
+                .unwrap_or_default();
+            (
+                format!(" Catch #{} takes it, on to `{next}`.", index + 1),
+                catcher
+                    .map(|c| Related {
+                        range: c.range,
+                        message: "this Catch".into(),
+                    })
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        Handler::Uncaught => (" Nothing catches it.".into(), Vec::new()),
+    }
+}
+
+/// A task's own end (not the execution's, which follows while the task is the current state).
+fn is_task_end(event: &Event) -> bool {
+    matches!(
+        event.kind,
+        "TaskSucceeded"
+            | "TaskFailed"
+            | "ActivitySucceeded"
+            | "ActivityFailed"
+            | "LambdaFunctionSucceeded"
+            | "LambdaFunctionFailed"
+    )
+}
+
+fn task_pattern(state: &State) -> Option<Pattern> {
+    match &state.kind {
+        StateKind::Task(task) => Some(
+            task.target
+                .as_ref()
+                .map_or(Pattern::RequestResponse, Resource::pattern),
+        ),
+        _ => None,
+    }
+}
+
+fn last_entered(events: &[Event]) -> Option<&str> {
+    events.iter().rev().find_map(|e| match &e.details {
+        Details::StateEntered { name, .. } => Some(&**name),
+        _ => None,
+    })
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `600 s`, `10 min`, `1 h 30 min`, `2 d`: virtual durations as people say them.
+pub fn duration(ms: i64) -> String {
+    let s = ms as f64 / 1000.0;
+    if s < 120.0 {
+        return if s.fract() == 0.0 {
+            format!("{s} s")
+        } else {
+            format!("{s:.3} s")
+        };
+    }
+    let minutes = (s / 60.0).round() as i64;
+    if minutes < 120 {
+        return format!("{minutes} min");
+    }
+    let hours = minutes / 60;
+    if hours < 48 {
+        return match minutes % 60 {
+            0 => format!("{hours} h"),
+            m => format!("{hours} h {m} min"),
+        };
+    }
+    format!("{} d", hours / 24)
+}
