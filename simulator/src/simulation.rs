@@ -14,8 +14,18 @@ use crate::syntax::Tree;
 /// Run the definition and report on its states; then replay each answered callback as lost.
 pub fn simulate(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Vec<Diagnostic> {
     let execution = run(tree, machine, options);
-    let mut diagnostics = report(machine, &execution, options.start_time_ms);
-    diagnostics.extend(lost_callbacks(tree, machine, options, &execution));
+    explain(tree, machine, options, &execution)
+}
+
+/// The report on an execution already run with `options`, and its lost-callback replays.
+pub fn explain(
+    tree: &Tree,
+    machine: &StateMachine,
+    options: &RunOptions,
+    execution: &Execution,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = report(machine, execution, options.start_time_ms);
+    diagnostics.extend(lost_callbacks(tree, machine, options, execution));
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     diagnostics
 }

@@ -403,3 +403,27 @@ fn test_locates_mock_file_mistakes_and_runs_nothing() {
     assert_eq!(code, 2, "{stdout}");
     assert!(stdout.contains("flow.mocks.json: "), "{stdout}");
 }
+
+#[test]
+fn run_explain_puts_the_simulation_on_the_states() {
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        "examples/batch-job.asl.json",
+        "--mocks",
+        "examples/batch-job.mocks.json",
+        "--test-case",
+        "JobTooSlow",
+        "--explain",
+    ]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for expected in [
+        "information[simulation]: TimeoutSeconds (3600 s) passed: States.Timeout after 60 min. Catch #1 takes it, on to `Job took too long`.",
+        " --> examples/batch-job.asl.json:5:5",
+        "= note: this Catch at examples/batch-job.asl.json:15:9",
+        "warning[simulation-end]: The execution fails here with `JobTimedOut` after 60 min.",
+        "hint[simulation-not-reached]: The simulation never reached this state.",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    assert!(!stdout.contains("file(s) checked"), "{stdout}");
+}

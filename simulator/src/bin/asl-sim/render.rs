@@ -25,7 +25,7 @@ pub fn write_report(
         .count();
     let result = match format {
         OutputFormat::Json => write_json(out, reports),
-        OutputFormat::Human => write_human(out, reports, errors),
+        OutputFormat::Human => write_human(out, reports, errors, true),
     };
     // A closed pipe (e.g. `| head`) is not worth a panic.
     let _ = result;
@@ -69,10 +69,16 @@ fn write_json(
     writeln!(out)
 }
 
+/// Diagnostics that are not a check's verdict (the simulation's notes): no summary line.
+pub fn write_notes(out: &mut impl Write, reports: &[(String, String, Vec<Diagnostic>)]) {
+    let _ = write_human(out, reports, 0, false);
+}
+
 fn write_human(
     out: &mut impl Write,
     reports: &[(String, String, Vec<Diagnostic>)],
     errors: usize,
+    summary: bool,
 ) -> std::io::Result<()> {
     let mut warnings = 0;
     for (file, text, diagnostics) in reports {
@@ -126,7 +132,9 @@ fn write_human(
         }
     }
     let files = reports.len();
-    if errors == 0 && warnings == 0 {
+    if !summary {
+        Ok(())
+    } else if errors == 0 && warnings == 0 {
         writeln!(out, "{files} file(s) checked: no problems found")
     } else {
         writeln!(

@@ -20,6 +20,7 @@ struct Args {
     seed: u64,
     format: OutputFormat,
     history: bool,
+    explain: bool,
     mocks: Option<String>,
     test_case: Option<String>,
     state_machine: Option<String>,
@@ -34,6 +35,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         seed: 0,
         format: OutputFormat::Human,
         history: false,
+        explain: false,
         mocks: None,
         test_case: None,
         state_machine: None,
@@ -59,6 +61,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
                 }
             }
             "--history" => parsed.history = true,
+            "--explain" => parsed.explain = true,
             "--mocks" => parsed.mocks = Some(value("--mocks")?),
             "--test-case" => parsed.test_case = Some(value("--test-case")?),
             "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
@@ -193,6 +196,13 @@ pub fn main(args: &[String]) -> Outcome {
         OutputFormat::Json => write_json(&mut out, &execution),
         OutputFormat::Human => write_text(&mut out, &execution, start_time_ms, args.history),
     };
+    if args.explain {
+        let explained =
+            asl_sim::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
+        let reports = vec![(args.file.clone(), text, explained)];
+        let _ = writeln!(out);
+        render::write_notes(&mut out, &reports);
+    }
     if execution.status == Status::Succeeded {
         Outcome::Ok
     } else {
