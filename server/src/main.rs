@@ -1,16 +1,17 @@
-//! `asl-lsp`: the language server (completion, hover, diagnostics with the simulation's results).
+//! `asl-lsp`: the language server for the Amazon States Language, over stdio.
 //!
-//! The server itself lands with its own issue; until then this binary only answers `--version`
-//! and says, on stderr (stdout is reserved for the protocol), what to use meanwhile.
+//! stdout carries only the protocol; logs go to stderr through `tracing` (`ASL_LSP_LOG=debug`).
+
+mod diagnostics;
+mod document;
+mod server;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let wants_version = std::env::args()
-        .skip(1)
-        .any(|a| a == "--version" || a == "-V");
-    if wants_version {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--version" || a == "-V") {
         let _ = writeln!(
             std::io::stdout().lock(),
             "asl-lsp {}",
@@ -18,9 +19,32 @@ fn main() -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "asl-lsp: the language server is not built yet; use `asl-sim check FILE` for diagnostics meanwhile."
-    );
-    ExitCode::from(2)
+    if let Some(other) = args.iter().find(|a| *a != "--stdio") {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "asl-lsp: unknown argument `{other}`; the server speaks LSP on stdin/stdout (`asl-lsp [--stdio]`)"
+        );
+        return ExitCode::from(2);
+    }
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ASL_LSP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::error!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(server::serve_stdio());
+    ExitCode::SUCCESS
 }

@@ -82,6 +82,32 @@ pub fn state_machines(config: &Value) -> Vec<(String, Vec<String>)> {
         .unwrap_or_default()
 }
 
+/// `examples/heartbeat.asl.json` → `heartbeat`: how Step Functions Local names a machine.
+pub fn definition_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| {
+            n.trim_end_matches(".json")
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .trim_end_matches(".asl")
+        })
+        .unwrap_or("StateMachine")
+        .to_string()
+}
+
+/// The state machine a definition stands for in a mock file: the one named, else the file's
+/// only one, else the one named like the definition file.
+pub fn machine_name(config: &Value, requested: Option<&str>, definition_name: &str) -> String {
+    let machines = state_machines(config);
+    match requested {
+        Some(m) => m.to_string(),
+        None if machines.len() == 1 => machines[0].0.clone(),
+        None => definition_name.to_string(),
+    }
+}
+
 /// Read one test case of one state machine from a mock file.
 pub fn test_case(config: &Value, machine: &str, case: &str) -> Result<TestCase, MockError> {
     let machines = config

@@ -28,15 +28,9 @@ impl MockFile {
         })
     }
 
-    /// The state machine the definition stands for: the one named, else the file's only one,
-    /// else the one named like the definition file.
+    /// The state machine the definition stands for (see `asl_sim::mocks::machine_name`).
     pub fn machine(&self, requested: Option<&str>, definition_name: &str) -> String {
-        let machines = asl_sim::mocks::state_machines(&self.config);
-        match requested {
-            Some(m) => m.to_string(),
-            None if machines.len() == 1 => machines[0].0.clone(),
-            None => definition_name.to_string(),
-        }
+        asl_sim::mocks::machine_name(&self.config, requested, definition_name)
     }
 
     /// `file:line:column: message`, at the place the error's JSON Pointer names.
@@ -68,17 +62,4 @@ impl MockFile {
     }
 }
 
-/// `examples/heartbeat.asl.json` → `heartbeat`: how Step Functions Local names a machine.
-pub fn definition_name(path: &str) -> String {
-    std::path::Path::new(path)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(|n| {
-            n.trim_end_matches(".json")
-                .trim_end_matches(".yaml")
-                .trim_end_matches(".yml")
-                .trim_end_matches(".asl")
-        })
-        .unwrap_or("StateMachine")
-        .to_string()
-}
+pub use asl_sim::mocks::definition_name;

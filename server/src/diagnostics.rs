@@ -1,0 +1,138 @@
+//! textDocument/publishDiagnostics: the checker's findings and, when the definition is sound,
+//! the simulation's report on each state (one run per test case of the mock file beside the
+//! document, or one unmocked run). A pure function of the text: the server decides what to
+//! publish.
+
+use std::path::Path;
+
+use asl_sim::engine::RunOptions;
+use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
+use asl_sim::{check, CheckOptions, Severity};
+use tower_lsp_server::ls_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Position, Range, Uri,
+};
+
+/// Everything to publish for this text.
+pub fn analyse(
+    uri: &Uri,
+    text: &str,
+    format: Format,
+    encoding: PositionEncoding,
+) -> Vec<Diagnostic> {
+    let checked = check(text, format, CheckOptions::default());
+    let mut found = checked.diagnostics.clone();
+    if !found.iter().any(|d| d.severity == Severity::Error) {
+        found.extend(simulate(uri, &checked));
+    }
+    let index = LineIndex::new(text);
+    let range = |r: TextRange| {
+        let (start, end) = index.range(text, r, encoding);
+        Range::new(
+            Position::new(start.line, start.character),
+            Position::new(end.line, end.character),
+        )
+    };
+    found
+        .into_iter()
+        .map(|d| Diagnostic {
+            range: range(d.range),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+                Severity::Information => DiagnosticSeverity::INFORMATION,
+                Severity::Hint => DiagnosticSeverity::HINT,
+            }),
+            code: Some(NumberOrString::String(d.code.to_string())),
+            source: Some("asl-sim".into()),
+            message: d.message,
+            related_information: (!d.related.is_empty()).then(|| {
+                d.related
+                    .into_iter()
+                    .map(|r| DiagnosticRelatedInformation {
+                        location: Location::new(uri.clone(), range(r.range)),
+                        message: r.message,
+                    })
+                    .collect()
+            }),
+            ..Diagnostic::default()
+        })
+        .collect()
+}
+
+/// The simulation's report: per test case of the mock file beside the document (named in the
+/// message when there are several), else one run with the default mocks.
+fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
+    let cases = uri
+        .to_file_path()
+        .and_then(|path| mock_cases(&path))
+        .unwrap_or_default();
+    if cases.is_empty() {
+        return asl_sim::simulation::simulate(
+            &checked.tree,
+            &checked.machine,
+            &RunOptions::default(),
+        );
+    }
+    let several = cases.len() > 1;
+    let mut out: Vec<asl_sim::Diagnostic> = Vec::new();
+    let mut not_reached: Vec<(TextRange, usize)> = Vec::new();
+    for (name, mocks) in &cases {
+        let options = RunOptions {
+            mocks: Some(mocks.clone()),
+            ..RunOptions::default()
+        };
+        for mut d in asl_sim::simulation::simulate(&checked.tree, &checked.machine, &options) {
+            if d.code == "simulation-not-reached" {
+                match not_reached.iter_mut().find(|(r, _)| *r == d.range) {
+                    Some((_, n)) => *n += 1,
+                    None => not_reached.push((d.range, 1)),
+                }
+                continue;
+            }
+            if several {
+                d.message = format!("[{name}] {}", d.message);
+            }
+            out.push(d);
+        }
+    }
+    // Unreached only if no test case reached it.
+    for (range, n) in not_reached {
+        if n == cases.len() {
+            out.push(asl_sim::Diagnostic {
+                code: "simulation-not-reached",
+                severity: Severity::Hint,
+                range,
+                message: "No test case's simulation reached this state.".into(),
+                related: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The test cases of `NAME.mocks.json` (or `MockConfigFile.json`) beside `NAME.asl.json`.
+fn mock_cases(definition: &Path) -> Option<Vec<(String, asl_sim::mocks::TestCase)>> {
+    let name = asl_sim::mocks::definition_name(definition.to_str()?);
+    let dir = definition.parent()?;
+    let text = [
+        format!("{name}.mocks.json"),
+        "MockConfigFile.json".to_string(),
+    ]
+    .iter()
+    .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?;
+    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let machine = asl_sim::mocks::machine_name(&config, None, &name);
+    let (_, cases) = asl_sim::mocks::state_machines(&config)
+        .into_iter()
+        .find(|(m, _)| *m == machine)?;
+    Some(
+        cases
+            .into_iter()
+            .filter_map(|case| {
+                let mocks = asl_sim::mocks::test_case(&config, &machine, &case).ok()?;
+                Some((case, mocks))
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,96 @@
+//! An open document: its text on a rope, edited in place by incremental changes, and its version.
+
+use asl_sim::syntax::{Format, PositionEncoding};
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Range};
+
+pub struct Document {
+    pub rope: Rope,
+    pub version: i32,
+    pub format: Format,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32, format: Format) -> Self {
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            format,
+        }
+    }
+
+    /// Apply one content change: the whole text, or a range replaced. Positions past the end of
+    /// a line or of the document are clamped (a client's mistake must not crash the server).
+    pub fn apply(&mut self, range: Option<Range>, text: &str, encoding: PositionEncoding) {
+        match range {
+            None => self.rope = Rope::from_str(text),
+            Some(range) => {
+                let start = self.char_index(range.start, encoding);
+                let end = self.char_index(range.end, encoding).max(start);
+                self.rope.remove(start..end);
+                self.rope.insert(start, text);
+            }
+        }
+    }
+
+    /// The char index of an LSP position.
+    pub fn char_index(&self, position: Position, encoding: PositionEncoding) -> usize {
+        let line = position.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_chars();
+        }
+        let line_start = self.rope.line_to_char(line);
+        let mut remaining = position.character as usize;
+        let mut chars = 0;
+        for c in self.rope.line(line).chars() {
+            if remaining == 0 || c == '\n' || c == '\r' {
+                break;
+            }
+            let width = match encoding {
+                PositionEncoding::Utf8 => c.len_utf8(),
+                PositionEncoding::Utf16 => c.len_utf16(),
+            };
+            // A position inside a character lands on its start.
+            if width > remaining {
+                break;
+            }
+            remaining -= width;
+            chars += 1;
+        }
+        line_start + chars
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    #[test]
+    fn incremental_edits_in_utf16_and_clamped_positions() {
+        let mut doc = Document::new("{\"a\": \"é😀\"}\n", 1, Format::Json);
+        // After the emoji (UTF-16: é=1, 😀=2 → character 10 is after it).
+        doc.apply(
+            Some(Range::new(at(0, 10), at(0, 10))),
+            "!",
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(doc.text(), "{\"a\": \"é😀!\"}\n");
+        // A range past the end is clamped, not a panic.
+        doc.apply(
+            Some(Range::new(at(0, 200), at(9, 0))),
+            "",
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(doc.text(), "{\"a\": \"é😀!\"}");
+        doc.apply(None, "{}", PositionEncoding::Utf16);
+        assert_eq!(doc.text(), "{}");
+    }
+}

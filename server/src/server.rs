@@ -1,0 +1,159 @@
+//! The LSP front end: the document store, ordered analysis and publication.
+//!
+//! tower-lsp-server runs handlers concurrently, so each notification updates the store before
+//! its first `.await`, analysis is a pure function of (text, version) run off the async
+//! threads, and a result is published only if its version is still the document's: a stale
+//! result never replaces a newer one.
+
+use std::sync::OnceLock;
+
+use asl_sim::syntax::{Format, PositionEncoding};
+use dashmap::DashMap;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    InitializeParams, InitializeResult, InitializedParams, PositionEncodingKind,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::diagnostics;
+use crate::document::Document;
+
+pub async fn serve_stdio() {
+    let (service, socket) = LspService::new(|client| Backend {
+        client,
+        documents: DashMap::new(),
+        encoding: OnceLock::new(),
+    });
+    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        .serve(service)
+        .await;
+}
+
+pub struct Backend {
+    client: Client,
+    documents: DashMap<Uri, Document>,
+    /// Negotiated at initialize: UTF-8 when the client offers it, else UTF-16.
+    encoding: OnceLock<PositionEncoding>,
+}
+
+/// YAML for `.yaml` / `.yml` documents and the YAML language ids, JSON otherwise.
+fn format_of(uri: &Uri, language_id: &str) -> Format {
+    if language_id.contains("yaml") {
+        Format::Yaml
+    } else {
+        Format::from_path(uri.as_str())
+    }
+}
+
+impl Backend {
+    fn encoding(&self) -> PositionEncoding {
+        *self.encoding.get().unwrap_or(&PositionEncoding::Utf16)
+    }
+
+    /// Analyse the document as it is now and publish, unless it has changed meanwhile.
+    async fn publish(&self, uri: Uri) {
+        let Some((text, version, format)) = self
+            .documents
+            .get(&uri)
+            .map(|d| (d.text(), d.version, d.format))
+        else {
+            return;
+        };
+        let encoding = self.encoding();
+        let analysed_uri = uri.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| {
+                diagnostics::analyse(&analysed_uri, &text, format, encoding)
+            })
+        })
+        .await;
+        let Ok(Ok(diagnostics)) = result else {
+            tracing::error!(
+                uri = uri.as_str(),
+                version,
+                "analysis panicked; the server keeps serving"
+            );
+            return;
+        };
+        let current = self.documents.get(&uri).map(|d| d.version);
+        if current != Some(version) {
+            tracing::debug!(uri = uri.as_str(), version, "stale diagnostics dropped");
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .and_then(|g| g.position_encodings)
+            .unwrap_or_default();
+        let (encoding, kind) = if offered.contains(&PositionEncodingKind::UTF8) {
+            (PositionEncoding::Utf8, PositionEncodingKind::UTF8)
+        } else {
+            (PositionEncoding::Utf16, PositionEncodingKind::UTF16)
+        };
+        let _ = self.encoding.set(encoding);
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(kind),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "asl-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        tracing::info!("asl-lsp {} ready", env!("CARGO_PKG_VERSION"));
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let format = format_of(&doc.uri, &doc.language_id);
+        self.documents.insert(
+            doc.uri.clone(),
+            Document::new(&doc.text, doc.version, format),
+        );
+        self.publish(doc.uri).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let encoding = self.encoding();
+        {
+            let Some(mut doc) = self.documents.get_mut(&uri) else {
+                tracing::warn!(uri = uri.as_str(), "change to a document that is not open");
+                return;
+            };
+            for change in &params.content_changes {
+                doc.apply(change.range, &change.text, encoding);
+            }
+            doc.version = params.text_document.version;
+        }
+        self.publish(uri).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.documents.remove(&uri);
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+}

@@ -1,0 +1,244 @@
+//! The real `asl-lsp` binary over stdio, driven as an editor drives it.
+#![allow(clippy::needless_pass_by_value)] // `json!` arguments read better by value
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: u64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("asl-lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, messages) = channel();
+        // Every byte on stdout must be a framed protocol message.
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (name, value) = line.split_once(": ").expect("a header line");
+                    assert_eq!(name, "Content-Length", "stdout carries only the protocol");
+                    length = value.parse::<usize>().ok();
+                }
+                let mut body = vec![0; length.expect("Content-Length")];
+                reader.read_exact(&mut body).expect("a whole message");
+                let message: Value = serde_json::from_slice(&body).expect("JSON");
+                if send.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            messages,
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == id)
+    }
+
+    fn wait(&self, matches: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self
+                .messages
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the server answers in time");
+            if matches(&message) {
+                return message;
+            }
+        }
+    }
+
+    fn diagnostics(&self, version: i64) -> Vec<Value> {
+        let published = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
+        });
+        published["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn messages(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn diagnostics_carry_the_simulation_and_follow_edits() {
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/heartbeat.asl.json"
+    ))
+    .canonicalize()
+    .expect("example");
+    let uri = format!("file://{}", path.display());
+    let text = std::fs::read_to_string(&path).expect("example");
+    let mut client = Client::start();
+    let init = client.request("initialize", json!({"capabilities": {}, "processId": null}));
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 2);
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    let first = client.diagnostics(1);
+    let first_messages = messages(&first);
+    assert!(
+        first_messages.iter().any(|m| m
+            == "[WorkerSilent] No heartbeat for 600 s (HeartbeatSeconds): States.Timeout after 10 min. Nothing catches it."),
+        "{first_messages:#?}"
+    );
+    let on_state = first
+        .iter()
+        .find(|d| {
+            d["message"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("[WorkerSilent] No heartbeat")
+        })
+        .expect("the heartbeat diagnostic");
+    assert_eq!(
+        on_state["range"]["start"],
+        json!({"line": 3, "character": 4})
+    );
+    assert_eq!(on_state["source"], "asl-sim");
+
+    // Lower the heartbeat to 60 s: the simulation follows the edit.
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"HeartbeatSeconds\": 600"))
+        .expect("line") as u32;
+    let column = text
+        .lines()
+        .nth(line as usize)
+        .expect("line")
+        .find("600")
+        .expect("600") as u32;
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column + 3}}, "text": "60"}]}),
+    );
+    let second = messages(&client.diagnostics(2));
+    assert!(
+        second
+            .iter()
+            .any(|m| m.starts_with("[WorkerSilent] No heartbeat for 60 s")),
+        "{second:#?}"
+    );
+
+    // A change at a position outside the document is clamped; the server keeps serving, and a
+    // broken document gets the checker's errors instead of a simulation.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
+            {"range": {"start": {"line": 999, "character": 5}, "end": {"line": 1000, "character": 0}}, "text": "}"}]}),
+    );
+    let third = client.diagnostics(3);
+    assert!(third.iter().any(|d| d["severity"] == 1), "{third:#?}");
+    assert!(
+        !messages(&third).iter().any(|m| m.contains("heartbeat")),
+        "{third:#?}"
+    );
+
+    let shutdown = client.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/sqs-callback.asl.json"
+    ))
+    .expect("example");
+    let uri = "file:///tmp/typed.asl.json";
+    let mut client = Client::start();
+    client.request(
+        "initialize",
+        json!({"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": ""}}),
+    );
+    let (mut line, mut character) = (0u32, 0u32);
+    let mut version = 1;
+    for c in text.chars() {
+        version += 1;
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+                {"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": character}}, "text": c.to_string()}]}),
+        );
+        if c == '\n' {
+            line += 1;
+            character = 0;
+        } else {
+            character += c.len_utf8() as u32;
+        }
+    }
+    // The last version is published (earlier ones may be dropped as stale), clean of errors.
+    let last = client.diagnostics(version);
+    assert!(last.iter().all(|d| d["severity"] != 1), "{last:#?}");
+    assert!(
+        messages(&last)
+            .iter()
+            .any(|m| m.contains("the execution timed out after 24 h")
+                || m.contains("States.Timeout")),
+        "{last:#?}"
+    );
+    let shutdown = client.request("shutdown", Value::Null);
+    assert!(shutdown.get("error").is_none(), "{shutdown}");
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}
