@@ -62,7 +62,7 @@ pub fn analyse(
 
 /// The simulation's report: per test case of the mock file beside the document (named in the
 /// message when there are several), else one run with the default mocks.
-fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
+pub fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
     let cases = uri
         .to_file_path()
         .and_then(|path| mock_cases(&path))

@@ -4,6 +4,7 @@
 
 mod diagnostics;
 mod document;
+mod hover;
 mod server;
 
 use std::io::Write;

@@ -11,14 +11,15 @@ use asl_sim::syntax::{Format, PositionEncoding};
 use dashmap::DashMap;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    InitializeParams, InitializeResult, InitializedParams, PositionEncodingKind,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    PositionEncodingKind, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::diagnostics;
 use crate::document::Document;
+use crate::{diagnostics, hover};
 
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(|client| Backend {
@@ -107,6 +108,7 @@ impl LanguageServer for Backend {
                 text_document_sync: Some(TextDocumentSyncCapability::Kind(
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -149,6 +151,26 @@ impl LanguageServer for Backend {
             doc.version = params.text_document.version;
         }
         self.publish(uri).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let Some((text, format)) = self.documents.get(&uri).map(|d| (d.text(), d.format)) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let answer = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| hover::hover(&uri, &text, format, position, encoding))
+        })
+        .await;
+        match answer {
+            Ok(Ok(hover)) => Ok(hover),
+            _ => {
+                tracing::error!("hover panicked; the server keeps serving");
+                Ok(None)
+            }
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -172,6 +172,39 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         "{second:#?}"
     );
 
+    // Hover: on the state's name, the simulation's facts; on a field, its documentation.
+    let on_state = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}}),
+    );
+    let markdown = on_state["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        markdown.starts_with("**Push to SQS**: a `Task` state"),
+        "{on_state}"
+    );
+    assert!(
+        markdown.contains("[HeartbeatsStop] No heartbeat for 60 s"),
+        "{on_state}"
+    );
+    let on_field = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": column - 5}}),
+    );
+    assert!(
+        on_field["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("**HeartbeatSeconds**"),
+        "{on_field}"
+    );
+    let nowhere = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 9999, "character": 9999}}),
+    );
+    assert!(nowhere.get("error").is_none(), "{nowhere}");
+
     // A change at a position outside the document is clamped; the server keeps serving, and a
     // broken document gets the checker's errors instead of a simulation.
     client.notify(
@@ -225,6 +258,14 @@ fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
             character = 0;
         } else {
             character += c.len_utf8() as u32;
+        }
+        // Every so often, a request at the cursor: always an answer, never an error.
+        if version % 25 == 0 {
+            let answer = client.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+            );
+            assert!(answer.get("error").is_none(), "{answer}");
         }
     }
     // The last version is published (earlier ones may be dropped as stale), clean of errors.

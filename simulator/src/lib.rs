@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod expectations;
 mod fxhash;
+pub mod ide;
 pub mod mocks;
 pub mod model;
 pub mod simulation;
