@@ -11,15 +11,16 @@ use asl_sim::syntax::{Format, PositionEncoding};
 use dashmap::DashMap;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover,
-    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
     PositionEncodingKind, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
     TextDocumentSyncKind, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::document::Document;
-use crate::{diagnostics, hover};
+use crate::{completion, diagnostics, hover};
 
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(|client| Backend {
@@ -109,6 +110,10 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".into(), ".".into(), ":".into()]),
+                    ..CompletionOptions::default()
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -168,6 +173,26 @@ impl LanguageServer for Backend {
             Ok(Ok(hover)) => Ok(hover),
             _ => {
                 tracing::error!("hover panicked; the server keeps serving");
+                Ok(None)
+            }
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let Some((text, format)) = self.documents.get(&uri).map(|d| (d.text(), d.format)) else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let answer = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(|| completion::complete(&text, format, position, encoding))
+        })
+        .await;
+        match answer {
+            Ok(Ok(items)) => Ok(Some(CompletionResponse::Array(items))),
+            _ => {
+                tracing::error!("completion panicked; the server keeps serving");
                 Ok(None)
             }
         }

@@ -261,8 +261,13 @@ fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
         }
         // Every so often, a request at the cursor: always an answer, never an error.
         if version % 25 == 0 {
+            let method = if version % 50 == 0 {
+                "textDocument/completion"
+            } else {
+                "textDocument/hover"
+            };
             let answer = client.request(
-                "textDocument/hover",
+                method,
                 json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
             );
             assert!(answer.get("error").is_none(), "{answer}");
@@ -280,6 +285,33 @@ fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
     );
     let shutdown = client.request("shutdown", Value::Null);
     assert!(shutdown.get("error").is_none(), "{shutdown}");
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}
+
+#[test]
+fn completion_offers_state_names_in_a_half_typed_next() {
+    let uri = "file:///tmp/half.asl.json";
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": ""#;
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    let answer = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": text.len()}}),
+    );
+    let items = answer["result"].as_array().cloned().unwrap_or_default();
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert_eq!(labels, ["A"], "{answer}");
+    assert_eq!(
+        items[0]["textEdit"]["range"],
+        json!({"start": {"line": 0, "character": text.len()}, "end": {"line": 0, "character": text.len()}})
+    );
+    client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }

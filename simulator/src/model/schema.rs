@@ -369,6 +369,11 @@ pub struct FieldGroup {
     pub exactly_one: bool,
 }
 
+/// The state types, as `Type` names them.
+pub const STATE_TYPES: &[&str] = &[
+    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
+];
+
 pub const GROUPS: &[FieldGroup] = &[
     FieldGroup {
         owner: ObjectKind::Task,
