@@ -4,8 +4,10 @@
 use asl_sim::ide::CompletionKind;
 use asl_sim::syntax::{parse, Format, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, Position, Range, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionTextEdit, Position, TextEdit,
 };
+
+use crate::positions;
 
 pub fn complete(
     text: &str,
@@ -14,23 +16,12 @@ pub fn complete(
     encoding: PositionEncoding,
 ) -> Vec<CompletionItem> {
     let index = LineIndex::new(text);
-    let offset = index.offset(
-        text,
-        asl_sim::syntax::Position {
-            line: position.line,
-            character: position.character,
-        },
-        encoding,
-    );
+    let offset = positions::offset(&index, text, position, encoding);
     let parsed = parse(text, format);
     asl_sim::ide::complete(&parsed.tree, text, offset)
         .into_iter()
         .map(|item| {
-            let (start, end) = index.range(text, item.replace, encoding);
-            let range = Range::new(
-                Position::new(start.line, start.character),
-                Position::new(end.line, end.character),
-            );
+            let range = positions::range(&index, text, item.replace, encoding);
             CompletionItem {
                 kind: Some(match item.kind {
                     CompletionKind::StateName => CompletionItemKind::REFERENCE,

@@ -9,9 +9,10 @@ use asl_sim::engine::RunOptions;
 use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
 use asl_sim::{check, CheckOptions, Severity};
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
-    Position, Range, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
+
+use crate::positions;
 
 /// Everything to publish for this text.
 pub fn analyse(
@@ -26,13 +27,7 @@ pub fn analyse(
         found.extend(simulate(uri, &checked));
     }
     let index = LineIndex::new(text);
-    let range = |r: TextRange| {
-        let (start, end) = index.range(text, r, encoding);
-        Range::new(
-            Position::new(start.line, start.character),
-            Position::new(end.line, end.character),
-        )
-    };
+    let range = |r: TextRange| positions::range(&index, text, r, encoding);
     found
         .into_iter()
         .map(|d| Diagnostic {

@@ -3,11 +3,9 @@
 
 use asl_sim::syntax::{Format, LineIndex, PositionEncoding};
 use asl_sim::{check, CheckOptions, Severity};
-use tower_lsp_server::ls_types::{
-    Hover, HoverContents, MarkupContent, MarkupKind, Position, Range, Uri,
-};
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position, Uri};
 
-use crate::diagnostics;
+use crate::{diagnostics, positions};
 
 pub fn hover(
     uri: &Uri,
@@ -17,14 +15,7 @@ pub fn hover(
     encoding: PositionEncoding,
 ) -> Option<Hover> {
     let index = LineIndex::new(text);
-    let offset = index.offset(
-        text,
-        asl_sim::syntax::Position {
-            line: position.line,
-            character: position.character,
-        },
-        encoding,
-    );
+    let offset = positions::offset(&index, text, position, encoding);
     let checked = check(text, format, CheckOptions::default());
     let facts = if checked
         .diagnostics
@@ -36,15 +27,11 @@ pub fn hover(
         diagnostics::simulate(uri, &checked)
     };
     let info = asl_sim::ide::hover(&checked.tree, &checked.machine, &facts, offset)?;
-    let (start, end) = index.range(text, info.range, encoding);
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: info.markdown,
         }),
-        range: Some(Range::new(
-            Position::new(start.line, start.character),
-            Position::new(end.line, end.character),
-        )),
+        range: Some(positions::range(&index, text, info.range, encoding)),
     })
 }

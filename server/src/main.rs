@@ -6,6 +6,7 @@ mod completion;
 mod diagnostics;
 mod document;
 mod hover;
+mod positions;
 mod server;
 
 use std::io::Write;

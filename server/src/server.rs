@@ -49,6 +49,24 @@ fn format_of(uri: &Uri, language_id: &str) -> Format {
     }
 }
 
+/// Run analysis on the blocking pool; a panic is logged and gives `None` (the server keeps
+/// serving).
+async fn off_thread<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let outcome = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+    })
+    .await;
+    if let Ok(Ok(value)) = outcome {
+        Some(value)
+    } else {
+        tracing::error!("{what} panicked; the server keeps serving");
+        None
+    }
+}
+
 impl Backend {
     fn encoding(&self) -> PositionEncoding {
         *self.encoding.get().unwrap_or(&PositionEncoding::Utf16)
@@ -65,18 +83,11 @@ impl Backend {
         };
         let encoding = self.encoding();
         let analysed_uri = uri.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(|| {
-                diagnostics::analyse(&analysed_uri, &text, format, encoding)
-            })
+        let Some(diagnostics) = off_thread("analysis", move || {
+            diagnostics::analyse(&analysed_uri, &text, format, encoding)
         })
-        .await;
-        let Ok(Ok(diagnostics)) = result else {
-            tracing::error!(
-                uri = uri.as_str(),
-                version,
-                "analysis panicked; the server keeps serving"
-            );
+        .await
+        else {
             return;
         };
         let current = self.documents.get(&uri).map(|d| d.version);
@@ -165,17 +176,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let encoding = self.encoding();
-        let answer = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(|| hover::hover(&uri, &text, format, position, encoding))
+        Ok(off_thread("hover", move || {
+            hover::hover(&uri, &text, format, position, encoding)
         })
-        .await;
-        match answer {
-            Ok(Ok(hover)) => Ok(hover),
-            _ => {
-                tracing::error!("hover panicked; the server keeps serving");
-                Ok(None)
-            }
-        }
+        .await
+        .flatten())
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -185,17 +190,11 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let encoding = self.encoding();
-        let answer = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(|| completion::complete(&text, format, position, encoding))
+        Ok(off_thread("completion", move || {
+            completion::complete(&text, format, position, encoding)
         })
-        .await;
-        match answer {
-            Ok(Ok(items)) => Ok(Some(CompletionResponse::Array(items))),
-            _ => {
-                tracing::error!("completion panicked; the server keeps serving");
-                Ok(None)
-            }
-        }
+        .await
+        .map(CompletionResponse::Array))
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
