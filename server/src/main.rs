@@ -6,6 +6,7 @@ mod completion;
 mod diagnostics;
 mod document;
 mod hover;
+mod navigation;
 mod positions;
 mod server;
 

@@ -12,15 +12,17 @@ use dashmap::DashMap;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    PositionEncodingKind, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, Uri,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, Location,
+    OneOf, Position, PositionEncodingKind, ReferenceParams, RenameParams, ServerCapabilities,
+    ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::document::Document;
-use crate::{completion, diagnostics, hover};
+use crate::{completion, diagnostics, hover, navigation};
 
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(|client| Backend {
@@ -67,7 +69,49 @@ async fn off_thread<T: Send + 'static>(
     }
 }
 
+/// What a request reads of a document.
+struct Snapshot {
+    text: String,
+    format: Format,
+    encoding: PositionEncoding,
+}
+
 impl Backend {
+    /// The document as it is now, for a request.
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let encoding = self.encoding();
+        self.documents.get(uri).map(|d| Snapshot {
+            text: d.text(),
+            format: d.format,
+            encoding,
+        })
+    }
+
+    /// Answer a request on a document off the protocol threads; `None` if it is not open.
+    async fn on_document<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: Uri,
+        work: impl FnOnce(&Uri, &Snapshot) -> T + Send + 'static,
+    ) -> Option<T> {
+        let doc = self.snapshot(&uri)?;
+        off_thread(what, move || work(&uri, &doc)).await
+    }
+
+    /// A request at a position in a document (hover, completion, navigation).
+    async fn at_position<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        at: TextDocumentPositionParams,
+        work: impl FnOnce(&Uri, &Snapshot, Position) -> T + Send + 'static,
+    ) -> Option<T> {
+        let position = at.position;
+        self.on_document(what, at.text_document.uri, move |uri, doc| {
+            work(uri, doc, position)
+        })
+        .await
+    }
+
     fn encoding(&self) -> PositionEncoding {
         *self.encoding.get().unwrap_or(&PositionEncoding::Utf16)
     }
@@ -121,6 +165,10 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ".".into(), ":".into()]),
                     ..CompletionOptions::default()
@@ -170,31 +218,72 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let uri = params.text_document_position_params.text_document.uri;
-        let position = params.text_document_position_params.position;
-        let Some((text, format)) = self.documents.get(&uri).map(|d| (d.text(), d.format)) else {
-            return Ok(None);
-        };
-        let encoding = self.encoding();
-        Ok(off_thread("hover", move || {
-            hover::hover(&uri, &text, format, position, encoding)
-        })
-        .await
-        .flatten())
+        let at = params.text_document_position_params;
+        Ok(self
+            .at_position("hover", at, |uri, d, position| {
+                hover::hover(uri, &d.text, d.format, position, d.encoding)
+            })
+            .await
+            .flatten())
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        let uri = params.text_document_position.text_document.uri;
-        let position = params.text_document_position.position;
-        let Some((text, format)) = self.documents.get(&uri).map(|d| (d.text(), d.format)) else {
-            return Ok(None);
-        };
-        let encoding = self.encoding();
-        Ok(off_thread("completion", move || {
-            completion::complete(&text, format, position, encoding)
-        })
-        .await
-        .map(CompletionResponse::Array))
+        let at = params.text_document_position;
+        Ok(self
+            .at_position("completion", at, |_, d, position| {
+                completion::complete(&d.text, d.format, position, d.encoding)
+            })
+            .await
+            .map(CompletionResponse::Array))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        Ok(self
+            .at_position("definition", at, |uri, d, position| {
+                navigation::locations(uri, &d.text, d.format, position, d.encoding, false)
+            })
+            .await
+            .and_then(|l| l.into_iter().next())
+            .map(GotoDefinitionResponse::Scalar))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        Ok(self
+            .at_position("references", at, |uri, d, position| {
+                navigation::locations(uri, &d.text, d.format, position, d.encoding, true)
+            })
+            .await)
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let new_name = params.new_name;
+        Ok(self
+            .at_position(
+                "rename",
+                params.text_document_position,
+                move |uri, d, position| {
+                    navigation::rename(uri, &d.text, d.format, position, d.encoding, &new_name)
+                },
+            )
+            .await
+            .flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self
+            .on_document("symbols", params.text_document.uri, |_, d| {
+                navigation::symbols(&d.text, d.format, d.encoding)
+            })
+            .await
+            .map(DocumentSymbolResponse::Nested))
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

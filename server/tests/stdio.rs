@@ -60,6 +60,18 @@ impl Client {
         }
     }
 
+    /// A started, initialized server with one document open.
+    fn with_document(capabilities: Value, uri: &str, text: &str) -> Client {
+        let mut client = Client::start();
+        client.request("initialize", json!({"capabilities": capabilities}));
+        client.notify("initialized", json!({}));
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
+        );
+        client
+    }
+
     fn send(&mut self, message: &Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
@@ -234,15 +246,10 @@ fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
     ))
     .expect("example");
     let uri = "file:///tmp/typed.asl.json";
-    let mut client = Client::start();
-    client.request(
-        "initialize",
-        json!({"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}}),
-    );
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": ""}}),
+    let mut client = Client::with_document(
+        json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+        uri,
+        "",
     );
     let (mut line, mut character) = (0u32, 0u32);
     let mut version = 1;
@@ -293,13 +300,7 @@ fn typing_a_state_machine_character_by_character_never_breaks_the_server() {
 fn completion_offers_state_names_in_a_half_typed_next() {
     let uri = "file:///tmp/half.asl.json";
     let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": ""#;
-    let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}}));
-    client.notify("initialized", json!({}));
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}}),
-    );
+    let mut client = Client::with_document(json!({}), uri, text);
     let answer = client.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": text.len()}}),
@@ -310,6 +311,55 @@ fn completion_offers_state_names_in_a_half_typed_next() {
     assert_eq!(
         items[0]["textEdit"]["range"],
         json!({"start": {"line": 0, "character": text.len()}, "end": {"line": 0, "character": text.len()}})
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}
+
+#[test]
+fn state_names_navigate_rename_and_outline() {
+    let uri = "file:///tmp/nav.asl.json";
+    let text = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n  \"B\": {\"Type\": \"Choice\", \"Choices\": [{\"Variable\": \"$.x\", \"IsPresent\": true, \"Next\": \"A\"}], \"Default\": \"A\"}}}";
+    let mut client = Client::with_document(json!({}), uri, text);
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    // On `"Next": "B"` (line 1): B is defined on line 2.
+    let definition = client.request("textDocument/definition", at(1, 33));
+    assert_eq!(
+        definition["result"]["range"],
+        json!({"start": {"line": 2, "character": 3}, "end": {"line": 2, "character": 4}}),
+        "{definition}"
+    );
+    let mut references = at(1, 3);
+    references["context"] = json!({"includeDeclaration": true});
+    let found = client.request("textDocument/references", references);
+    assert_eq!(found["result"].as_array().map(Vec::len), Some(4), "{found}");
+    let mut rename = at(1, 3);
+    rename["newName"] = json!("Start \"here\"");
+    let edit = client.request("textDocument/rename", rename);
+    let edits = edit["result"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edits.len(), 4, "{edit}");
+    assert!(
+        edits.iter().all(|e| e["newText"] == "Start \\\"here\\\""),
+        "{edit}"
+    );
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|s| s["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(names, ["A", "B"], "{symbols}");
+    // Nothing named at the cursor: an empty answer, not an error.
+    let nothing = client.request("textDocument/definition", at(0, 1));
+    assert!(
+        nothing.get("error").is_none() && nothing["result"].is_null(),
+        "{nothing}"
     );
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
