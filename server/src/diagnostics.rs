@@ -14,22 +14,50 @@ use tower_lsp_server::ls_types::{
 
 use crate::positions;
 
-/// Everything to publish for this text.
-pub fn analyse(
+/// One version of a document, checked and simulated: what diagnostics publish and what hover
+/// reads, kept by the server until the next version.
+pub struct Analysis {
+    pub version: i32,
+    pub checked: asl_sim::analysis::Checked,
+    /// The simulation's report (empty when the checker found errors).
+    pub facts: Vec<asl_sim::Diagnostic>,
+}
+
+/// Check the text and, when it has no errors, simulate it.
+pub fn analyse(uri: &Uri, text: &str, format: Format, version: i32) -> Analysis {
+    let checked = check(text, format, CheckOptions::default());
+    let facts = if checked
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
+        Vec::new()
+    } else {
+        simulate(uri, &checked)
+    };
+    Analysis {
+        version,
+        checked,
+        facts,
+    }
+}
+
+/// Everything to publish for an analysis of `text`.
+pub fn to_lsp(
     uri: &Uri,
     text: &str,
-    format: Format,
+    analysis: &Analysis,
     encoding: PositionEncoding,
 ) -> Vec<Diagnostic> {
-    let checked = check(text, format, CheckOptions::default());
-    let mut found = checked.diagnostics.clone();
-    if !found.iter().any(|d| d.severity == Severity::Error) {
-        found.extend(simulate(uri, &checked));
-    }
+    let found = analysis
+        .checked
+        .diagnostics
+        .iter()
+        .chain(&analysis.facts)
+        .cloned();
     let index = LineIndex::new(text);
     let range = |r: TextRange| positions::range(&index, text, r, encoding);
     found
-        .into_iter()
         .map(|d| Diagnostic {
             range: range(d.range),
             severity: Some(match d.severity {
@@ -57,7 +85,7 @@ pub fn analyse(
 
 /// The simulation's report: per test case of the mock file beside the document (named in the
 /// message when there are several), else one run with the default mocks.
-pub fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
+fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
     let cases = uri
         .to_file_path()
         .and_then(|path| mock_cases(&path))

@@ -5,7 +5,7 @@
 //! threads, and a result is published only if its version is still the document's: a stale
 //! result never replaces a newer one.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use asl_sim::syntax::{Format, PositionEncoding};
 use dashmap::DashMap;
@@ -28,6 +28,7 @@ pub async fn serve_stdio() {
     let (service, socket) = LspService::new(|client| Backend {
         client,
         documents: DashMap::new(),
+        analyses: DashMap::new(),
         encoding: OnceLock::new(),
     });
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
@@ -38,6 +39,8 @@ pub async fn serve_stdio() {
 pub struct Backend {
     client: Client,
     documents: DashMap<Uri, Document>,
+    /// The last published analysis of each document, for requests on the same version.
+    analyses: DashMap<Uri, Arc<diagnostics::Analysis>>,
     /// Negotiated at initialize: UTF-8 when the client offers it, else UTF-16.
     encoding: OnceLock<PositionEncoding>,
 }
@@ -73,6 +76,7 @@ async fn off_thread<T: Send + 'static>(
 struct Snapshot {
     text: String,
     format: Format,
+    version: i32,
     encoding: PositionEncoding,
 }
 
@@ -83,6 +87,7 @@ impl Backend {
         self.documents.get(uri).map(|d| Snapshot {
             text: d.text(),
             format: d.format,
+            version: d.version,
             encoding,
         })
     }
@@ -127,8 +132,10 @@ impl Backend {
         };
         let encoding = self.encoding();
         let analysed_uri = uri.clone();
-        let Some(diagnostics) = off_thread("analysis", move || {
-            diagnostics::analyse(&analysed_uri, &text, format, encoding)
+        let Some((analysis, diagnostics)) = off_thread("analysis", move || {
+            let analysis = diagnostics::analyse(&analysed_uri, &text, format, version);
+            let published = diagnostics::to_lsp(&analysed_uri, &text, &analysis, encoding);
+            (analysis, published)
         })
         .await
         else {
@@ -139,6 +146,7 @@ impl Backend {
             tracing::debug!(uri = uri.as_str(), version, "stale diagnostics dropped");
             return;
         }
+        self.analyses.insert(uri.clone(), Arc::new(analysis));
         self.client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
@@ -219,9 +227,18 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
+        // The analysis published for this version, if there is one yet.
+        let cached = self
+            .analyses
+            .get(&at.text_document.uri)
+            .map(|a| Arc::clone(&a));
         Ok(self
-            .at_position("hover", at, |uri, d, position| {
-                hover::hover(uri, &d.text, d.format, position, d.encoding)
+            .at_position("hover", at, move |uri, d, position| {
+                let analysis = match cached.filter(|a| a.version == d.version) {
+                    Some(analysis) => analysis,
+                    None => Arc::new(diagnostics::analyse(uri, &d.text, d.format, d.version)),
+                };
+                hover::hover(&d.text, &analysis, position, d.encoding)
             })
             .await
             .flatten())
@@ -289,6 +306,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.documents.remove(&uri);
+        self.analyses.remove(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 }
