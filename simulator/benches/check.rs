@@ -55,3 +55,39 @@ fn parse_only(bencher: divan::Bencher, states: usize) {
             .len()
     });
 }
+
+/// What the language server does for a completion on the 2,000-state file: parse the current
+/// text, then complete inside a `Next` string in the middle of it.
+#[divan::bench(sample_count = 30)]
+fn completion_2000(bencher: divan::Bencher) {
+    let text = input(2000);
+    let middle = text.len() / 2;
+    let offset = middle + text[middle..].find("\"Next\": \"").expect("a Next") + 9;
+    bencher.bench(|| {
+        let parsed = asl_sim::syntax::parse(divan::black_box(&text), Format::Json);
+        asl_sim::ide::complete(&parsed.tree, &text, offset).len()
+    });
+}
+
+/// Hover on a state's name in the middle of the 2,000-state file, with the published
+/// analysis (checked tree and simulation facts) at hand, as the server keeps it.
+#[divan::bench(sample_count = 30)]
+fn hover_2000(bencher: divan::Bencher) {
+    let text = input(2000);
+    let checked = check(&text, Format::Json, CheckOptions::default());
+    let facts = asl_sim::simulation::simulate(
+        &checked.tree,
+        &checked.machine,
+        &asl_sim::engine::RunOptions::default(),
+    );
+    let offset = text.find("\"S01000_").expect("a state in the middle") + 2;
+    bencher.bench(|| {
+        asl_sim::ide::hover(
+            &checked.tree,
+            &checked.machine,
+            &facts,
+            divan::black_box(offset),
+        )
+        .map(|h| h.markdown.len())
+    });
+}
