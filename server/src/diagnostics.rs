@@ -128,6 +128,7 @@ fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Dia
                 range,
                 message: "No test case's simulation reached this state.".into(),
                 related: Vec::new(),
+                suggestion: None,
             });
         }
     }

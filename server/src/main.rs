@@ -2,6 +2,7 @@
 //!
 //! stdout carries only the protocol; logs go to stderr through `tracing` (`ASL_LSP_LOG=debug`).
 
+mod code_actions;
 mod completion;
 mod diagnostics;
 mod document;

@@ -11,18 +11,18 @@ use asl_sim::syntax::{Format, PositionEncoding};
 use dashmap::DashMap;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentSymbolParams,
-    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, Location,
-    OneOf, Position, PositionEncodingKind, ReferenceParams, RenameParams, ServerCapabilities,
-    ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
-    WorkspaceEdit,
+    CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
+    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, Location, OneOf, Position, PositionEncodingKind,
+    ReferenceParams, RenameParams, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::document::Document;
-use crate::{completion, diagnostics, hover, navigation};
+use crate::{code_actions, completion, diagnostics, hover, navigation};
 
 pub async fn serve_stdio() {
     let (service, socket) = LspService::new(|client| Backend {
@@ -177,6 +177,7 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ".".into(), ":".into()]),
                     ..CompletionOptions::default()
@@ -301,6 +302,15 @@ impl LanguageServer for Backend {
             })
             .await
             .map(DocumentSymbolResponse::Nested))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let wanted = params.range;
+        Ok(self
+            .on_document("code actions", params.text_document.uri, move |uri, d| {
+                code_actions::quick_fixes(uri, &d.text, d.format, wanted, d.encoding)
+            })
+            .await)
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -365,3 +365,26 @@ fn state_names_navigate_rename_and_outline() {
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }
+
+#[test]
+fn a_misspelt_next_has_a_quick_fix() {
+    let uri = "file:///tmp/typo.asl.json";
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Aproved"}, "Approved": {"Type": "Succeed"}}}"#;
+    let mut client = Client::with_document(json!({}), uri, text);
+    let column = text.find("\"Aproved\"").expect("typo") as u32;
+    let answer = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri},
+               "range": {"start": {"line": 0, "character": column + 2}, "end": {"line": 0, "character": column + 2}},
+               "context": {"diagnostics": []}}),
+    );
+    let actions = answer["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(actions.len(), 1, "{answer}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    let edit = &actions[0]["edit"]["changes"][uri][0];
+    assert_eq!(edit["newText"], "\"Approved\"", "{answer}");
+    assert_eq!(edit["range"]["start"]["character"], column, "{answer}");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}

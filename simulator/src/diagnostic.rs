@@ -36,6 +36,9 @@ pub struct Diagnostic {
     pub range: TextRange,
     pub message: String,
     pub related: Vec<Related>,
+    /// The text that should stand at `range` when the fix is clear (a misspelt name's closest
+    /// match): editors offer it as a quick fix.
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -59,7 +62,15 @@ impl Diagnostic {
             range,
             message: message.into(),
             related: Vec::new(),
+            suggestion: None,
         }
+    }
+
+    /// The range holds a JSON string: suggest `name` in its place, quoted.
+    #[must_use]
+    pub fn with_suggested_string(mut self, name: Option<&str>) -> Self {
+        self.suggestion = name.and_then(|n| serde_json::to_string(n).ok());
+        self
     }
 
     #[must_use]

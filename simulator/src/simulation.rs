@@ -95,6 +95,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
             range: state.name.range,
             message: format!("{message}{handled}"),
             related,
+            suggestion: None,
         });
     }
     // A wait that never ended: the execution ran out of time while the task waited.
@@ -128,6 +129,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
                 range: state.name.range,
                 message,
                 related: Vec::new(),
+                suggestion: None,
             });
         }
     }
@@ -140,6 +142,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
                     range: state.name.range,
                     message: "The simulation never reached this state.".into(),
                     related: Vec::new(),
+                    suggestion: None,
                 });
             }
         }
@@ -227,6 +230,7 @@ fn lost_callbacks(
             range: state.name.range,
             message: format!("If the callback never came: {how}{ending}."),
             related: Vec::new(),
+            suggestion: None,
         });
     }
     out

@@ -479,15 +479,19 @@ impl Walker<'_> {
                         .map(|o| format!("`{o}`"))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let hint = node
+                    let best = node
                         .as_str()
-                        .and_then(|s| closest(s, options.iter().copied()))
+                        .and_then(|s| closest(s, options.iter().copied()));
+                    let hint = best
                         .map(|c| format!(" Did you mean `{c}`?"))
                         .unwrap_or_default();
-                    self.error(
-                        "invalid-value",
-                        node.range(),
-                        format!("`{field}` must be one of {list}.{hint}"),
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            node.range(),
+                            format!("`{field}` must be one of {list}.{hint}"),
+                        )
+                        .with_suggested_string(best),
                     );
                 }
             },
@@ -1184,13 +1188,17 @@ impl Walker<'_> {
             } else if name.starts_with("States.")
                 && !schema::ERROR_NAMES.iter().any(|(n, _)| *n == name)
             {
-                let hint = closest(name, schema::ERROR_NAMES.iter().map(|(n, _)| *n))
+                let best = closest(name, schema::ERROR_NAMES.iter().map(|(n, _)| *n));
+                let hint = best
                     .map(|c| format!(" Did you mean `{c}`?"))
                     .unwrap_or_default();
-                self.error(
-                    "unknown-error-name",
-                    item.range(),
-                    format!("`{name}` is not a Step Functions error.{hint}"),
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unknown-error-name",
+                        item.range(),
+                        format!("`{name}` is not a Step Functions error.{hint}"),
+                    )
+                    .with_suggested_string(best),
                 );
             }
         }

@@ -182,20 +182,25 @@ fn missing_target(
         );
         return;
     }
-    let suggestion = machine
+    let closest = machine
         .states
         .iter()
         .map(|s| s.name.value.as_ref())
         .map(|c: &str| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min()
-        .map(|(_, c)| format!(" Did you mean `{c}`?"))
+        .map(|(_, c)| c);
+    let suggestion = closest
+        .map(|c| format!(" Did you mean `{c}`?"))
         .unwrap_or_default();
-    diagnostics.push(Diagnostic::error(
-        "unknown-state",
-        target.range,
-        format!(
-            "{what} goes to `{name}`, but there is no state of that name in this {boundary}.{suggestion}"
-        ),
-    ));
+    diagnostics.push(
+        Diagnostic::error(
+            "unknown-state",
+            target.range,
+            format!(
+                "{what} goes to `{name}`, but there is no state of that name in this {boundary}.{suggestion}"
+            ),
+        )
+        .with_suggested_string(closest),
+    );
 }
