@@ -227,6 +227,7 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
         })
         .flatten();
     match (key, array_key) {
+        (Some(k), _) if k.ends_with(".$") => paths_and_intrinsics(&path, inside),
         (Some("Next" | "Default"), _) => state_names(&path, false, inside),
         (Some("StartAt"), _) => state_names(&path, true, inside),
         (Some("Resource"), _) => resources(inside),
@@ -288,6 +289,51 @@ fn state_names(path: &[Node<'_>], beside: bool, replace: TextRange) -> Vec<Compl
             replace,
         })
         .collect()
+}
+
+/// In a `.$` value: the intrinsic functions, and the context paths that exist here
+/// (`$$.Task.Token` in a Task waiting for a callback, `$$.Map.Item` in an ItemSelector).
+fn paths_and_intrinsics(path: &[Node<'_>], replace: TextRange) -> Vec<CompletionItem> {
+    let key_of = |i: usize| {
+        path.get(i.wrapping_sub(1)).and_then(|parent| {
+            parent
+                .members()
+                .find(|m| m.value.range() == path[i].range())
+                .map(|m| m.key.name)
+        })
+    };
+    // The state around the cursor: the node that is a member of a `States` object.
+    let state = (1..path.len())
+        .rev()
+        .find(|&i| key_of(i - 1) == Some("States"))
+        .map(|i| path[i]);
+    let waits_for_token = state
+        .and_then(|s| s.get("Resource"))
+        .and_then(Node::as_str)
+        .and_then(|r| resolve(r).ok())
+        .is_some_and(|r| r.pattern() == Pattern::WaitForTaskToken);
+    let in_item_selector = (1..path.len()).any(|i| key_of(i) == Some("ItemSelector"));
+    let contexts = crate::model::schema::CONTEXT_PATHS
+        .iter()
+        .filter(|(p, _)| {
+            (waits_for_token || !p.starts_with("$$.Task."))
+                && (in_item_selector || !p.starts_with("$$.Map."))
+        })
+        .map(|(p, doc)| CompletionItem {
+            label: (*p).to_string(),
+            kind: CompletionKind::Value,
+            detail: (*doc).to_string(),
+            replace,
+        });
+    let intrinsics = crate::model::intrinsic::INTRINSICS
+        .iter()
+        .map(|f| CompletionItem {
+            label: f.name.to_string(),
+            kind: CompletionKind::Value,
+            detail: format!("{}: {}", f.signature, f.doc),
+            replace,
+        });
+    contexts.chain(intrinsics).collect()
 }
 
 fn resources(replace: TextRange) -> Vec<CompletionItem> {
@@ -426,6 +472,27 @@ mod completion_tests {
             errors.contains(&"States.HeartbeatTimeout".to_string()),
             "{errors:?}"
         );
+        let in_callback = labels(
+            r#"{"States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Parameters": {"t.$": "|"}}}}"#,
+        );
+        assert!(
+            in_callback.contains(&"$$.Task.Token".to_string()),
+            "{in_callback:?}"
+        );
+        assert!(
+            in_callback.contains(&"States.Format".to_string()),
+            "{in_callback:?}"
+        );
+        assert!(
+            !in_callback.contains(&"$$.Map.Item.Value".to_string()),
+            "{in_callback:?}"
+        );
+        let request_response = labels(
+            r#"{"States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"t.$": "|"}}}}"#,
+        );
+        assert!(!request_response.contains(&"$$.Task.Token".to_string()));
+        let item = labels(r#"{"States": {"M": {"Type": "Map", "ItemSelector": {"v.$": "|"}}}}"#);
+        assert!(item.contains(&"$$.Map.Item.Value".to_string()), "{item:?}");
         let types = labels(r#"{"States": {"A": {"Type": "|"}}}"#);
         assert_eq!(types.len(), 8);
         assert!(labels(r#"{"Comment": "|"}"#).is_empty());

@@ -369,6 +369,25 @@ pub struct FieldGroup {
     pub exactly_one: bool,
 }
 
+/// The context object's paths (`$$...`), with what they hold. `$$.Task.Token` exists only in a
+/// Task that waits for a callback, `$$.Map.Item.*` only in a Map's ItemSelector.
+pub const CONTEXT_PATHS: &[(&str, &str)] = &[
+    ("$$.Execution.Id", "The execution's ARN."),
+    ("$$.Execution.Input", "The execution's input."),
+    ("$$.Execution.Name", "The execution's name."),
+    ("$$.Execution.RoleArn", "The role the execution runs as."),
+    ("$$.Execution.StartTime", "When the execution started (ISO 8601)."),
+    ("$$.Execution.RedriveCount", "How many times the execution was redriven."),
+    ("$$.StateMachine.Id", "The state machine's ARN."),
+    ("$$.StateMachine.Name", "The state machine's name."),
+    ("$$.State.Name", "The current state's name."),
+    ("$$.State.EnteredTime", "When the current state was entered (ISO 8601)."),
+    ("$$.State.RetryCount", "How many times the current state has been retried."),
+    ("$$.Task.Token", "The task token: pass it to the worker, who returns it with SendTaskSuccess / SendTaskFailure."),
+    ("$$.Map.Item.Index", "The index of the Map item being processed."),
+    ("$$.Map.Item.Value", "The Map item being processed."),
+];
+
 /// The state types, as `Type` names them.
 pub const STATE_TYPES: &[&str] = &[
     "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
