@@ -23,8 +23,15 @@ pub struct Analysis {
     pub facts: Vec<asl_sim::Diagnostic>,
 }
 
-/// Check the text and, when it has no errors, simulate it.
-pub fn analyse(uri: &Uri, text: &str, format: Format, version: i32) -> Analysis {
+/// Check the text and, when it has no errors, simulate it. `open_mocks` is the text of its mock
+/// file when the editor has it open (unsaved edits count); otherwise the file is read from disk.
+pub fn analyse(
+    uri: &Uri,
+    text: &str,
+    format: Format,
+    version: i32,
+    open_mocks: Option<&str>,
+) -> Analysis {
     let checked = check(text, format, CheckOptions::default());
     let facts = if checked
         .diagnostics
@@ -33,7 +40,7 @@ pub fn analyse(uri: &Uri, text: &str, format: Format, version: i32) -> Analysis 
     {
         Vec::new()
     } else {
-        simulate(uri, &checked)
+        simulate(uri, &checked, open_mocks)
     };
     Analysis {
         version,
@@ -55,6 +62,42 @@ pub fn to_lsp(
         .iter()
         .chain(&analysis.facts)
         .cloned();
+    convert(uri, text, found, encoding)
+}
+
+/// A mock file's problems (`asl_sim::mocks::check_file`), to publish on it.
+pub fn mock_file(uri: &Uri, text: &str, encoding: PositionEncoding) -> Vec<Diagnostic> {
+    let mut found = asl_sim::mocks::check_file(text);
+    // A response several test cases use is reported once.
+    found.dedup_by(|a, b| a.range == b.range && a.message == b.message);
+    convert(uri, text, found.into_iter(), encoding)
+}
+
+/// Is this document a mock file rather than a definition?
+pub fn is_mock_file(uri: &Uri) -> bool {
+    let path = uri.as_str();
+    path.ends_with(".mocks.json") || path.ends_with("/MockConfigFile.json")
+}
+
+/// The mock files a definition reads, in order of preference.
+pub fn mock_files_of(uri: &Uri) -> Vec<String> {
+    let path = uri.as_str();
+    let Some((dir, _)) = path.rsplit_once('/') else {
+        return Vec::new();
+    };
+    let name = asl_sim::mocks::definition_name(path);
+    vec![
+        format!("{dir}/{name}.mocks.json"),
+        format!("{dir}/MockConfigFile.json"),
+    ]
+}
+
+fn convert(
+    uri: &Uri,
+    text: &str,
+    found: impl Iterator<Item = asl_sim::Diagnostic>,
+    encoding: PositionEncoding,
+) -> Vec<Diagnostic> {
     let index = LineIndex::new(text);
     let range = |r: TextRange| positions::range(&index, text, r, encoding);
     found
@@ -85,10 +128,14 @@ pub fn to_lsp(
 
 /// The simulation's report: per test case of the mock file beside the document (named in the
 /// message when there are several), else one run with the default mocks.
-fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Diagnostic> {
+fn simulate(
+    uri: &Uri,
+    checked: &asl_sim::analysis::Checked,
+    open_mocks: Option<&str>,
+) -> Vec<asl_sim::Diagnostic> {
     let cases = uri
         .to_file_path()
-        .and_then(|path| mock_cases(&path))
+        .and_then(|path| mock_cases(&path, open_mocks))
         .unwrap_or_default();
     if cases.is_empty() {
         return asl_sim::simulation::simulate(
@@ -136,15 +183,21 @@ fn simulate(uri: &Uri, checked: &asl_sim::analysis::Checked) -> Vec<asl_sim::Dia
 }
 
 /// The test cases of `NAME.mocks.json` (or `MockConfigFile.json`) beside `NAME.asl.json`.
-fn mock_cases(definition: &Path) -> Option<Vec<(String, asl_sim::mocks::TestCase)>> {
+fn mock_cases(
+    definition: &Path,
+    open_mocks: Option<&str>,
+) -> Option<Vec<(String, asl_sim::mocks::TestCase)>> {
     let name = asl_sim::mocks::definition_name(definition.to_str()?);
     let dir = definition.parent()?;
-    let text = [
-        format!("{name}.mocks.json"),
-        "MockConfigFile.json".to_string(),
-    ]
-    .iter()
-    .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?;
+    let text = match open_mocks {
+        Some(text) => text.to_string(),
+        None => [
+            format!("{name}.mocks.json"),
+            "MockConfigFile.json".to_string(),
+        ]
+        .iter()
+        .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?,
+    };
     let config: serde_json::Value = serde_json::from_str(&text).ok()?;
     let machine = asl_sim::mocks::machine_name(&config, None, &name);
     let (_, cases) = asl_sim::mocks::state_machines(&config)

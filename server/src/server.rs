@@ -121,6 +121,58 @@ impl Backend {
         *self.encoding.get().unwrap_or(&PositionEncoding::Utf16)
     }
 
+    /// The text of a document the editor has open, by URI string.
+    fn open_text(&self, uri: &str) -> Option<String> {
+        self.documents
+            .iter()
+            .find(|d| d.key().as_str() == uri)
+            .map(|d| d.text())
+    }
+
+    /// A document changed: publish on it, and when it is a mock file, on the open definitions
+    /// that read it.
+    async fn changed(&self, uri: Uri) {
+        if !diagnostics::is_mock_file(&uri) {
+            self.publish(uri).await;
+            return;
+        }
+        self.publish_mock_file(uri.clone()).await;
+        let readers: Vec<Uri> = self
+            .documents
+            .iter()
+            .map(|d| d.key().clone())
+            .filter(|d| {
+                !diagnostics::is_mock_file(d)
+                    && diagnostics::mock_files_of(d)
+                        .iter()
+                        .any(|m| m == uri.as_str())
+            })
+            .collect();
+        for reader in readers {
+            self.publish(reader).await;
+        }
+    }
+
+    async fn publish_mock_file(&self, uri: Uri) {
+        let Some((text, version)) = self.documents.get(&uri).map(|d| (d.text(), d.version)) else {
+            return;
+        };
+        let encoding = self.encoding();
+        let checked_uri = uri.clone();
+        let Some(found) = off_thread("mock file", move || {
+            diagnostics::mock_file(&checked_uri, &text, encoding)
+        })
+        .await
+        else {
+            return;
+        };
+        if self.documents.get(&uri).map(|d| d.version) == Some(version) {
+            self.client
+                .publish_diagnostics(uri, found, Some(version))
+                .await;
+        }
+    }
+
     /// Analyse the document as it is now and publish, unless it has changed meanwhile.
     async fn publish(&self, uri: Uri) {
         let Some((text, version, format)) = self
@@ -130,10 +182,14 @@ impl Backend {
         else {
             return;
         };
+        let open_mocks = diagnostics::mock_files_of(&uri)
+            .iter()
+            .find_map(|m| self.open_text(m));
         let encoding = self.encoding();
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis = diagnostics::analyse(&analysed_uri, &text, format, version);
+            let analysis =
+                diagnostics::analyse(&analysed_uri, &text, format, version, open_mocks.as_deref());
             let published = diagnostics::to_lsp(&analysed_uri, &text, &analysis, encoding);
             (analysis, published)
         })
@@ -207,7 +263,7 @@ impl LanguageServer for Backend {
             doc.uri.clone(),
             Document::new(&doc.text, doc.version, format),
         );
-        self.publish(doc.uri).await;
+        self.changed(doc.uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -223,7 +279,7 @@ impl LanguageServer for Backend {
             }
             doc.version = params.text_document.version;
         }
-        self.publish(uri).await;
+        self.changed(uri).await;
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -237,7 +293,9 @@ impl LanguageServer for Backend {
             .at_position("hover", at, move |uri, d, position| {
                 let analysis = match cached.filter(|a| a.version == d.version) {
                     Some(analysis) => analysis,
-                    None => Arc::new(diagnostics::analyse(uri, &d.text, d.format, d.version)),
+                    None => Arc::new(diagnostics::analyse(
+                        uri, &d.text, d.format, d.version, None,
+                    )),
                 };
                 hover::hover(&d.text, &analysis, position, d.encoding)
             })

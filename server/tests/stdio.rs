@@ -388,3 +388,58 @@ fn a_misspelt_next_has_a_quick_fix() {
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }
+
+#[test]
+fn mock_file_edits_reach_the_simulation_and_mock_mistakes_are_located() {
+    let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../examples"))
+        .canonicalize()
+        .expect("examples");
+    let definition = format!("file://{}/heartbeat.asl.json", root.display());
+    let mocks = format!("file://{}/heartbeat.mocks.json", root.display());
+    let text = std::fs::read_to_string(root.join("heartbeat.asl.json")).expect("example");
+    let mut client = Client::with_document(json!({}), &definition, &text);
+    client.diagnostics(1);
+    // In the editor, unsaved: one test case whose worker answers after 100 s.
+    let edited = r#"{"StateMachines": {"heartbeat": {"TestCases": {"Quick": {"Push to SQS": "Fast"}}}},
+ "MockedResponses": {"Fast": {"0": {"Return": {"ok": true}, "DelaySeconds": 100}}}}"#;
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": mocks, "languageId": "json", "version": 1, "text": edited}}),
+    );
+    let republished = client.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == definition
+            && m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                d.iter().any(|d| {
+                    d["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("the callback came after 100 s"))
+                })
+            })
+    });
+    assert_eq!(republished["params"]["version"], 1);
+    // A mistake in the mock file is published on it, at its place.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": mocks, "version": 2}, "contentChanges": [{"text":
+            r#"{"StateMachines": {"heartbeat": {"TestCases": {"Quick": {"Push to SQS": "Slow"}}}}, "MockedResponses": {}}"#}]}),
+    );
+    let on_mocks = client.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == mocks
+            && m["params"]["version"] == 2
+    });
+    let problems = on_mocks["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(problems.len(), 1, "{on_mocks}");
+    assert_eq!(
+        problems[0]["message"],
+        "No mocked response `Slow` under `MockedResponses`."
+    );
+    assert_eq!(problems[0]["range"]["start"]["character"], 57, "{on_mocks}");
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}

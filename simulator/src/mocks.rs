@@ -281,6 +281,54 @@ fn response(entry: &Value, at: &str) -> Result<Response, MockError> {
     })
 }
 
+/// Where a problem at `pointer` is in a mock file's tree: the member's key when the pointer
+/// names a member, else the deepest node on its way.
+pub fn locate(tree: &crate::syntax::Tree, pointer: &str) -> crate::syntax::TextRange {
+    let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    match tree
+        .root()
+        .pointer(parent)
+        .member(&last.replace("~1", "/").replace("~0", "~"))
+    {
+        Some(member) => member.key.range,
+        None => tree.root().pointer(pointer).range(),
+    }
+}
+
+/// Every problem of a mock file, located, for an editor: its JSON syntax, then each test case
+/// of each state machine.
+pub fn check_file(text: &str) -> Vec<crate::Diagnostic> {
+    let parsed = crate::syntax::parse(text, crate::syntax::Format::Json);
+    if !parsed.diagnostics.is_empty() {
+        return parsed.diagnostics;
+    }
+    let config = parsed.tree.root().to_json();
+    if config
+        .get("StateMachines")
+        .and_then(Value::as_object)
+        .is_none()
+    {
+        return vec![crate::Diagnostic::error(
+            "mock-file",
+            parsed.tree.root().range(),
+            "A mock file has a `StateMachines` object.",
+        )];
+    }
+    let mut out = Vec::new();
+    for (machine, cases) in state_machines(&config) {
+        for case in cases {
+            if let Err(e) = test_case(&config, &machine, &case) {
+                out.push(crate::Diagnostic::error(
+                    "mock-file",
+                    locate(&parsed.tree, &e.pointer),
+                    e.message,
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// A test case that mocks a state the definition lacks, or one that is not a Task: a typo that
 /// would otherwise leave the real task unmocked without a word.
 pub fn misplaced_state(
@@ -368,5 +416,23 @@ mod tests {
             .expect_err("case")
             .message
             .contains("`D`"));
+    }
+
+    #[test]
+    fn check_file_locates_problems_for_editors() {
+        // Broken JSON: the syntax errors, located.
+        let broken = check_file("{\"StateMachines\": {");
+        assert!(!broken.is_empty() && broken.iter().all(|d| d.severity == crate::Severity::Error));
+        let text = r#"{"StateMachines": {"SM": {"TestCases": {"C": {"S": "Nope"}}}}, "MockedResponses": {}}"#;
+        let found = check_file(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].range.start as usize..found[0].range.end as usize],
+            "\"S\""
+        );
+        assert!(check_file(r#"{"MockedResponses": {}}"#)[0]
+            .message
+            .contains("StateMachines"));
+        assert!(check_file(r#"{"StateMachines": {}}"#).is_empty());
     }
 }

@@ -37,15 +37,7 @@ impl MockFile {
     pub fn locate(&self, error: &MockError) -> String {
         let parsed = parse(&self.text, Format::Json);
         // At the member's key when the place is a member: `"Staus": ...` points at `"Staus"`.
-        let (parent, last) = error
-            .pointer
-            .rsplit_once('/')
-            .unwrap_or(("", error.pointer.as_str()));
-        let parent = parsed.tree.root().pointer(parent);
-        let range = match parent.member(&last.replace("~1", "/").replace("~0", "~")) {
-            Some(member) => member.key.range,
-            None => parsed.tree.root().pointer(&error.pointer).range(),
-        };
+        let range = asl_sim::mocks::locate(&parsed.tree, &error.pointer);
         let position = LineIndex::new(&self.text).position(
             &self.text,
             range.start as usize,
