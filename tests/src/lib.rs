@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests: where `../shared` is, and reading its corpora.
 
+pub mod recorded;
+
 use std::path::{Path, PathBuf};
 
 /// `../shared` beside the project root (override with `ASL_SHARED_DIR`).

@@ -9,80 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use asl_e2e::corpus;
+use asl_e2e::recorded::{compare_outcome, definition_text, execution_input, guard_passing};
 use asl_sim::engine::{run, RunOptions};
 use asl_sim::syntax::Format;
 use serde_json::Value;
 
 const PASSING: &str = include_str!("../conformance/service_free.passing");
-
-/// A recorded value normalised by the recorder (`<ExecArnPart_0idx>`, `timestamp`, ...).
-fn is_placeholder(s: &str) -> bool {
-    (s.starts_with('<') && s.ends_with('>'))
-        || matches!(
-            s,
-            "timestamp" | "date" | "snf_role_arn" | "RandomNumberGenerated"
-        )
-}
-
-/// `expected` with `<...>` placeholders inside (`... the input '<json-input:1>'`): each
-/// placeholder stands for any text.
-fn matches_template(expected: &str, actual: &str) -> bool {
-    let mut parts = Vec::new();
-    let mut rest = expected;
-    while let Some(open) = rest.find('<') {
-        match rest[open..].find('>') {
-            Some(close) => {
-                parts.push(&rest[..open]);
-                rest = &rest[open + close + 1..];
-            }
-            None => break,
-        }
-    }
-    parts.push(rest);
-    let Some((first, others)) = parts.split_first() else {
-        return expected == actual;
-    };
-    let Some(mut remaining) = actual.strip_prefix(first) else {
-        return false;
-    };
-    for (i, part) in others.iter().enumerate() {
-        if i == others.len() - 1 {
-            return remaining.ends_with(part);
-        }
-        match remaining.find(part) {
-            Some(at) => remaining = &remaining[at + part.len()..],
-            None => return false,
-        }
-    }
-    remaining.is_empty()
-}
-
-fn loosely_equal(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::String(e), _) if is_placeholder(e) => true,
-        (Value::String(e), Value::String(a)) if e.contains('<') => matches_template(e, a),
-        (Value::Object(e), Value::Object(a)) => {
-            e.len() == a.len()
-                && e.iter()
-                    .all(|(k, v)| a.get(k).is_some_and(|av| loosely_equal(v, av)))
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| loosely_equal(x, y))
-        }
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
-        _ => expected == actual,
-    }
-}
-
-/// Strings in snapshots that began with `{` were stored parsed: compare those parsed.
-fn normalise(actual: &Value) -> Value {
-    match actual {
-        Value::String(s) if s.starts_with('{') => {
-            serde_json::from_str(s).unwrap_or_else(|_| actual.clone())
-        }
-        other => other.clone(),
-    }
-}
 
 fn outcome(case: &Value) -> Result<(), String> {
     let wrapped;
@@ -93,61 +25,14 @@ fn outcome(case: &Value) -> Result<(), String> {
         wrapped = single_state_machine(definition);
         definition = &wrapped;
     }
-    let text = match definition {
-        Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).expect("serialisable"),
-    };
+    let text = definition_text(definition);
     let checked = asl_sim::check(&text, Format::Json, asl_sim::CheckOptions::default());
-    let input = match &case["input"] {
-        Value::String(s) => serde_json::from_str(s).unwrap_or(Value::String(s.clone())),
-        other => other.clone(),
-    };
     let options = RunOptions {
-        input,
+        input: execution_input(case),
         ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);
-    let expected = &case["expected"];
-    let loose = case["has_placeholders"] == true;
-    // Exact, numbers by value; loose where the recording normalised values.
-    let same = |e: &Value, a: &Value| {
-        if loose {
-            loosely_equal(e, a)
-        } else {
-            numerically_equal(e, a)
-        }
-    };
-    let status = execution.status.as_str();
-    if expected["status"] != status {
-        return Err(format!(
-            "status {status} (error {:?}: {:?}), expected {}",
-            execution.error, execution.cause, expected["status"]
-        ));
-    }
-    if status == "SUCCEEDED" {
-        let actual = normalise(&execution.output.unwrap_or(Value::Null));
-        let wanted = &expected["output"];
-        if !same(wanted, &actual) {
-            return Err(format!("output {actual}, expected {wanted}"));
-        }
-    } else {
-        let error_name = execution.error.map_or(Value::Null, Value::String);
-        let actual_cause = execution
-            .cause
-            .map_or(Value::Null, |c| normalise(&Value::String(c)));
-        if !same(&expected["error"], &error_name) {
-            return Err(format!(
-                "error {error_name}, expected {}",
-                expected["error"]
-            ));
-        }
-        if !same(&expected["cause"], &actual_cause) {
-            return Err(format!(
-                "cause {actual_cause}, expected {}",
-                expected["cause"]
-            ));
-        }
-    }
+    compare_outcome(&case["expected"], &execution)?;
     if let Some(history) = case["history"].as_array() {
         let wanted: Vec<&str> = history.iter().filter_map(|e| e["type"].as_str()).collect();
         let actual: Vec<&str> = execution.events.iter().map(|e| e.kind).collect();
@@ -188,31 +73,8 @@ fn single_state_machine(state: &Value) -> Value {
     serde_json::json!({"StartAt": "TestedState", "States": states})
 }
 
-/// Equal, with numbers compared by value (`1` and `1.0` are one JSON number).
-fn numerically_equal(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::String(e), _) if is_placeholder(e) => true,
-        (Value::String(e), Value::String(a)) if e.contains('<') => matches_template(e, a),
-        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
-        (Value::Object(e), Value::Object(a)) => {
-            e.len() == a.len()
-                && e.iter()
-                    .all(|(k, v)| a.get(k).is_some_and(|av| numerically_equal(v, av)))
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(x, y)| numerically_equal(x, y))
-        }
-        _ => expected == actual,
-    }
-}
-
 #[test]
 fn service_free_executions() {
-    let passing_before: BTreeSet<&str> = PASSING
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
     let mut by_feature: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut passing_now = BTreeSet::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -274,34 +136,13 @@ fn service_free_executions() {
     for (reason, count) in common.iter().take(12) {
         println!("  {count:>4}  {reason}");
     }
-    let lost: Vec<&&str> = passing_before
-        .iter()
-        .filter(|id| !passing_now.contains(**id))
-        .collect();
-    let gained: Vec<&String> = passing_now
-        .iter()
-        .filter(|id| !passing_before.contains(id.as_str()))
-        .collect();
-    if !gained.is_empty() {
-        println!(
-            "{} newly passing (add them to tests/conformance/service_free.passing):",
-            gained.len()
-        );
-        if std::env::var_os("ASL_WRITE_PASSING").is_some() {
-            let ids: Vec<&str> = passing_now.iter().map(String::as_str).collect();
-            let list_file = concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/conformance/service_free.passing"
-            );
-            std::fs::write(list_file, format!("# ids of service_free cases that asl-sim run matches; CI fails if one is lost\n{}\n", ids.join("\n"))).expect("writable");
-        }
-    }
-    assert!(
-        lost.is_empty(),
-        "regressions: these passed before:\n{}",
-        lost.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("\n")
+    guard_passing(
+        PASSING,
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/conformance/service_free.passing"
+        ),
+        "ids of service_free cases that asl-sim run matches; CI fails if one is lost",
+        &passing_now,
     );
 }
