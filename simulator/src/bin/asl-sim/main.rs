@@ -1,6 +1,7 @@
 //! `asl-sim`: the headless front end: `check`, `run` and `test`.
 
 mod check;
+mod flags;
 mod mock_file;
 mod render;
 mod run;

@@ -3,11 +3,12 @@
 use std::io::{Read, Write};
 
 use asl_sim::analysis::{check, CheckOptions};
-use asl_sim::engine::{format_timestamp, parse_timestamp, run, Execution, RunOptions, Status};
+use asl_sim::engine::{format_timestamp, run, Execution, RunOptions, Status};
 use asl_sim::syntax::Format;
 use asl_sim::Severity;
 use serde_json::{json, Value};
 
+use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
 use crate::render::{self, OutputFormat};
 use crate::Outcome;
@@ -16,7 +17,7 @@ struct Args {
     file: String,
     input: Option<String>,
     input_file: Option<String>,
-    start: Option<String>,
+    start_ms: Option<i64>,
     seed: u64,
     format: OutputFormat,
     history: bool,
@@ -31,7 +32,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         file: String::new(),
         input: None,
         input_file: None,
-        start: None,
+        start_ms: None,
         seed: 0,
         format: OutputFormat::Human,
         history: false,
@@ -46,13 +47,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         match arg.as_str() {
             "--input" => parsed.input = Some(value("--input")?),
             "--input-file" => parsed.input_file = Some(value("--input-file")?),
-            "--start-time" => parsed.start = Some(value("--start-time")?),
-            "--seed" => {
-                let v = value("--seed")?;
-                parsed.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
-            }
+            "--start-time" => parsed.start_ms = Some(flags::start_time(&value("--start-time")?)?),
+            "--seed" => parsed.seed = flags::seed(&value("--seed")?)?,
             "--format" => {
                 parsed.format = match value("--format")?.as_str() {
                     "text" | "human" => OutputFormat::Human,
@@ -129,18 +125,11 @@ pub fn main(args: &[String]) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let start_time_ms = match &args.start {
-        None => std::time::SystemTime::now()
+    let start_time_ms = args.start_ms.unwrap_or_else(|| {
+        std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64),
-        Some(s) => match parse_timestamp(s) {
-            Some(ms) => ms,
-            None => {
-                let _ = writeln!(stderr, "asl-sim run: --start-time takes an RFC 3339 time such as 2026-01-01T00:00:00Z, not {s:?}");
-                return Outcome::Usage;
-            }
-        },
-    };
+            .map_or(0, |d| d.as_millis() as i64)
+    });
     let checked = check(
         &text,
         Format::from_path(&args.file),

@@ -6,11 +6,12 @@ use std::io::Write;
 use std::time::Instant;
 
 use asl_sim::analysis::{check, CheckOptions};
-use asl_sim::engine::{parse_timestamp, run, RunOptions};
+use asl_sim::engine::{run, RunOptions};
 use asl_sim::expectations::{expectation, orphans, verify};
 use asl_sim::syntax::Format;
 use asl_sim::Severity;
 
+use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
 use crate::render::{self, OutputFormat};
 use crate::run::offset;
@@ -22,7 +23,7 @@ struct Args {
     mocks: Option<String>,
     state_machine: Option<String>,
     junit: Option<String>,
-    start: Option<String>,
+    start_ms: Option<i64>,
     seed: u64,
 }
 
@@ -39,13 +40,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--mocks" => parsed.mocks = Some(value("--mocks")?),
             "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
             "--junit" => parsed.junit = Some(value("--junit")?),
-            "--start-time" => parsed.start = Some(value("--start-time")?),
-            "--seed" => {
-                let v = value("--seed")?;
-                parsed.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed takes a whole number, not {v:?}"))?;
-            }
+            "--start-time" => parsed.start_ms = Some(flags::start_time(&value("--start-time")?)?),
+            "--seed" => parsed.seed = flags::seed(&value("--seed")?)?,
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             file => parsed.definitions.push(file.to_string()),
         }
@@ -92,19 +88,7 @@ pub fn main(args: &[String]) -> Outcome {
         }
     };
     // Fixed by default, so that expected durations and outputs do not depend on the day.
-    let start_time_ms = match &args.start {
-        None => RunOptions::default().start_time_ms,
-        Some(s) => match parse_timestamp(s) {
-            Some(ms) => ms,
-            None => {
-                let _ = writeln!(
-                    stderr,
-                    "asl-sim test: --start-time takes an RFC 3339 time, not {s:?}"
-                );
-                return Outcome::Usage;
-            }
-        },
-    };
+    let start_time_ms = args.start_ms.unwrap_or(RunOptions::default().start_time_ms);
     let mut out = std::io::stdout().lock();
     let mut suites = Vec::new();
     for definition in &args.definitions {
