@@ -1,24 +1,11 @@
 #![allow(clippy::float_cmp)] // virtual time is exact
 //! Driving paused executions from outside: tokens sent back, heartbeats, the clock moved on.
 
-use asl_sim::analysis::Checked;
 use asl_sim::engine::{Driver, RunOptions, Status, TokenError};
-use asl_sim::syntax::Format;
-use asl_sim::{check, CheckOptions};
 use serde_json::json;
 
-fn checked(definition: &str) -> Checked {
-    let checked = check(definition, Format::Json, CheckOptions::default());
-    assert!(
-        checked
-            .diagnostics
-            .iter()
-            .all(|d| d.severity != asl_sim::Severity::Error),
-        "{:?}",
-        checked.diagnostics
-    );
-    checked
-}
+mod common;
+use common::checked;
 
 fn elapsed(driver: &Driver) -> f64 {
     driver.execution().elapsed_seconds

@@ -2,20 +2,12 @@
 //! The engine on whole state machines: history snapshots and exact virtual time.
 
 use asl_sim::engine::{run, Execution, RunOptions, Status};
-use asl_sim::syntax::Format;
-use asl_sim::{check, CheckOptions};
 use serde_json::{json, Value};
 
+mod common;
+
 fn execute(definition: &str, input: Value) -> Execution {
-    let checked = check(definition, Format::Json, CheckOptions::default());
-    assert!(
-        checked
-            .diagnostics
-            .iter()
-            .all(|d| d.severity != asl_sim::Severity::Error),
-        "{:?}",
-        checked.diagnostics
-    );
+    let checked = common::checked(definition);
     let options = RunOptions {
         input,
         ..RunOptions::default()
@@ -149,7 +141,7 @@ fn item_batcher_groups_items() {
 }
 
 fn execute_with_mocks(definition: &str, input: Value, mocks: &Value) -> Execution {
-    let checked = check(definition, Format::Json, CheckOptions::default());
+    let checked = common::checked(definition);
     let case = asl_sim::mocks::test_case(mocks, "SM", "Case").expect("valid mocks");
     let options = RunOptions {
         input,
