@@ -1137,16 +1137,7 @@ impl Walker<'_> {
                 None => {
                     let hint = type_node
                         .as_str()
-                        .and_then(|t| {
-                            closest(
-                                t,
-                                [
-                                    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail",
-                                    "Parallel", "Map",
-                                ]
-                                .into_iter(),
-                            )
-                        })
+                        .and_then(|t| closest(t, schema::STATE_TYPES.iter().copied()))
                         .map(|c| format!(" Did you mean `{c}`?"))
                         .unwrap_or_default();
                     self.error("invalid-value", type_node.range(), format!(

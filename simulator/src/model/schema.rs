@@ -269,7 +269,7 @@ pub static FIELDS: &[FieldSpec] = &[
     field("QueryLanguage", bits!(Root) | STATES, Both, V::Enum(&["JSONPath", "JSONata"]), "How this state's fields are evaluated: JSONPath (default) or JSONata. A state may not use JSONPath when the machine uses JSONata."),
     field("ProcessorConfig", bits!(Processor), Both, V::Object(ObjectKind::ProcessorConfig), "How the Map runs its items: `Mode` INLINE or DISTRIBUTED, and for DISTRIBUTED the child `ExecutionType`."),
     // Every state.
-    required("Type", STATES, Both, V::Enum(&["Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]), "The state's type."),
+    required("Type", STATES, Both, V::Enum(STATE_TYPES), "The state's type."),
     field("Next", FLOWING, Both, V::StateName, "The state to run after this one."),
     field("End", FLOWING, Both, V::True, "`true` ends the execution (or the branch) after this state."),
     field("InputPath", WITH_IO, JP, V::JsonPath { nullable: true }, "Selects the part of the state input to work on (default `$`); `null` passes `{}`."),
