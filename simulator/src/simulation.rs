@@ -33,17 +33,20 @@ pub fn explain(
 /// The facts of one execution, on the states they concern.
 pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> Vec<Diagnostic> {
     let states = machine.all_states();
-    let find = |name: &str| states.iter().copied().find(|s| &*s.name.value == name);
+    // By name, so that reading a long history stays linear.
+    let by_name: std::collections::HashMap<&str, &State> =
+        states.iter().map(|s| (&*s.name.value, *s)).collect();
+    let find = |name: &str| by_name.get(name).copied();
     let mut out = Vec::new();
     // The state each event belongs to: the last one entered (events of concurrent branches
     // are interleaved, so track per state name the start of its current attempt).
     let mut current: Option<&State> = None;
     let mut attempt_started: Vec<(&str, i64)> = Vec::new();
-    let mut entered: Vec<&str> = Vec::new();
+    let mut entered: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for event in &execution.events {
         if let Details::StateEntered { name, .. } = &event.details {
             current = find(name);
-            entered.push(name);
+            entered.insert(name);
             continue;
         }
         let Some(state) = current else { continue };
@@ -135,7 +138,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
     }
     if execution.status != Status::Running {
         for state in &states {
-            if !entered.contains(&&*state.name.value) {
+            if !entered.contains(&*state.name.value) {
                 out.push(Diagnostic {
                     code: "simulation-not-reached",
                     severity: Severity::Hint,
@@ -158,13 +161,13 @@ fn lost_callbacks(
     execution: &Execution,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut answered: Vec<&str> = execution
+    // Each state once, however many tokens it got (a Map can issue thousands): one replay each.
+    let answered: std::collections::BTreeSet<&str> = execution
         .tokens
         .iter()
         .filter(|t| t.state_now == crate::engine::TokenState::Answered)
         .map(|t| t.state.as_str())
         .collect();
-    answered.dedup();
     for name in answered {
         let Some(state) = machine
             .all_states()
