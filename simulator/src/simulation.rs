@@ -37,6 +37,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
     let by_name: std::collections::HashMap<&str, &State> =
         states.iter().map(|s| (&*s.name.value, *s)).collect();
     let find = |name: &str| by_name.get(name).copied();
+    let handled_errors = handlings(execution);
     let mut out = Vec::new();
     // The state each event belongs to: the last one entered (events of concurrent branches
     // are interleaved, so track per state name the start of its current attempt).
@@ -91,7 +92,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
             },
             _ => continue,
         };
-        let (handled, related) = handling(state, execution, event);
+        let (handled, related) = handling(state, &handled_errors, event);
         out.push(Diagnostic {
             code: "simulation",
             severity: Severity::Information,
@@ -219,7 +220,7 @@ fn lost_callbacks(
         };
         let how = match timed_out {
             Some((event, _)) => {
-                let (handled, _) = handling(state, &lost, event);
+                let (handled, _) = handling(state, &handlings(&lost), event);
                 format!(
                     "States.Timeout after {}.{handled} ",
                     duration(event.timestamp_ms - options.start_time_ms)
@@ -240,12 +241,19 @@ fn lost_callbacks(
 }
 
 /// Which handler took the error of `event`, as words, with the handler's place.
-fn handling(state: &State, execution: &Execution, event: &Event) -> (String, Vec<Related>) {
-    let Some(handling) = execution
-        .handlings
-        .iter()
-        .find(|h| *h.state == *state.name.value && h.at_ms == event.timestamp_ms)
-    else {
+/// An execution's handled errors by (state, instant): looked up once per task event.
+type Handlings<'e> = std::collections::HashMap<(&'e str, i64), &'e crate::engine::Handling>;
+
+fn handlings(execution: &Execution) -> Handlings<'_> {
+    let mut by_place = Handlings::new();
+    for h in &execution.handlings {
+        by_place.entry((&*h.state, h.at_ms)).or_insert(h);
+    }
+    by_place
+}
+
+fn handling(state: &State, handlings: &Handlings<'_>, event: &Event) -> (String, Vec<Related>) {
+    let Some(handling) = handlings.get(&(&*state.name.value, event.timestamp_ms)) else {
         return (String::new(), Vec::new());
     };
     let handlers = state.handlers();

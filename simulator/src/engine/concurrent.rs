@@ -3,6 +3,9 @@
 //! (at once without a limit); the first failure in virtual time aborts the children still
 //! running then; the history is merged into time order.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use serde_json::Value;
 
 use super::{Details, Engine, Event, Failure, PAUSED};
@@ -28,8 +31,9 @@ impl Engine<'_> {
     ) -> Result<Vec<Value>, Failure> {
         let start_ms = self.clock_ms;
         let first_event = self.events.len();
-        // When each slot frees; a child takes the earliest.
-        let mut slots: Vec<i64> = Vec::new();
+        // When each slot frees; a child takes the earliest (a heap: MaxConcurrency may be
+        // thousands).
+        let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
         let mut ended: Vec<Ended> = Vec::with_capacity(children.len());
         let mut outputs = Vec::with_capacity(children.len());
         let mut failure: Option<(i64, Failure)> = None;
@@ -39,14 +43,7 @@ impl Engine<'_> {
             let starts_at = if limit == 0 || slots.len() < limit {
                 start_ms
             } else {
-                let (slot, at) = slots
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .min_by_key(|(_, at)| *at)
-                    .unwrap_or((0, start_ms));
-                slots.swap_remove(slot);
-                at
+                slots.pop().map_or(start_ms, |Reverse(at)| at)
             };
             // A child that would start after the first failure never starts.
             if failure.as_ref().is_some_and(|(at, _)| *at <= starts_at) {
@@ -57,7 +54,7 @@ impl Engine<'_> {
             let result = run(self, index, child);
             let end = self.clock_ms;
             if limit != 0 {
-                slots.push(end);
+                slots.push(Reverse(end));
             }
             ended.push(Ended {
                 at_ms: end,
