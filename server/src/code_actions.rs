@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 
-use asl_sim::syntax::{Format, LineIndex, PositionEncoding};
-use asl_sim::{check, CheckOptions};
+use asl_sim::syntax::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit,
 };
@@ -14,16 +13,15 @@ use crate::positions;
 pub fn quick_fixes(
     uri: &Uri,
     text: &str,
-    format: Format,
+    found: &[asl_sim::Diagnostic],
     wanted: Range,
     encoding: PositionEncoding,
 ) -> Vec<CodeActionOrCommand> {
     let index = LineIndex::new(text);
     let start = positions::offset(&index, text, wanted.start, encoding);
     let end = positions::offset(&index, text, wanted.end, encoding);
-    check(text, format, CheckOptions::default())
-        .diagnostics
-        .into_iter()
+    found
+        .iter()
         .filter(|d| d.range.start as usize <= end && start <= d.range.end as usize)
         .filter_map(|d| {
             let replacement = d.suggestion.clone()?;

@@ -81,6 +81,11 @@ struct Snapshot {
 }
 
 impl Backend {
+    /// The analysis last published for a document (its version may be older than the text's).
+    fn published(&self, uri: &Uri) -> Option<Arc<diagnostics::Analysis>> {
+        self.analyses.get(uri).map(|a| Arc::clone(&a))
+    }
+
     /// The document as it is now, for a request.
     fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
         let encoding = self.encoding();
@@ -284,11 +289,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        // The analysis published for this version, if there is one yet.
-        let cached = self
-            .analyses
-            .get(&at.text_document.uri)
-            .map(|a| Arc::clone(&a));
+        let cached = self.published(&at.text_document.uri);
         Ok(self
             .at_position("hover", at, move |uri, d, position| {
                 let analysis = match cached.filter(|a| a.version == d.version) {
@@ -364,9 +365,18 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let wanted = params.range;
+        let cached = self.published(&params.text_document.uri);
         Ok(self
             .on_document("code actions", params.text_document.uri, move |uri, d| {
-                code_actions::quick_fixes(uri, &d.text, d.format, wanted, d.encoding)
+                // The checker's findings for this version: published, or found afresh.
+                let found = match cached.filter(|a| a.version == d.version) {
+                    Some(analysis) => analysis.checked.diagnostics.clone(),
+                    None => {
+                        asl_sim::check(&d.text, d.format, asl_sim::CheckOptions::default())
+                            .diagnostics
+                    }
+                };
+                code_actions::quick_fixes(uri, &d.text, &found, wanted, d.encoding)
             })
             .await)
     }
