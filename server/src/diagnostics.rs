@@ -86,10 +86,10 @@ pub fn mock_files_of(uri: &Uri) -> Vec<String> {
         return Vec::new();
     };
     let name = asl_sim::mocks::definition_name(path);
-    vec![
-        format!("{dir}/{name}.mocks.json"),
-        format!("{dir}/MockConfigFile.json"),
-    ]
+    asl_sim::mocks::sibling_file_names(&name)
+        .iter()
+        .map(|file| format!("{dir}/{file}"))
+        .collect()
 }
 
 fn convert(
@@ -191,12 +191,9 @@ fn mock_cases(
     let dir = definition.parent()?;
     let text = match open_mocks {
         Some(text) => text.to_string(),
-        None => [
-            format!("{name}.mocks.json"),
-            "MockConfigFile.json".to_string(),
-        ]
-        .iter()
-        .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?,
+        None => asl_sim::mocks::sibling_file_names(&name)
+            .iter()
+            .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?,
     };
     let config: serde_json::Value = serde_json::from_str(&text).ok()?;
     let machine = asl_sim::mocks::machine_name(&config, None, &name);

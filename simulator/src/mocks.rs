@@ -97,6 +97,15 @@ pub fn definition_name(path: &str) -> String {
         .to_string()
 }
 
+/// The mock files a definition named `name` reads when none is named, in order of preference:
+/// `NAME.mocks.json`, then Step Functions Local's `MockConfigFile.json`, beside it.
+pub fn sibling_file_names(name: &str) -> [String; 2] {
+    [
+        format!("{name}.mocks.json"),
+        "MockConfigFile.json".to_string(),
+    ]
+}
+
 /// The state machine a definition stands for in a mock file: the one named, else the file's
 /// only one, else the one named like the definition file.
 pub fn machine_name(config: &Value, requested: Option<&str>, definition_name: &str) -> String {
