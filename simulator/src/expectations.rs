@@ -19,7 +19,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::engine::{Details, Execution};
+use crate::engine::Execution;
 use crate::mocks::MockError;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -136,18 +136,6 @@ pub fn expectation(config: &Value, machine: &str, case: &str) -> Result<Expectat
     })
 }
 
-/// The states an execution entered, in order.
-pub fn states_entered(execution: &Execution) -> Vec<&str> {
-    execution
-        .events
-        .iter()
-        .filter_map(|e| match &e.details {
-            Details::StateEntered { name, .. } => Some(name.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Every way the execution differs from what was expected; empty when it passes.
 pub fn verify(expected: &Expectation, execution: &Execution) -> Vec<String> {
     let mut problems = Vec::new();
@@ -194,7 +182,7 @@ pub fn verify(expected: &Expectation, execution: &Execution) -> Vec<String> {
         }
     }
     if let Some(states) = &expected.states {
-        let entered = states_entered(execution);
+        let entered: Vec<&str> = execution.states_entered().collect();
         if entered != *states {
             problems.push(format!(
                 "states: expected {}, entered {}",

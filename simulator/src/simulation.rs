@@ -104,7 +104,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
     }
     // A wait that never ended: the execution ran out of time while the task waited.
     if matches!(execution.status, Status::TimedOut | Status::Failed) {
-        if let Some(state) = last_entered(&execution.events).and_then(find) {
+        if let Some(state) = execution.states_entered().next_back().and_then(find) {
             let at = execution
                 .events
                 .last()
@@ -315,13 +315,6 @@ fn task_pattern(state: &State) -> Option<Pattern> {
         ),
         _ => None,
     }
-}
-
-fn last_entered(events: &[Event]) -> Option<&str> {
-    events.iter().rev().find_map(|e| match &e.details {
-        Details::StateEntered { name, .. } => Some(&**name),
-        _ => None,
-    })
 }
 
 fn capitalise(s: &str) -> String {

@@ -137,6 +137,14 @@ impl Execution {
     pub fn history_json(&self) -> Vec<Value> {
         self.events.iter().map(Event::to_json).collect()
     }
+
+    /// The names of the states entered, in order.
+    pub fn states_entered(&self) -> impl DoubleEndedIterator<Item = &str> {
+        self.events.iter().filter_map(|e| match &e.details {
+            Details::StateEntered { name, .. } => Some(&**name),
+            _ => None,
+        })
+    }
 }
 
 /// An error on its way to a Retry, a Catch, or the end of the execution.
