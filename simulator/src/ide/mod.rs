@@ -1,0 +1,10 @@
+//! Editor features as plain data (rust-analyzer's IDE layer): the language server turns these
+//! into LSP types; nothing here knows LSP. One file per feature.
+
+mod completion;
+mod hover;
+mod navigation;
+
+pub use completion::{complete, CompletionItem, CompletionKind};
+pub use hover::{hover, resource_doc, HoverInfo};
+pub use navigation::{state_at, state_places, symbols, Symbol};
