@@ -92,6 +92,46 @@ pub fn mock_files_of(uri: &Uri) -> Vec<String> {
         .collect()
 }
 
+/// The names of every state of the definition a mock file serves, nested ones included: from
+/// the definition open in the editor (`open`), else `NAME.asl.json|yaml|yml` beside
+/// `NAME.mocks.json` on disk.
+pub fn states_for_mock_file(uri: &Uri, open: Option<(String, Format)>) -> Vec<String> {
+    let (text, format) = match open {
+        Some(found) => found,
+        None => {
+            let Some(path) = uri.to_file_path() else {
+                return Vec::new();
+            };
+            let Some(stem) = path
+                .to_str()
+                .and_then(|p| p.strip_suffix(".mocks.json"))
+                .map(str::to_string)
+            else {
+                return Vec::new();
+            };
+            let Some(found) = [".asl.json", ".asl.yaml", ".asl.yml"]
+                .iter()
+                .find_map(|ext| {
+                    let file = format!("{stem}{ext}");
+                    std::fs::read_to_string(&file)
+                        .ok()
+                        .map(|t| (t, Format::from_path(&file)))
+                })
+            else {
+                return Vec::new();
+            };
+            found
+        }
+    };
+    let parsed = asl_sim::syntax::parse(&text, format);
+    let machine = asl_sim::model::StateMachine::from_tree(parsed.tree.root());
+    machine
+        .all_states()
+        .into_iter()
+        .map(|s| s.name.value.to_string())
+        .collect()
+}
+
 fn convert(
     uri: &Uri,
     text: &str,

@@ -134,6 +134,17 @@ impl Backend {
             .map(|d| d.text())
     }
 
+    /// The open definition that reads this mock file (its text and format), if any.
+    fn definition_of_mock_file(&self, mock_file: &Uri) -> Option<(String, Format)> {
+        self.documents.iter().find_map(|d| {
+            (!diagnostics::is_mock_file(d.key())
+                && diagnostics::mock_files_of(d.key())
+                    .iter()
+                    .any(|m| m == mock_file.as_str()))
+            .then(|| (d.text(), d.format))
+        })
+    }
+
     /// A document changed: publish on it, and when it is a mock file, on the open definitions
     /// that read it.
     async fn changed(&self, uri: Uri) {
@@ -306,6 +317,16 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
+        if diagnostics::is_mock_file(&at.text_document.uri) {
+            let definition = self.definition_of_mock_file(&at.text_document.uri);
+            return Ok(self
+                .at_position("completion", at, move |uri, d, position| {
+                    let states = diagnostics::states_for_mock_file(uri, definition);
+                    completion::complete_mock_file(&d.text, &states, position, d.encoding)
+                })
+                .await
+                .map(CompletionResponse::Array));
+        }
         Ok(self
             .at_position("completion", at, |_, d, position| {
                 completion::complete(&d.text, d.format, position, d.encoding)

@@ -1,5 +1,7 @@
 //! JSONata inside `{% %}`: syntax errors with a position, and the `$variables` an expression reads.
 
+use crate::model::jsonata_functions::is_function;
+
 /// A syntax error in an expression: byte offset within the expression, and the message.
 pub fn syntax_error(expression: &str) -> Option<(usize, String)> {
     let error = jsonata_core::parser::parse(expression).err()?;
@@ -49,81 +51,6 @@ fn locate(expression: &str) -> usize {
     boundaries[lo.saturating_sub(1)]
 }
 
-/// JSONata's own functions and Step Functions' additions: never variables.
-const FUNCTIONS: &[&str] = &[
-    "sum",
-    "count",
-    "max",
-    "min",
-    "average",
-    "string",
-    "substring",
-    "substringBefore",
-    "substringAfter",
-    "lowercase",
-    "uppercase",
-    "length",
-    "trim",
-    "pad",
-    "contains",
-    "split",
-    "join",
-    "match",
-    "replace",
-    "eval",
-    "now",
-    "millis",
-    "fromMillis",
-    "toMillis",
-    "formatNumber",
-    "formatBase",
-    "formatInteger",
-    "parseInteger",
-    "number",
-    "abs",
-    "floor",
-    "ceil",
-    "round",
-    "power",
-    "sqrt",
-    "random",
-    "boolean",
-    "not",
-    "exists",
-    "keys",
-    "lookup",
-    "spread",
-    "merge",
-    "sift",
-    "each",
-    "error",
-    "assert",
-    "type",
-    "sort",
-    "reverse",
-    "shuffle",
-    "distinct",
-    "zip",
-    "append",
-    "filter",
-    "map",
-    "reduce",
-    "single",
-    "base64encode",
-    "base64decode",
-    "encodeUrlComponent",
-    "encodeUrl",
-    "decodeUrlComponent",
-    "decodeUrl",
-    "clone",
-    "partition",
-    "range",
-    "hash",
-    "uuid",
-    "parse",
-    "states",
-];
-
 /// The `$name`s an expression reads that it does not bind itself, with their byte offsets.
 pub fn free_variables(expression: &str) -> Vec<(String, usize)> {
     let bytes = expression.as_bytes();
@@ -158,7 +85,7 @@ pub fn free_variables(expression: &str) -> Vec<(String, usize)> {
                 let rest = expression[i..].trim_start();
                 if rest.starts_with(":=") {
                     bound.push(name.to_string());
-                } else if !rest.starts_with('(') && !FUNCTIONS.contains(&name) {
+                } else if !rest.starts_with('(') && !is_function(name) {
                     found.push((name.to_string(), start));
                 }
             }

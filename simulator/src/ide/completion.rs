@@ -1,7 +1,7 @@
 //! Completion from the tree around the cursor, so it works in half-typed documents.
 
 use crate::model::integrations::{resolve, Pattern};
-use crate::syntax::{Node, NodeKind, TextRange, Tree};
+use crate::syntax::{Member, Node, NodeKind, TextRange, Tree};
 
 /// What a completion proposes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,6 +11,10 @@ pub enum CompletionKind {
     Resource,
     ErrorName,
     Value,
+    Function,
+    Variable,
+    /// A whole new state, Retrier or Catcher.
+    Snippet,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,13 +22,35 @@ pub struct CompletionItem {
     pub label: String,
     pub kind: CompletionKind,
     pub detail: String,
-    /// The range the item replaces: the string's content under the cursor.
+    /// The range the item replaces: the string's content under the cursor (for a snippet, the
+    /// whole key being typed, quotes included).
     pub replace: TextRange,
+    /// Text to insert instead of the label, in LSP snippet syntax (`$1`, `${1:name}`).
+    pub snippet: Option<String>,
+}
+
+impl CompletionItem {
+    fn new(
+        label: impl Into<String>,
+        kind: CompletionKind,
+        detail: impl Into<String>,
+        replace: TextRange,
+    ) -> Self {
+        CompletionItem {
+            label: label.into(),
+            kind,
+            detail: detail.into(),
+            replace,
+            snippet: None,
+        }
+    }
 }
 
 /// Completions at byte `offset`, from the tree around it (works in half-typed documents):
-/// state names after Next / Default / StartAt, the fields of the object (by its state type),
-/// Resource ARNs with their patterns, error names in ErrorEquals, state types after Type.
+/// state names after Next / Default / StartAt, the fields of the object (by its state type, with
+/// snippets where the key has no value yet), enum values, Resource ARNs with their patterns,
+/// error names in ErrorEquals, context paths, intrinsics and `$variables` in `.$` values, and in
+/// JSONata `$states`, functions and `$variables`.
 pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
     let path = tree.root().path_to(offset);
     let Some(&innermost) = path.last() else {
@@ -35,53 +61,174 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
         .members()
         .find(|m| m.key.range.contains_inclusive(offset))
     {
-        return fields_for(&path, member.key.range, text);
+        return fields_for(&path, member, text);
     }
-    let NodeKind::String(_) = innermost.kind() else {
+    let NodeKind::String(value) = innermost.kind() else {
         return Vec::new();
     };
     let inside = string_content(innermost.range(), text);
-    let Some(parent) = path.len().checked_sub(2).map(|i| path[i]) else {
-        return Vec::new();
-    };
-    // The key this string is the value of, or the array's key for ErrorEquals.
-    let key = parent
-        .members()
-        .find(|m| m.value.range() == innermost.range())
-        .map(|m| m.key.name);
-    let array_key = (parent.is_array() && path.len() >= 3)
-        .then(|| {
-            path[path.len() - 3]
-                .members()
-                .find(|m| m.value.range() == parent.range())
-                .map(|m| m.key.name)
-        })
+    if is_jsonata(value) {
+        return jsonata(&path, text, offset);
+    }
+    let keys = keys_along(&path);
+    let key = keys.last().copied().flatten();
+    // For a string in an array (ErrorEquals), the array's key.
+    let array_key = (keys.len() >= 2 && path[path.len() - 2].is_array())
+        .then(|| keys[keys.len() - 2])
         .flatten();
     match (key, array_key) {
         (Some(k), _) if k.ends_with(".$") => paths_and_intrinsics(&path, inside),
+        (Some("Type"), _) => crate::model::schema::STATE_TYPES
+            .iter()
+            .map(|t| CompletionItem::new(*t, CompletionKind::Value, "state type", inside))
+            .collect(),
         (Some("Next" | "Default"), _) => state_names(&path, false, inside),
         (Some("StartAt"), _) => state_names(&path, true, inside),
         (Some("Resource"), _) => resources(inside),
-        (Some("Type"), _) => crate::model::schema::STATE_TYPES
-            .iter()
-            .map(|t| CompletionItem {
-                label: (*t).to_string(),
-                kind: CompletionKind::Value,
-                detail: "state type".into(),
-                replace: inside,
-            })
-            .collect(),
         (_, Some("ErrorEquals")) => crate::model::schema::ERROR_NAMES
             .iter()
-            .map(|(name, doc)| CompletionItem {
-                label: (*name).to_string(),
-                kind: CompletionKind::ErrorName,
-                detail: (*doc).to_string(),
-                replace: inside,
-            })
+            .map(|(name, doc)| CompletionItem::new(*name, CompletionKind::ErrorName, *doc, inside))
             .collect(),
+        (Some(k), _) => enum_values(&path, k, inside),
         _ => Vec::new(),
     }
+}
+
+/// The key under which each node of `path` sits in its parent (`None` for the root and for
+/// array elements): `keys[i]` is `path[i]`'s.
+fn keys_along<'t>(path: &[Node<'t>]) -> Vec<Option<&'t str>> {
+    let mut keys = vec![None];
+    for pair in path.windows(2) {
+        keys.push(
+            pair[0]
+                .members()
+                .find(|m| m.value.range() == pair[1].range())
+                .map(|m| m.key.name),
+        );
+    }
+    keys
+}
+
+/// The kind of object `path` ends in: the root, a state (by its Type), a Retrier or Catcher.
+fn object_kind(path: &[Node<'_>]) -> Option<crate::model::schema::ObjectKind> {
+    use crate::model::schema::ObjectKind;
+    let object = *path.last()?;
+    if path.len() == 1 {
+        return Some(ObjectKind::Root);
+    }
+    let keys = keys_along(path);
+    let above = |n: usize| keys.len().checked_sub(n + 1).and_then(|i| keys[i]);
+    match (above(0), above(1)) {
+        (_, Some("States")) => object
+            .get("Type")
+            .and_then(Node::as_str)
+            .and_then(ObjectKind::state_type),
+        (None, Some("Retry")) => Some(ObjectKind::Retrier),
+        (None, Some("Catch")) => Some(ObjectKind::Catcher),
+        _ => None,
+    }
+}
+
+/// The query language of the innermost state (or the machine) on the path.
+fn language_at(path: &[Node<'_>]) -> crate::model::QueryLanguage {
+    use crate::model::QueryLanguage;
+    match path
+        .iter()
+        .rev()
+        .find_map(|n| n.get("QueryLanguage").and_then(Node::as_str))
+    {
+        Some("JSONata") => QueryLanguage::Jsonata,
+        _ => QueryLanguage::JsonPath,
+    }
+}
+
+/// The values a field with an enumerated type may take (`Type`, `QueryLanguage`, `JitterStrategy`, ...).
+fn enum_values(path: &[Node<'_>], key: &str, replace: TextRange) -> Vec<CompletionItem> {
+    use crate::model::schema::{field_spec, ValueKind};
+    let Some(kind) = object_kind(&path[..path.len() - 1]) else {
+        return Vec::new();
+    };
+    let Some(ValueKind::Enum(values)) = field_spec(kind, key).map(|f| f.kind) else {
+        return Vec::new();
+    };
+    values
+        .iter()
+        .map(|v| CompletionItem::new(*v, CompletionKind::Value, key, replace))
+        .collect()
+}
+
+fn is_jsonata(value: &str) -> bool {
+    value.trim_start().starts_with("{%")
+}
+
+/// The members of one invocation in a mock file: Step Functions Local's and ours.
+const INVOCATION_FIELDS: &[(&str, &str)] = &[
+    ("Return", "The call's result (for a callback: the output SendTaskSuccess returns)."),
+    ("Throw", "The call's failure: `{\"Error\": ..., \"Cause\": ...}`."),
+    ("DelaySeconds", "asl-workbench: when the callback arrives, how long the job runs, or the call's latency, in seconds."),
+    ("Heartbeats", "asl-workbench: the seconds after the task started at which the worker sends a heartbeat."),
+    ("NoResponse", "asl-workbench: `true`: the token never comes back, the job never ends."),
+];
+
+/// Completions in a mock file (`MockConfigFile.json`): the mocked-response names for a state of
+/// a test case, the definition's `states` as the keys of a test case, and an invocation's
+/// members.
+pub fn complete_mock_file(
+    tree: &Tree,
+    text: &str,
+    offset: usize,
+    states: &[String],
+) -> Vec<CompletionItem> {
+    let path = tree.root().path_to(offset);
+    let Some(&innermost) = path.last() else {
+        return Vec::new();
+    };
+    let keys = keys_along(&path);
+    let in_test_case = |depth_from_end: usize| {
+        keys.len() > depth_from_end + 1
+            && keys[keys.len() - depth_from_end - 2] == Some("TestCases")
+            && keys.get(keys.len().wrapping_sub(depth_from_end + 4)) == Some(&Some("StateMachines"))
+    };
+    if let Some(member) = innermost
+        .members()
+        .find(|m| m.key.range.contains_inclusive(offset))
+    {
+        let replace = string_content(member.key.range, text);
+        if in_test_case(0) {
+            return states
+                .iter()
+                .map(|s| {
+                    CompletionItem::new(
+                        s.as_str(),
+                        CompletionKind::StateName,
+                        "state of the definition",
+                        replace,
+                    )
+                })
+                .collect();
+        }
+        if keys.len() >= 3 && keys[keys.len() - 3] == Some("MockedResponses") {
+            return INVOCATION_FIELDS
+                .iter()
+                .map(|(name, doc)| CompletionItem::new(*name, CompletionKind::Field, *doc, replace))
+                .collect();
+        }
+        return Vec::new();
+    }
+    if !matches!(innermost.kind(), NodeKind::String(_)) || !in_test_case(1) {
+        return Vec::new();
+    }
+    let replace = string_content(innermost.range(), text);
+    tree.root()
+        .get("MockedResponses")
+        .into_iter()
+        .flat_map(Node::members)
+        .map(|m| {
+            let invocations = m.value.members().count();
+            let detail = format!("mocked response ({invocations} invocation entries)");
+            CompletionItem::new(m.key.name, CompletionKind::Value, detail, replace)
+        })
+        .collect()
 }
 
 /// The content of a string literal's range: without its quotes (an unclosed string has none at
@@ -109,62 +256,143 @@ fn state_names(path: &[Node<'_>], beside: bool, replace: TextRange) -> Vec<Compl
     states
         .into_iter()
         .flat_map(Node::members)
-        .map(|m| CompletionItem {
-            label: m.key.name.to_string(),
-            kind: CompletionKind::StateName,
-            detail: m
+        .map(|m| {
+            let detail = m
                 .value
                 .get("Type")
                 .and_then(Node::as_str)
-                .map_or("state".to_string(), |t| format!("{t} state")),
-            replace,
+                .map_or("state".to_string(), |t| format!("{t} state"));
+            CompletionItem::new(m.key.name, CompletionKind::StateName, detail, replace)
         })
         .collect()
 }
 
-/// In a `.$` value: the intrinsic functions, and the context paths that exist here
-/// (`$$.Task.Token` in a Task waiting for a callback, `$$.Map.Item` in an ItemSelector).
+/// What the place around the cursor offers: whether its state waits for a task token, and
+/// whether it is inside a Map's ItemSelector (where `Map.Item` exists).
+struct Place {
+    waits_for_token: bool,
+    in_item_selector: bool,
+}
+
+impl Place {
+    fn of(path: &[Node<'_>]) -> Place {
+        let keys = keys_along(path);
+        // The state around the cursor: the innermost node that is a member of a `States` object.
+        let state = (1..path.len())
+            .rev()
+            .find(|&i| keys[i - 1] == Some("States"))
+            .map(|i| path[i]);
+        Place {
+            waits_for_token: state
+                .and_then(|s| s.get("Resource"))
+                .and_then(Node::as_str)
+                .and_then(|r| resolve(r).ok())
+                .is_some_and(|r| r.pattern() == Pattern::WaitForTaskToken),
+            in_item_selector: keys.contains(&Some("ItemSelector")),
+        }
+    }
+
+    /// Whether a context path (`$$.Task.Token`, `$states.context.Map.Item.Value`) exists here.
+    fn has(&self, context_path: &str) -> bool {
+        (self.waits_for_token || !context_path.contains(".Task."))
+            && (self.in_item_selector || !context_path.contains(".Map."))
+    }
+}
+
+/// In a `.$` value: the context paths that exist here, the intrinsic functions, and the
+/// `$variables` in scope.
 fn paths_and_intrinsics(path: &[Node<'_>], replace: TextRange) -> Vec<CompletionItem> {
-    let key_of = |i: usize| {
-        path.get(i.wrapping_sub(1)).and_then(|parent| {
-            parent
-                .members()
-                .find(|m| m.value.range() == path[i].range())
-                .map(|m| m.key.name)
-        })
-    };
-    // The state around the cursor: the node that is a member of a `States` object.
-    let state = (1..path.len())
-        .rev()
-        .find(|&i| key_of(i - 1) == Some("States"))
-        .map(|i| path[i]);
-    let waits_for_token = state
-        .and_then(|s| s.get("Resource"))
-        .and_then(Node::as_str)
-        .and_then(|r| resolve(r).ok())
-        .is_some_and(|r| r.pattern() == Pattern::WaitForTaskToken);
-    let in_item_selector = (1..path.len()).any(|i| key_of(i) == Some("ItemSelector"));
+    let place = Place::of(path);
     let contexts = crate::model::schema::CONTEXT_PATHS
         .iter()
-        .filter(|(p, _)| {
-            (waits_for_token || !p.starts_with("$$.Task."))
-                && (in_item_selector || !p.starts_with("$$.Map."))
-        })
-        .map(|(p, doc)| CompletionItem {
-            label: (*p).to_string(),
-            kind: CompletionKind::Value,
-            detail: (*doc).to_string(),
+        .filter(|(p, _)| place.has(p))
+        .map(|(p, doc)| CompletionItem::new(*p, CompletionKind::Value, *doc, replace));
+    let intrinsics = crate::model::intrinsic::INTRINSICS.iter().map(|f| {
+        let detail = format!("{}: {}", f.signature, f.doc);
+        CompletionItem::new(f.name, CompletionKind::Function, detail, replace)
+    });
+    let variables = variables_in_scope(path).into_iter().map(|v| {
+        CompletionItem::new(
+            format!("${v}"),
+            CompletionKind::Variable,
+            "variable",
             replace,
-        });
-    let intrinsics = crate::model::intrinsic::INTRINSICS
+        )
+    });
+    contexts.chain(intrinsics).chain(variables).collect()
+}
+
+/// In a JSONata expression: `$states` and its fields, the function library (a snippet that
+/// opens the call) and the `$variables` in scope, replacing the `$word` before the cursor.
+fn jsonata(path: &[Node<'_>], text: &str, offset: usize) -> Vec<CompletionItem> {
+    let before = text.get(..offset).unwrap_or("");
+    let word = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    if word < offset && !before[word..].starts_with('$') {
+        // A field of the input (`order.id`): nothing to propose.
+        return Vec::new();
+    }
+    let replace = TextRange::new(word, offset);
+    let place = Place::of(path);
+    let states = crate::model::jsonata_functions::STATES_FIELDS
         .iter()
-        .map(|f| CompletionItem {
-            label: f.name.to_string(),
-            kind: CompletionKind::Value,
-            detail: format!("{}: {}", f.signature, f.doc),
-            replace,
+        .filter(|(p, _)| place.has(p))
+        .map(|(p, doc)| CompletionItem::new(*p, CompletionKind::Value, *doc, replace));
+    let functions = crate::model::jsonata_functions::JSONATA_FUNCTIONS
+        .iter()
+        .map(|f| {
+            let detail = format!("{}: {}", f.signature, f.doc);
+            CompletionItem {
+                snippet: Some(format!("${}($1)", f.name).replacen('$', "\\$", 1)),
+                ..CompletionItem::new(
+                    format!("${}", f.name),
+                    CompletionKind::Function,
+                    detail,
+                    replace,
+                )
+            }
         });
-    contexts.chain(intrinsics).collect()
+    let variables = variables_in_scope(path).into_iter().map(|v| {
+        CompletionItem::new(
+            format!("${v}"),
+            CompletionKind::Variable,
+            "variable",
+            replace,
+        )
+    });
+    states.chain(functions).chain(variables).collect()
+}
+
+/// The variables a state on `path` can read: those assigned (by a state, a Catcher or a Choice
+/// rule) in its `States` and in each enclosing one, as the checker scopes them.
+fn variables_in_scope(path: &[Node<'_>]) -> Vec<String> {
+    let keys = keys_along(path);
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |assign: Option<Node<'_>>| {
+        for m in assign.into_iter().flat_map(Node::members) {
+            if !names.iter().any(|n| n == m.key.name) {
+                names.push(m.key.name.to_string());
+            }
+        }
+    };
+    for (node, key) in path.iter().zip(&keys) {
+        if *key != Some("States") {
+            continue;
+        }
+        for state in node.members().map(|m| m.value) {
+            add(state.get("Assign"));
+            for handler in ["Catch", "Choices"] {
+                for element in state.get(handler).into_iter().flat_map(Node::elements) {
+                    add(element.get("Assign"));
+                }
+            }
+        }
+    }
+    names
 }
 
 fn resources(replace: TextRange) -> Vec<CompletionItem> {
@@ -172,71 +400,135 @@ fn resources(replace: TextRange) -> Vec<CompletionItem> {
     for integration in crate::model::integrations::INTEGRATIONS {
         for api in integration.apis {
             for pattern in api.patterns {
-                out.push(CompletionItem {
-                    label: format!(
+                out.push(CompletionItem::new(
+                    format!(
                         "arn:aws:states:::{}:{}{}",
                         integration.service,
                         api.name,
                         pattern.suffix()
                     ),
-                    kind: CompletionKind::Resource,
-                    detail: format!("{}: {}", integration.title, pattern.describe()),
+                    CompletionKind::Resource,
+                    format!("{}: {}", integration.title, pattern.describe()),
                     replace,
-                });
+                ));
             }
         }
     }
     out
 }
 
-/// The fields the object around the cursor may have, by its kind (a state's by its Type).
-fn fields_for(path: &[Node<'_>], key: TextRange, text: &str) -> Vec<CompletionItem> {
-    use crate::model::schema::{fields_of, ObjectKind};
-    use crate::model::QueryLanguage;
+/// The fields the object around the cursor may have, by its kind (a state's by its Type). When
+/// the key is typed in JSON with no value yet, each item is a snippet that writes the member;
+/// a new key in a `States` object gets a snippet per state type.
+fn fields_for(path: &[Node<'_>], member: Member<'_>, text: &str) -> Vec<CompletionItem> {
+    use crate::model::schema::fields_of;
     let Some(&object) = path.last() else {
         return Vec::new();
     };
-    let holder_key = path.len().checked_sub(2).and_then(|i| {
-        path[i]
-            .members()
-            .find(|m| m.value.range() == object.range())
-            .map(|m| m.key.name)
-    });
-    let grand_key = path.len().checked_sub(3).and_then(|i| {
-        path[i]
-            .members()
-            .find(|m| m.value.range() == path[i + 1].range())
-            .map(|m| m.key.name)
-    });
-    let kind = if path.len() == 1 {
-        Some(ObjectKind::Root)
-    } else if grand_key == Some("States") || holder_key == Some("States") {
-        object
-            .get("Type")
-            .and_then(Node::as_str)
-            .and_then(ObjectKind::state_type)
-    } else {
-        None
-    };
-    let Some(kind) = kind else {
+    let key = member.key.range;
+    let typed = text.get(key.start as usize..key.end as usize).unwrap_or("");
+    let whole_member = member.value.is_missing() && typed.starts_with('"');
+    if keys_along(path).last() == Some(&Some("States")) {
+        return if whole_member {
+            state_snippets(key)
+        } else {
+            Vec::new()
+        };
+    }
+    let Some(kind) = object_kind(path) else {
         return Vec::new();
-    };
-    let language = match object.get("QueryLanguage").and_then(Node::as_str) {
-        Some("JSONata") => QueryLanguage::Jsonata,
-        _ => QueryLanguage::JsonPath,
     };
     let present: Vec<&str> = object.members().map(|m| m.key.name).collect();
     let replace = string_content(key, text);
-    fields_of(kind, language)
-        .filter(|f| {
-            !present.contains(&f.name)
-                || text.get(replace.start as usize..replace.end as usize) == Some(f.name)
+    fields_of(kind, language_at(path))
+        .filter(|f| !present.contains(&f.name) || member.key.name == f.name)
+        .map(|f| {
+            let item = CompletionItem::new(f.name, CompletionKind::Field, f.doc, replace);
+            if whole_member {
+                CompletionItem {
+                    replace: key,
+                    snippet: Some(field_snippet(f)),
+                    ..item
+                }
+            } else {
+                item
+            }
         })
-        .map(|f| CompletionItem {
-            label: f.name.to_string(),
-            kind: CompletionKind::Field,
-            detail: f.doc.to_string(),
-            replace,
+        .collect()
+}
+
+/// `"Name": value` with a placeholder shaped by the field's type.
+fn field_snippet(field: &crate::model::schema::FieldSpec) -> String {
+    use crate::model::schema::ValueKind as V;
+    let name = field.name;
+    let value = match field.kind {
+        _ if name == "Retry" => {
+            r#"[{"ErrorEquals": ["${1:States.ALL}"], "IntervalSeconds": ${2:1}, "MaxAttempts": ${3:3}, "BackoffRate": ${4:2}}]"#.to_string()
+        }
+        _ if name == "Catch" => {
+            r#"[{"ErrorEquals": ["${1:States.ALL}"], "Next": "$2"}]"#.to_string()
+        }
+        V::Integer { .. } | V::Number { .. } => "${1:0}".to_string(),
+        V::True => "true".to_string(),
+        V::Enum(values) => format!("\"${{1|{}|}}\"", values.join(",")),
+        V::Object(_) | V::PayloadTemplate | V::JsonataTemplate | V::Assign | V::States => {
+            "{$1}".to_string()
+        }
+        V::ArrayOf(_) | V::Branches | V::ErrorNames | V::StringArray => "[$1]".to_string(),
+        V::Any => "$1".to_string(),
+        _ => "\"$1\"".to_string(),
+    };
+    format!("\"{name}\": {value}")
+}
+
+/// A whole new state of each type, in the shape a user starts from.
+fn state_snippets(replace: TextRange) -> Vec<CompletionItem> {
+    const SNIPPETS: &[(&str, &str)] = &[
+        (
+            "Task",
+            r#""Type": "Task", "Resource": "${2:arn:aws:states:::lambda:invoke}", "Next": "$3""#,
+        ),
+        (
+            "Task (wait for callback)",
+            r#""Type": "Task", "Resource": "arn:aws:states:::${2:sqs:sendMessage}.waitForTaskToken", "Parameters": {"TaskToken.$": "$$.Task.Token"}, "HeartbeatSeconds": ${3:60}, "TimeoutSeconds": ${4:3600}, "Next": "$5""#,
+        ),
+        ("Pass", r#""Type": "Pass", "Next": "$2""#),
+        (
+            "Choice",
+            r#""Type": "Choice", "Choices": [{"Variable": "${2:$.value}", "StringEquals": "$3", "Next": "$4"}], "Default": "$5""#,
+        ),
+        (
+            "Wait",
+            r#""Type": "Wait", "Seconds": ${2:10}, "Next": "$3""#,
+        ),
+        ("Succeed", r#""Type": "Succeed""#),
+        (
+            "Fail",
+            r#""Type": "Fail", "Error": "${2:Error}", "Cause": "$3""#,
+        ),
+        (
+            "Parallel",
+            r#""Type": "Parallel", "Branches": [{"StartAt": "${2:First}", "States": {"${2:First}": {"Type": "Pass", "End": true}}}], "Next": "$3""#,
+        ),
+        (
+            "Map",
+            r#""Type": "Map", "ItemsPath": "${2:$.items}", "ItemProcessor": {"StartAt": "${3:Each}", "States": {"${3:Each}": {"Type": "Pass", "End": true}}}, "Next": "$4""#,
+        ),
+    ];
+    SNIPPETS
+        .iter()
+        .map(|(label, body)| CompletionItem {
+            // `$$` is a literal `$$` in the text, escaped for the snippet syntax.
+            snippet: Some(format!(
+                "\"${{1:{label}}}\": {{{}}}",
+                body.replace("$$.", "\\$\\$.")
+            )),
+            ..CompletionItem::new(
+                format!("{label} state"),
+                CompletionKind::Snippet,
+                format!("A new {label} state"),
+                replace,
+            )
         })
         .collect()
 }
@@ -327,5 +619,117 @@ mod completion_tests {
         let types = labels(r#"{"States": {"A": {"Type": "|"}}}"#);
         assert_eq!(types.len(), 8);
         assert!(labels(r#"{"Comment": "|"}"#).is_empty());
+    }
+
+    #[test]
+    fn enum_values_and_retrier_fields() {
+        assert_eq!(labels(r#"{"QueryLanguage": "|"}"#), ["JSONPath", "JSONata"]);
+        let jitter =
+            labels(r#"{"States": {"A": {"Type": "Task", "Retry": [{"JitterStrategy": "|"}]}}}"#);
+        assert_eq!(jitter, ["FULL", "NONE"]);
+        let retrier = labels(r#"{"States": {"A": {"Type": "Task", "Retry": [{"|"}]}}}"#);
+        assert!(retrier.contains(&"MaxAttempts".to_string()), "{retrier:?}");
+    }
+
+    #[test]
+    fn jsonata_offers_states_functions_and_variables_in_scope() {
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"orderId": 1}, "Next": "B"},
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"failed": true}, "Next": "A"}],
+                  "Arguments": {"T": "{% $st| %}"}, "End": true},
+            "P": {"Type": "Parallel", "Branches": [{"StartAt": "In", "States": {"In": {"Type": "Pass", "Assign": {"inner": 1}, "End": true}}}], "End": true}}}"#;
+        let found = labels(text);
+        for wanted in [
+            "$states.input",
+            "$states.context.Task.Token",
+            "$string",
+            "$partition",
+            "$orderId",
+            "$failed",
+        ] {
+            assert!(found.contains(&wanted.to_string()), "{wanted} in {found:?}");
+        }
+        // Variables of a branch are not visible outside it; no Map item outside ItemSelector.
+        assert!(!found.contains(&"$inner".to_string()), "{found:?}");
+        assert!(!found.contains(&"$states.context.Map.Item.Value".to_string()));
+        // The replaced range is the `$word` before the cursor; functions open their call.
+        let offset = text.find('|').expect("cursor");
+        let clean = text.replacen('|', "", 1);
+        let parsed = parse(&clean, Format::Json);
+        let items = complete(&parsed.tree, &clean, offset);
+        let string = items
+            .iter()
+            .find(|i| i.label == "$string")
+            .expect("$string");
+        assert_eq!(
+            &clean[string.replace.start as usize..string.replace.end as usize],
+            "$st"
+        );
+        assert_eq!(string.snippet.as_deref(), Some("\\$string($1)"));
+        // Not after a field name of the input.
+        assert!(labels(r#"{"States": {"A": {"Output": "{% order.i| %}"}}}"#).is_empty());
+        // `$variables` in a JSONPath `.$` value too.
+        let jsonpath = labels(
+            r#"{"States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "Parameters": {"v.$": "|"}}}}"#,
+        );
+        assert!(jsonpath.contains(&"$x".to_string()), "{jsonpath:?}");
+    }
+
+    #[test]
+    fn snippets_write_whole_members_and_states() {
+        let text = r#"{"States": {"A": {"Type": "Task", "Resource": "x", "Ret|"}}}"#;
+        let offset = text.find('|').expect("cursor");
+        let clean = text.replacen('|', "", 1);
+        let parsed = parse(&clean, Format::Json);
+        let items = complete(&parsed.tree, &clean, offset);
+        let retry = items.iter().find(|i| i.label == "Retry").expect("Retry");
+        assert_eq!(
+            &clean[retry.replace.start as usize..retry.replace.end as usize],
+            "\"Ret\""
+        );
+        assert!(retry
+            .snippet
+            .as_deref()
+            .is_some_and(|s| s.starts_with("\"Retry\": [{\"ErrorEquals\"")));
+        // An existing member's key is renamed, not rewritten.
+        let text = r#"{"States": {"A": {"Type": "Task", "Ret|": []}}}"#;
+        let offset = text.find('|').expect("cursor");
+        let clean = text.replacen('|', "", 1);
+        let parsed = parse(&clean, Format::Json);
+        assert!(complete(&parsed.tree, &clean, offset)
+            .iter()
+            .all(|i| i.snippet.is_none()));
+        // A new key in States: a snippet per state type.
+        let states =
+            labels(r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "|"}}"#);
+        assert!(
+            states.contains(&"Task (wait for callback) state".to_string()),
+            "{states:?}"
+        );
+        assert!(states.contains(&"Choice state".to_string()), "{states:?}");
+    }
+
+    #[test]
+    fn mock_files_offer_response_names_states_and_invocation_members() {
+        let mock = |text: &str| {
+            let offset = text.find('|').expect("a cursor");
+            let text = text.replacen('|', "", 1);
+            let parsed = parse(&text, Format::Json);
+            complete_mock_file(&parsed.tree, &text, offset, &["Notify".to_string()])
+                .into_iter()
+                .map(|c| c.label)
+                .collect::<Vec<_>>()
+        };
+        let responses = r#"{"StateMachines": {"m": {"TestCases": {"Happy": {"Notify": "|"}}}},
+            "MockedResponses": {"NotifyOk": {"0": {"Return": {}}}, "NotifyLost": {"0": {"NoResponse": true}}}}"#;
+        assert_eq!(mock(responses), ["NotifyOk", "NotifyLost"]);
+        assert_eq!(
+            mock(r#"{"StateMachines": {"m": {"TestCases": {"Happy": {"|"}}}}}"#),
+            ["Notify"]
+        );
+        let members = mock(r#"{"MockedResponses": {"R": {"0": {"|"}}}}"#);
+        assert!(members.contains(&"Heartbeats".to_string()), "{members:?}");
+        assert!(mock(r#"{"Other": {"|"}}"#).is_empty());
     }
 }

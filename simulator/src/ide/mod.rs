@@ -5,6 +5,6 @@ mod completion;
 mod hover;
 mod navigation;
 
-pub use completion::{complete, CompletionItem, CompletionKind};
+pub use completion::{complete, complete_mock_file, CompletionItem, CompletionKind};
 pub use hover::{hover, resource_doc, HoverInfo};
 pub use navigation::{state_at, state_places, symbols, Symbol};

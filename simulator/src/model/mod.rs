@@ -3,6 +3,7 @@
 
 pub mod integrations;
 pub mod intrinsic;
+pub mod jsonata_functions;
 pub mod path;
 pub mod schema;
 
