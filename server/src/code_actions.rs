@@ -1,9 +1,10 @@
-//! textDocument/codeAction: quick fixes for the checker's diagnostics that carry a suggestion
-//! (a misspelt state name, enum value or error name → its closest match).
+//! textDocument/codeAction: `asl_sim::ide::fixes` for the checker's findings in the range (a
+//! misspelt name → the closest, pass the task token, add HeartbeatSeconds / TimeoutSeconds,
+//! create a missing state), as quick fixes.
 
 use std::collections::HashMap;
 
-use asl_sim::syntax::{LineIndex, PositionEncoding};
+use asl_sim::syntax::{parse, Format, LineIndex, PositionEncoding, TextRange};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit,
 };
@@ -13,6 +14,7 @@ use crate::positions;
 pub fn quick_fixes(
     uri: &Uri,
     text: &str,
+    format: Format,
     found: &[asl_sim::Diagnostic],
     wanted: Range,
     encoding: PositionEncoding,
@@ -20,25 +22,30 @@ pub fn quick_fixes(
     let index = LineIndex::new(text);
     let start = positions::offset(&index, text, wanted.start, encoding);
     let end = positions::offset(&index, text, wanted.end, encoding);
-    found
-        .iter()
-        .filter(|d| d.range.start as usize <= end && start <= d.range.end as usize)
-        .filter_map(|d| {
-            let replacement = d.suggestion.clone()?;
-            let range = positions::range(&index, text, d.range, encoding);
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Change to {replacement}"),
-                kind: Some(CodeActionKind::QUICKFIX),
-                is_preferred: Some(true),
-                edit: Some(WorkspaceEdit {
-                    changes: Some(HashMap::from([(
-                        uri.clone(),
-                        vec![TextEdit::new(range, replacement)],
-                    )])),
-                    ..WorkspaceEdit::default()
-                }),
-                ..CodeAction::default()
-            }))
+    let parsed = parse(text, format);
+    asl_sim::ide::fixes(
+        &parsed.tree,
+        text,
+        found,
+        TextRange::new(start, end.max(start)),
+    )
+    .into_iter()
+    .map(|fix| {
+        let edits = fix
+            .edits
+            .into_iter()
+            .map(|(range, new)| TextEdit::new(positions::range(&index, text, range, encoding), new))
+            .collect();
+        CodeActionOrCommand::CodeAction(CodeAction {
+            title: fix.title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            is_preferred: Some(fix.preferred),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                ..WorkspaceEdit::default()
+            }),
+            ..CodeAction::default()
         })
-        .collect()
+    })
+    .collect()
 }

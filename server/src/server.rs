@@ -397,7 +397,7 @@ impl LanguageServer for Backend {
                             .diagnostics
                     }
                 };
-                code_actions::quick_fixes(uri, &d.text, &found, wanted, d.encoding)
+                code_actions::quick_fixes(uri, &d.text, d.format, &found, wanted, d.encoding)
             })
             .await)
     }

@@ -367,7 +367,7 @@ fn state_names_navigate_rename_and_outline() {
 }
 
 #[test]
-fn a_misspelt_next_has_a_quick_fix() {
+fn a_misspelt_next_has_quick_fixes() {
     let uri = "file:///tmp/typo.asl.json";
     let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Aproved"}, "Approved": {"Type": "Succeed"}}}"#;
     let mut client = Client::with_document(json!({}), uri, text);
@@ -379,8 +379,11 @@ fn a_misspelt_next_has_a_quick_fix() {
                "context": {"diagnostics": []}}),
     );
     let actions = answer["result"].as_array().cloned().unwrap_or_default();
-    assert_eq!(actions.len(), 1, "{answer}");
+    // The closest name, preferred; or create the state it names.
+    assert_eq!(actions.len(), 2, "{answer}");
     assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[1]["title"], "Create state `Aproved`", "{answer}");
     let edit = &actions[0]["edit"]["changes"][uri][0];
     assert_eq!(edit["newText"], "\"Approved\"", "{answer}");
     assert_eq!(edit["range"]["start"]["character"], column, "{answer}");

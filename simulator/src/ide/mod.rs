@@ -2,9 +2,11 @@
 //! into LSP types; nothing here knows LSP. One file per feature.
 
 mod completion;
+mod fixes;
 mod hover;
 mod navigation;
 
 pub use completion::{complete, complete_mock_file, CompletionItem, CompletionKind};
+pub use fixes::{fixes, Fix};
 pub use hover::{hover, resource_doc, HoverInfo};
 pub use navigation::{state_at, state_places, symbols, Symbol};
