@@ -325,6 +325,20 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One line on a whole run: `SUCCEEDED · 7 states · 2 h 5 min (virtual)`, or with the error.
+pub fn summary(execution: &Execution) -> String {
+    let states = execution.states_entered().count();
+    let ended = match &execution.error {
+        Some(error) => format!("{} with {error}", execution.status.as_str()),
+        None => execution.status.as_str().to_string(),
+    };
+    let plural = if states == 1 { "" } else { "s" };
+    // Whole milliseconds of virtual time.
+    #[allow(clippy::cast_possible_truncation)]
+    let elapsed = duration((execution.elapsed_seconds * 1000.0).round() as i64);
+    format!("{ended} · {states} state{plural} entered · {elapsed} (virtual)")
+}
+
 /// `600 s`, `10 min`, `1 h 30 min`, `2 d`: virtual durations as people say them.
 pub fn duration(ms: i64) -> String {
     let s = ms as f64 / 1000.0;

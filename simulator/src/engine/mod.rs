@@ -74,6 +74,9 @@ pub struct RunOptions {
     pub callbacks: Option<Callbacks>,
     /// Set by a [`Driver`]: the virtual "now"; the run pauses rather than pass it.
     pub pause_at_ms: Option<i64>,
+    /// Set from another thread to stop the run early (an editor's newer text supersedes it):
+    /// it ends as if paused, with status RUNNING.
+    pub cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for RunOptions {
@@ -88,6 +91,7 @@ impl Default for RunOptions {
             mocks: None,
             callbacks: None,
             pause_at_ms: None,
+            cancelled: None,
         }
     }
 }
@@ -133,6 +137,19 @@ pub enum Handler {
 }
 
 impl Execution {
+    /// The outcome and the whole history, as `asl-sim run --format json` prints it and the
+    /// language server's `asl.simulate` returns it.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "status": self.status.as_str(),
+            "output": self.output,
+            "error": self.error,
+            "cause": self.cause,
+            "elapsedSeconds": self.elapsed_seconds,
+            "events": self.history_json(),
+        })
+    }
+
     /// The history as GetExecutionHistory returns it.
     pub fn history_json(&self) -> Vec<Value> {
         self.events.iter().map(Event::to_json).collect()
@@ -325,6 +342,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         handlings: Vec::new(),
         callbacks: options.callbacks.clone(),
         pause_at_ms: options.pause_at_ms,
+        cancelled: options.cancelled.clone(),
     };
     engine.event(
         "ExecutionStarted",
@@ -384,7 +402,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
 
 /// The internal error name of an execution that ran out of time.
 const TIMED_OUT: &str = "asl-sim.ExecutionTimedOut";
-/// The internal error name of a run that reached a driver's "now".
+/// The internal error name of a run that reached a driver's "now" or was cancelled.
 const PAUSED: &str = "asl-sim.Paused";
 
 struct Engine<'t> {
@@ -406,6 +424,7 @@ struct Engine<'t> {
     /// their own histories, not this one.
     quiet: u32,
     max_events: usize,
+    cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     /// The clock's last reading as text: most events happen at the same virtual instant.
     stamp: (i64, String),
     mocks: Option<crate::mocks::TestCase>,
@@ -674,6 +693,13 @@ impl<'t> Engine<'t> {
     }
 
     fn tick(&mut self) -> Result<(), Failure> {
+        if self
+            .cancelled
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            return Err(Failure::new(PAUSED, "The run was cancelled."));
+        }
         if self.events.len() >= self.max_events {
             return Err(Failure::new(
                 "States.Runtime",
@@ -1992,5 +2018,26 @@ mod tests {
         ] {
             assert_eq!(payload_size(&value), value.to_string().len(), "{value}");
         }
+    }
+
+    #[test]
+    fn a_cancelled_run_stops_at_its_next_state() {
+        let text = r#"{"StartAt": "Loop", "States": {"Loop": {"Type": "Pass", "Next": "Loop"}}}"#;
+        let checked = crate::check(
+            text,
+            crate::syntax::Format::Json,
+            crate::CheckOptions::default(),
+        );
+        let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let options = RunOptions {
+            cancelled: Some(cancelled),
+            ..RunOptions::default()
+        };
+        let execution = run(&checked.tree, &checked.machine, &options);
+        assert_eq!(execution.status, Status::Running);
+        assert_eq!(execution.states_entered().count(), 0);
+        // Not cancelled: the loop runs to the history limit.
+        let execution = run(&checked.tree, &checked.machine, &RunOptions::default());
+        assert_eq!(execution.error.as_deref(), Some("States.Runtime"));
     }
 }

@@ -6,7 +6,7 @@ use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::{format_timestamp, run, Execution, RunOptions, Status};
 use asl_sim::syntax::Format;
 use asl_sim::Severity;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
@@ -218,15 +218,7 @@ fn load_mocks(
 }
 
 fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
-    let report = json!({
-        "status": execution.status.as_str(),
-        "output": execution.output,
-        "error": execution.error,
-        "cause": execution.cause,
-        "elapsedSeconds": execution.elapsed_seconds,
-                "events": execution.history_json(),
-    });
-    serde_json::to_writer_pretty(&mut *out, &report)?;
+    serde_json::to_writer_pretty(&mut *out, &execution.to_json())?;
     writeln!(out)
 }
 
