@@ -1,11 +1,13 @@
 //! Text → tree with exact byte ranges. Parsing never fails: any input yields a tree (with
 //! `Missing` nodes where a value should be) and a list of syntax diagnostics.
 
+mod format;
 mod json;
 mod line_index;
 mod tree;
 mod yaml;
 
+pub use format::format_json;
 pub use line_index::{LineIndex, Position, PositionEncoding};
 pub use tree::{
     Elements, Key, Member, Members, Node, NodeKind, NodePtr, Open, Text, TextRange, Tree,
