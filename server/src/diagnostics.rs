@@ -3,7 +3,8 @@
 //! document, or one unmocked run). A pure function of the text: the server decides what to
 //! publish.
 
-use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use asl_sim::engine::RunOptions;
 use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
@@ -21,31 +22,52 @@ pub struct Analysis {
     pub checked: asl_sim::analysis::Checked,
     /// The simulation's report (empty when the checker found errors).
     pub facts: Vec<asl_sim::Diagnostic>,
+    /// The simulation's runs: one per test case simulated, or one unmocked (none when the
+    /// checker found errors).
+    pub runs: Vec<Run>,
 }
 
-/// Check the text and, when it has no errors, simulate it. `open_mocks` is the text of its mock
-/// file when the editor has it open (unsaved edits count); otherwise the file is read from disk.
+pub struct Run {
+    pub test_case: Option<String>,
+    pub execution: asl_sim::engine::Execution,
+}
+
+/// Where a definition's mocks come from: its mock files in order of preference (the first
+/// that exists is read), the text of one the editor has open (unsaved edits count), and the
+/// test case to run (default: each).
+#[derive(Default)]
+pub struct MockSource {
+    /// The definition's name (`order` for `order.asl.json`): the state machine to look up.
+    pub definition: String,
+    pub files: Vec<String>,
+    pub open_text: Option<String>,
+    pub test_case: Option<String>,
+}
+
+/// Check the text and, when it has no errors, simulate it with its mocks.
+/// `cancelled` stops the simulation early when a newer text supersedes this one.
 pub fn analyse(
-    uri: &Uri,
     text: &str,
     format: Format,
     version: i32,
-    open_mocks: Option<&str>,
+    mocks: &MockSource,
+    cancelled: Option<Arc<AtomicBool>>,
 ) -> Analysis {
     let checked = check(text, format, CheckOptions::default());
-    let facts = if checked
+    let (facts, runs) = if checked
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error)
     {
-        Vec::new()
+        (Vec::new(), Vec::new())
     } else {
-        simulate(uri, &checked, open_mocks)
+        simulate(&checked, mocks, cancelled)
     };
     Analysis {
         version,
         checked,
         facts,
+        runs,
     }
 }
 
@@ -71,25 +93,6 @@ pub fn mock_file(uri: &Uri, text: &str, encoding: PositionEncoding) -> Vec<Diagn
     // A response several test cases use is reported once.
     found.dedup_by(|a, b| a.range == b.range && a.message == b.message);
     convert(uri, text, found.into_iter(), encoding)
-}
-
-/// Is this document a mock file rather than a definition?
-pub fn is_mock_file(uri: &Uri) -> bool {
-    let path = uri.as_str();
-    path.ends_with(".mocks.json") || path.ends_with("/MockConfigFile.json")
-}
-
-/// The mock files a definition reads, in order of preference.
-pub fn mock_files_of(uri: &Uri) -> Vec<String> {
-    let path = uri.as_str();
-    let Some((dir, _)) = path.rsplit_once('/') else {
-        return Vec::new();
-    };
-    let name = asl_sim::mocks::definition_name(path);
-    asl_sim::mocks::sibling_file_names(&name)
-        .iter()
-        .map(|file| format!("{dir}/{file}"))
-        .collect()
 }
 
 /// The names of every state of the definition a mock file serves, nested ones included: from
@@ -166,33 +169,45 @@ fn convert(
         .collect()
 }
 
-/// The simulation's report: per test case of the mock file beside the document (named in the
-/// message when there are several), else one run with the default mocks.
+/// The simulation's report and runs: per test case of the mock file (named in the message when
+/// there are several), else one run with the default mocks.
 fn simulate(
-    uri: &Uri,
     checked: &asl_sim::analysis::Checked,
-    open_mocks: Option<&str>,
-) -> Vec<asl_sim::Diagnostic> {
-    let cases = uri
-        .to_file_path()
-        .and_then(|path| mock_cases(&path, open_mocks))
-        .unwrap_or_default();
+    mocks: &MockSource,
+    cancelled: Option<Arc<AtomicBool>>,
+) -> (Vec<asl_sim::Diagnostic>, Vec<Run>) {
+    let base = RunOptions {
+        cancelled,
+        ..RunOptions::default()
+    };
+    let (cases, mut out) = mock_cases(checked, mocks);
+    let run_one = |options: &RunOptions| {
+        let execution = asl_sim::engine::run(&checked.tree, &checked.machine, options);
+        let facts =
+            asl_sim::simulation::explain(&checked.tree, &checked.machine, options, &execution);
+        (facts, execution)
+    };
     if cases.is_empty() {
-        return asl_sim::simulation::simulate(
-            &checked.tree,
-            &checked.machine,
-            &RunOptions::default(),
+        let (facts, execution) = run_one(&base);
+        out.extend(facts);
+        return (
+            out,
+            vec![Run {
+                test_case: None,
+                execution,
+            }],
         );
     }
     let several = cases.len() > 1;
-    let mut out: Vec<asl_sim::Diagnostic> = Vec::new();
+    let mut runs = Vec::new();
     let mut not_reached: Vec<(TextRange, usize)> = Vec::new();
-    for (name, mocks) in &cases {
+    for (name, test_case) in cases {
         let options = RunOptions {
-            mocks: Some(mocks.clone()),
-            ..RunOptions::default()
+            mocks: Some(test_case),
+            ..base.clone()
         };
-        for mut d in asl_sim::simulation::simulate(&checked.tree, &checked.machine, &options) {
+        let (facts, execution) = run_one(&options);
+        for mut d in facts {
             if d.code == "simulation-not-reached" {
                 match not_reached.iter_mut().find(|(r, _)| *r == d.range) {
                     Some((_, n)) => *n += 1,
@@ -205,48 +220,84 @@ fn simulate(
             }
             out.push(d);
         }
+        runs.push(Run {
+            test_case: Some(name),
+            execution,
+        });
     }
     // Unreached only if no test case reached it.
     for (range, n) in not_reached {
-        if n == cases.len() {
+        if n == runs.len() {
             out.push(asl_sim::Diagnostic {
                 code: "simulation-not-reached",
                 severity: Severity::Hint,
                 range,
-                message: "No test case's simulation reached this state.".into(),
+                message: if several {
+                    "No test case's simulation reached this state.".into()
+                } else {
+                    "The simulation never reached this state.".into()
+                },
                 related: Vec::new(),
                 suggestion: None,
             });
         }
     }
-    out
+    (out, runs)
 }
 
-/// The test cases of `NAME.mocks.json` (or `MockConfigFile.json`) beside `NAME.asl.json`.
+/// The test cases to run, from the first mock file that exists (or the open one), for the
+/// state machine named like the definition; and a warning when `asl.testCase` names none.
 fn mock_cases(
-    definition: &Path,
-    open_mocks: Option<&str>,
-) -> Option<Vec<(String, asl_sim::mocks::TestCase)>> {
-    let name = asl_sim::mocks::definition_name(definition.to_str()?);
-    let dir = definition.parent()?;
-    let text = match open_mocks {
-        Some(text) => text.to_string(),
-        None => asl_sim::mocks::sibling_file_names(&name)
-            .iter()
-            .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())?,
+    checked: &asl_sim::analysis::Checked,
+    mocks: &MockSource,
+) -> (
+    Vec<(String, asl_sim::mocks::TestCase)>,
+    Vec<asl_sim::Diagnostic>,
+) {
+    let read = |uri: &String| {
+        let uri = uri.parse::<Uri>().ok()?;
+        let path = uri.to_file_path()?;
+        std::fs::read_to_string(&*path).ok()
     };
-    let config: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let machine = asl_sim::mocks::machine_name(&config, None, &name);
-    let (_, cases) = asl_sim::mocks::state_machines(&config)
+    let Some(text) = mocks
+        .open_text
+        .clone()
+        .or_else(|| mocks.files.iter().find_map(read))
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let Ok(config) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return (Vec::new(), Vec::new());
+    };
+    let machine = asl_sim::mocks::machine_name(&config, None, &mocks.definition);
+    let Some((_, names)) = asl_sim::mocks::state_machines(&config)
         .into_iter()
-        .find(|(m, _)| *m == machine)?;
-    Some(
-        cases
-            .into_iter()
-            .filter_map(|case| {
-                let mocks = asl_sim::mocks::test_case(&config, &machine, &case).ok()?;
-                Some((case, mocks))
-            })
-            .collect(),
-    )
+        .find(|(m, _)| *m == machine)
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut warnings = Vec::new();
+    let wanted: Vec<String> = match &mocks.test_case {
+        Some(case) if names.contains(case) => vec![case.clone()],
+        Some(case) => {
+            warnings.push(asl_sim::Diagnostic::warning(
+                "unknown-test-case",
+                checked.tree.root().get("StartAt").map_or(TextRange::empty(0), asl_sim::syntax::Node::range),
+                format!(
+                    "`asl.testCase` is `{case}`, but state machine `{machine}` of the mock file has only: {}. Simulating each.",
+                    names.join(", ")
+                ),
+            ));
+            names
+        }
+        None => names,
+    };
+    let cases = wanted
+        .into_iter()
+        .filter_map(|case| {
+            let mocks = asl_sim::mocks::test_case(&config, &machine, &case).ok()?;
+            Some((case, mocks))
+        })
+        .collect();
+    (cases, warnings)
 }

@@ -2,15 +2,6 @@
 //!
 //! stdout carries only the protocol; logs go to stderr through `tracing` (`ASL_LSP_LOG=debug`).
 
-mod code_actions;
-mod completion;
-mod diagnostics;
-mod document;
-mod hover;
-mod navigation;
-mod positions;
-mod server;
-
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -50,6 +41,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(server::serve_stdio());
+    runtime.block_on(asl_lsp::serve_stdio());
     ExitCode::SUCCESS
 }

@@ -5,32 +5,38 @@
 //! threads, and a result is published only if its version is still the document's: a stale
 //! result never replaces a newer one.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use asl_sim::syntax::{Format, PositionEncoding};
 use dashmap::DashMap;
+use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CompletionOptions,
-    CompletionParams, CompletionResponse, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, Location, OneOf, Position, PositionEncodingKind,
-    ReferenceParams, RenameParams, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri, WorkspaceEdit,
+    CodeActionParams, CodeActionProviderCapability, CodeActionResponse, CodeLens, CodeLensOptions,
+    CodeLensParams, CompletionOptions, CompletionParams, CompletionResponse,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
+    DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher,
+    GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, Location,
+    OneOf, Position, PositionEncodingKind, ReferenceParams, Registration, RenameParams,
+    ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
+use crate::diagnostics::MockSource;
 use crate::document::Document;
-use crate::{code_actions, completion, diagnostics, hover, navigation};
+use crate::settings::Settings;
+use crate::{
+    code_actions, code_lens, commands, completion, diagnostics, formatting, hover, navigation,
+};
 
+/// Serve LSP on stdin/stdout until the client exits.
 pub async fn serve_stdio() {
-    let (service, socket) = LspService::new(|client| Backend {
-        client,
-        documents: DashMap::new(),
-        analyses: DashMap::new(),
-        encoding: OnceLock::new(),
-    });
+    let (service, socket) = LspService::new(Backend::new);
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
@@ -41,8 +47,15 @@ pub struct Backend {
     documents: DashMap<Uri, Document>,
     /// The last published analysis of each document, for requests on the same version.
     analyses: DashMap<Uri, Arc<diagnostics::Analysis>>,
+    /// Per document, the flag that cancels its running simulation when a newer text arrives.
+    running: DashMap<Uri, Arc<AtomicBool>>,
     /// Negotiated at initialize: UTF-8 when the client offers it, else UTF-16.
     encoding: OnceLock<PositionEncoding>,
+    /// The workspace root (a `file:` URI), for relative settings.
+    root: OnceLock<String>,
+    settings: RwLock<Settings>,
+    /// Whether the client lets us register file watchers for mock files on disk.
+    can_watch: OnceLock<bool>,
 }
 
 /// YAML for `.yaml` / `.yml` documents and the YAML language ids, JSON otherwise.
@@ -81,6 +94,35 @@ struct Snapshot {
 }
 
 impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend {
+            client,
+            documents: DashMap::new(),
+            analyses: DashMap::new(),
+            running: DashMap::new(),
+            encoding: OnceLock::new(),
+            root: OnceLock::new(),
+            settings: RwLock::new(Settings::default()),
+            can_watch: OnceLock::new(),
+        }
+    }
+
+    fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Where a definition's mocks come from, under the current settings.
+    fn mock_source(&self, uri: &Uri) -> MockSource {
+        let settings = self.settings();
+        let files = settings.mock_files_of(uri);
+        MockSource {
+            definition: asl_sim::mocks::definition_name(uri.as_str()),
+            open_text: files.iter().find_map(|m| self.open_text(m)),
+            files,
+            test_case: settings.test_case,
+        }
+    }
+
     /// The analysis last published for a document (its version may be older than the text's).
     fn published(&self, uri: &Uri) -> Option<Arc<diagnostics::Analysis>> {
         self.analyses.get(uri).map(|a| Arc::clone(&a))
@@ -122,6 +164,14 @@ impl Backend {
         .await
     }
 
+    fn set_settings(&self, value: &Value) {
+        let settings = Settings::from_json(value, self.root.get().map(String::as_str));
+        tracing::info!(?settings, "settings");
+        if let Ok(mut current) = self.settings.write() {
+            *current = settings;
+        }
+    }
+
     fn encoding(&self) -> PositionEncoding {
         *self.encoding.get().unwrap_or(&PositionEncoding::Utf16)
     }
@@ -137,8 +187,10 @@ impl Backend {
     /// The open definition that reads this mock file (its text and format), if any.
     fn definition_of_mock_file(&self, mock_file: &Uri) -> Option<(String, Format)> {
         self.documents.iter().find_map(|d| {
-            (!diagnostics::is_mock_file(d.key())
-                && diagnostics::mock_files_of(d.key())
+            let settings = self.settings();
+            (!settings.is_mock_file(d.key())
+                && settings
+                    .mock_files_of(d.key())
                     .iter()
                     .any(|m| m == mock_file.as_str()))
             .then(|| (d.text(), d.format))
@@ -148,25 +200,46 @@ impl Backend {
     /// A document changed: publish on it, and when it is a mock file, on the open definitions
     /// that read it.
     async fn changed(&self, uri: Uri) {
-        if !diagnostics::is_mock_file(&uri) {
+        if !self.settings().is_mock_file(&uri) {
             self.publish(uri).await;
             return;
         }
         self.publish_mock_file(uri.clone()).await;
+        self.republish_readers_of(uri.as_str()).await;
+    }
+
+    /// Simulate again every open definition that reads this mock file.
+    async fn republish_readers_of(&self, mock_file: &str) {
+        let settings = self.settings();
         let readers: Vec<Uri> = self
             .documents
             .iter()
             .map(|d| d.key().clone())
             .filter(|d| {
-                !diagnostics::is_mock_file(d)
-                    && diagnostics::mock_files_of(d)
-                        .iter()
-                        .any(|m| m == uri.as_str())
+                !settings.is_mock_file(d)
+                    && settings.mock_files_of(d).iter().any(|m| m == mock_file)
             })
             .collect();
         for reader in readers {
             self.publish(reader).await;
         }
+    }
+
+    /// Every open document again (the settings changed).
+    async fn republish_all(&self) {
+        let open: Vec<Uri> = self.documents.iter().map(|d| d.key().clone()).collect();
+        for uri in open {
+            self.changed(uri).await;
+        }
+    }
+
+    /// A fresh cancellation flag for a document's next simulation, cancelling the one running.
+    fn supersede(&self, uri: &Uri) -> Arc<AtomicBool> {
+        let fresh = Arc::new(AtomicBool::new(false));
+        if let Some(old) = self.running.insert(uri.clone(), Arc::clone(&fresh)) {
+            old.store(true, Ordering::Relaxed);
+        }
+        fresh
     }
 
     async fn publish_mock_file(&self, uri: Uri) {
@@ -198,14 +271,12 @@ impl Backend {
         else {
             return;
         };
-        let open_mocks = diagnostics::mock_files_of(&uri)
-            .iter()
-            .find_map(|m| self.open_text(m));
+        let mocks = self.mock_source(&uri);
+        let cancelled = self.supersede(&uri);
         let encoding = self.encoding();
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis =
-                diagnostics::analyse(&analysed_uri, &text, format, version, open_mocks.as_deref());
+            let analysis = diagnostics::analyse(&text, format, version, &mocks, Some(cancelled));
             let published = diagnostics::to_lsp(&analysed_uri, &text, &analysis, encoding);
             (analysis, published)
         })
@@ -238,6 +309,28 @@ impl LanguageServer for Backend {
             (PositionEncoding::Utf16, PositionEncodingKind::UTF16)
         };
         let _ = self.encoding.set(encoding);
+        #[allow(deprecated)] // root_uri: for clients without workspace folders
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| f.uri.as_str().to_string())
+            .or_else(|| params.root_uri.as_ref().map(|u| u.as_str().to_string()));
+        if let Some(root) = root {
+            let _ = self.root.set(root);
+        }
+        if let Some(options) = &params.initialization_options {
+            self.set_settings(options);
+        }
+        let _ = self.can_watch.set(
+            params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+        );
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(kind),
@@ -250,6 +343,17 @@ impl LanguageServer for Backend {
                 rename_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::COMMANDS
+                        .iter()
+                        .map(|c| (*c).to_string())
+                        .collect(),
+                    ..ExecuteCommandOptions::default()
+                }),
+                document_formatting_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions {
                     trigger_characters: Some(vec!["\"".into(), ".".into(), ":".into()]),
                     ..CompletionOptions::default()
@@ -266,6 +370,41 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("asl-lsp {} ready", env!("CARGO_PKG_VERSION"));
+        if self.can_watch.get() == Some(&true) {
+            // Mock files edited outside the editor re-run the simulations that read them.
+            let watchers = ["**/*.mocks.json", "**/MockConfigFile.json"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.into()),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "asl-mock-files".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("the client refused file watchers: {e}");
+            }
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        self.set_settings(&params.settings);
+        self.republish_all().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            // An open mock file is read from the editor, not from disk.
+            if !self.documents.contains_key(&change.uri) {
+                self.republish_readers_of(change.uri.as_str()).await;
+            }
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -301,12 +440,13 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let cached = self.published(&at.text_document.uri);
+        let mocks = self.mock_source(&at.text_document.uri);
         Ok(self
-            .at_position("hover", at, move |uri, d, position| {
+            .at_position("hover", at, move |_, d, position| {
                 let analysis = match cached.filter(|a| a.version == d.version) {
                     Some(analysis) => analysis,
                     None => Arc::new(diagnostics::analyse(
-                        uri, &d.text, d.format, d.version, None,
+                        &d.text, d.format, d.version, &mocks, None,
                     )),
                 };
                 hover::hover(&d.text, &analysis, position, d.encoding)
@@ -317,7 +457,7 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        if diagnostics::is_mock_file(&at.text_document.uri) {
+        if self.settings().is_mock_file(&at.text_document.uri) {
             let definition = self.definition_of_mock_file(&at.text_document.uri);
             return Ok(self
                 .at_position("completion", at, move |uri, d, position| {
@@ -402,10 +542,62 @@ impl LanguageServer for Backend {
             .await)
     }
 
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some(analysis) = self.published(&uri) else {
+            return Ok(None);
+        };
+        Ok(self
+            .on_document("code lens", uri, move |uri, d| {
+                code_lens::lenses(uri, &d.text, &analysis, d.encoding)
+            })
+            .await)
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        let request = commands::Request::parse(&params.command, &params.arguments)?;
+        let uri = request.uri.clone();
+        let Some(doc) = self.snapshot(&uri) else {
+            return Err(commands::not_open(&uri));
+        };
+        let cached = self.published(&uri).filter(|a| a.version == doc.version);
+        let mocks = self.mock_source(&uri);
+        let answer = off_thread("simulate command", move || {
+            let analysis = cached.unwrap_or_else(|| {
+                Arc::new(diagnostics::analyse(
+                    &doc.text,
+                    doc.format,
+                    doc.version,
+                    &mocks,
+                    None,
+                ))
+            });
+            commands::simulate(&request, &analysis)
+        })
+        .await;
+        match answer {
+            Some(result) => result.map(Some),
+            None => Err(tower_lsp_server::jsonrpc::Error::internal_error()),
+        }
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let options = params.options;
+        Ok(self
+            .on_document("formatting", params.text_document.uri, move |_, d| {
+                formatting::format(&d.text, d.format, &options, d.encoding)
+            })
+            .await
+            .flatten())
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         self.documents.remove(&uri);
         self.analyses.remove(&uri);
+        if let Some((_, running)) = self.running.remove(&uri) {
+            running.store(true, Ordering::Relaxed);
+        }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 }

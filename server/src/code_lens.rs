@@ -1,0 +1,64 @@
+//! textDocument/codeLens: on `StartAt`, one lens per simulated run with its summary (status,
+//! states entered, virtual duration); clicking it runs `asl.simulate` for that run.
+
+use asl_sim::syntax::{parse, LineIndex, PositionEncoding};
+use serde_json::json;
+use tower_lsp_server::ls_types::{CodeLens, Command, Uri};
+
+use crate::diagnostics::Analysis;
+use crate::positions;
+
+pub fn lenses(
+    uri: &Uri,
+    text: &str,
+    analysis: &Analysis,
+    encoding: PositionEncoding,
+) -> Vec<CodeLens> {
+    // Where StartAt is in the text as it is now (the analysis may be a version behind).
+    let format = asl_sim::syntax::Format::from_path(uri.as_str());
+    let parsed = parse(text, format);
+    let Some(start_at) = parsed.tree.root().member("StartAt") else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(text);
+    let range = positions::range(&index, text, start_at.key.range, encoding);
+    if analysis.runs.is_empty() {
+        let errors = analysis
+            .checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == asl_sim::Severity::Error)
+            .count();
+        return vec![CodeLens {
+            range,
+            command: Some(Command::new(
+                format!("Not simulated: {errors} error(s) to fix first"),
+                String::new(),
+                None,
+            )),
+            data: None,
+        }];
+    }
+    analysis
+        .runs
+        .iter()
+        .map(|run| {
+            let summary = asl_sim::simulation::summary(&run.execution);
+            let title = match &run.test_case {
+                Some(case) => format!("▶ {case}: {summary}"),
+                None => format!("▶ Simulated: {summary}"),
+            };
+            CodeLens {
+                range,
+                command: Some(Command::new(
+                    title,
+                    crate::commands::SIMULATE.into(),
+                    Some(vec![
+                        json!({"uri": uri.as_str(), "testCase": run.test_case}),
+                    ]),
+                )),
+                data: None,
+            }
+        })
+        .collect()
+}

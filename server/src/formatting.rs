@@ -1,0 +1,31 @@
+//! textDocument/formatting: JSON definitions re-indented with the editor's tab settings, keys in
+//! their order and scalars as written (`asl_sim::syntax::format_json`). A document with syntax
+//! errors is left as it is; YAML is not reformatted (its comments and style are the author's).
+
+use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
+use tower_lsp_server::ls_types::{FormattingOptions, TextEdit};
+
+use crate::positions;
+
+pub fn format(
+    text: &str,
+    format: Format,
+    options: &FormattingOptions,
+    encoding: PositionEncoding,
+) -> Option<Vec<TextEdit>> {
+    if format != Format::Json {
+        return None;
+    }
+    let indent = if options.insert_spaces {
+        " ".repeat(options.tab_size.clamp(1, 16) as usize)
+    } else {
+        "\t".to_string()
+    };
+    let formatted = asl_sim::syntax::format_json(text, &indent)?;
+    if formatted == text {
+        return Some(Vec::new());
+    }
+    let index = LineIndex::new(text);
+    let whole = positions::range(&index, text, TextRange::new(0, text.len()), encoding);
+    Some(vec![TextEdit::new(whole, formatted)])
+}

@@ -1,0 +1,18 @@
+//! `asl-lsp`: the language server for the Amazon States Language. One module per LSP method
+//! family; `server` holds the document store and the ordering of analysis and publication.
+//! Everything the editor sees comes from `asl_sim` as plain data and is turned into LSP here.
+
+mod code_actions;
+mod code_lens;
+mod commands;
+mod completion;
+mod diagnostics;
+mod document;
+mod formatting;
+mod hover;
+mod navigation;
+mod positions;
+mod server;
+mod settings;
+
+pub use server::{serve_stdio, Backend};

@@ -1,0 +1,125 @@
+//! The client's settings (`asl.mockConfig`, `asl.testCase`), from `initializationOptions` or
+//! `workspace/didChangeConfiguration`, and which mock file each definition reads.
+
+use serde_json::Value;
+use tower_lsp_server::ls_types::Uri;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// `asl.mockConfig`: the mock file every definition reads, as a `file:` URI (a relative
+    /// path is resolved against the workspace root).
+    pub mock_config: Option<String>,
+    /// `asl.testCase`: the one test case to simulate (default: each, results merged by state).
+    pub test_case: Option<String>,
+}
+
+impl Settings {
+    /// Read `{"asl": {"mockConfig": ..., "testCase": ...}}` or the inner object itself; other
+    /// shapes leave the defaults (and are logged).
+    pub fn from_json(value: &Value, root: Option<&str>) -> Settings {
+        let asl = value.get("asl").unwrap_or(value);
+        let text = |key: &str| {
+            asl.get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        if !asl.is_object() && !asl.is_null() {
+            tracing::warn!("settings are not an object; using the defaults");
+        }
+        Settings {
+            mock_config: text("mockConfig").map(|path| to_uri(&path, root)),
+            test_case: text("testCase"),
+        }
+    }
+
+    /// The mock files a definition reads, in order of preference: the configured one, else
+    /// `NAME.mocks.json` and `MockConfigFile.json` beside it.
+    pub fn mock_files_of(&self, uri: &Uri) -> Vec<String> {
+        if let Some(configured) = &self.mock_config {
+            return vec![configured.clone()];
+        }
+        let path = uri.as_str();
+        let Some((dir, _)) = path.rsplit_once('/') else {
+            return Vec::new();
+        };
+        let name = asl_sim::mocks::definition_name(path);
+        asl_sim::mocks::sibling_file_names(&name)
+            .iter()
+            .map(|file| format!("{dir}/{file}"))
+            .collect()
+    }
+
+    /// Is this document a mock file rather than a definition?
+    pub fn is_mock_file(&self, uri: &Uri) -> bool {
+        let path = uri.as_str();
+        path.ends_with(".mocks.json")
+            || path.ends_with("/MockConfigFile.json")
+            || self.mock_config.as_deref() == Some(path)
+    }
+}
+
+/// A path as a `file:` URI: absolute as it is, relative to the workspace root (a `file:` URI).
+fn to_uri(path: &str, root: Option<&str>) -> String {
+    if path.starts_with("file:") {
+        return path.to_string();
+    }
+    if path.starts_with('/') {
+        return format!("file://{path}");
+    }
+    match root {
+        Some(root) => format!(
+            "{}/{}",
+            root.trim_end_matches('/'),
+            path.trim_start_matches("./")
+        ),
+        None => format!(
+            "file://{}",
+            std::env::current_dir()
+                .unwrap_or_default()
+                .join(path)
+                .display()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn settings_resolve_paths_and_pick_the_mock_file() {
+        let root = Some("file:///work/project");
+        let nested = Settings::from_json(
+            &json!({"asl": {"mockConfig": "mocks/all.json", "testCase": "Happy"}}),
+            root,
+        );
+        assert_eq!(
+            nested.mock_config.as_deref(),
+            Some("file:///work/project/mocks/all.json")
+        );
+        assert_eq!(nested.test_case.as_deref(), Some("Happy"));
+        let flat = Settings::from_json(&json!({"mockConfig": "/abs/m.json", "testCase": ""}), root);
+        assert_eq!(flat.mock_config.as_deref(), Some("file:///abs/m.json"));
+        assert_eq!(flat.test_case, None);
+        assert_eq!(Settings::from_json(&json!(42), root), Settings::default());
+
+        let definition: Uri = "file:///work/project/order.asl.json".parse().expect("uri");
+        assert_eq!(
+            Settings::default().mock_files_of(&definition),
+            [
+                "file:///work/project/order.mocks.json",
+                "file:///work/project/MockConfigFile.json"
+            ]
+        );
+        assert_eq!(
+            nested.mock_files_of(&definition),
+            ["file:///work/project/mocks/all.json"]
+        );
+        let configured: Uri = "file:///work/project/mocks/all.json".parse().expect("uri");
+        assert!(nested.is_mock_file(&configured));
+        assert!(!Settings::default().is_mock_file(&configured));
+    }
+}
