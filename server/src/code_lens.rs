@@ -1,27 +1,18 @@
 //! textDocument/codeLens: on `StartAt`, one lens per simulated run with its summary (status,
 //! states entered, virtual duration); clicking it runs `asl.simulate` for that run.
 
-use asl_sim::syntax::{parse, LineIndex, PositionEncoding};
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, Command, Uri};
 
 use crate::diagnostics::Analysis;
-use crate::positions;
+use crate::document::Snapshot;
 
-pub fn lenses(
-    uri: &Uri,
-    text: &str,
-    analysis: &Analysis,
-    encoding: PositionEncoding,
-) -> Vec<CodeLens> {
+pub fn lenses(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<CodeLens> {
     // Where StartAt is in the text as it is now (the analysis may be a version behind).
-    let format = asl_sim::syntax::Format::from_path(uri.as_str());
-    let parsed = parse(text, format);
-    let Some(start_at) = parsed.tree.root().member("StartAt") else {
+    let Some(start_at) = doc.parse().tree.root().member("StartAt") else {
         return Vec::new();
     };
-    let index = LineIndex::new(text);
-    let range = positions::range(&index, text, start_at.key.range, encoding);
+    let range = doc.range(start_at.key.range);
     if analysis.runs.is_empty() {
         let errors = analysis
             .checked

@@ -3,52 +3,37 @@
 //! snippet, the key being typed.
 
 use asl_sim::ide::CompletionKind;
-use asl_sim::syntax::{parse, Format, LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, InsertTextFormat, Position, TextEdit,
 };
 
-use crate::positions;
+use crate::document::Snapshot;
 
 /// Completion in a definition.
-pub fn complete(
-    text: &str,
-    format: Format,
-    position: Position,
-    encoding: PositionEncoding,
-) -> Vec<CompletionItem> {
-    let index = LineIndex::new(text);
-    let offset = positions::offset(&index, text, position, encoding);
-    let parsed = parse(text, format);
-    let items = asl_sim::ide::complete(&parsed.tree, text, offset);
-    convert(&index, text, items, encoding)
+pub fn complete(doc: &Snapshot, position: Position) -> Vec<CompletionItem> {
+    let offset = doc.offset(position);
+    let items = asl_sim::ide::complete(&doc.parse().tree, &doc.text, offset);
+    convert(doc, items)
 }
 
 /// Completion in a mock file; `states` are the names of the definition's states.
 pub fn complete_mock_file(
-    text: &str,
+    doc: &Snapshot,
     states: &[String],
     position: Position,
-    encoding: PositionEncoding,
 ) -> Vec<CompletionItem> {
-    let index = LineIndex::new(text);
-    let offset = positions::offset(&index, text, position, encoding);
-    let parsed = parse(text, Format::Json);
-    let items = asl_sim::ide::complete_mock_file(&parsed.tree, text, offset, states);
-    convert(&index, text, items, encoding)
+    let offset = doc.offset(position);
+    let items = asl_sim::ide::complete_mock_file(&doc.parse().tree, &doc.text, offset, states);
+    convert(doc, items)
 }
 
-fn convert(
-    index: &LineIndex,
-    text: &str,
-    items: Vec<asl_sim::ide::CompletionItem>,
-    encoding: PositionEncoding,
-) -> Vec<CompletionItem> {
+fn convert(doc: &Snapshot, items: Vec<asl_sim::ide::CompletionItem>) -> Vec<CompletionItem> {
+    let text = &*doc.text;
     items
         .into_iter()
         .enumerate()
         .map(|(rank, item)| {
-            let range = positions::range(index, text, item.replace, encoding);
+            let range = doc.range(item.replace);
             let (new_text, format) = match item.snippet.clone() {
                 Some(snippet) => (snippet, InsertTextFormat::SNIPPET),
                 None => (item.label.clone(), InsertTextFormat::PLAIN_TEXT),

@@ -7,13 +7,13 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use asl_sim::engine::RunOptions;
-use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
+use asl_sim::syntax::{Format, TextRange};
 use asl_sim::{check, CheckOptions, Severity};
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
 
-use crate::positions;
+use crate::document::Snapshot;
 
 /// One version of a document, checked and simulated: what diagnostics publish and what hover
 /// reads, kept by the server until the next version.
@@ -72,27 +72,22 @@ pub fn analyse(
 }
 
 /// Everything to publish for an analysis of `text`.
-pub fn to_lsp(
-    uri: &Uri,
-    text: &str,
-    analysis: &Analysis,
-    encoding: PositionEncoding,
-) -> Vec<Diagnostic> {
+pub fn to_lsp(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<Diagnostic> {
     let found = analysis
         .checked
         .diagnostics
         .iter()
         .chain(&analysis.facts)
         .cloned();
-    convert(uri, text, found, encoding)
+    convert(uri, doc, found)
 }
 
 /// A mock file's problems (`asl_sim::mocks::check_file`), to publish on it.
-pub fn mock_file(uri: &Uri, text: &str, encoding: PositionEncoding) -> Vec<Diagnostic> {
-    let mut found = asl_sim::mocks::check_file(text);
+pub fn mock_file(uri: &Uri, doc: &Snapshot) -> Vec<Diagnostic> {
+    let mut found = asl_sim::mocks::check_file(&doc.text);
     // A response several test cases use is reported once.
     found.dedup_by(|a, b| a.range == b.range && a.message == b.message);
-    convert(uri, text, found.into_iter(), encoding)
+    convert(uri, doc, found.into_iter())
 }
 
 /// The names of every state of the definition a mock file serves, nested ones included: from
@@ -137,12 +132,10 @@ pub fn states_for_mock_file(uri: &Uri, open: Option<(String, Format)>) -> Vec<St
 
 fn convert(
     uri: &Uri,
-    text: &str,
+    doc: &Snapshot,
     found: impl Iterator<Item = asl_sim::Diagnostic>,
-    encoding: PositionEncoding,
 ) -> Vec<Diagnostic> {
-    let index = LineIndex::new(text);
-    let range = |r: TextRange| positions::range(&index, text, r, encoding);
+    let range = |r: TextRange| doc.range(r);
     found
         .map(|d| Diagnostic {
             range: range(d.range),

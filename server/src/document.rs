@@ -1,6 +1,10 @@
-//! An open document: its text on a rope, edited in place by incremental changes, and its version.
+//! An open document: its text on a rope, edited in place by incremental changes, and its version;
+//! and a snapshot of one version that every request on it shares (its text, line index and
+//! parse are computed once per version, not once per request).
 
-use asl_sim::syntax::{Format, PositionEncoding};
+use std::sync::{Arc, OnceLock};
+
+use asl_sim::syntax::{parse, Format, LineIndex, Parse, PositionEncoding, TextRange};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range};
 
@@ -8,6 +12,57 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub format: Format,
+    /// The current version's snapshot, made on first request; reset by each change.
+    snapshot: OnceLock<Arc<Snapshot>>,
+}
+
+/// One version of a document, as requests read it.
+pub struct Snapshot {
+    pub text: Arc<str>,
+    pub format: Format,
+    pub version: i32,
+    pub encoding: PositionEncoding,
+    index: OnceLock<LineIndex>,
+    parse: OnceLock<Parse>,
+}
+
+impl Snapshot {
+    pub fn new(text: &str, format: Format, version: i32, encoding: PositionEncoding) -> Self {
+        Snapshot {
+            text: text.into(),
+            format,
+            version,
+            encoding,
+            index: OnceLock::new(),
+            parse: OnceLock::new(),
+        }
+    }
+
+    pub fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::new(&self.text))
+    }
+
+    pub fn parse(&self) -> &Parse {
+        self.parse.get_or_init(|| parse(&self.text, self.format))
+    }
+
+    /// The byte offset of an LSP position (clamped to the text, as `LineIndex` does).
+    pub fn offset(&self, position: Position) -> usize {
+        let at = asl_sim::syntax::Position {
+            line: position.line,
+            character: position.character,
+        };
+        self.index().offset(&self.text, at, self.encoding)
+    }
+
+    /// The LSP range of a byte range.
+    pub fn range(&self, range: TextRange) -> Range {
+        let (start, end) = self.index().range(&self.text, range, self.encoding);
+        Range::new(
+            Position::new(start.line, start.character),
+            Position::new(end.line, end.character),
+        )
+    }
 }
 
 impl Document {
@@ -16,12 +71,32 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             format,
+            snapshot: OnceLock::new(),
         }
+    }
+
+    /// This version as requests read it.
+    pub fn snapshot(&self, encoding: PositionEncoding) -> Arc<Snapshot> {
+        Arc::clone(self.snapshot.get_or_init(|| {
+            Arc::new(Snapshot::new(
+                &self.text(),
+                self.format,
+                self.version,
+                encoding,
+            ))
+        }))
+    }
+
+    /// A new version number after changes.
+    pub fn set_version(&mut self, version: i32) {
+        self.version = version;
+        self.snapshot = OnceLock::new();
     }
 
     /// Apply one content change: the whole text, or a range replaced. Positions past the end of
     /// a line or of the document are clamped (a client's mistake must not crash the server).
     pub fn apply(&mut self, range: Option<Range>, text: &str, encoding: PositionEncoding) {
+        self.snapshot = OnceLock::new();
         match range {
             None => self.rope = Rope::from_str(text),
             Some(range) => {

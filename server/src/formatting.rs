@@ -2,18 +2,14 @@
 //! their order and scalars as written (`asl_sim::syntax::format_json`). A document with syntax
 //! errors is left as it is; YAML is not reformatted (its comments and style are the author's).
 
-use asl_sim::syntax::{Format, LineIndex, PositionEncoding, TextRange};
+use asl_sim::syntax::{Format, TextRange};
 use tower_lsp_server::ls_types::{FormattingOptions, TextEdit};
 
-use crate::positions;
+use crate::document::Snapshot;
 
-pub fn format(
-    text: &str,
-    format: Format,
-    options: &FormattingOptions,
-    encoding: PositionEncoding,
-) -> Option<Vec<TextEdit>> {
-    if format != Format::Json {
+pub fn format(doc: &Snapshot, options: &FormattingOptions) -> Option<Vec<TextEdit>> {
+    let text = &*doc.text;
+    if doc.format != Format::Json {
         return None;
     }
     let indent = if options.insert_spaces {
@@ -25,7 +21,6 @@ pub fn format(
     if formatted == text {
         return Some(Vec::new());
     }
-    let index = LineIndex::new(text);
-    let whole = positions::range(&index, text, TextRange::new(0, text.len()), encoding);
+    let whole = doc.range(TextRange::new(0, text.len()));
     Some(vec![TextEdit::new(whole, formatted)])
 }

@@ -1,20 +1,14 @@
 //! textDocument/hover: a field's documentation, a Resource's service and pattern, and on a
 //! state's name, what the simulation says about it (`asl_sim::ide::hover`).
 
-use asl_sim::syntax::{LineIndex, PositionEncoding};
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use crate::diagnostics::Analysis;
-use crate::positions;
+use crate::document::Snapshot;
 
-pub fn hover(
-    text: &str,
-    analysis: &Analysis,
-    position: Position,
-    encoding: PositionEncoding,
-) -> Option<Hover> {
-    let index = LineIndex::new(text);
-    let offset = positions::offset(&index, text, position, encoding);
+/// Hover on `doc`, whose `analysis` is of the same version.
+pub fn hover(doc: &Snapshot, analysis: &Analysis, position: Position) -> Option<Hover> {
+    let offset = doc.offset(position);
     let checked = &analysis.checked;
     let info = asl_sim::ide::hover(&checked.tree, &checked.machine, &analysis.facts, offset)?;
     Some(Hover {
@@ -22,6 +16,6 @@ pub fn hover(
             kind: MarkupKind::Markdown,
             value: info.markdown,
         }),
-        range: Some(positions::range(&index, text, info.range, encoding)),
+        range: Some(doc.range(info.range)),
     })
 }

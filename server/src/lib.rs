@@ -11,7 +11,6 @@ mod document;
 mod formatting;
 mod hover;
 mod navigation;
-mod positions;
 mod server;
 mod settings;
 

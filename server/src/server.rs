@@ -28,7 +28,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::diagnostics::MockSource;
-use crate::document::Document;
+use crate::document::{Document, Snapshot};
 use crate::settings::Settings;
 use crate::{
     code_actions, code_lens, commands, completion, diagnostics, formatting, hover, navigation,
@@ -85,14 +85,6 @@ async fn off_thread<T: Send + 'static>(
     }
 }
 
-/// What a request reads of a document.
-struct Snapshot {
-    text: String,
-    format: Format,
-    version: i32,
-    encoding: PositionEncoding,
-}
-
 impl Backend {
     pub fn new(client: Client) -> Self {
         Backend {
@@ -129,14 +121,9 @@ impl Backend {
     }
 
     /// The document as it is now, for a request.
-    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+    fn snapshot(&self, uri: &Uri) -> Option<Arc<Snapshot>> {
         let encoding = self.encoding();
-        self.documents.get(uri).map(|d| Snapshot {
-            text: d.text(),
-            format: d.format,
-            version: d.version,
-            encoding,
-        })
+        self.documents.get(uri).map(|d| d.snapshot(encoding))
     }
 
     /// Answer a request on a document off the protocol threads; `None` if it is not open.
@@ -243,13 +230,13 @@ impl Backend {
     }
 
     async fn publish_mock_file(&self, uri: Uri) {
-        let Some((text, version)) = self.documents.get(&uri).map(|d| (d.text(), d.version)) else {
+        let Some(doc) = self.snapshot(&uri) else {
             return;
         };
-        let encoding = self.encoding();
+        let version = doc.version;
         let checked_uri = uri.clone();
         let Some(found) = off_thread("mock file", move || {
-            diagnostics::mock_file(&checked_uri, &text, encoding)
+            diagnostics::mock_file(&checked_uri, &doc)
         })
         .await
         else {
@@ -264,20 +251,17 @@ impl Backend {
 
     /// Analyse the document as it is now and publish, unless it has changed meanwhile.
     async fn publish(&self, uri: Uri) {
-        let Some((text, version, format)) = self
-            .documents
-            .get(&uri)
-            .map(|d| (d.text(), d.version, d.format))
-        else {
+        let Some(doc) = self.snapshot(&uri) else {
             return;
         };
+        let version = doc.version;
         let mocks = self.mock_source(&uri);
         let cancelled = self.supersede(&uri);
-        let encoding = self.encoding();
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis = diagnostics::analyse(&text, format, version, &mocks, Some(cancelled));
-            let published = diagnostics::to_lsp(&analysed_uri, &text, &analysis, encoding);
+            let analysis =
+                diagnostics::analyse(&doc.text, doc.format, version, &mocks, Some(cancelled));
+            let published = diagnostics::to_lsp(&analysed_uri, &doc, &analysis);
             (analysis, published)
         })
         .await
@@ -432,7 +416,7 @@ impl LanguageServer for Backend {
             for change in &params.content_changes {
                 doc.apply(change.range, &change.text, encoding);
             }
-            doc.version = params.text_document.version;
+            doc.set_version(params.text_document.version);
         }
         self.changed(uri).await;
     }
@@ -449,7 +433,7 @@ impl LanguageServer for Backend {
                         &d.text, d.format, d.version, &mocks, None,
                     )),
                 };
-                hover::hover(&d.text, &analysis, position, d.encoding)
+                hover::hover(d, &analysis, position)
             })
             .await
             .flatten())
@@ -462,14 +446,14 @@ impl LanguageServer for Backend {
             return Ok(self
                 .at_position("completion", at, move |uri, d, position| {
                     let states = diagnostics::states_for_mock_file(uri, definition);
-                    completion::complete_mock_file(&d.text, &states, position, d.encoding)
+                    completion::complete_mock_file(d, &states, position)
                 })
                 .await
                 .map(CompletionResponse::Array));
         }
         Ok(self
             .at_position("completion", at, |_, d, position| {
-                completion::complete(&d.text, d.format, position, d.encoding)
+                completion::complete(d, position)
             })
             .await
             .map(CompletionResponse::Array))
@@ -482,7 +466,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         Ok(self
             .at_position("definition", at, |uri, d, position| {
-                navigation::locations(uri, &d.text, d.format, position, d.encoding, false)
+                navigation::locations(uri, d, position, false)
             })
             .await
             .and_then(|l| l.into_iter().next())
@@ -493,7 +477,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position;
         Ok(self
             .at_position("references", at, |uri, d, position| {
-                navigation::locations(uri, &d.text, d.format, position, d.encoding, true)
+                navigation::locations(uri, d, position, true)
             })
             .await)
     }
@@ -504,9 +488,7 @@ impl LanguageServer for Backend {
             .at_position(
                 "rename",
                 params.text_document_position,
-                move |uri, d, position| {
-                    navigation::rename(uri, &d.text, d.format, position, d.encoding, &new_name)
-                },
+                move |uri, d, position| navigation::rename(uri, d, position, &new_name),
             )
             .await
             .flatten())
@@ -518,7 +500,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<DocumentSymbolResponse>> {
         Ok(self
             .on_document("symbols", params.text_document.uri, |_, d| {
-                navigation::symbols(&d.text, d.format, d.encoding)
+                navigation::symbols(d)
             })
             .await
             .map(DocumentSymbolResponse::Nested))
@@ -537,7 +519,7 @@ impl LanguageServer for Backend {
                             .diagnostics
                     }
                 };
-                code_actions::quick_fixes(uri, &d.text, d.format, &found, wanted, d.encoding)
+                code_actions::quick_fixes(uri, d, &found, wanted)
             })
             .await)
     }
@@ -549,7 +531,7 @@ impl LanguageServer for Backend {
         };
         Ok(self
             .on_document("code lens", uri, move |uri, d| {
-                code_lens::lenses(uri, &d.text, &analysis, d.encoding)
+                code_lens::lenses(uri, d, &analysis)
             })
             .await)
     }
@@ -585,7 +567,7 @@ impl LanguageServer for Backend {
         let options = params.options;
         Ok(self
             .on_document("formatting", params.text_document.uri, move |_, d| {
-                formatting::format(&d.text, d.format, &options, d.encoding)
+                formatting::format(d, &options)
             })
             .await
             .flatten())
