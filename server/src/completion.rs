@@ -4,32 +4,51 @@
 
 use asl_sim::ide::CompletionKind;
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionTextEdit, InsertTextFormat, Position, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, InsertTextFormat,
+    Position, TextEdit,
 };
 
 use crate::document::Snapshot;
 
+/// At most this many items per answer; with more, the list is marked incomplete and the editor
+/// asks again as the user types (a 2,000-state document would otherwise send 2,000 names on
+/// every keystroke).
+const LIMIT: usize = 200;
+
 /// Completion in a definition.
-pub fn complete(doc: &Snapshot, position: Position) -> Vec<CompletionItem> {
+pub fn complete(doc: &Snapshot, position: Position) -> CompletionList {
     let offset = doc.offset(position);
     let items = asl_sim::ide::complete(&doc.parse().tree, &doc.text, offset);
-    convert(doc, items)
+    convert(doc, offset, items)
 }
 
 /// Completion in a mock file; `states` are the names of the definition's states.
-pub fn complete_mock_file(
-    doc: &Snapshot,
-    states: &[String],
-    position: Position,
-) -> Vec<CompletionItem> {
+pub fn complete_mock_file(doc: &Snapshot, states: &[String], position: Position) -> CompletionList {
     let offset = doc.offset(position);
     let items = asl_sim::ide::complete_mock_file(&doc.parse().tree, &doc.text, offset, states);
-    convert(doc, items)
+    convert(doc, offset, items)
 }
 
-fn convert(doc: &Snapshot, items: Vec<asl_sim::ide::CompletionItem>) -> Vec<CompletionItem> {
+fn convert(
+    doc: &Snapshot,
+    offset: usize,
+    mut items: Vec<asl_sim::ide::CompletionItem>,
+) -> CompletionList {
     let text = &*doc.text;
-    items
+    let is_incomplete = items.len() > LIMIT;
+    if is_incomplete {
+        // What is typed so far narrows the list (as the editor's own filter would), then the
+        // first LIMIT in our order.
+        let typed = |item: &asl_sim::ide::CompletionItem| {
+            let start = item.replace.start as usize;
+            text.get(start..offset.max(start))
+                .map(|t| t.trim_start_matches('"').to_lowercase())
+                .unwrap_or_default()
+        };
+        items.retain(|item| item.label.to_lowercase().contains(&typed(item)));
+        items.truncate(LIMIT);
+    }
+    let items = items
         .into_iter()
         .enumerate()
         .map(|(rank, item)| {
@@ -52,15 +71,19 @@ fn convert(doc: &Snapshot, items: Vec<asl_sim::ide::CompletionItem>) -> Vec<Comp
                 }),
                 detail: Some(item.detail),
                 // The editor filters by what is typed; it keeps our order among equals.
-                sort_text: Some(format!("{rank:05}")),
-                filter_text: Some(filter),
-                insert_text_format: Some(format),
+                sort_text: Some(format!("{rank:03}")),
+                filter_text: (filter != item.label).then_some(filter),
+                insert_text_format: (format == InsertTextFormat::SNIPPET).then_some(format),
                 text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, new_text))),
                 label: item.label,
                 ..CompletionItem::default()
             }
         })
-        .collect()
+        .collect();
+    CompletionList {
+        is_incomplete,
+        items,
+    }
 }
 
 /// What the editor matches against the replaced text: a snippet that rewrites a whole key

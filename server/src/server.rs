@@ -449,14 +449,14 @@ impl LanguageServer for Backend {
                     completion::complete_mock_file(d, &states, position)
                 })
                 .await
-                .map(CompletionResponse::Array));
+                .map(CompletionResponse::List));
         }
         Ok(self
             .at_position("completion", at, |_, d, position| {
                 completion::complete(d, position)
             })
             .await
-            .map(CompletionResponse::Array))
+            .map(CompletionResponse::List))
     }
 
     async fn goto_definition(

@@ -1,182 +1,11 @@
-//! Every language feature, in process: the real server (`asl_lsp::Backend` under
-//! tower-lsp-server) on an in-memory pipe, driven by framed JSON-RPC as an editor drives it, with
-//! insta snapshots of what the editor would show.
+//! Every language feature, in process (`editor::Editor`), with insta snapshots of what the
+//! editor would show.
 #![allow(clippy::needless_pass_by_value)] // `json!` arguments read better by value
 
-use std::time::Duration;
+mod editor;
 
+use editor::{position_of, Editor};
 use serde_json::{json, Value};
-use tokio::io::{
-    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
-};
-use tower_lsp_server::{LspService, Server};
-
-struct Editor {
-    to_server: WriteHalf<DuplexStream>,
-    from_server: BufReader<ReadHalf<DuplexStream>>,
-    next_id: u64,
-    /// Notifications read while waiting for something else.
-    notifications: Vec<Value>,
-}
-
-impl Editor {
-    /// A server started and initialized with these initialization options.
-    async fn start(initialization_options: Value) -> Editor {
-        let (client_end, server_end) = tokio::io::duplex(1 << 20);
-        let (server_read, server_write) = tokio::io::split(server_end);
-        let (service, socket) = LspService::new(asl_lsp::Backend::new);
-        tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
-        let (from_server, to_server) = tokio::io::split(client_end);
-        let mut editor = Editor {
-            to_server,
-            from_server: BufReader::new(from_server),
-            next_id: 1,
-            notifications: Vec::new(),
-        };
-        let init = editor
-            .request(
-                "initialize",
-                json!({"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
-                       "rootUri": "file:///work", "initializationOptions": initialization_options}),
-            )
-            .await;
-        assert!(
-            init["result"]["capabilities"]["codeLensProvider"].is_object(),
-            "{init}"
-        );
-        editor.notify("initialized", json!({})).await;
-        editor
-    }
-
-    async fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
-        self.to_server
-            .write_all(framed.as_bytes())
-            .await
-            .expect("write");
-    }
-
-    async fn read(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.from_server.read_line(&mut line).await.expect("header");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().expect("length");
-            }
-        }
-        let mut body = vec![0; length];
-        self.from_server.read_exact(&mut body).await.expect("body");
-        serde_json::from_slice(&body).expect("JSON")
-    }
-
-    /// The next message that is not a request from the server (those are answered `null`).
-    async fn next(&mut self) -> Value {
-        loop {
-            let message = tokio::time::timeout(Duration::from_secs(20), self.read())
-                .await
-                .expect("the server answers within 20 s");
-            if message.get("method").is_some() && message.get("id").is_some() {
-                let id = message["id"].clone();
-                self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}))
-                    .await;
-                continue;
-            }
-            return message;
-        }
-    }
-
-    async fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
-            .await;
-    }
-
-    async fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .await;
-        loop {
-            let message = self.next().await;
-            if message["id"] == json!(id) {
-                return message;
-            }
-            self.notifications.push(message);
-        }
-    }
-
-    /// The diagnostics published for `uri` at `version`.
-    async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let matches = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-        };
-        if let Some(i) = self.notifications.iter().position(matches) {
-            let found = self.notifications.remove(i);
-            return found["params"]["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-        }
-        loop {
-            let message = self.next().await;
-            if matches(&message) {
-                return message["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            self.notifications.push(message);
-        }
-    }
-
-    async fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
-        let language = if uri.ends_with(".yaml") {
-            "asl-yaml"
-        } else {
-            "asl"
-        };
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
-        )
-        .await;
-        self.diagnostics(uri, 1).await
-    }
-
-    async fn at(
-        &mut self,
-        method: &str,
-        uri: &str,
-        text: &str,
-        marker: &str,
-        extra: Value,
-    ) -> Value {
-        let position = position_of(text, marker);
-        let mut params = json!({"textDocument": {"uri": uri}, "position": position});
-        if let (Value::Object(p), Value::Object(e)) = (&mut params, extra) {
-            p.extend(e);
-        }
-        self.request(method, params).await["result"].clone()
-    }
-}
-
-/// The position just inside the first occurrence of `marker` (after its first character).
-fn position_of(text: &str, marker: &str) -> Value {
-    let offset = text
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} in the text"))
-        + 1;
-    let line = text[..offset].matches('\n').count();
-    let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    json!({"line": line, "character": column})
-}
 
 /// Diagnostics as the editor lists them: `line:col severity code: message`.
 fn listed(diagnostics: &[Value]) -> Vec<String> {
@@ -309,7 +138,7 @@ async fn completion_hover_and_navigation() {
 }"#;
     editor.open(uri, text).await;
     let labels = |result: &Value| -> Vec<String> {
-        result
+        result["items"]
             .as_array()
             .into_iter()
             .flatten()
@@ -483,7 +312,7 @@ async fn mock_files_complete_response_names() {
             json!({}),
         )
         .await;
-    let labels: Vec<&str> = names
+    let labels: Vec<&str> = names["items"]
         .as_array()
         .into_iter()
         .flatten()
@@ -499,11 +328,80 @@ async fn mock_files_complete_response_names() {
             json!({}),
         )
         .await;
-    let labels: Vec<&str> = states
+    let labels: Vec<&str> = states["items"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|i| i["label"].as_str())
         .collect();
     assert_eq!(labels, ["Send message to SQS", "Approved"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_states_complete_nearest_first_and_incomplete() {
+    let mut editor = Editor::start(Value::Null).await;
+    let uri = "file:///work/many.asl.json";
+    let states: Vec<String> = (0..500)
+        .map(|i| {
+            format!(
+                "\"S{i:03}\": {{\"Type\": \"Pass\", \"Next\": \"S{:03}\"}}",
+                (i + 1) % 500
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"StartAt\": \"S000\", \"States\": {{{}}}}}",
+        states.join(",\n")
+    );
+    editor.open(uri, &text).await;
+    let list = editor
+        .at(
+            "textDocument/completion",
+            uri,
+            &text,
+            "\"S251\"}",
+            json!({}),
+        )
+        .await;
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(list["isIncomplete"], true);
+    assert_eq!(labels.len(), 200);
+    // The cursor is in S250's Next: S251 and S250 are nearest.
+    assert_eq!(&labels[..2], ["S251", "S250"], "{labels:?}");
+    // Typing narrows the list on the server (the editor asks again, as the list is incomplete).
+    let typed = text.replace("\"Next\": \"S251\"", "\"Next\": \"S49\"");
+    editor.open("file:///work/many2.asl.json", &typed).await;
+    let list = editor
+        .at(
+            "textDocument/completion",
+            "file:///work/many2.asl.json",
+            &typed,
+            "\"S49\"}",
+            json!({"position": position_after(&typed, "\"S49")}),
+        )
+        .await;
+    let labels: Vec<&str> = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(list["isIncomplete"], true);
+    assert!(
+        labels.len() == 10 && labels.iter().all(|l| l.starts_with("S49")),
+        "{labels:?}"
+    );
+}
+
+/// The position right after `marker`.
+fn position_after(text: &str, marker: &str) -> Value {
+    let offset = text.find(marker).expect("marker") + marker.len();
+    let line = text[..offset].matches('\n').count();
+    let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": column})
 }

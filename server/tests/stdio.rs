@@ -305,7 +305,10 @@ fn completion_offers_state_names_in_a_half_typed_next() {
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": text.len()}}),
     );
-    let items = answer["result"].as_array().cloned().unwrap_or_default();
+    let items = answer["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
     assert_eq!(labels, ["A"], "{answer}");
     assert_eq!(

@@ -253,9 +253,12 @@ fn state_names(path: &[Node<'_>], beside: bool, replace: TextRange) -> Vec<Compl
                 .filter(|s| s.range().start <= replace.start && replace.end <= s.range().end)
         })
     };
-    states
+    // Nearest first: the state a transition goes to is most often one written close by, and a
+    // client that shows only the first items of thousands shows those.
+    let mut members: Vec<_> = states.into_iter().flat_map(Node::members).collect();
+    members.sort_by_key(|m| m.key.range.start.abs_diff(replace.start));
+    members
         .into_iter()
-        .flat_map(Node::members)
         .map(|m| {
             let detail = m
                 .value
@@ -557,12 +560,12 @@ mod completion_tests {
             r#"{"StartAt": "|", "States": {"A": {"Type": "Pass", "End": true}, "B": {"Type": "Succeed"}}}"#,
         );
         assert_eq!(names, ["A", "B"]);
-        // Inside a Parallel branch: the branch's states only.
+        // Inside a Parallel branch: the branch's states only, nearest first.
         let names = labels(
             r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
               {"StartAt": "In", "States": {"In": {"Type": "Pass", "Next": "|"}, "In2": {"Type": "Succeed"}}}]}}}"#,
         );
-        assert_eq!(names, ["In", "In2"]);
+        assert_eq!(names, ["In2", "In"]);
     }
 
     #[test]
