@@ -15,6 +15,10 @@ for n in 2000 4000; do
   files+=("$work/large-$n.asl.json")
 done
 (cd "$work" && node bench.js --runs 5 --warmup 1 --ops validate "${files[@]}")
+# Editor requests: the peer's completion and hover (in process, parse included) beside ours
+# over the protocol (`server/benches/lsp.rs`), on the same 2,000-state file.
+(cd "$work" && node bench.js --runs 20 --warmup 2 --ops complete,hover "${files[0]}")
+cargo bench -q -p asl-lsp --bench lsp --manifest-path "$root/Cargo.toml" 2>/dev/null | tail -6
 cargo build --release -q -p asl-sim --example profile_check --manifest-path "$root/Cargo.toml"
 for f in "${files[@]}"; do
   # Median of in-process `check` over 30 runs, the same measure as the divan bench.
