@@ -10,7 +10,21 @@ use crate::document::Snapshot;
 pub fn hover(doc: &Snapshot, analysis: &Analysis, position: Position) -> Option<Hover> {
     let offset = doc.offset(position);
     let checked = &analysis.checked;
-    let info = asl_sim::ide::hover(&checked.tree, &checked.machine, &analysis.facts, offset)?;
+    let runs: Vec<asl_sim::ide::RunView<'_>> = analysis
+        .runs
+        .iter()
+        .map(|run| asl_sim::ide::RunView {
+            test_case: run.test_case.as_deref(),
+            execution: &run.execution,
+        })
+        .collect();
+    let info = asl_sim::ide::hover(
+        &checked.tree,
+        &checked.machine,
+        &analysis.facts,
+        &runs,
+        offset,
+    )?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

@@ -75,17 +75,20 @@ fn completion_2000(bencher: divan::Bencher) {
 fn hover_2000(bencher: divan::Bencher) {
     let text = input(2000);
     let checked = check(&text, Format::Json, CheckOptions::default());
-    let facts = asl_sim::simulation::simulate(
-        &checked.tree,
-        &checked.machine,
-        &asl_sim::engine::RunOptions::default(),
-    );
+    let options = asl_sim::engine::RunOptions::default();
+    let execution = asl_sim::engine::run(&checked.tree, &checked.machine, &options);
+    let facts = asl_sim::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
+    let runs = [asl_sim::ide::RunView {
+        test_case: None,
+        execution: &execution,
+    }];
     let offset = text.find("\"S01000_").expect("a state in the middle") + 2;
     bencher.bench(|| {
         asl_sim::ide::hover(
             &checked.tree,
             &checked.machine,
             &facts,
+            &runs,
             divan::black_box(offset),
         )
         .map(|h| h.markdown.len())

@@ -325,6 +325,38 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One visit of a state in an execution: when it was entered and left (milliseconds from the
+/// start) and with what.
+#[derive(Clone, Debug)]
+pub struct Visit {
+    pub entered_ms: i64,
+    pub input: std::sync::Arc<serde_json::Value>,
+    pub left: Option<(i64, std::sync::Arc<serde_json::Value>)>,
+}
+
+/// Every visit of the state `name` in the execution, in order (a state in a Map iteration or a
+/// loop is visited many times).
+pub fn visits(execution: &Execution, name: &str) -> Vec<Visit> {
+    let start = execution.events.first().map_or(0, |e| e.timestamp_ms);
+    let mut out: Vec<Visit> = Vec::new();
+    for event in &execution.events {
+        match &event.details {
+            Details::StateEntered { name: n, input } if &**n == name => out.push(Visit {
+                entered_ms: event.timestamp_ms - start,
+                input: input.clone(),
+                left: None,
+            }),
+            Details::StateExited { name: n, output } if &**n == name => {
+                if let Some(open) = out.iter_mut().rev().find(|v| v.left.is_none()) {
+                    open.left = Some((event.timestamp_ms - start, output.clone()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// One line on a whole run: `SUCCEEDED · 7 states · 2 h 5 min (virtual)`, or with the error.
 pub fn summary(execution: &Execution) -> String {
     let states = execution.states_entered().count();

@@ -3,9 +3,12 @@
 
 use std::fmt::Write as _;
 
+use crate::engine::Execution;
 use crate::model::integrations::{resolve, Pattern, Resource};
-use crate::model::schema::FIELDS;
+use crate::model::jsonata_functions::{JSONATA_FUNCTIONS, STATES_FIELDS};
+use crate::model::schema::{CONTEXT_PATHS, ERROR_NAMES, FIELDS, STATE_TYPE_DOCS};
 use crate::model::StateMachine;
+use crate::simulation::duration;
 use crate::syntax::{Node, NodeKind, TextRange, Tree};
 use crate::Diagnostic;
 
@@ -16,12 +19,21 @@ pub struct HoverInfo {
     pub markdown: String,
 }
 
-/// Hover at byte `offset`: a field's documentation; a Resource's service, API and pattern; on a
-/// state's name, its type and what the simulation (`facts`, from `simulation::simulate`) says.
+/// A simulated run to report on in hover: its test case (if any) and its execution.
+pub struct RunView<'a> {
+    pub test_case: Option<&'a str>,
+    pub execution: &'a Execution,
+}
+
+/// Hover at byte `offset`: a field's documentation; a Resource's service, API and pattern; a
+/// state type, error name, context path, intrinsic, JSONata function or `$states` field under
+/// the cursor; on a state's name, its type and what the simulation says: the facts (`facts`,
+/// from `simulation::simulate`) and, per run, when it was entered and left, with what.
 pub fn hover(
     tree: &Tree,
     machine: &StateMachine,
     facts: &[Diagnostic],
+    runs: &[RunView<'_>],
     offset: usize,
 ) -> Option<HoverInfo> {
     let path = tree.root().path_to(offset);
@@ -31,18 +43,81 @@ pub fn hover(
         .members()
         .find(|m| m.key.range.contains_inclusive(offset))
     {
-        return key_hover(machine, facts, &path, member.key.name, member.key.range);
+        return key_hover(
+            machine,
+            facts,
+            runs,
+            &path,
+            member.key.name,
+            member.key.range,
+        );
     }
-    // On the value of a Resource: what it calls and how.
+    let NodeKind::String(value) = innermost.kind() else {
+        return None;
+    };
     let parent = path.len().checked_sub(2).map(|i| path[i])?;
-    let is_resource = parent
+    let key = parent
         .members()
-        .any(|m| m.key.name == "Resource" && m.value.range() == innermost.range());
-    if let (true, NodeKind::String(resource)) = (is_resource, innermost.kind()) {
-        return Some(HoverInfo {
+        .find(|m| m.value.range() == innermost.range())
+        .map(|m| m.key.name);
+    let whole = |markdown: String| {
+        Some(HoverInfo {
             range: innermost.range(),
-            markdown: resource_doc(resource),
-        });
+            markdown,
+        })
+    };
+    match key {
+        // What a Resource calls and how.
+        Some("Resource") => return whole(resource_doc(value)),
+        Some("Type") => {
+            if let Some((name, doc)) = STATE_TYPE_DOCS.iter().find(|(t, _)| *t == value) {
+                return whole(format!("**{name}** state\n\n{doc}"));
+            }
+        }
+        _ => {}
+    }
+    if let Some((name, doc)) = ERROR_NAMES.iter().find(|(e, _)| *e == value) {
+        return whole(format!("**{name}**\n\n{doc}"));
+    }
+    word_hover(value, innermost.range().start as usize, offset)
+}
+
+/// The documented word under the cursor inside a string: a context path (`$$.Task.Token`,
+/// `$states.context.Task.Token`), an intrinsic (`States.Format`), a JSONata function (`$sum`).
+fn word_hover(value: &str, string_start: usize, offset: usize) -> Option<HoverInfo> {
+    // The string's content starts after its quote; escapes are rare in these words.
+    let content_start = string_start + 1;
+    let at = offset.checked_sub(content_start)?.min(value.len());
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$');
+    let start = value[..at]
+        .rfind(|c: char| !is_word(c))
+        .map_or(0, |i| i + 1);
+    let end = value[at..]
+        .find(|c: char| !is_word(c))
+        .map_or(value.len(), |i| at + i);
+    let word = value.get(start..end)?.trim_end_matches('.');
+    let range = TextRange::new(content_start + start, content_start + start + word.len());
+    let doc = |markdown: String| Some(HoverInfo { range, markdown });
+    // The longest documented path the word starts with.
+    let path_doc = |table: &[(&'static str, &'static str)]| {
+        table
+            .iter()
+            .filter(|(p, _)| word == *p || word.starts_with(&format!("{p}.")))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(p, d)| format!("**{p}**\n\n{d}"))
+    };
+    if word.starts_with("$$.") {
+        return path_doc(CONTEXT_PATHS).and_then(doc);
+    }
+    if word.starts_with("$states") {
+        return path_doc(STATES_FIELDS).and_then(doc);
+    }
+    if let Some(function) = word.strip_prefix('$') {
+        let f = JSONATA_FUNCTIONS.iter().find(|f| f.name == function)?;
+        return doc(format!("`{}`\n\n{}", f.signature, f.doc));
+    }
+    if let Some(spec) = crate::model::intrinsic::spec(word) {
+        return doc(format!("`{}`\n\n{}", spec.signature, spec.doc));
     }
     None
 }
@@ -50,6 +125,7 @@ pub fn hover(
 fn key_hover(
     machine: &StateMachine,
     facts: &[Diagnostic],
+    runs: &[RunView<'_>],
     path: &[Node<'_>],
     key: &str,
     range: TextRange,
@@ -78,6 +154,9 @@ fn key_hover(
                 let _ = write!(markdown, "\n- {fact}");
             }
         }
+        for run in runs {
+            let _ = write!(markdown, "\n\n{}", visits_summary(run, key));
+        }
         return Some(HoverInfo { range, markdown });
     }
     let spec = FIELDS.iter().find(|f| f.name == key)?;
@@ -85,6 +164,45 @@ fn key_hover(
         range,
         markdown: format!("**{}**\n\n{}", spec.name, spec.doc),
     })
+}
+
+/// How a run went through the state: how often, when, with what input and output.
+fn visits_summary(run: &RunView<'_>, name: &str) -> String {
+    let visits = crate::simulation::visits(run.execution, name);
+    let case = run.test_case.map_or(String::new(), |c| format!("[{c}] "));
+    let Some(first) = visits.first() else {
+        return format!("{case}Not entered.");
+    };
+    let mut out = match visits.len() {
+        1 => format!("{case}Entered at +{}", duration(first.entered_ms)),
+        n => format!(
+            "{case}Entered {n} times, first at +{}",
+            duration(first.entered_ms)
+        ),
+    };
+    let _ = write!(out, " with input `{}`", brief(&first.input));
+    match &first.left {
+        Some((at, output)) => {
+            let _ = write!(
+                out,
+                "; left at +{} with output `{}`.",
+                duration(*at),
+                brief(output)
+            );
+        }
+        None => out.push_str("; never left (failed, timed out or aborted)."),
+    }
+    out
+}
+
+/// A JSON value on one line, cut to a readable length.
+fn brief(value: &serde_json::Value) -> String {
+    const MAX: usize = 120;
+    let text = value.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 /// The service, API and pattern a Resource names, in the words of the integration patterns page.
@@ -143,10 +261,16 @@ mod tests {
 
     fn hover_at(text: &str, marker: &str, nudge: usize) -> Option<String> {
         let checked = check(text, Format::Json, CheckOptions::default());
+        let options = RunOptions::default();
+        let execution = crate::engine::run(&checked.tree, &checked.machine, &options);
         let facts =
-            crate::simulation::simulate(&checked.tree, &checked.machine, &RunOptions::default());
+            crate::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
+        let runs = [RunView {
+            test_case: None,
+            execution: &execution,
+        }];
         let offset = text.find(marker).expect("marker") + nudge;
-        hover(&checked.tree, &checked.machine, &facts, offset).map(|h| h.markdown)
+        hover(&checked.tree, &checked.machine, &facts, &runs, offset).map(|h| h.markdown)
     }
 
     const CALLBACK: &str = r#"{"StartAt": "Ask", "States": {"Ask": {
@@ -168,6 +292,31 @@ mod tests {
             state.contains("No heartbeat for 60 s (HeartbeatSeconds)"),
             "{state}"
         );
+        assert!(
+            state.contains("Entered at +0 s with input `{}`; never left"),
+            "{state}"
+        );
         assert_eq!(hover_at(CALLBACK, "\"q\"", 1), None);
+    }
+
+    #[test]
+    fn hover_explains_values_under_the_cursor() {
+        let token = hover_at(CALLBACK, "$$.Task.Token", 5).expect("a context path");
+        assert!(token.starts_with("**$$.Task.Token**"), "{token}");
+        let task = hover_at(CALLBACK, "\"Task\"", 2).expect("a state type");
+        assert!(task.starts_with("**Task** state"), "{task}");
+        let text = r#"{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Output": "{% $sum($states.input.values) %}", "Retry": [], "End": true}}}"#;
+        let sum = hover_at(text, "$sum", 2).expect("a JSONata function");
+        assert!(sum.starts_with("`$sum(array)`"), "{sum}");
+        let input = hover_at(text, "$states.input", 9).expect("$states");
+        assert!(input.starts_with("**$states.input**"), "{input}");
+        let errors = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"x.$": "States.Format('{}', $.a)"},
+            "Retry": [{"ErrorEquals": ["States.Timeout"]}], "End": true}}}"#;
+        let timeout = hover_at(errors, "States.Timeout", 3).expect("an error name");
+        assert!(timeout.starts_with("**States.Timeout**"), "{timeout}");
+        let format = hover_at(errors, "States.Format", 3).expect("an intrinsic");
+        assert!(format.starts_with("`States.Format("), "{format}");
     }
 }

@@ -8,5 +8,5 @@ mod navigation;
 
 pub use completion::{complete, complete_mock_file, CompletionItem, CompletionKind};
 pub use fixes::{fixes, Fix};
-pub use hover::{hover, resource_doc, HoverInfo};
+pub use hover::{hover, resource_doc, HoverInfo, RunView};
 pub use navigation::{state_at, state_places, symbols, Symbol};

@@ -388,6 +388,18 @@ pub const CONTEXT_PATHS: &[(&str, &str)] = &[
     ("$$.Map.Item.Value", "The Map item being processed."),
 ];
 
+/// What each state type does, for hover.
+pub const STATE_TYPE_DOCS: &[(&str, &str)] = &[
+    ("Task", "Calls a service: request-response (the call's answer), `.sync` (waits for the job to finish) or `.waitForTaskToken` (pauses until someone returns the task token)."),
+    ("Pass", "Passes its input on, optionally reshaped or with a fixed `Result`; does no work."),
+    ("Choice", "Picks the next state by the first rule that matches, else `Default` (else States.NoChoiceMatched)."),
+    ("Wait", "Waits for `Seconds` or until `Timestamp`, then goes on."),
+    ("Succeed", "Ends the execution (or the branch, or the iteration) successfully."),
+    ("Fail", "Ends the execution with an `Error` and a `Cause`."),
+    ("Parallel", "Runs each branch on the same input at once; the output is the array of their outputs. One branch failing uncaught stops the others."),
+    ("Map", "Runs its ItemProcessor for each item of an array (inline), or of a data set in S3 (distributed, as child executions)."),
+];
+
 /// The state types, as `Type` names them.
 pub const STATE_TYPES: &[&str] = &[
     "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
