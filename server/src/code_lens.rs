@@ -20,12 +20,24 @@ pub fn lenses(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<CodeLens> {
             .iter()
             .filter(|d| d.severity == asl_sim::Severity::Error)
             .count();
+        let (title, command) = if errors > 0 {
+            (
+                format!("Not simulated: {errors} error(s) to fix first"),
+                String::new(),
+            )
+        } else {
+            // asl.simulateOnChange is off: a click simulates.
+            (
+                "▶ Simulate".to_string(),
+                crate::commands::SIMULATE.to_string(),
+            )
+        };
         return vec![CodeLens {
             range,
             command: Some(Command::new(
-                format!("Not simulated: {errors} error(s) to fix first"),
-                String::new(),
-                None,
+                title,
+                command,
+                Some(vec![json!({"uri": uri.as_str()})]),
             )),
             data: None,
         }];

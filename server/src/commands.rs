@@ -1,7 +1,7 @@
 //! workspace/executeCommand. `asl.simulate` returns the simulation of an open document: each
-//! run (per test case) with its status, output or error, virtual duration and the whole
-//! execution history in AWS's GetExecutionHistory shape, plus the diagnostics that stopped it
-//! from running when the checker found errors.
+//! run (per test case) with its status, output or error, virtual duration, a one-line summary,
+//! the history as readable timeline lines, and the whole execution history in AWS's
+//! GetExecutionHistory shape; plus the errors that stopped it from running.
 
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -64,6 +64,11 @@ pub fn simulate(request: &Request, analysis: &Analysis) -> Result<Value> {
                 fields.insert(
                     "summary".into(),
                     json!(asl_sim::simulation::summary(&run.execution)),
+                );
+                let start = run.execution.events.first().map_or(0, |e| e.timestamp_ms);
+                fields.insert(
+                    "timeline".into(),
+                    json!(asl_sim::simulation::timeline(&run.execution, start, true)),
                 );
             }
             value

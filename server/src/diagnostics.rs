@@ -25,6 +25,8 @@ pub struct Analysis {
     /// The simulation's runs: one per test case simulated, or one unmocked (none when the
     /// checker found errors).
     pub runs: Vec<Run>,
+    /// Whether simulation was asked for (`asl.simulateOnChange` off: edits only check).
+    pub simulated: bool,
 }
 
 pub struct Run {
@@ -44,30 +46,33 @@ pub struct MockSource {
     pub test_case: Option<String>,
 }
 
-/// Check the text and, when it has no errors, simulate it with its mocks.
+/// Check the text and, when it has no errors and `simulate` is set, simulate it with its mocks.
 /// `cancelled` stops the simulation early when a newer text supersedes this one.
 pub fn analyse(
     text: &str,
     format: Format,
     version: i32,
     mocks: &MockSource,
+    simulate: bool,
     cancelled: Option<Arc<AtomicBool>>,
 ) -> Analysis {
     let checked = check(text, format, CheckOptions::default());
-    let (facts, runs) = if checked
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
+    let (facts, runs) = if !simulate
+        || checked
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     {
         (Vec::new(), Vec::new())
     } else {
-        simulate(&checked, mocks, cancelled)
+        self::simulate(&checked, mocks, cancelled)
     };
     Analysis {
         version,
         checked,
         facts,
         runs,
+        simulated: simulate,
     }
 }
 

@@ -17,13 +17,14 @@ use tower_lsp_server::ls_types::{
     CodeLensParams, CompletionOptions, CompletionParams, CompletionResponse,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DocumentFormattingParams, DocumentSymbolParams,
-    DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher,
-    GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, Location,
-    OneOf, Position, PositionEncodingKind, ReferenceParams, Registration, RenameParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams,
+    DocumentSymbolParams, DocumentSymbolResponse, ExecuteCommandOptions, ExecuteCommandParams,
+    FileSystemWatcher, GlobPattern, GotoDefinitionParams, GotoDefinitionResponse, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    Location, OneOf, Position, PositionEncodingKind, ReferenceParams, Registration, RenameParams,
     ServerCapabilities, ServerInfo, TextDocumentPositionParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextEdit, Uri, WorkspaceEdit,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -186,9 +187,13 @@ impl Backend {
 
     /// A document changed: publish on it, and when it is a mock file, on the open definitions
     /// that read it.
-    async fn changed(&self, uri: Uri) {
-        if !self.settings().is_mock_file(&uri) {
-            self.publish(uri).await;
+    /// `edited`: by a keystroke (simulated only with `asl.simulateOnChange`), not an open, a
+    /// save or a settings change.
+    async fn changed(&self, uri: Uri, edited: bool) {
+        let settings = self.settings();
+        if !settings.is_mock_file(&uri) {
+            self.publish(uri, !edited || settings.simulate_on_change)
+                .await;
             return;
         }
         self.publish_mock_file(uri.clone()).await;
@@ -208,7 +213,7 @@ impl Backend {
             })
             .collect();
         for reader in readers {
-            self.publish(reader).await;
+            self.publish(reader, true).await;
         }
     }
 
@@ -216,7 +221,7 @@ impl Backend {
     async fn republish_all(&self) {
         let open: Vec<Uri> = self.documents.iter().map(|d| d.key().clone()).collect();
         for uri in open {
-            self.changed(uri).await;
+            self.changed(uri, false).await;
         }
     }
 
@@ -250,7 +255,7 @@ impl Backend {
     }
 
     /// Analyse the document as it is now and publish, unless it has changed meanwhile.
-    async fn publish(&self, uri: Uri) {
+    async fn publish(&self, uri: Uri, simulate: bool) {
         let Some(doc) = self.snapshot(&uri) else {
             return;
         };
@@ -259,8 +264,14 @@ impl Backend {
         let cancelled = self.supersede(&uri);
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis =
-                diagnostics::analyse(&doc.text, doc.format, version, &mocks, Some(cancelled));
+            let analysis = diagnostics::analyse(
+                &doc.text,
+                doc.format,
+                version,
+                &mocks,
+                simulate,
+                Some(cancelled),
+            );
             let published = diagnostics::to_lsp(&analysed_uri, &doc, &analysis);
             (analysis, published)
         })
@@ -318,8 +329,13 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(kind),
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(
-                    TextDocumentSyncKind::INCREMENTAL,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
@@ -402,7 +418,7 @@ impl LanguageServer for Backend {
             doc.uri.clone(),
             Document::new(&doc.text, doc.version, format),
         );
-        self.changed(doc.uri).await;
+        self.changed(doc.uri, false).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -418,7 +434,11 @@ impl LanguageServer for Backend {
             }
             doc.set_version(params.text_document.version);
         }
-        self.changed(uri).await;
+        self.changed(uri, true).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        self.changed(params.text_document.uri, false).await;
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -430,7 +450,7 @@ impl LanguageServer for Backend {
                 let analysis = match cached.filter(|a| a.version == d.version) {
                     Some(analysis) => analysis,
                     None => Arc::new(diagnostics::analyse(
-                        &d.text, d.format, d.version, &mocks, None,
+                        &d.text, d.format, d.version, &mocks, true, None,
                     )),
                 };
                 hover::hover(d, &analysis, position)
@@ -542,7 +562,9 @@ impl LanguageServer for Backend {
         let Some(doc) = self.snapshot(&uri) else {
             return Err(commands::not_open(&uri));
         };
-        let cached = self.published(&uri).filter(|a| a.version == doc.version);
+        let cached = self
+            .published(&uri)
+            .filter(|a| a.version == doc.version && a.simulated);
         let mocks = self.mock_source(&uri);
         let answer = off_thread("simulate command", move || {
             let analysis = cached.unwrap_or_else(|| {
@@ -551,6 +573,7 @@ impl LanguageServer for Backend {
                     doc.format,
                     doc.version,
                     &mocks,
+                    true,
                     None,
                 ))
             });

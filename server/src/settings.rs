@@ -4,13 +4,26 @@
 use serde_json::Value;
 use tower_lsp_server::ls_types::Uri;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// `asl.mockConfig`: the mock file every definition reads, as a `file:` URI (a relative
     /// path is resolved against the workspace root).
     pub mock_config: Option<String>,
     /// `asl.testCase`: the one test case to simulate (default: each, results merged by state).
     pub test_case: Option<String>,
+    /// `asl.simulateOnChange` (default on): off, edits only check, and opening, saving or
+    /// `asl.simulate` simulate.
+    pub simulate_on_change: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mock_config: None,
+            test_case: None,
+            simulate_on_change: true,
+        }
+    }
 }
 
 impl Settings {
@@ -31,6 +44,10 @@ impl Settings {
         Settings {
             mock_config: text("mockConfig").map(|path| to_uri(&path, root)),
             test_case: text("testCase"),
+            simulate_on_change: asl
+                .get("simulateOnChange")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
         }
     }
 
@@ -104,6 +121,9 @@ mod tests {
         let flat = Settings::from_json(&json!({"mockConfig": "/abs/m.json", "testCase": ""}), root);
         assert_eq!(flat.mock_config.as_deref(), Some("file:///abs/m.json"));
         assert_eq!(flat.test_case, None);
+        assert!(flat.simulate_on_change);
+        let off = Settings::from_json(&json!({"asl": {"simulateOnChange": false}}), root);
+        assert!(!off.simulate_on_change);
         assert_eq!(Settings::from_json(&json!(42), root), Settings::default());
 
         let definition: Uri = "file:///work/project/order.asl.json".parse().expect("uri");

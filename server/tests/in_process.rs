@@ -405,3 +405,58 @@ fn position_after(text: &str, marker: &str) -> Value {
     let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
     json!({"line": line, "character": column})
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_simulate_on_change_off_edits_only_check_and_saves_simulate() {
+    let mut editor = Editor::start(json!({"asl": {"simulateOnChange": false}})).await;
+    let (uri, text) = example("sqs-callback.asl.json");
+    let simulated = |found: &[Value]| {
+        found.iter().any(|d| {
+            d["code"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("simulation"))
+        })
+    };
+    assert!(simulated(&editor.open(&uri, &text).await));
+    editor
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text.replace("Hello", "Hi")}]}),
+        )
+        .await;
+    assert!(!simulated(&editor.diagnostics(&uri, 2).await));
+    let lenses = editor
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert_eq!(
+        lenses["result"][0]["command"]["title"], "▶ Simulate",
+        "{lenses}"
+    );
+    // The command simulates the current text even so, with a readable timeline.
+    let result = editor
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "asl.simulate", "arguments": [uri]}),
+        )
+        .await;
+    let timeline = result["result"]["runs"][0]["timeline"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        timeline
+            .iter()
+            .any(|l| l.as_str().is_some_and(|l| l.contains("TaskStateEntered"))),
+        "{result}"
+    );
+    editor
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    assert!(simulated(&editor.diagnostics(&uri, 2).await));
+}

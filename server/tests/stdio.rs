@@ -132,7 +132,10 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
     let mut client = Client::start();
     let init = client.request("initialize", json!({"capabilities": {}, "processId": null}));
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
-    assert_eq!(init["result"]["capabilities"]["textDocumentSync"], 2);
+    assert_eq!(
+        init["result"]["capabilities"]["textDocumentSync"]["change"],
+        2
+    );
     client.notify("initialized", json!({}));
     client.notify(
         "textDocument/didOpen",

@@ -357,6 +357,48 @@ pub fn visits(execution: &Execution, name: &str) -> Vec<Visit> {
     out
 }
 
+/// The execution as lines of `+offset  EventType  summary`, on the virtual clock from
+/// `start_ms`. Without `full`: the state transitions, what tasks called and how they ended,
+/// and the end.
+pub fn timeline(execution: &Execution, start_ms: i64, full: bool) -> Vec<String> {
+    execution
+        .events
+        .iter()
+        .filter(|event| {
+            let kind = event.kind;
+            full || kind.ends_with("StateEntered")
+                || kind.starts_with("Execution")
+                || matches!(
+                    kind,
+                    "TaskScheduled" | "TaskSucceeded" | "TaskFailed" | "TaskTimedOut"
+                )
+        })
+        .map(|event| {
+            let at = offset(event.timestamp_ms - start_ms);
+            let line = format!("{at:>18}  {:<28} {}", event.kind, event.summary());
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+/// `+1d 02:03:04.005` from the start: a year-long wait and a 2-second task both read well.
+pub fn offset(ms: i64) -> String {
+    let days = ms / 86_400_000;
+    let rest = ms % 86_400_000;
+    let clock = format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1000 % 60,
+        rest % 1000
+    );
+    if days > 0 {
+        format!("+{days}d {clock}")
+    } else {
+        format!("+{clock}")
+    }
+}
+
 /// One line on a whole run: `SUCCEEDED · 7 states · 2 h 5 min (virtual)`, or with the error.
 pub fn summary(execution: &Execution) -> String {
     let states = execution.states_entered().count();

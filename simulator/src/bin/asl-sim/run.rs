@@ -222,46 +222,14 @@ fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()
     writeln!(out)
 }
 
-/// `+1d 02:03:04.005` from the start: a year-long wait and a 2-second task both read well.
-pub fn offset(ms: i64) -> String {
-    let days = ms / 86_400_000;
-    let rest = ms % 86_400_000;
-    let clock = format!(
-        "{:02}:{:02}:{:02}.{:03}",
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1000 % 60,
-        rest % 1000
-    );
-    if days > 0 {
-        format!("+{days}d {clock}")
-    } else {
-        format!("+{clock}")
-    }
-}
-
 fn write_text(
     out: &mut impl Write,
     execution: &Execution,
     start_ms: i64,
     history: bool,
 ) -> std::io::Result<()> {
-    for event in &execution.events {
-        let kind = event.kind;
-        // Without --history: the state transitions, what tasks called and how they ended, the end.
-        let shown = history
-            || kind.ends_with("StateEntered")
-            || kind.starts_with("Execution")
-            || matches!(
-                kind,
-                "TaskScheduled" | "TaskSucceeded" | "TaskFailed" | "TaskTimedOut"
-            );
-        if !shown {
-            continue;
-        }
-        let at = event.timestamp_ms - start_ms;
-        let summary = event.summary();
-        writeln!(out, "{:>18}  {kind:<28} {summary}", offset(at).trim_end())?;
+    for line in asl_sim::simulation::timeline(execution, start_ms, history) {
+        writeln!(out, "{line}")?;
     }
     writeln!(out)?;
     writeln!(out, "status:   {}", execution.status.as_str())?;
@@ -277,7 +245,7 @@ fn write_text(
     writeln!(
         out,
         "duration: {} virtual (ended {})",
-        offset((execution.elapsed_seconds * 1000.0) as i64),
+        asl_sim::simulation::offset((execution.elapsed_seconds * 1000.0) as i64),
         format_timestamp(start_ms + (execution.elapsed_seconds * 1000.0) as i64)
     )
 }

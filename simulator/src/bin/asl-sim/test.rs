@@ -14,8 +14,8 @@ use asl_sim::Severity;
 use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
 use crate::render::{self, OutputFormat};
-use crate::run::offset;
 use crate::Outcome;
+use asl_sim::simulation::offset;
 
 #[derive(Default)]
 struct Args {
