@@ -1,0 +1,113 @@
+-- asl.nvim: the Amazon States Language in Neovim through asl-lsp (check, complete, hover and
+-- the simulation's results on the states themselves).
+local M = {}
+
+M.defaults = {
+  -- The server: a command line. `asl-lsp` on PATH unless given.
+  cmd = { 'asl-lsp' },
+  -- Sent to the server as `asl.*` settings.
+  settings = {
+    mockConfig = nil, -- a MockConfigFile.json for every definition (default: beside each)
+    testCase = nil, -- one test case to simulate (default: each)
+    simulateOnChange = true, -- off: edits only check; open, save and :AslSimulate simulate
+  },
+}
+
+M.filetypes = { 'asl', 'asl-yaml' }
+
+-- The client config, for vim.lsp.config (0.11+) and vim.lsp.start (older).
+function M.config(opts)
+  opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
+  return {
+    name = 'asl_lsp',
+    cmd = opts.cmd,
+    filetypes = M.filetypes,
+    root_markers = { 'MockConfigFile.json', '.git' },
+    init_options = { asl = opts.settings },
+    settings = { asl = opts.settings },
+  }
+end
+
+function M.setup(opts)
+  local config = M.config(opts)
+  if vim.lsp.config and vim.lsp.enable then
+    vim.lsp.config('asl_lsp', config)
+    vim.lsp.enable('asl_lsp')
+  else
+    -- Neovim 0.10 and older: start (or reuse) the client per buffer.
+    vim.api.nvim_create_autocmd('FileType', {
+      pattern = M.filetypes,
+      group = vim.api.nvim_create_augroup('asl_lsp', { clear = true }),
+      callback = function(args)
+        local root = vim.fs.root and vim.fs.root(args.buf, config.root_markers) or vim.fn.getcwd()
+        vim.lsp.start(vim.tbl_extend('force', config, { root_dir = root }), { bufnr = args.buf })
+      end,
+    })
+  end
+end
+
+local function client_of(buf)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  return get({ bufnr = buf, name = 'asl_lsp' })[1]
+end
+
+-- Run `asl.simulate` on the current buffer; `done(result)` gets the server's answer.
+function M.simulate(done, buf)
+  buf = buf or vim.api.nvim_get_current_buf()
+  local client = client_of(buf)
+  if not client then
+    vim.notify('asl: no asl-lsp client on this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = { command = 'asl.simulate', arguments = { { uri = vim.uri_from_bufnr(buf) } } }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err then
+      vim.notify('asl.simulate: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    done(result)
+  end, buf)
+end
+
+-- The lines :AslSimulate and :AslHistory show.
+function M.summary_lines(result, with_timeline)
+  local lines = {}
+  for _, err in ipairs(result.errors or {}) do
+    table.insert(lines, 'error ' .. err.code .. ': ' .. err.message)
+  end
+  for _, run in ipairs(result.runs or {}) do
+    local name = run.testCase ~= vim.NIL and run.testCase or nil
+    table.insert(lines, (name and ('[' .. name .. '] ') or '') .. run.summary)
+    if with_timeline then
+      vim.list_extend(lines, run.timeline or {})
+      table.insert(lines, '')
+    end
+  end
+  return lines
+end
+
+-- A scratch buffer in a split with these lines.
+local function show(title, lines)
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.api.nvim_buf_set_name(buf, title)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+end
+
+function M.simulate_command()
+  M.simulate(function(result)
+    vim.notify(table.concat(M.summary_lines(result, false), '\n'))
+  end)
+end
+
+function M.history_command()
+  local source = vim.api.nvim_buf_get_name(0)
+  M.simulate(function(result)
+    show('asl-history://' .. vim.fn.fnamemodify(source, ':t'), M.summary_lines(result, true))
+  end)
+end
+
+return M

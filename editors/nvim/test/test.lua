@@ -1,0 +1,123 @@
+-- A real headless Neovim against the real asl-lsp: run with
+--   ASL_LSP=/path/to/asl-lsp nvim --headless --clean -l editors/nvim/test/test.lua
+-- Exits 0 when every check passes, 1 (with the failures on stderr) otherwise.
+local root = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h')
+vim.opt.rtp:prepend(root)
+vim.cmd('runtime plugin/asl.lua')
+
+local failures = {}
+local function check(ok, what)
+  io.stdout:write((ok and 'ok   ' or 'FAIL ') .. what .. '\n')
+  if not ok then
+    table.insert(failures, what)
+  end
+end
+
+local server = os.getenv('ASL_LSP') or 'asl-lsp'
+require('asl').setup({ cmd = { server } })
+
+local dir = vim.fn.tempname()
+vim.fn.mkdir(dir, 'p')
+local path = dir .. '/approval.asl.json'
+-- A callback wait whose Next is misspelt: an error until it is fixed.
+local text = [[{
+  "StartAt": "Ask",
+  "States": {
+    "Ask": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+      "HeartbeatSeconds": 60,
+      "Next": "Doen"
+    },
+    "Done": {"Type": "Succeed"}
+  }
+}]]
+vim.fn.writefile(vim.split(text, '\n'), path)
+vim.cmd('edit ' .. path)
+local buf = vim.api.nvim_get_current_buf()
+check(vim.bo[buf].filetype == 'asl', 'filetype of *.asl.json is asl (' .. vim.bo[buf].filetype .. ')')
+
+local function diagnostics_with(predicate, what)
+  local found = vim.wait(15000, function()
+    return predicate(vim.diagnostic.get(buf))
+  end, 50)
+  check(found, what)
+end
+local function has_code(list, code, severity)
+  for _, d in ipairs(list) do
+    local c = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    if c == code and (severity == nil or d.severity == severity) then
+      return true
+    end
+  end
+  return false
+end
+
+diagnostics_with(function(list)
+  return has_code(list, 'unknown-state', vim.diagnostic.severity.ERROR)
+end, 'an error diagnostic on the misspelt Next')
+
+-- Completion inside "Next": "...": the state names.
+local next_line = 8 -- 0-based line of "Next"
+local line = vim.api.nvim_buf_get_lines(buf, next_line, next_line + 1, false)[1]
+local column = line:find('"Doen"') -- the 1-based column of the opening quote
+local params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  position = { line = next_line, character = column },
+}
+local answers = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, 10000) or {}
+local labels = {}
+for _, answer in pairs(answers) do
+  local items = answer.result and (answer.result.items or answer.result) or {}
+  for _, item in ipairs(items) do
+    labels[item.label] = true
+  end
+end
+check(labels['Done'] and labels['Ask'], 'completion after "Next": " lists the state names')
+
+-- Hover on HeartbeatSeconds: its documentation.
+local hb_line = 7
+local hb = vim.api.nvim_buf_get_lines(buf, hb_line, hb_line + 1, false)[1]
+local hover_params = {
+  textDocument = { uri = vim.uri_from_bufnr(buf) },
+  position = { line = hb_line, character = hb:find('HeartbeatSeconds') + 2 },
+}
+local hovers = vim.lsp.buf_request_sync(buf, 'textDocument/hover', hover_params, 10000) or {}
+local hover_text = ''
+for _, answer in pairs(hovers) do
+  if answer.result and answer.result.contents then
+    hover_text = hover_text .. (answer.result.contents.value or vim.inspect(answer.result.contents))
+  end
+end
+check(hover_text:find('heartbeat', 1, true) ~= nil, 'hover on HeartbeatSeconds shows its documentation')
+
+-- Fix the typo: the error clears and the simulation's diagnostic appears on the callback task.
+vim.api.nvim_buf_set_lines(buf, next_line, next_line + 1, false, { (line:gsub('Doen', 'Done')) })
+diagnostics_with(function(list)
+  return not has_code(list, 'unknown-state') and has_code(list, 'simulation')
+end, 'fixing the error clears it and the simulation diagnostic appears')
+local on_task = false
+for _, d in ipairs(vim.diagnostic.get(buf)) do
+  if d.message:find('heartbeat', 1, true) or d.message:find('HeartbeatSeconds', 1, true) then
+    on_task = on_task or d.lnum == 3
+  end
+end
+check(on_task, 'the simulation says on the .waitForTaskToken task (line 4) how its wait ends')
+
+-- :AslHistory opens the simulated timeline.
+vim.cmd('AslHistory')
+local shown = vim.wait(10000, function()
+  return vim.api.nvim_buf_get_name(0):find('asl%-history://') ~= nil
+end, 50)
+local history = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+check(shown and history:find('TaskStateEntered', 1, true) ~= nil, ':AslHistory shows the timeline')
+
+vim.fn.delete(dir, 'rf')
+if #failures > 0 then
+  io.stderr:write(#failures .. ' check(s) failed\n')
+  vim.cmd('cquit 1')
+else
+  io.stdout:write('all Neovim checks passed\n')
+  vim.cmd('qall!')
+end
