@@ -1,0 +1,122 @@
+// The real asl-lsp driven through vscode-languageclient's protocol library (the same
+// vscode-languageserver-protocol / vscode-jsonrpc the extension's client speaks): open,
+// diagnostics, completion, hover, asl.simulate. ASL_LSP names the binary.
+import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  CompletionRequest,
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExecuteCommandRequest,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const server = process.env.ASL_LSP ?? path.resolve(here, '../../../target/debug/asl-lsp');
+const uri = 'file:///tmp/approval.asl.json';
+const text = `{
+  "StartAt": "Ask",
+  "States": {
+    "Ask": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+      "HeartbeatSeconds": 60,
+      "Next": "Doen"
+    },
+    "Done": {"Type": "Succeed"}
+  }
+}`;
+
+let child;
+let connection;
+const published = []; // every publishDiagnostics, in order
+const waiters = [];
+
+function diagnostics(version) {
+  return new Promise((resolve, reject) => {
+    const found = published.find((p) => p.version === version);
+    if (found) return resolve(found.diagnostics);
+    const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version}`)), 15000);
+    waiters.push({ version, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+  });
+}
+
+before(async () => {
+  child = spawn(server, ['--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    published.push(params);
+    for (const w of waiters.filter((w) => w.version === params.version)) w.resolve(params.diagnostics);
+  });
+  connection.listen();
+  const init = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+  });
+  assert.equal(init.serverInfo.name, 'asl-lsp');
+  assert.ok(init.capabilities.executeCommandProvider.commands.includes('asl.simulate'));
+  await connection.sendNotification(InitializedNotification.type, {});
+  await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'asl', version: 1, text },
+  });
+});
+
+after(() => {
+  connection?.dispose();
+  child?.kill();
+});
+
+test('a misspelt Next is an error', async () => {
+  const found = await diagnostics(1);
+  const error = found.find((d) => d.code === 'unknown-state');
+  assert.ok(error, JSON.stringify(found));
+  assert.equal(error.severity, 1);
+  assert.equal(error.range.start.line, 8);
+});
+
+test('completion in "Next" lists the state names', async () => {
+  const list = await connection.sendRequest(CompletionRequest.type, {
+    textDocument: { uri },
+    position: { line: 8, character: 16 },
+  });
+  const labels = (list.items ?? list).map((i) => i.label);
+  assert.deepEqual([...labels].sort(), ['Ask', 'Done']);
+});
+
+test('hover documents HeartbeatSeconds', async () => {
+  const hover = await connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri },
+    position: { line: 7, character: 9 },
+  });
+  assert.match(hover.contents.value, /\*\*HeartbeatSeconds\*\*/);
+});
+
+test('fixed, the simulation reports on the callback task, and asl.simulate returns the run', async () => {
+  await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 8, character: 15 }, end: { line: 8, character: 19 } }, text: 'Done' }],
+  });
+  const found = await diagnostics(2);
+  assert.ok(!found.some((d) => d.code === 'unknown-state'), JSON.stringify(found));
+  const onTask = found.filter((d) => d.code === 'simulation' && d.range.start.line === 3);
+  assert.ok(onTask.some((d) => /HeartbeatSeconds/.test(d.message)), JSON.stringify(found));
+  const result = await connection.sendRequest(ExecuteCommandRequest.type, {
+    command: 'asl.simulate',
+    arguments: [{ uri }],
+  });
+  assert.equal(result.runs.length, 1);
+  assert.equal(result.runs[0].status, 'FAILED');
+  assert.equal(result.runs[0].error, 'States.Timeout');
+  assert.ok(result.runs[0].timeline.some((l) => l.includes('TaskTimedOut')), result.runs[0].timeline.join('\n'));
+});
