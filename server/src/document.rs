@@ -168,4 +168,105 @@ mod tests {
         doc.apply(None, "{}", PositionEncoding::Utf16);
         assert_eq!(doc.text(), "{}");
     }
+
+    /// The byte offset of an LSP position in `text`, as the protocol defines lines (`\n`,
+    /// `\r\n`, `\r`) and as the server clamps: past the last line → the end; past a line's end →
+    /// its end; inside a character → its start.
+    fn reference_offset(text: &str, position: Position, encoding: PositionEncoding) -> usize {
+        let mut line_starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    line_starts.push(i + 2);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        let Some(&start) = line_starts.get(position.line as usize) else {
+            return text.len();
+        };
+        let mut remaining = position.character as usize;
+        let mut at = start;
+        for c in text[start..].chars() {
+            let width = match encoding {
+                PositionEncoding::Utf8 => c.len_utf8(),
+                PositionEncoding::Utf16 => c.len_utf16(),
+            };
+            if c == '\n' || c == '\r' || remaining == 0 || width > remaining {
+                break;
+            }
+            remaining -= width;
+            at += c.len_utf8();
+        }
+        at
+    }
+
+    use proptest::prelude::*;
+
+    fn piece() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "a",
+            "{\"k\": 1}",
+            "\n",
+            "\r\n",
+            "\r",
+            "é",
+            "😀",
+            "\u{2028}",
+            "\u{85}",
+            " ",
+            "\"",
+            "",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn edit() -> impl Strategy<Value = ((u32, u32), (u32, u32), String)> {
+        // Positions run past the text's lines and lines' ends, as a buggy client's may.
+        (
+            (0u32..12, 0u32..14),
+            (0u32..12, 0u32..14),
+            prop::collection::vec(piece(), 0..4),
+        )
+            .prop_map(|(a, b, pieces)| (a, b, pieces.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Thousands of incremental edits in all: the rope always equals the text the
+        /// protocol's own rules give, in both encodings.
+        #[test]
+        fn edits_keep_the_rope_equal_to_the_protocols_text(
+            initial in prop::collection::vec(piece(), 0..8),
+            edits in prop::collection::vec(edit(), 1..20),
+            utf8 in any::<bool>(),
+        ) {
+            let encoding = if utf8 { PositionEncoding::Utf8 } else { PositionEncoding::Utf16 };
+            let mut expected = initial.concat();
+            let mut doc = Document::new(&expected, 1, Format::Json);
+            for ((l1, c1), (l2, c2), new) in edits {
+                let range = Range::new(at(l1, c1), at(l2, c2));
+                let start = reference_offset(&expected, range.start, encoding);
+                let end = reference_offset(&expected, range.end, encoding).max(start);
+                expected.replace_range(start..end, &new);
+                doc.apply(Some(range), &new, encoding);
+                prop_assert_eq!(doc.text(), expected.clone());
+                // Requests read positions the same way the edits do.
+                let snapshot = doc.snapshot(encoding);
+                for position in [range.start, range.end] {
+                    prop_assert_eq!(
+                        snapshot.offset(position),
+                        reference_offset(&expected, position, encoding)
+                    );
+                }
+            }
+        }
+    }
 }

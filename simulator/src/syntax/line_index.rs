@@ -26,9 +26,12 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        // Lines end as LSP says they do: `\n`, `\r\n` or a lone `\r`.
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -64,8 +67,9 @@ impl LineIndex {
     }
 
     /// The byte offset of a position. Positions past the end of a line clamp to the line's end
-    /// (before its line break), lines past the end clamp to the end of the text: LSP asks servers
-    /// to be lenient with what buggy clients send.
+    /// (before its line break), lines past the end clamp to the end of the text, a position
+    /// inside a character to its start: LSP asks servers to be lenient with what buggy clients
+    /// send.
     pub fn offset(&self, text: &str, position: Position, encoding: PositionEncoding) -> usize {
         let Some(&start) = self.line_starts.get(position.line as usize) else {
             return self.len as usize;
@@ -81,13 +85,13 @@ impl LineIndex {
         let want = position.character as usize;
         let mut units = 0;
         for (i, c) in line.char_indices() {
-            if units >= want {
-                return start + i;
-            }
             units += match encoding {
                 PositionEncoding::Utf8 => c.len_utf8(),
                 PositionEncoding::Utf16 => c.len_utf16(),
             };
+            if units > want {
+                return start + i;
+            }
         }
         start + line.len()
     }
