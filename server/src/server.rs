@@ -57,6 +57,8 @@ pub struct Backend {
     settings: RwLock<Settings>,
     /// Whether the client lets us register file watchers for mock files on disk.
     can_watch: OnceLock<bool>,
+    /// Whether the client re-requests code lenses when asked (they show the simulation).
+    can_refresh_lenses: OnceLock<bool>,
 }
 
 /// YAML for `.yaml` / `.yml` documents and the YAML language ids, JSON otherwise.
@@ -97,6 +99,7 @@ impl Backend {
             root: OnceLock::new(),
             settings: RwLock::new(Settings::default()),
             can_watch: OnceLock::new(),
+            can_refresh_lenses: OnceLock::new(),
         }
     }
 
@@ -288,6 +291,12 @@ impl Backend {
         self.client
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
+        if self.can_refresh_lenses.get() == Some(&true) {
+            // The lens on StartAt shows this analysis's runs: have the editor ask again.
+            if let Err(e) = self.client.code_lens_refresh().await {
+                tracing::debug!("code lens refresh: {e}");
+            }
+        }
     }
 }
 
@@ -317,6 +326,15 @@ impl LanguageServer for Backend {
         if let Some(options) = &params.initialization_options {
             self.set_settings(options);
         }
+        let _ = self.can_refresh_lenses.set(
+            params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+        );
         let _ = self.can_watch.set(
             params
                 .capabilities

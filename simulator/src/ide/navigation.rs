@@ -34,7 +34,8 @@ pub fn symbols(machine: &StateMachine) -> Vec<Symbol> {
             Symbol {
                 name: state.name.value.to_string(),
                 detail: state.kind.type_name().to_string(),
-                range: state.range,
+                // The whole member, name included: editors require the name inside it.
+                range: state.name.range.cover(state.range),
                 selection: state.name.range,
                 children,
             }
@@ -125,5 +126,15 @@ mod navigation_tests {
         assert_eq!(outline.len(), 2);
         assert_eq!(outline[0].children[0].name, "In");
         assert_eq!(outline[1].detail, "Choice");
+        // Editors reject a symbol whose name lies outside its range.
+        let mut all: Vec<&Symbol> = outline.iter().collect();
+        while let Some(symbol) = all.pop() {
+            assert!(
+                symbol.range.start <= symbol.selection.start
+                    && symbol.selection.end <= symbol.range.end,
+                "{symbol:?}"
+            );
+            all.extend(&symbol.children);
+        }
     }
 }
