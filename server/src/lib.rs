@@ -9,6 +9,8 @@ mod completion;
 mod diagnostics;
 mod document;
 mod formatting;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hover;
 mod navigation;
 mod server;

@@ -50,7 +50,7 @@ pub fn main(args: &[String]) -> Outcome {
         return Outcome::Usage;
     }
     let mut reports = Vec::new();
-    let mut io_failed = false;
+    let mut unread = 0;
     for file in &files {
         let text = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -61,13 +61,13 @@ pub fn main(args: &[String]) -> Outcome {
                         "asl-sim check: {file}: not UTF-8 text (invalid byte at offset {})",
                         e.utf8_error().valid_up_to()
                     );
-                    io_failed = true;
+                    unread += 1;
                     continue;
                 }
             },
             Err(e) => {
                 let _ = writeln!(stderr, "asl-sim check: {file}: {e}");
-                io_failed = true;
+                unread += 1;
                 continue;
             }
         };
@@ -75,7 +75,11 @@ pub fn main(args: &[String]) -> Outcome {
         reports.push((file.clone(), text, checked.diagnostics));
     }
     let errors = render::write_report(&mut std::io::stdout().lock(), format, &reports);
-    if io_failed {
+    if unread > 0 {
+        let _ = writeln!(
+            stderr,
+            "asl-sim check: {unread} file(s) could not be read, so were not checked"
+        );
         Outcome::Usage
     } else if errors > 0 {
         Outcome::Failed

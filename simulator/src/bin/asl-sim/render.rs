@@ -132,7 +132,7 @@ fn write_human(
         }
     }
     let files = reports.len();
-    if !summary {
+    if !summary || files == 0 {
         Ok(())
     } else if errors == 0 && warnings == 0 {
         writeln!(out, "{files} file(s) checked: no problems found")
