@@ -17,7 +17,14 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+        Client::start_with(|_| {})
+    }
+
+    /// With the command adjusted first (working directory, environment).
+    fn start_with(adjust: impl FnOnce(&mut Command)) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_asl-lsp"));
+        adjust(&mut command);
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -451,4 +458,61 @@ fn mock_file_edits_reach_the_simulation_and_mock_mistakes_are_located() {
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
+}
+
+#[test]
+fn the_server_logs_no_document_content_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("asl-lsp-private-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut client = Client::start_with(|command| {
+        command.current_dir(&dir).env("ASL_LSP_LOG", "info");
+    });
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let secret = "SECRET-7f3a";
+    let definition = format!(
+        r#"{{"Comment": "{secret}", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": "{secret}", "Next": "{secret}"}}}}}}"#
+    );
+    let uri = format!("file://{}/private.asl.json", dir.display());
+    let mocks = format!(
+        r#"{{"StateMachines": {{"private": {{"TestCases": {{"{secret}": {{"A": "{secret}"}}}}}}}}, "#
+    );
+    let mock_uri = format!("file://{}/private.mocks.json", dir.display());
+    for (uri, text) in [(&uri, &definition), (&mock_uri, &mocks)] {
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "asl", "version": 1, "text": text}}),
+        );
+    }
+    let at = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 20}});
+    for method in [
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+    ] {
+        let answer = client.request(method, at.clone());
+        assert!(answer.get("error").is_none(), "{answer}");
+    }
+    client.request(
+        "workspace/executeCommand",
+        json!({"command": "asl.simulate", "arguments": [uri]}),
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let status = client.child.wait().expect("exits");
+    assert!(status.success(), "{status}");
+    let mut log = String::new();
+    client
+        .child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    assert!(log.contains("ready"), "info-level log: {log}");
+    assert!(!log.contains(secret), "document content in the log: {log}");
+    // It wrote nothing where it ran.
+    let written: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();
+    assert!(written.is_empty(), "{written:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
