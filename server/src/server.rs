@@ -43,13 +43,32 @@ pub async fn serve_stdio() {
         .await;
 }
 
+/// The language server: a handle on its state, which background tasks share.
 pub struct Backend {
+    state: Arc<State>,
+}
+
+impl std::ops::Deref for Backend {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+pub struct State {
     client: Client,
     documents: DashMap<Uri, Document>,
     /// The last published analysis of each document, for requests on the same version.
     analyses: DashMap<Uri, Arc<diagnostics::Analysis>>,
-    /// Per document, the flag that cancels its running simulation when a newer text arrives.
-    running: DashMap<Uri, Arc<AtomicBool>>,
+    /// Per document, the version being analysed and the flag that cancels its simulation
+    /// when a newer text (or the same text with other mocks) arrives.
+    running: DashMap<Uri, (i32, Arc<AtomicBool>)>,
+    /// At most one analysis per core but one at a time: queued ones wait without a thread, and are
+    /// dropped if a newer edit arrives meanwhile (memory and request latency stay bounded).
+    analysis_slots: tokio::sync::Semaphore,
+    /// Per document, the last version published, held while publishing so that publications
+    /// of one document never overtake each other.
+    last_published: DashMap<Uri, Arc<tokio::sync::Mutex<i32>>>,
     /// Negotiated at initialize: UTF-8 when the client offers it, else UTF-16.
     encoding: OnceLock<PositionEncoding>,
     /// The workspace root (a `file:` URI), for relative settings.
@@ -91,10 +110,33 @@ async fn off_thread<T: Send + 'static>(
 impl Backend {
     pub fn new(client: Client) -> Self {
         Backend {
+            state: Arc::new(State::new(client)),
+        }
+    }
+
+    /// Run `work` on the shared state in a task of its own: a notification's handler returns
+    /// at once, so analysis never holds up the messages behind it.
+    fn in_background<F>(&self, work: impl FnOnce(Arc<State>) -> F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        tokio::spawn(work(Arc::clone(&self.state)));
+    }
+}
+
+impl State {
+    fn new(client: Client) -> Self {
+        State {
             client,
             documents: DashMap::new(),
             analyses: DashMap::new(),
             running: DashMap::new(),
+            // One core is left to the protocol, so requests are answered while edits pour in.
+            analysis_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism()
+                    .map_or(1, |n| n.get().saturating_sub(1).max(1)),
+            ),
+            last_published: DashMap::new(),
             encoding: OnceLock::new(),
             root: OnceLock::new(),
             settings: RwLock::new(Settings::default()),
@@ -195,7 +237,7 @@ impl Backend {
     async fn changed(&self, uri: Uri, edited: bool) {
         let settings = self.settings();
         if !settings.is_mock_file(&uri) {
-            self.publish(uri, !edited || settings.simulate_on_change)
+            self.publish(uri, !edited || settings.simulate_on_change, !edited)
                 .await;
             return;
         }
@@ -216,7 +258,7 @@ impl Backend {
             })
             .collect();
         for reader in readers {
-            self.publish(reader, true).await;
+            self.publish(reader, true, true).await;
         }
     }
 
@@ -228,13 +270,25 @@ impl Backend {
         }
     }
 
-    /// A fresh cancellation flag for a document's next simulation, cancelling the one running.
-    fn supersede(&self, uri: &Uri) -> Arc<AtomicBool> {
+    /// A fresh cancellation flag for analysing `version` of a document, cancelling the analysis
+    /// of an older (or the same) version; `None` when a newer version is already under way.
+    fn supersede(&self, uri: &Uri, version: i32, rerun: bool) -> Option<Arc<AtomicBool>> {
         let fresh = Arc::new(AtomicBool::new(false));
-        if let Some(old) = self.running.insert(uri.clone(), Arc::clone(&fresh)) {
-            old.store(true, Ordering::Relaxed);
+        let mut entry = self
+            .running
+            .entry(uri.clone())
+            .or_insert_with(|| (version, Arc::clone(&fresh)));
+        let (running, flag) = entry.value_mut();
+        let fresh_entry = Arc::ptr_eq(flag, &fresh);
+        if *running > version || (*running == version && !rerun && !fresh_entry) {
+            return None;
         }
-        fresh
+        if !fresh_entry {
+            flag.store(true, Ordering::Relaxed);
+            *running = version;
+            *flag = Arc::clone(&fresh);
+        }
+        Some(fresh)
     }
 
     async fn publish_mock_file(&self, uri: Uri) {
@@ -258,13 +312,23 @@ impl Backend {
     }
 
     /// Analyse the document as it is now and publish, unless it has changed meanwhile.
-    async fn publish(&self, uri: Uri, simulate: bool) {
+    /// `rerun`: analyse even if this version's analysis is under way (the mocks or settings
+    /// changed, or a save asks for the simulation an edit skipped).
+    async fn publish(&self, uri: Uri, simulate: bool, rerun: bool) {
+        let Ok(_slot) = self.analysis_slots.acquire().await else {
+            return;
+        };
+        // The text as it is now: an edit that came while this waited is analysed here, and the
+        // task that edit started finds its version taken and stops.
         let Some(doc) = self.snapshot(&uri) else {
             return;
         };
         let version = doc.version;
         let mocks = self.mock_source(&uri);
-        let cancelled = self.supersede(&uri);
+        let Some(cancelled) = self.supersede(&uri, version, rerun) else {
+            return;
+        };
+        let superseded = Arc::clone(&cancelled);
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
             let analysis = diagnostics::analyse(
@@ -282,15 +346,24 @@ impl Backend {
         else {
             return;
         };
+        let lock = Arc::clone(
+            self.last_published
+                .entry(uri.clone())
+                .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(0)))
+                .value(),
+        );
+        let mut last = lock.lock().await;
         let current = self.documents.get(&uri).map(|d| d.version);
-        if current != Some(version) {
+        if current != Some(version) || superseded.load(Ordering::Relaxed) || *last > version {
             tracing::debug!(uri = uri.as_str(), version, "stale diagnostics dropped");
             return;
         }
         self.analyses.insert(uri.clone(), Arc::new(analysis));
         self.client
-            .publish_diagnostics(uri, diagnostics, Some(version))
+            .publish_diagnostics(uri.clone(), diagnostics, Some(version))
             .await;
+        *last = version;
+        drop(last);
         if self.can_refresh_lenses.get() == Some(&true) {
             // The lens on StartAt shows this analysis's runs: have the editor ask again.
             if let Err(e) = self.client.code_lens_refresh().await {
@@ -413,16 +486,22 @@ impl LanguageServer for Backend {
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.set_settings(&params.settings);
-        self.republish_all().await;
+        self.in_background(|state| async move { state.republish_all().await });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        for change in params.changes {
-            // An open mock file is read from the editor, not from disk.
-            if !self.documents.contains_key(&change.uri) {
-                self.republish_readers_of(change.uri.as_str()).await;
+        // An open mock file is read from the editor, not from disk.
+        let changed: Vec<Uri> = params
+            .changes
+            .into_iter()
+            .map(|c| c.uri)
+            .filter(|uri| !self.documents.contains_key(uri))
+            .collect();
+        self.in_background(|state| async move {
+            for uri in changed {
+                state.republish_readers_of(uri.as_str()).await;
             }
-        }
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -436,7 +515,7 @@ impl LanguageServer for Backend {
             doc.uri.clone(),
             Document::new(&doc.text, doc.version, format),
         );
-        self.changed(doc.uri, false).await;
+        self.in_background(|state| async move { state.changed(doc.uri, false).await });
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -452,11 +531,12 @@ impl LanguageServer for Backend {
             }
             doc.set_version(params.text_document.version);
         }
-        self.changed(uri, true).await;
+        self.in_background(|state| async move { state.changed(uri, true).await });
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        self.changed(params.text_document.uri, false).await;
+        let uri = params.text_document.uri;
+        self.in_background(|state| async move { state.changed(uri, false).await });
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -619,7 +699,7 @@ impl LanguageServer for Backend {
         self.documents.remove(&uri);
         self.analyses.remove(&uri);
         if let Some((_, running)) = self.running.remove(&uri) {
-            running.store(true, Ordering::Relaxed);
+            running.1.store(true, Ordering::Relaxed);
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }

@@ -460,3 +460,53 @@ async fn with_simulate_on_change_off_edits_only_check_and_saves_simulate() {
         .await;
     assert!(simulated(&editor.diagnostics(&uri, 2).await));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_load_the_latest_version_of_each_document_wins() {
+    let mut editor = Editor::start(Value::Null).await;
+    let (_, text) = example("heartbeat.asl.json");
+    let uris: Vec<String> = (0..50)
+        .map(|i| format!("file:///load/doc{i}.asl.json"))
+        .collect();
+    for uri in &uris {
+        editor
+            .notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "asl", "version": 1, "text": text}}),
+            )
+            .await;
+    }
+    // Edits to every document, faster than analysis: none waits for its diagnostics.
+    let last = 20;
+    for version in 2..=last {
+        for uri in &uris {
+            let comment = format!("\"Comment\": \"edit {version}\",");
+            editor
+                .notify(
+                    "textDocument/didChange",
+                    json!({"textDocument": {"uri": uri, "version": version},
+                           "contentChanges": [{"text": text.replacen('{', &format!("{{{comment}"), 1)}]}),
+                )
+                .await;
+        }
+    }
+    // Each document ends with the diagnostics of its last version, the simulation's included.
+    for uri in &uris {
+        let found = editor.diagnostics(uri, last).await;
+        assert!(
+            found.iter().any(|d| d["code"] == "simulation"),
+            "{uri}: {found:?}"
+        );
+    }
+    // And nothing older was published after something newer.
+    let mut newest: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for (uri, version) in &editor.published {
+        let seen = newest.entry(uri.clone()).or_insert(0);
+        assert!(
+            version >= seen,
+            "{uri}: version {version} published after {seen}"
+        );
+        *seen = *version;
+    }
+    assert_eq!(newest.len(), 50);
+}

@@ -17,6 +17,8 @@ pub struct Editor {
     next_id: u64,
     /// Notifications read while waiting for something else.
     notifications: Vec<Value>,
+    /// Every publishDiagnostics seen, in arrival order: (uri, version).
+    pub published: Vec<(String, i64)>,
 }
 
 impl Editor {
@@ -32,6 +34,7 @@ impl Editor {
             from_server: BufReader::new(from_server),
             next_id: 1,
             notifications: Vec::new(),
+            published: Vec::new(),
         };
         let init = editor
             .request(
@@ -86,6 +89,12 @@ impl Editor {
                 self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}))
                     .await;
                 continue;
+            }
+            if message["method"] == "textDocument/publishDiagnostics" {
+                self.published.push((
+                    message["params"]["uri"].as_str().unwrap_or("").to_string(),
+                    message["params"]["version"].as_i64().unwrap_or(-1),
+                ));
             }
             return message;
         }
