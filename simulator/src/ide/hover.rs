@@ -79,15 +79,20 @@ pub fn hover(
     if let Some((name, doc)) = ERROR_NAMES.iter().find(|(e, _)| *e == value) {
         return whole(format!("**{name}**\n\n{doc}"));
     }
-    word_hover(value, innermost.range().start as usize, offset)
+    word_hover(value, innermost.range(), offset)
 }
 
 /// The documented word under the cursor inside a string: a context path (`$$.Task.Token`,
 /// `$states.context.Task.Token`), an intrinsic (`States.Format`), a JSONata function (`$sum`).
-fn word_hover(value: &str, string_start: usize, offset: usize) -> Option<HoverInfo> {
-    // The string's content starts after its quote; escapes are rare in these words.
-    let content_start = string_start + 1;
-    let at = offset.checked_sub(content_start)?.min(value.len());
+fn word_hover(value: &str, string: TextRange, offset: usize) -> Option<HoverInfo> {
+    // The content starts after the quote, if the string has quotes (a YAML plain scalar has
+    // none). Escapes shift the mapping, but are rare in these words; stay on char boundaries.
+    let quoted = string.len() >= value.len() + 2;
+    let content_start = string.start as usize + usize::from(quoted);
+    let mut at = offset.checked_sub(content_start)?.min(value.len());
+    while !value.is_char_boundary(at) {
+        at -= 1;
+    }
     let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$');
     let start = value[..at]
         .rfind(|c: char| !is_word(c))
@@ -318,5 +323,18 @@ mod tests {
         assert!(timeout.starts_with("**States.Timeout**"), "{timeout}");
         let format = hover_at(errors, "States.Format", 3).expect("an intrinsic");
         assert!(format.starts_with("`States.Format("), "{format}");
+    }
+
+    #[test]
+    fn hover_anywhere_in_escaped_and_multibyte_strings_never_panics() {
+        // Found by the lsp_edits fuzz target: a YAML plain scalar with a multi-byte character.
+        let yaml = "StartAt: I\nStates:\n  I:\n    Type: Pass\n    Comment: t\u{e9}\u{1f600}x $$.Task \u{fffd}\n    End: true\n";
+        let json = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Comment": "\u00e9\"$$.Map \ud83d\ude00 é😀", "End": true}}}"#;
+        for (text, format) in [(yaml, Format::Yaml), (json, Format::Json)] {
+            let checked = check(text, format, CheckOptions::default());
+            for offset in 0..=text.len() {
+                let _ = hover(&checked.tree, &checked.machine, &[], &[], offset);
+            }
+        }
     }
 }
