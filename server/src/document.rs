@@ -140,6 +140,11 @@ impl Document {
     }
 }
 
+/// The protocol's own rules, which the property test below holds the rope to.
+#[cfg(test)]
+#[path = "../tests/editor/lsp_text.rs"]
+mod lsp_text;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,43 +174,7 @@ mod tests {
         assert_eq!(doc.text(), "{}");
     }
 
-    /// The byte offset of an LSP position in `text`, as the protocol defines lines (`\n`,
-    /// `\r\n`, `\r`) and as the server clamps: past the last line → the end; past a line's end →
-    /// its end; inside a character → its start.
-    fn reference_offset(text: &str, position: Position, encoding: PositionEncoding) -> usize {
-        let mut line_starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    line_starts.push(i + 2);
-                    i += 2;
-                    continue;
-                }
-                b'\r' | b'\n' => line_starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
-        let Some(&start) = line_starts.get(position.line as usize) else {
-            return text.len();
-        };
-        let mut remaining = position.character as usize;
-        let mut at = start;
-        for c in text[start..].chars() {
-            let width = match encoding {
-                PositionEncoding::Utf8 => c.len_utf8(),
-                PositionEncoding::Utf16 => c.len_utf16(),
-            };
-            if c == '\n' || c == '\r' || remaining == 0 || width > remaining {
-                break;
-            }
-            remaining -= width;
-            at += c.len_utf8();
-        }
-        at
-    }
+    use super::lsp_text::reference_offset;
 
     use proptest::prelude::*;
 

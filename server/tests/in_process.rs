@@ -510,3 +510,94 @@ async fn under_load_the_latest_version_of_each_document_wins() {
     }
     assert_eq!(newest.len(), 50);
 }
+
+/// A small deterministic generator, so a failing soak replays exactly.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_soak_keeps_the_text_and_answers_every_request() {
+    use asl_sim::syntax::PositionEncoding;
+    use tower_lsp_server::ls_types::{Position, Range};
+    let mut editor = Editor::start(Value::Null).await;
+    let uri = "file:///soak/machine.asl.json";
+    let (_, mut text) = example("heartbeat.asl.json");
+    editor.open(uri, &text).await;
+    let pieces = [
+        "a",
+        "\"",
+        "{",
+        "}",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "é",
+        "😀",
+        "\u{2028}",
+        "\"Next\": \"",
+        "States.",
+        "$$.",
+        "{% $states.input %}",
+        "",
+    ];
+    let mut random = Xorshift(0x5eed_1234_abcd_0001);
+    let mut version = 1;
+    for round in 0..2_000 {
+        version += 1;
+        let lines = text.lines().count() as u64 + 3;
+        // Positions past the text's lines and lines' ends: a buggy client's, clamped.
+        let mut position = || Position::new(random.next(lines) as u32, random.next(90) as u32);
+        let range = Range::new(position(), position());
+        let new: String = (0..random.next(3))
+            .map(|_| pieces[random.next(pieces.len() as u64) as usize])
+            .collect();
+        editor::lsp_text::apply(&mut text, range, &new, PositionEncoding::Utf16);
+        editor
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version},
+                       "contentChanges": [{"range": range, "text": new}]}),
+            )
+            .await;
+        if round % 4 == 0 {
+            let at = json!({"textDocument": {"uri": uri}, "position": Position::new(random.next(lines) as u32, random.next(90) as u32)});
+            let method = [
+                "textDocument/completion",
+                "textDocument/hover",
+                "textDocument/definition",
+                "textDocument/documentSymbol",
+            ][random.next(4) as usize];
+            let params = if method == "textDocument/documentSymbol" {
+                json!({"textDocument": {"uri": uri}})
+            } else {
+                at
+            };
+            let answer = editor.request(method, params).await;
+            assert!(
+                answer.get("error").is_none(),
+                "round {round}, {method}: {answer}"
+            );
+        }
+    }
+    // The server's text is the protocol's: its last diagnostics are those of the final text
+    // opened afresh.
+    let soaked = editor.diagnostics(uri, version).await;
+    let fresh = editor.open("file:///soak/fresh.asl.json", &text).await;
+    let strip = |d: &[Value]| -> Vec<Value> {
+        d.iter()
+            .map(|d| json!({"range": d["range"], "code": d["code"], "message": d["message"]}))
+            .collect()
+    };
+    assert_eq!(strip(&soaked), strip(&fresh), "final text:\n{text}");
+}

@@ -11,6 +11,8 @@ use tokio::io::{
 };
 use tower_lsp_server::{LspService, Server};
 
+pub mod lsp_text;
+
 pub struct Editor {
     to_server: WriteHalf<DuplexStream>,
     from_server: BufReader<ReadHalf<DuplexStream>>,
