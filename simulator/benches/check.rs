@@ -94,3 +94,14 @@ fn hover_2000(bencher: divan::Bencher) {
         .map(|h| h.markdown.len())
     });
 }
+
+/// `asl-sim graph` on the 2,000-state file: the graph and its SVG, layout included.
+#[divan::bench(sample_count = 20)]
+fn graph_svg_2000(bencher: divan::Bencher) {
+    let text = input(2000);
+    let checked = check(&text, Format::Json, CheckOptions::default());
+    bencher.bench(|| {
+        let root = asl_sim::picture::graph(&checked.tree, &checked.machine, None);
+        asl_sim::picture::svg::to_svg(&root).len()
+    });
+}

@@ -15,6 +15,7 @@ mod fxhash;
 pub mod ide;
 pub mod mocks;
 pub mod model;
+pub mod picture;
 pub mod simulation;
 pub mod syntax;
 

@@ -2,6 +2,7 @@
 
 mod check;
 mod flags;
+mod graph;
 mod mock_file;
 mod render;
 mod run;
@@ -20,10 +21,14 @@ Usage:
               [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
   asl-sim test DEFINITION... [--mocks FILE] [--state-machine NAME] [--junit FILE]
               [--start-time RFC3339] [--seed N]
+  asl-sim graph DEFINITION [--format svg|dot|mermaid] [-o FILE] [--simulate]
+              [--mocks MockConfigFile.json --test-case NAME] [--input JSON]
 
 check: exit 0 no errors, 1 errors found, 2 usage or I/O problem.
 run:   exit 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition
        with errors.
+graph: draws the states (Parallel and Map nested), transitions, Choice rules and Catches;
+       simulated (--simulate, or a test case), the path taken, visits and what happened.
 test:  runs every test case of each definition's mock file (default NAME.mocks.json beside
        NAME.asl.json) and checks its Expectations; exit 0 all pass, 1 a case failed, 2 a
        definition or mock file could not be tested.
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         "check" => check::main(&args[1..]).into(),
         "run" => run::main(&args[1..]).into(),
         "test" => test::main(&args[1..]).into(),
+        "graph" => graph::main(&args[1..]).into(),
         "-h" | "--help" | "help" => {
             let _ = write!(std::io::stdout().lock(), "{USAGE}");
             Outcome::Ok.into()

@@ -200,7 +200,7 @@ pub fn main(args: &[String]) -> Outcome {
 }
 
 /// One test case of a mock file, with its problems located in the file.
-fn load_mocks(
+pub(crate) fn load_mocks(
     file: &str,
     case: &str,
     machine: Option<&str>,

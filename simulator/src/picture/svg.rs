@@ -1,0 +1,368 @@
+//! The graph as SVG, laid out here: each state machine, branch and processor in layers from
+//! its StartAt (breadth first, so loops go back up), Parallel and Map states as boxes holding
+//! their branches side by side, back edges and loops routed along the right side. Linear in the
+//! number of states and transitions.
+
+use std::fmt::Write as _;
+
+use super::{Cluster, EdgeKind, GraphNode};
+
+const GAP_X: f64 = 28.0;
+const GAP_Y: f64 = 44.0;
+const MARGIN: f64 = 16.0;
+const HEADER: f64 = 30.0;
+const LINE: f64 = 14.0;
+
+/// Where a cluster's nodes go, relative to its top-left corner.
+struct Layout {
+    width: f64,
+    height: f64,
+    /// Per node: x, y, width, height.
+    boxes: Vec<(f64, f64, f64, f64)>,
+    /// Per node, its children's layouts and their offsets inside the node.
+    children: Vec<Vec<(f64, f64, Layout)>>,
+    /// Per node, its layer.
+    ranks: Vec<usize>,
+    /// The x of the lane back edges run in.
+    lane: f64,
+}
+
+fn notes_lines(node: &GraphNode) -> Vec<String> {
+    node.notes
+        .first()
+        .map(|n| wrap(n, 38, 2))
+        .unwrap_or_default()
+}
+
+fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
+            lines.push(std::mem::take(&mut line));
+            if lines.len() == max_lines {
+                if let Some(last) = lines.last_mut() {
+                    last.push('…');
+                }
+                return lines;
+            }
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn text_width(s: &str, per_char: f64) -> f64 {
+    s.chars().count() as f64 * per_char
+}
+
+#[allow(clippy::many_single_char_names)] // x, y, w, h, n: geometry reads best short
+fn layout(cluster: &Cluster) -> Layout {
+    let n = cluster.nodes.len();
+    // Layers: breadth first from StartAt, then from each state not reached, in document order.
+    let mut ranks = vec![usize::MAX; n];
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &cluster.edges {
+        out_edges[e.from].push(e.to);
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut next_rank = 0;
+    let roots = cluster.start.into_iter().chain(0..n);
+    for root in roots {
+        if ranks[root] != usize::MAX {
+            continue;
+        }
+        ranks[root] = next_rank;
+        let mut queue = std::collections::VecDeque::from([root]);
+        while let Some(i) = queue.pop_front() {
+            order.push(i);
+            next_rank = next_rank.max(ranks[i] + 1);
+            for &j in &out_edges[i] {
+                if ranks[j] == usize::MAX {
+                    ranks[j] = ranks[i] + 1;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    // Sizes: a state's text, or its branches side by side under a header.
+    let mut children = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
+    for node in &cluster.nodes {
+        if node.children.is_empty() {
+            let lines = notes_lines(node);
+            let text = text_width(&node.name, 7.2)
+                .max(text_width(&kind_line(node), 6.0))
+                .max(lines.iter().map(|l| text_width(l, 5.6)).fold(0.0, f64::max));
+            sizes.push(((text + 24.0).max(120.0), 40.0 + lines.len() as f64 * LINE));
+            children.push(Vec::new());
+        } else {
+            let inner: Vec<Layout> = node.children.iter().map(layout).collect();
+            let mut x = GAP_X / 2.0;
+            let mut placed = Vec::new();
+            let mut height: f64 = 0.0;
+            for child in inner {
+                height = height.max(child.height);
+                let w = child.width;
+                placed.push((x, HEADER + 18.0, child));
+                x += w + GAP_X / 2.0;
+            }
+            let title = text_width(&node.name, 7.2) + text_width(&kind_line(node), 6.0) + 40.0;
+            sizes.push((x.max(title), HEADER + 18.0 + height + 10.0));
+            children.push(placed);
+        }
+    }
+    let layers = next_rank;
+    let mut layer_nodes: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for &i in &order {
+        layer_nodes[ranks[i]].push(i);
+    }
+    let layer_widths: Vec<f64> = layer_nodes
+        .iter()
+        .map(|l| {
+            l.iter().map(|&i| sizes[i].0).sum::<f64>() + GAP_X * l.len().saturating_sub(1) as f64
+        })
+        .collect();
+    let content = layer_widths.iter().copied().fold(120.0, f64::max);
+    let back: Vec<&super::Edge> = cluster
+        .edges
+        .iter()
+        .filter(|e| ranks[e.to] < ranks[e.from])
+        .collect();
+    // The lanes, and room for their labels beside them.
+    let label_room = back
+        .iter()
+        .map(|e| text_width(&e.label, 5.4))
+        .fold(0.0, f64::max);
+    let lane_room = if back.is_empty() {
+        0.0
+    } else {
+        24.0 + 8.0 * back.len().min(6) as f64 + label_room
+    };
+    let width = content + 2.0 * MARGIN + lane_room;
+    let mut boxes = vec![(0.0, 0.0, 0.0, 0.0); n];
+    let mut y = MARGIN + if cluster.start.is_some() { 22.0 } else { 0.0 };
+    for (layer, members) in layer_nodes.iter().enumerate() {
+        let height = members.iter().map(|&i| sizes[i].1).fold(0.0, f64::max);
+        let mut x = MARGIN + (content - layer_widths[layer]) / 2.0;
+        for &i in members {
+            let (w, h) = sizes[i];
+            boxes[i] = (x, y + (height - h) / 2.0, w, h);
+            x += w + GAP_X;
+        }
+        y += height + GAP_Y;
+    }
+    Layout {
+        width,
+        height: y - GAP_Y + MARGIN,
+        boxes,
+        children,
+        ranks,
+        lane: MARGIN + content + 16.0,
+    }
+}
+
+fn kind_line(node: &GraphNode) -> String {
+    match node.visits {
+        Some(v) => format!("{} · {v}×", node.kind),
+        None => node.kind.to_string(),
+    }
+}
+
+fn fill(kind: &str) -> &'static str {
+    match kind {
+        "Task" => "#e8f0fe",
+        "Choice" => "#fff4e5",
+        "Wait" => "#f3e8fd",
+        "Succeed" => "#e6f4ea",
+        "Fail" => "#fce8e6",
+        "Parallel" | "Map" => "#ffffff",
+        _ => "#f1f3f4",
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The SVG document of the graph.
+pub fn to_svg(root: &Cluster) -> String {
+    let layout = layout(root);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="Helvetica, Arial, sans-serif">"#,
+        w = layout.width,
+        h = layout.height
+    );
+    out.push_str(concat!(
+        r##"<defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5f6368"/></marker>"##,
+        r##"<marker id="t" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#1f6feb"/></marker>"##,
+        r##"<marker id="c" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#c0392b"/></marker></defs>"##,
+        "\n",
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
+        "\n"
+    ));
+    draw(&mut out, root, &layout, 0.0, 0.0);
+    out.push_str("</svg>\n");
+    out
+}
+
+#[allow(clippy::many_single_char_names)]
+fn draw(out: &mut String, cluster: &Cluster, layout: &Layout, dx: f64, dy: f64) {
+    let simulated = cluster.nodes.iter().any(|n| n.visits.is_some());
+    // Edges first, under the boxes.
+    let mut lane_slot = 0;
+    for edge in &cluster.edges {
+        let (fx, fy, fw, fh) = layout.boxes[edge.from];
+        let (tx, ty, tw, th) = layout.boxes[edge.to];
+        let (color, marker, width) = if edge.taken {
+            ("#1f6feb", "t", 2.4)
+        } else if edge.kind == EdgeKind::Catch {
+            ("#c0392b", "c", 1.2)
+        } else {
+            ("#5f6368", "a", 1.2)
+        };
+        let dash = if edge.kind == EdgeKind::Catch {
+            r#" stroke-dasharray="5,3""#
+        } else {
+            ""
+        };
+        let (from_rank, to_rank) = (layout.ranks[edge.from], layout.ranks[edge.to]);
+        #[allow(clippy::comparison_chain)] // three layouts, by where the target's layer is
+        let (path, label_at) = if from_rank == to_rank {
+            // Side by side: straight across, between the facing sides.
+            let y = dy + fy.max(ty) + fh.min(th) / 2.0;
+            let (x1, x2) = if tx > fx {
+                (dx + fx + fw, dx + tx)
+            } else {
+                (dx + fx, dx + tx + tw)
+            };
+            (
+                format!("M{x1:.1},{y:.1}L{x2:.1},{y:.1}"),
+                (f64::midpoint(x1, x2) - 20.0, y - 4.0),
+            )
+        } else if to_rank > from_rank {
+            let (x1, y1) = (dx + fx + fw / 2.0, dy + fy + fh);
+            let (x2, y2) = (dx + tx + tw / 2.0, dy + ty);
+            let mid = y1 + GAP_Y / 2.0;
+            (
+                format!("M{x1:.1},{y1:.1}L{x1:.1},{mid:.1}L{x2:.1},{mid:.1}L{x2:.1},{y2:.1}"),
+                (x2 + 4.0, mid + 12.0),
+            )
+        } else {
+            // Back up (a loop) or across: along the right-hand lane.
+            let lane = dx + layout.lane + 8.0 * f64::from(lane_slot % 6);
+            lane_slot += 1;
+            let (x1, y1) = (dx + fx + fw, dy + fy + fh / 2.0);
+            let (x2, y2) = (dx + tx + tw, dy + ty + th / 2.0);
+            (
+                format!("M{x1:.1},{y1:.1}L{lane:.1},{y1:.1}L{lane:.1},{y2:.1}L{x2:.1},{y2:.1}"),
+                (lane + 3.0, f64::midpoint(y1, y2)),
+            )
+        };
+        let _ = writeln!(
+            out,
+            r#"<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})"/>"#
+        );
+        if !edge.label.is_empty() {
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" font-size="9.5" fill="{color}">{}</text>"#,
+                label_at.0,
+                label_at.1,
+                escape(&edge.label)
+            );
+        }
+    }
+    if let Some(start) = cluster.start {
+        let (x, y, w, _) = layout.boxes[start];
+        let (cx, cy) = (dx + x + w / 2.0, dy + y - 18.0);
+        let _ = writeln!(
+            out,
+            r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="#202124"/><path d="M{cx:.1},{:.1}L{cx:.1},{:.1}" stroke="#202124" stroke-width="1.2" marker-end="url(#a)"/>"##,
+            cy + 5.0,
+            dy + y
+        );
+    }
+    for (i, node) in cluster.nodes.iter().enumerate() {
+        let (x, y, w, h) = layout.boxes[i];
+        let (x, y) = (dx + x, dy + y);
+        let (stroke, stroke_width) = if node.failed {
+            ("#c0392b", 3.0)
+        } else if node.visits.is_some_and(|v| v > 0) {
+            ("#1f6feb", 2.0)
+        } else {
+            ("#9aa0a6", 1.0)
+        };
+        let opacity = if simulated && node.visits == Some(0) {
+            0.55
+        } else {
+            1.0
+        };
+        let dash = if node.children.is_empty() {
+            ""
+        } else {
+            r#" stroke-dasharray="6,4""#
+        };
+        let radius = match node.kind {
+            "Succeed" | "Fail" => h / 2.0,
+            "Choice" => 2.0,
+            _ => 8.0,
+        };
+        let _ = writeln!(
+            out,
+            r#"<g opacity="{opacity}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{radius:.1}" fill="{}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>"#,
+            fill(node.kind)
+        );
+        let _ = writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#202124" text-anchor="middle">{}</text>"##,
+            x + w / 2.0,
+            y + 17.0,
+            escape(&node.name)
+        );
+        let _ = writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#5f6368" text-anchor="middle">{}</text>"##,
+            x + w / 2.0,
+            y + 31.0,
+            escape(&kind_line(node))
+        );
+        if node.children.is_empty() {
+            for (k, line) in notes_lines(node).iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    r#"<text x="{:.1}" y="{:.1}" font-size="9.5" fill="{}" text-anchor="middle">{}</text>"#,
+                    x + w / 2.0,
+                    y + 45.0 + k as f64 * LINE,
+                    if node.failed { "#c0392b" } else { "#3c4043" },
+                    escape(line)
+                );
+            }
+        }
+        out.push_str("</g>\n");
+        for (child, (cx, cy, child_layout)) in node.children.iter().zip(&layout.children[i]) {
+            let (cx, cy) = (x + cx, y + cy);
+            let _ = writeln!(
+                out,
+                r##"<rect x="{cx:.1}" y="{cy:.1}" width="{:.1}" height="{:.1}" rx="6" fill="#fafafa" stroke="#dadce0"/><text x="{:.1}" y="{:.1}" font-size="9.5" fill="#5f6368">{}</text>"##,
+                child_layout.width,
+                child_layout.height,
+                cx + 6.0,
+                cy - 4.0,
+                escape(&child.label)
+            );
+            draw(out, child, child_layout, cx, cy);
+        }
+    }
+}
