@@ -4,6 +4,7 @@
 
 pub mod dot;
 pub mod svg;
+pub mod timeline;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::{Details, Execution};

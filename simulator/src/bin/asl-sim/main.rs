@@ -17,7 +17,7 @@ asl-sim: check and simulate Amazon States Language state machines
 Usage:
   asl-sim check [--format human|json] [--type standard|express] FILE...
   asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
-              [--seed N] [--format text|json] [--history] [--explain]
+              [--seed N] [--format text|json] [--history] [--explain] [--timeline FILE.svg]
               [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
   asl-sim test DEFINITION... [--mocks FILE] [--state-machine NAME] [--junit FILE]
               [--start-time RFC3339] [--seed N]

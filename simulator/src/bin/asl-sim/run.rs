@@ -25,6 +25,7 @@ struct Args {
     mocks: Option<String>,
     test_case: Option<String>,
     state_machine: Option<String>,
+    timeline: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -40,6 +41,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         mocks: None,
         test_case: None,
         state_machine: None,
+        timeline: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -61,6 +63,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--mocks" => parsed.mocks = Some(value("--mocks")?),
             "--test-case" => parsed.test_case = Some(value("--test-case")?),
             "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
+            "--timeline" => parsed.timeline = Some(value("--timeline")?),
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             file if parsed.file.is_empty() => parsed.file = file.to_string(),
             extra => return Err(format!("one definition at a time (also got `{extra}`)")),
@@ -191,6 +194,13 @@ pub fn main(args: &[String]) -> Outcome {
         let reports = vec![(args.file.clone(), text, explained)];
         let _ = writeln!(out);
         render::write_notes(&mut out, &reports);
+    }
+    if let Some(path) = &args.timeline {
+        let svg = asl_sim::picture::timeline::to_svg(&checked.machine, &execution);
+        if let Err(e) = std::fs::write(path, svg) {
+            let _ = writeln!(stderr, "asl-sim run: writing the timeline to {path}: {e}");
+            return Outcome::Usage;
+        }
     }
     if execution.status == Status::Succeeded {
         Outcome::Ok

@@ -1,0 +1,265 @@
+//! The execution as a Gantt timeline on the virtual clock: a row per state visit, indented by
+//! nesting, token waits and job runs marked, failures and timeouts in red. The time axis is
+//! logarithmic in each gap between events, with a break drawn in every gap over an hour, so a
+//! year-long wait and a two-second task are both legible.
+
+use std::fmt::Write as _;
+
+use crate::engine::{Details, Execution};
+use crate::model::StateMachine;
+
+const LEFT: f64 = 220.0;
+const ROW: f64 = 22.0;
+const TOP: f64 = 40.0;
+
+/// One visit of a state: when it was entered and left (ms from the start), its depth, and
+/// what marks it carries.
+struct Visit {
+    name: String,
+    depth: usize,
+    entered: i64,
+    left: Option<i64>,
+    /// From TaskSubmitted (a job runs or a token is awaited) to the task's end.
+    waiting_from: Option<i64>,
+    failed_at: Option<(i64, String)>,
+}
+
+fn depths(machine: &StateMachine) -> std::collections::HashMap<String, usize> {
+    let mut out = std::collections::HashMap::new();
+    let mut stack = vec![(machine, 0)];
+    while let Some((m, depth)) = stack.pop() {
+        for state in &m.states {
+            out.insert(state.name.value.to_string(), depth);
+            match &state.kind {
+                crate::model::StateKind::Parallel(p) => {
+                    stack.extend(p.branches.iter().map(|b| (b, depth + 1)));
+                }
+                crate::model::StateKind::Map(map) => {
+                    stack.extend(map.processor.iter().map(|p| (p, depth + 1)));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The SVG timeline of an execution of `machine`.
+pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
+    let start = execution.events.first().map_or(0, |e| e.timestamp_ms);
+    let end = execution.events.last().map_or(start, |e| e.timestamp_ms) - start;
+    let depth_of = depths(machine);
+    let mut visits: Vec<Visit> = Vec::new();
+    // The open visit of each state name (concurrent branches interleave their events).
+    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut current: Option<usize> = None;
+    for event in &execution.events {
+        let at = event.timestamp_ms - start;
+        match &event.details {
+            Details::StateEntered { name, .. } => {
+                visits.push(Visit {
+                    name: name.to_string(),
+                    depth: depth_of.get(&**name).copied().unwrap_or(0),
+                    entered: at,
+                    left: None,
+                    waiting_from: None,
+                    failed_at: None,
+                });
+                open.insert(name.to_string(), visits.len() - 1);
+                current = Some(visits.len() - 1);
+            }
+            Details::StateExited { name, .. } => {
+                if let Some(i) = open.remove(&**name) {
+                    visits[i].left = Some(at);
+                }
+            }
+            _ => {
+                let Some(i) = current else { continue };
+                match event.kind {
+                    "TaskSubmitted" => visits[i].waiting_from = Some(at),
+                    "TaskFailed" | "TaskTimedOut" | "ExecutionFailed" | "ExecutionTimedOut" => {
+                        let what = match &event.details {
+                            Details::Error { error, .. } => error.clone(),
+                            _ => event.kind.to_string(),
+                        };
+                        if visits[i].failed_at.is_none() {
+                            visits[i].failed_at = Some((at, what));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    // The axis: each distinct instant, gaps sized by log2(1 + seconds).
+    let mut instants: Vec<i64> = execution
+        .events
+        .iter()
+        .map(|e| e.timestamp_ms - start)
+        .collect();
+    instants.sort_unstable();
+    instants.dedup();
+    let mut xs = Vec::with_capacity(instants.len());
+    let mut x = LEFT + 10.0;
+    for (k, &t) in instants.iter().enumerate() {
+        if k > 0 {
+            let gap_s = (t - instants[k - 1]) as f64 / 1000.0;
+            x += 14.0 + 28.0 * (1.0 + gap_s).log2();
+        }
+        xs.push(x);
+    }
+    let x_of = |t: i64| {
+        let k = instants
+            .partition_point(|&i| i < t)
+            .min(instants.len().saturating_sub(1));
+        xs.get(k).copied().unwrap_or(LEFT + 10.0)
+    };
+    let width = (x + 80.0).max(LEFT + 480.0);
+    let height = TOP + ROW * visits.len() as f64 + 30.0;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="Helvetica, Arial, sans-serif" font-size="11">"#
+    );
+    out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    let _ = writeln!(
+        out,
+        r##"<text x="10" y="18" font-size="12" font-weight="bold" fill="#202124">{} · {} (virtual)</text>"##,
+        execution.status.as_str(),
+        crate::simulation::duration(end)
+    );
+    let legend = [
+        ("#8ab4f8", "in the state"),
+        ("#fdd663", "waiting for a callback or a job"),
+        ("#f28b82", "failed or timed out"),
+    ];
+    let mut lx = width - 420.0;
+    for (color, what) in legend {
+        let _ = writeln!(
+            out,
+            r##"<rect x="{lx:.1}" y="9" width="10" height="10" rx="2" fill="{color}"/><text x="{:.1}" y="18" font-size="10" fill="#5f6368">{what}</text>"##,
+            lx + 14.0
+        );
+        lx += 14.0 + what.len() as f64 * 5.6 + 16.0;
+    }
+    // The axis: a tick per instant, a break in each gap over an hour.
+    for (k, &t) in instants.iter().enumerate() {
+        let x = xs[k];
+        let _ = writeln!(
+            out,
+            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#e8eaed"/>"##,
+            TOP - 6.0,
+            height - 24.0
+        );
+        let _ = writeln!(
+            out,
+            r##"<text x="{x:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
+            height - 10.0,
+            crate::simulation::offset(t)
+        );
+        if k > 0 && t - instants[k - 1] > 3_600_000 {
+            let mid = f64::midpoint(xs[k - 1], x);
+            let _ = writeln!(
+                out,
+                r##"<path d="M{:.1},{:.1}l6,-6l6,12l6,-6" fill="none" stroke="#9aa0a6"/><text x="{mid:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
+                mid - 9.0,
+                TOP - 14.0,
+                TOP - 22.0,
+                crate::simulation::duration(t - instants[k - 1])
+            );
+        }
+    }
+    for (row, visit) in visits.iter().enumerate() {
+        let y = TOP + ROW * row as f64;
+        let indent = 10.0 + 14.0 * visit.depth as f64;
+        let _ = writeln!(
+            out,
+            r##"<text x="{indent:.1}" y="{:.1}" fill="#202124">{}</text>"##,
+            y + 14.0,
+            escape(&visit.name)
+        );
+        let x1 = x_of(visit.entered);
+        let x2 = x_of(
+            visit
+                .left
+                .or(visit.failed_at.as_ref().map(|f| f.0))
+                .unwrap_or(end),
+        )
+        .max(x1 + 3.0);
+        let color = if visit.failed_at.is_some() {
+            "#f28b82"
+        } else {
+            "#8ab4f8"
+        };
+        let _ = writeln!(
+            out,
+            r#"<rect x="{x1:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{color}"/>"#,
+            y + 4.0,
+            x2 - x1,
+            ROW - 8.0
+        );
+        if let Some(from) = visit.waiting_from {
+            let wx = x_of(from);
+            if x2 > wx {
+                // Waiting: for a callback (a token) or for a job to end.
+                let _ = writeln!(
+                    out,
+                    r##"<rect x="{wx:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#fdd663" opacity="0.85"/>"##,
+                    y + 8.0,
+                    x2 - wx,
+                    ROW - 16.0
+                );
+            }
+        }
+        if let Some((at, what)) = &visit.failed_at {
+            let fx = x_of(*at);
+            let _ = writeln!(
+                out,
+                r##"<line x1="{fx:.1}" y1="{:.1}" x2="{fx:.1}" y2="{:.1}" stroke="#c5221f" stroke-width="2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c5221f">{}</text>"##,
+                y + 2.0,
+                y + ROW - 2.0,
+                fx + 4.0,
+                y + 14.0,
+                escape(what)
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{run, RunOptions};
+    use crate::syntax::Format;
+    use crate::{check, CheckOptions};
+
+    #[test]
+    fn a_year_and_a_task_share_one_legible_axis() {
+        let text = r#"{"StartAt": "Quick", "States": {
+            "Quick": {"Type": "Wait", "Seconds": 2, "Next": "Year"},
+            "Year": {"Type": "Wait", "Seconds": 31000000, "Next": "Fail"},
+            "Fail": {"Type": "Fail", "Error": "Done.Badly"}}}"#;
+        let checked = check(text, Format::Json, CheckOptions::default());
+        let execution = run(&checked.tree, &checked.machine, &RunOptions::default());
+        let svg = super::to_svg(&checked.machine, &execution);
+        assert!(svg.starts_with("<svg"));
+        // Three rows, the year's gap broken and labelled, the failure in red.
+        assert_eq!(svg.matches(r#"rx="3""#).count(), 3);
+        assert!(svg.contains(">358 d<"), "{svg}");
+        assert!(svg.contains("Done.Badly"), "{svg}");
+        // The 2-second wait is drawn wide enough to see.
+        let widths: Vec<f64> = svg
+            .split(r#"rx="3""#)
+            .filter_map(|part| part.rsplit("width=\"").next())
+            .filter_map(|w| w.split('"').next()?.parse().ok())
+            .collect();
+        assert!(widths.first().is_some_and(|w| *w > 30.0), "{widths:?}");
+    }
+}
