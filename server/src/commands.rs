@@ -10,28 +10,33 @@ use tower_lsp_server::ls_types::Uri;
 use crate::diagnostics::Analysis;
 
 pub const SIMULATE: &str = "asl.simulate";
-pub const COMMANDS: &[&str] = &[SIMULATE];
+pub const GRAPH: &str = "asl.graph";
+pub const COMMANDS: &[&str] = &[SIMULATE, GRAPH];
 
-/// `asl.simulate` with `[{"uri": ..., "testCase"?: ...}]` or `[uri]`.
+/// `asl.simulate` / `asl.graph` with `[{"uri": ..., "testCase"?: ..., "format"?: ...}]` or
+/// `[uri]`.
 pub struct Request {
+    pub command: &'static str,
     pub uri: Uri,
     pub test_case: Option<String>,
+    /// For `asl.graph`: `svg` (default), `dot` or `mermaid`.
+    pub format: String,
 }
 
 impl Request {
     pub fn parse(command: &str, arguments: &[Value]) -> Result<Request> {
-        if command != SIMULATE {
+        let Some(command) = COMMANDS.iter().copied().find(|c| *c == command) else {
             return Err(Error::invalid_params(format!(
                 "unknown command `{command}`; this server runs: {}",
                 COMMANDS.join(", ")
             )));
-        }
+        };
         let first = arguments.first();
         let uri = first
             .and_then(|a| a.as_str().or_else(|| a.get("uri").and_then(Value::as_str)))
             .ok_or_else(|| {
                 Error::invalid_params(format!(
-                    "`{SIMULATE}` takes [{{\"uri\": DOCUMENT, \"testCase\"?: NAME}}] or [DOCUMENT]"
+                    "`{command}` takes [{{\"uri\": DOCUMENT, \"testCase\"?: NAME}}] or [DOCUMENT]"
                 ))
             })?;
         let uri = uri
@@ -41,7 +46,22 @@ impl Request {
             .and_then(|a| a.get("testCase"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        Ok(Request { uri, test_case })
+        let format = first
+            .and_then(|a| a.get("format"))
+            .and_then(Value::as_str)
+            .unwrap_or("svg")
+            .to_string();
+        if !matches!(format.as_str(), "svg" | "dot" | "mermaid") {
+            return Err(Error::invalid_params(format!(
+                "`format` is svg, dot or mermaid, not `{format}`"
+            )));
+        }
+        Ok(Request {
+            command,
+            uri,
+            test_case,
+            format,
+        })
     }
 }
 
@@ -52,7 +72,64 @@ pub fn not_open(uri: &Uri) -> Error {
     ))
 }
 
-pub fn simulate(request: &Request, analysis: &Analysis) -> Result<Value> {
+/// Run the request's command on the document's analysis.
+pub fn run(request: &Request, analysis: &Analysis) -> Result<Value> {
+    if request.command == GRAPH {
+        Ok(graph(request, analysis))
+    } else {
+        simulate(request, analysis)
+    }
+}
+
+/// `asl.graph`: the state machine drawn, with the (first, or the requested) simulated run on
+/// it, and its timeline.
+fn graph(request: &Request, analysis: &Analysis) -> Value {
+    use asl_sim::picture;
+    let checked = &analysis.checked;
+    let run = analysis
+        .runs
+        .iter()
+        .find(|r| request.test_case.is_none() || r.test_case == request.test_case);
+    // The facts of that run: with several test cases, each message names its case.
+    let facts: Vec<asl_sim::Diagnostic> = match run.and_then(|r| r.test_case.as_deref()) {
+        Some(case) if analysis.runs.len() > 1 => {
+            let prefix = format!("[{case}] ");
+            analysis
+                .facts
+                .iter()
+                .filter_map(|d| {
+                    let message = d.message.strip_prefix(&prefix)?.to_string();
+                    Some(asl_sim::Diagnostic {
+                        message,
+                        ..d.clone()
+                    })
+                })
+                .collect()
+        }
+        _ => analysis.facts.clone(),
+    };
+    let root = picture::graph(
+        &checked.tree,
+        &checked.machine,
+        run.map(|r| (&r.execution, facts.as_slice())),
+    );
+    let drawing = match request.format.as_str() {
+        "dot" => picture::dot::to_dot(&root),
+        "mermaid" => picture::dot::to_mermaid(&root),
+        _ => picture::svg::to_svg(&root),
+    };
+    let timeline = run.map(|r| picture::timeline::to_svg(&checked.machine, &r.execution));
+    json!({
+        "uri": request.uri.as_str(),
+        "version": analysis.version,
+        "format": request.format,
+        "graph": drawing,
+        "testCase": run.and_then(|r| r.test_case.clone()),
+        "timeline": timeline,
+    })
+}
+
+fn simulate(request: &Request, analysis: &Analysis) -> Result<Value> {
     let runs: Vec<Value> = analysis
         .runs
         .iter()

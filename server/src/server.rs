@@ -675,7 +675,7 @@ impl LanguageServer for Backend {
                     None,
                 ))
             });
-            commands::simulate(&request, &analysis)
+            commands::run(&request, &analysis)
         })
         .await;
         match answer {

@@ -601,3 +601,54 @@ async fn an_edit_soak_keeps_the_text_and_answers_every_request() {
     };
     assert_eq!(strip(&soaked), strip(&fresh), "final text:\n{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asl_graph_draws_the_machine_with_its_simulation() {
+    let mut editor = Editor::start(Value::Null).await;
+    let (uri, text) = example("sqs-callback.asl.json");
+    editor.open(&uri, &text).await;
+    let svg = editor
+        .request("workspace/executeCommand", json!({"command": "asl.graph", "arguments": [{"uri": uri, "testCase": "NobodyAnswers"}]}))
+        .await;
+    let result = &svg["result"];
+    assert!(
+        result["graph"]
+            .as_str()
+            .is_some_and(|g| g.starts_with("<svg") && g.contains("Send message to SQS")),
+        "{svg}"
+    );
+    assert_eq!(result["testCase"], "NobodyAnswers");
+    // Only that test case's story is on the picture.
+    let graph = result["graph"].as_str().unwrap_or("");
+    assert!(graph.contains("TimeoutSeconds") && !graph.contains("[Approved]"), "{graph}");
+    assert!(
+        result["timeline"]
+            .as_str()
+            .is_some_and(|t| t.contains("States.Timeout")),
+        "{svg}"
+    );
+    let dot = editor
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "asl.graph", "arguments": [{"uri": uri, "format": "dot"}]}),
+        )
+        .await;
+    assert!(
+        dot["result"]["graph"]
+            .as_str()
+            .is_some_and(|g| g.starts_with("digraph")),
+        "{dot}"
+    );
+    let bad = editor
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "asl.graph", "arguments": [{"uri": uri, "format": "png"}]}),
+        )
+        .await;
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("svg, dot or mermaid")),
+        "{bad}"
+    );
+}

@@ -80,6 +80,7 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
                     "TaskFailed" | "TaskTimedOut" | "ExecutionFailed" | "ExecutionTimedOut" => {
                         let what = match &event.details {
                             Details::Error { error, .. } => error.clone(),
+                            _ if event.kind.ends_with("TimedOut") => "States.Timeout".to_string(),
                             _ => event.kind.to_string(),
                         };
                         if visits[i].failed_at.is_none() {
