@@ -18,3 +18,7 @@ end, { desc = 'Simulate the current state machine (asl.simulate)' })
 vim.api.nvim_create_user_command('AslHistory', function()
   require('asl').history_command()
 end, { desc = 'Show the simulated execution history as a timeline' })
+
+vim.api.nvim_create_user_command('AslGraph', function()
+  require('asl').graph_command()
+end, { desc = 'Draw the state machine and its simulated path (SVG, in the system viewer)' })

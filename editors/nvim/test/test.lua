@@ -113,6 +113,18 @@ end, 50)
 local history = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
 check(shown and history:find('TaskStateEntered', 1, true) ~= nil, ':AslHistory shows the timeline')
 
+-- :AslGraph writes the SVG and hands it to the viewer (here, a stub that records the path).
+local opened
+vim.cmd('wincmd p')
+require('asl').graph_command(function(p)
+  opened = p
+end)
+vim.wait(10000, function()
+  return opened ~= nil
+end, 50)
+local svg = opened and table.concat(vim.fn.readfile(opened), '\n') or ''
+check(svg:find('<svg', 1, true) ~= nil and svg:find('Ask', 1, true) ~= nil, ':AslGraph writes the graph as SVG')
+
 vim.fn.delete(dir, 'rf')
 if #failures > 0 then
   io.stderr:write(#failures .. ' check(s) failed\n')

@@ -106,6 +106,40 @@ async function simulate(uri?: vscode.Uri): Promise<Simulation | undefined> {
   }) as Promise<Simulation>;
 }
 
+/** The graph view beside the editor: one panel, following the document it shows. */
+let graphPanel: vscode.WebviewPanel | undefined;
+let graphUri: vscode.Uri | undefined;
+
+async function showGraph(uri: vscode.Uri): Promise<void> {
+  if (!client) {
+    return;
+  }
+  const answer = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: 'asl.graph',
+    arguments: [{ uri: uri.toString() }],
+  })) as { graph: string; timeline: string | null; testCase: string | null };
+  if (!graphPanel) {
+    graphPanel = vscode.window.createWebviewPanel('aslGraph', 'ASL graph', vscode.ViewColumn.Beside, {
+      enableScripts: false,
+    });
+    graphPanel.onDidDispose(() => {
+      graphPanel = undefined;
+      graphUri = undefined;
+    });
+  }
+  graphUri = uri;
+  graphPanel.title = `Graph: ${path.basename(uri.path)}`;
+  const caption = answer.testCase ? `<p>Simulated: test case <b>${escapeHtml(answer.testCase)}</b></p>` : '';
+  graphPanel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<style>body{background:#fff;color:#202124;font-family:sans-serif} svg{max-width:none}</style></head>
+<body>${caption}${answer.graph}${answer.timeline ? '<h3>Timeline</h3>' + answer.timeline : ''}</body></html>`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The simulation as readable text: each run's summary, then its timeline. */
 export function timelineText(simulation: Simulation): string {
   const lines: string[] = [];
@@ -138,6 +172,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (simulation) {
         const document = await vscode.workspace.openTextDocument({ content: timelineText(simulation), language: 'log' });
         await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      }
+    }),
+    vscode.commands.registerCommand('asl.showGraph', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (target) {
+        await showGraph(target);
+      }
+    }),
+    // The graph follows its document: new diagnostics mean a new analysis (and simulation).
+    vscode.languages.onDidChangeDiagnostics(async (event) => {
+      if (graphPanel && graphUri && event.uris.some((u) => u.toString() === graphUri?.toString())) {
+        await showGraph(graphUri);
       }
     }),
     vscode.commands.registerCommand('asl.restartServer', async () => {

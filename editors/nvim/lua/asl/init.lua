@@ -97,6 +97,33 @@ local function show(title, lines)
   vim.bo[buf].modifiable = false
 end
 
+-- :AslGraph: the state machine (and its simulated path) as SVG, opened in the system viewer.
+function M.graph_command(open)
+  local buf = vim.api.nvim_get_current_buf()
+  local client = client_of(buf)
+  if not client then
+    vim.notify('asl: no asl-lsp client on this buffer', vim.log.levels.WARN)
+    return
+  end
+  local params = { command = 'asl.graph', arguments = { { uri = vim.uri_from_bufnr(buf) } } }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err then
+      vim.notify('asl.graph: ' .. err.message, vim.log.levels.ERROR)
+      return
+    end
+    local base = vim.fn.tempname() .. '-' .. vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t:r:r')
+    vim.fn.writefile(vim.split(result.graph, '\n'), base .. '.svg')
+    if result.timeline and result.timeline ~= vim.NIL then
+      vim.fn.writefile(vim.split(result.timeline, '\n'), base .. '.timeline.svg')
+    end
+    open = open or (vim.ui.open and function(p) vim.ui.open(p) end) or function(p)
+      vim.fn.jobstart({ 'xdg-open', p }, { detach = true })
+    end
+    open(base .. '.svg')
+    vim.notify('asl: graph written to ' .. base .. '.svg')
+  end, buf)
+end
+
 function M.simulate_command()
   M.simulate(function(result)
     vim.notify(table.concat(M.summary_lines(result, false), '\n'))

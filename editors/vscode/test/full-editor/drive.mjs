@@ -60,6 +60,19 @@ try {
   check(/Doen/.test(problems), 'and the error of broken.asl.json');
   await page.screenshot({ path: screenshot });
   console.log(`screenshot: ${screenshot}`);
+  // The graph view beside the editor.
+  await page.keyboard.press('Control+Shift+M');
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: 15000 });
+  await page.keyboard.type('ASL: Show the state machine as a graph', { delay: 10 });
+  await page.waitForTimeout(800);
+  await page.keyboard.press('Enter');
+  const graph = await page
+    .waitForSelector('.tab[aria-label*="Graph: approval"]', { timeout: 30000 })
+    .then(() => true, () => false);
+  check(graph, 'the graph view opens beside the editor');
+  await page.waitForTimeout(3000);
+  await page.screenshot({ path: screenshot.replace('.png', '-graph.png') });
 } finally {
   await browser.close();
 }
