@@ -349,3 +349,34 @@ fn map_iterations_respect_max_concurrency_on_the_clock() {
     assert_eq!(execute(&definition(2), items.clone()).elapsed_seconds, 20.0);
     assert_eq!(execute(&definition(1), items).elapsed_seconds, 40.0);
 }
+
+#[test]
+fn a_failing_branch_aborts_every_state_in_progress_in_its_siblings_innermost_first() {
+    // Branch 1 fails at 10 s while branch 2 waits inside a nested Parallel.
+    let definition = r#"{"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "Fails", "States": {"Soon": {"Type": "Wait", "Seconds": 10, "Next": "Fails"},
+        "Fails": {"Type": "Fail", "Error": "Oops"}}},
+      {"StartAt": "Inner", "States": {"Inner": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 100, "End": true}}}]}}}]}}}"#
+        .replace(r#""StartAt": "Fails""#, r#""StartAt": "Soon""#);
+    let execution = execute(&definition, json!({}));
+    assert_eq!(execution.error.as_deref(), Some("Oops"));
+    let tail: Vec<String> = timeline(&execution)
+        .lines()
+        .rev()
+        .take(5)
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "10.000s ExecutionFailed",
+            "10.000s ParallelStateFailed",
+            "10.000s ParallelStateAborted Inner",
+            "10.000s WaitStateAborted Long",
+            "10.000s FailStateEntered Fails",
+        ],
+        "{}",
+        timeline(&execution)
+    );
+}

@@ -120,27 +120,23 @@ impl Engine<'_> {
             let events = &mut tail[range];
             let before: Vec<&Event> = events.iter().filter(|e| e.timestamp_ms <= cut).collect();
             let cut_short = child.at_ms > cut;
-            // The state it was in: its last entry or exit is an entry.
-            let abort = cut_short
-                .then(|| {
-                    before.iter().rev().find(|e| {
-                        e.kind.ends_with("StateEntered") || e.kind.ends_with("StateExited")
+            // Every state it was in, innermost first (a nested Parallel or Map and the task
+            // inside it are all aborted).
+            let aborts: Vec<Event> = if cut_short {
+                in_progress(before.iter().copied())
+                    .into_iter()
+                    .rev()
+                    .map(|(kind, name)| Event {
+                        id: 0,
+                        previous_event_id: 0,
+                        timestamp_ms: cut,
+                        kind,
+                        details: Details::StateAborted { name },
                     })
-                })
-                .flatten()
-                .and_then(|e| aborted_kind(e.kind).map(|kind| (kind, *e)))
-                .map(|(kind, entered)| Event {
-                    id: 0,
-                    previous_event_id: 0,
-                    timestamp_ms: cut,
-                    kind,
-                    details: match &entered.details {
-                        Details::StateEntered { name, .. } => {
-                            Details::StateAborted { name: name.clone() }
-                        }
-                        _ => Details::None,
-                    },
-                });
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let steps = before.len();
             kept.extend(
                 before
@@ -148,7 +144,12 @@ impl Engine<'_> {
                     .enumerate()
                     .map(|(step, e)| (step, child_index, e.clone())),
             );
-            kept.extend(abort.map(|e| (steps, child_index, e)));
+            kept.extend(
+                aborts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, e)| (steps + k, child_index, e)),
+            );
         }
         // Aborts last at their instant: the failure that caused them comes first.
         kept.sort_by_key(|(step, child, e)| {
@@ -165,6 +166,30 @@ impl Engine<'_> {
             self.events.push(event);
         }
     }
+}
+
+/// The states entered and not yet left in `events`, outermost first, with the event that
+/// records each one's abort.
+pub(super) fn in_progress<'e>(
+    events: impl Iterator<Item = &'e Event>,
+) -> Vec<(&'static str, crate::syntax::Text)> {
+    let mut open: Vec<(&'static str, crate::syntax::Text)> = Vec::new();
+    for event in events {
+        match &event.details {
+            Details::StateEntered { name, .. } => {
+                if let Some(aborted) = aborted_kind(event.kind) {
+                    open.push((aborted, name.clone()));
+                }
+            }
+            Details::StateExited { name, .. } | Details::StateAborted { name } => {
+                if let Some(i) = open.iter().rposition(|(_, n)| n == name) {
+                    open.remove(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    open
 }
 
 /// The abort event of a state that can be in progress when a sibling fails.

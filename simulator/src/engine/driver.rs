@@ -253,22 +253,7 @@ impl<'a> Driver<'a> {
 /// End a paused execution ABORTED at `now_ms`: each state still in progress, innermost first,
 /// then `ExecutionAborted`.
 fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
-    let mut in_progress: Vec<(&'static str, crate::syntax::Text)> = Vec::new();
-    for event in &execution.events {
-        match (&event.details, event.kind) {
-            (Details::StateEntered { name, .. }, kind) => {
-                if let Some(aborted) = super::concurrent::aborted_kind(kind) {
-                    in_progress.push((aborted, name.clone()));
-                }
-            }
-            (Details::StateExited { name, .. } | Details::StateAborted { name }, _) => {
-                if let Some(i) = in_progress.iter().rposition(|(_, n)| n == name) {
-                    in_progress.remove(i);
-                }
-            }
-            _ => {}
-        }
-    }
+    let in_progress = super::concurrent::in_progress(execution.events.iter());
     let mut push = |kind: &'static str, details: Details| {
         let id = execution.events.len() + 1;
         execution.events.push(Event {
