@@ -620,7 +620,10 @@ async fn asl_graph_draws_the_machine_with_its_simulation() {
     assert_eq!(result["testCase"], "NobodyAnswers");
     // Only that test case's story is on the picture.
     let graph = result["graph"].as_str().unwrap_or("");
-    assert!(graph.contains("TimeoutSeconds") && !graph.contains("[Approved]"), "{graph}");
+    assert!(
+        graph.contains("TimeoutSeconds") && !graph.contains("[Approved]"),
+        "{graph}"
+    );
     assert!(
         result["timeline"]
             .as_str()
