@@ -314,14 +314,7 @@ fn paths_and_intrinsics(path: &[Node<'_>], replace: TextRange) -> Vec<Completion
         let detail = format!("{}: {}", f.signature, f.doc);
         CompletionItem::new(f.name, CompletionKind::Function, detail, replace)
     });
-    let variables = variables_in_scope(path).into_iter().map(|v| {
-        CompletionItem::new(
-            format!("${v}"),
-            CompletionKind::Variable,
-            "variable",
-            replace,
-        )
-    });
+    let variables = variable_items(path, replace);
     contexts.chain(intrinsics).chain(variables).collect()
 }
 
@@ -359,15 +352,20 @@ fn jsonata(path: &[Node<'_>], text: &str, offset: usize) -> Vec<CompletionItem> 
                 )
             }
         });
-    let variables = variables_in_scope(path).into_iter().map(|v| {
+    let variables = variable_items(path, replace);
+    states.chain(functions).chain(variables).collect()
+}
+
+/// `$name` for each variable in scope.
+fn variable_items(path: &[Node<'_>], replace: TextRange) -> impl Iterator<Item = CompletionItem> {
+    variables_in_scope(path).into_iter().map(move |v| {
         CompletionItem::new(
             format!("${v}"),
             CompletionKind::Variable,
             "variable",
             replace,
         )
-    });
-    states.chain(functions).chain(variables).collect()
+    })
 }
 
 /// The variables a state on `path` can read: those assigned (by a state, a Catcher or a Choice

@@ -51,22 +51,26 @@ local function client_of(buf)
   return get({ bufnr = buf, name = 'asl_lsp' })[1]
 end
 
--- Run `asl.simulate` on the current buffer; `done(result)` gets the server's answer.
-function M.simulate(done, buf)
-  buf = buf or vim.api.nvim_get_current_buf()
+-- Run a server command (`asl.simulate`, `asl.graph`) on a buffer; `done(result)` gets the answer.
+local function execute(command, buf, done)
   local client = client_of(buf)
   if not client then
     vim.notify('asl: no asl-lsp client on this buffer', vim.log.levels.WARN)
     return
   end
-  local params = { command = 'asl.simulate', arguments = { { uri = vim.uri_from_bufnr(buf) } } }
+  local params = { command = command, arguments = { { uri = vim.uri_from_bufnr(buf) } } }
   client:request('workspace/executeCommand', params, function(err, result)
     if err then
-      vim.notify('asl.simulate: ' .. err.message, vim.log.levels.ERROR)
+      vim.notify(command .. ': ' .. err.message, vim.log.levels.ERROR)
       return
     end
     done(result)
   end, buf)
+end
+
+-- Run `asl.simulate` on the current buffer; `done(result)` gets the server's answer.
+function M.simulate(done, buf)
+  execute('asl.simulate', buf or vim.api.nvim_get_current_buf(), done)
 end
 
 -- The lines :AslSimulate and :AslHistory show.
@@ -100,17 +104,7 @@ end
 -- :AslGraph: the state machine (and its simulated path) as SVG, opened in the system viewer.
 function M.graph_command(open)
   local buf = vim.api.nvim_get_current_buf()
-  local client = client_of(buf)
-  if not client then
-    vim.notify('asl: no asl-lsp client on this buffer', vim.log.levels.WARN)
-    return
-  end
-  local params = { command = 'asl.graph', arguments = { { uri = vim.uri_from_bufnr(buf) } } }
-  client:request('workspace/executeCommand', params, function(err, result)
-    if err then
-      vim.notify('asl.graph: ' .. err.message, vim.log.levels.ERROR)
-      return
-    end
+  execute('asl.graph', buf, function(result)
     local base = vim.fn.tempname() .. '-' .. vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t:r:r')
     vim.fn.writefile(vim.split(result.graph, '\n'), base .. '.svg')
     if result.timeline and result.timeline ~= vim.NIL then
@@ -121,7 +115,7 @@ function M.graph_command(open)
     end
     open(base .. '.svg')
     vim.notify('asl: graph written to ' .. base .. '.svg')
-  end, buf)
+  end)
 end
 
 function M.simulate_command()
