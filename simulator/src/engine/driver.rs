@@ -86,6 +86,8 @@ pub struct TaskToken {
     pub state: String,
     pub issued_ms: i64,
     pub state_now: TokenState,
+    /// When the worker sent a heartbeat (SendTaskHeartbeat) while the task waited, virtual ms.
+    pub heartbeats_ms: Vec<i64>,
 }
 
 /// Why a token was refused, as AWS's SendTask* APIs say it.

@@ -189,6 +189,7 @@ impl Engine<'_> {
                 state: name.to_string(),
                 issued_ms: self.clock_ms,
                 state_now: TokenState::Waiting,
+                heartbeats_ms: Vec::new(),
             });
             self.tokens.len() - 1
         });
@@ -196,6 +197,7 @@ impl Engine<'_> {
         // Which comes first on the virtual clock: the answer, a missed heartbeat, the timeout.
         let timeout_ms = timeout as i64 * 1000;
         let answer_at = (!matches!(outcome, Outcome::NoResponse)).then_some(delay_ms);
+        let sent_beats = beats.clone();
         let heartbeat_expiry = heartbeat.map(|hb| {
             let hb = hb as i64 * 1000;
             let mut last = 0;
@@ -222,6 +224,12 @@ impl Engine<'_> {
             && heartbeat_expiry.is_none_or(|h| h > first)
             && timeout_ms > first;
         if let Some(i) = token_index {
+            let issued = self.tokens[i].issued_ms;
+            self.tokens[i].heartbeats_ms = sent_beats
+                .iter()
+                .filter(|b| **b < first)
+                .map(|b| issued + b)
+                .collect();
             self.tokens[i].state_now = if answered {
                 TokenState::Answered
             } else {

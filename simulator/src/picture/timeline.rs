@@ -92,11 +92,26 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             }
         }
     }
+    // Heartbeats are not history events; they go on the axis too, unlabelled.
+    let beats: Vec<(&str, i64, i64)> = execution
+        .tokens
+        .iter()
+        .flat_map(|t| {
+            t.heartbeats_ms
+                .iter()
+                .map(move |b| (t.state.as_str(), t.issued_ms - start, b - start))
+        })
+        .collect();
     // The axis: each distinct instant, gaps sized by log2(1 + seconds).
-    let mut instants: Vec<i64> = execution
+    let labelled: std::collections::HashSet<i64> = execution
         .events
         .iter()
         .map(|e| e.timestamp_ms - start)
+        .collect();
+    let mut instants: Vec<i64> = labelled
+        .iter()
+        .copied()
+        .chain(beats.iter().map(|b| b.2))
         .collect();
     instants.sort_unstable();
     instants.dedup();
@@ -115,7 +130,7 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             .min(instants.len().saturating_sub(1));
         xs.get(k).copied().unwrap_or(LEFT + 10.0)
     };
-    let width = (x + 80.0).max(LEFT + 480.0);
+    let width = (x + 80.0).max(LEFT + 560.0);
     let height = TOP + ROW * visits.len() as f64 + 30.0;
     let mut out = String::new();
     let _ = writeln!(
@@ -132,9 +147,10 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
     let legend = [
         ("#8ab4f8", "in the state"),
         ("#fdd663", "waiting for a callback or a job"),
+        ("#188038", "heartbeat"),
         ("#f28b82", "failed or timed out"),
     ];
-    let mut lx = width - 420.0;
+    let mut lx = width - 500.0;
     for (color, what) in legend {
         let _ = writeln!(
             out,
@@ -152,12 +168,14 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             TOP - 6.0,
             height - 24.0
         );
-        let _ = writeln!(
-            out,
-            r##"<text x="{x:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
-            height - 10.0,
-            crate::simulation::offset(t)
-        );
+        if labelled.contains(&t) {
+            let _ = writeln!(
+                out,
+                r##"<text x="{x:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
+                height - 10.0,
+                crate::simulation::offset(t)
+            );
+        }
         if k > 0 && t - instants[k - 1] > 3_600_000 {
             let mid = f64::midpoint(xs[k - 1], x);
             let _ = writeln!(
@@ -225,6 +243,22 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             );
         }
     }
+    // Each heartbeat on the row of the task that waited for it.
+    for (state, issued, at) in &beats {
+        let row = visits.iter().position(|v| {
+            v.name == *state && v.entered <= *issued && v.left.is_none_or(|l| l >= *at)
+        });
+        if let Some(row) = row {
+            let (bx, y) = (x_of(*at), TOP + ROW * row as f64);
+            let _ = writeln!(
+                out,
+                r##"<line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="#188038" stroke-width="2"><title>heartbeat at {}</title></line>"##,
+                y + 2.0,
+                y + ROW - 2.0,
+                crate::simulation::offset(*at)
+            );
+        }
+    }
     out.push_str("</svg>\n");
     out
 }
@@ -240,6 +274,27 @@ mod tests {
     use crate::engine::{run, RunOptions};
     use crate::syntax::Format;
     use crate::{check, CheckOptions};
+
+    #[test]
+    fn heartbeats_are_marked_on_their_task() {
+        let text = r#"{"StartAt": "Wait", "States": {"Wait": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}},
+            "HeartbeatSeconds": 600, "End": true}}}"#;
+        let checked = check(text, Format::Json, CheckOptions::default());
+        let mocks: serde_json::Value = serde_json::json!({
+            "StateMachines": {"m": {"TestCases": {"T": {"Wait": "Beats"}}}},
+            "MockedResponses": {"Beats": {"0": {"NoResponse": true, "Heartbeats": [300, 700]}}}});
+        let options = RunOptions {
+            mocks: Some(crate::mocks::test_case(&mocks, "m", "T").expect("a test case")),
+            ..RunOptions::default()
+        };
+        let execution = run(&checked.tree, &checked.machine, &options);
+        assert_eq!(execution.tokens[0].heartbeats_ms.len(), 2);
+        let svg = super::to_svg(&checked.machine, &execution);
+        assert!(svg.contains("heartbeat at +00:05:00.000"), "{svg}");
+        assert!(svg.contains("heartbeat at +00:11:40.000"), "{svg}");
+    }
 
     #[test]
     fn a_year_and_a_task_share_one_legible_axis() {
