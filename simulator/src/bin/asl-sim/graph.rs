@@ -100,12 +100,12 @@ pub fn main(args: &[String]) -> Outcome {
         };
         // Without --input, the test case's own (its Expectations' `Input`), as `asl-sim test`.
         let case_input = || {
-            let (file, case) = (mocks_file.as_ref()?, test_case.as_ref()?);
-            let config = crate::mock_file::MockFile::read(file).ok()?;
-            let machine = config.machine(machine.as_deref(), &name);
-            asl_sim::expectations::expectation(&config.config, &machine, case)
-                .ok()?
-                .input
+            crate::mock_file::MockFile::case_input(
+                mocks_file.as_deref()?,
+                machine.as_deref(),
+                &name,
+                test_case.as_deref()?,
+            )
         };
         let input = match input.as_deref().map(serde_json::from_str) {
             None => case_input().unwrap_or_else(|| serde_json::json!({})),

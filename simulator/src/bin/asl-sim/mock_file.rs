@@ -29,6 +29,21 @@ impl MockFile {
     }
 
     /// The state machine the definition stands for (see `asl_sim::mocks::machine_name`).
+    /// The input a test case's Expectations give it (`Input`), if any: `run` and `graph` use
+    /// it when no `--input` is given, as `test` does.
+    pub fn case_input(
+        path: &str,
+        requested: Option<&str>,
+        definition_name: &str,
+        case: &str,
+    ) -> Option<serde_json::Value> {
+        let file = MockFile::read(path).ok()?;
+        let machine = file.machine(requested, definition_name);
+        asl_sim::expectations::expectation(&file.config, &machine, case)
+            .ok()?
+            .input
+    }
+
     pub fn machine(&self, requested: Option<&str>, definition_name: &str) -> String {
         asl_sim::mocks::machine_name(&self.config, requested, definition_name)
     }

@@ -114,7 +114,17 @@ pub fn main(args: &[String]) -> Outcome {
                 return Outcome::Usage;
             }
         },
-        (None, None) => "{}".to_string(),
+        // A test case's own input (its Expectations' `Input`), as `asl-sim test` runs it.
+        (None, None) => match (&args.mocks, &args.test_case) {
+            (Some(file), Some(case)) => MockFile::case_input(
+                file,
+                args.state_machine.as_deref(),
+                &definition_name(&args.file),
+                case,
+            )
+            .map_or_else(|| "{}".to_string(), |v| v.to_string()),
+            _ => "{}".to_string(),
+        },
     };
     let input: Value = match serde_json::from_str(&input_text) {
         Ok(v) => v,
