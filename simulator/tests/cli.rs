@@ -427,3 +427,23 @@ fn run_explain_puts_the_simulation_on_the_states() {
     }
     assert!(!stdout.contains("file(s) checked"), "{stdout}");
 }
+
+#[test]
+fn test_finds_a_mock_config_file_beside_the_definition() {
+    let dir = std::env::temp_dir().join(format!("asl-sim-mockconfig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let definition = dir.join("approval.asl.json");
+    std::fs::write(
+        &definition,
+        include_str!("../../examples/sqs-callback.asl.json"),
+    )
+    .expect("write");
+    // Step Functions Local's file name, for the machine named like the definition.
+    let mocks = include_str!("../../examples/sqs-callback.mocks.json")
+        .replace("\"sqs-callback\"", "\"approval\"");
+    std::fs::write(dir.join("MockConfigFile.json"), mocks).expect("write");
+    let (code, stdout, stderr) = asl_sim(&["test", definition.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("2 test cases: 2 passed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

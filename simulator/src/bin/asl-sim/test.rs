@@ -69,11 +69,17 @@ struct Suite {
     error: Option<String>,
 }
 
-/// `examples/heartbeat.asl.json` → `examples/heartbeat.mocks.json`.
+/// `examples/heartbeat.asl.json` → `examples/heartbeat.mocks.json`, else a
+/// `MockConfigFile.json` beside it (the first that exists; the first named when neither does),
+/// as the language server looks.
 fn sibling_mocks(definition: &str) -> String {
     let name = definition_name(definition);
     let path = std::path::Path::new(definition);
-    path.with_file_name(format!("{name}.mocks.json"))
+    let candidates = asl_sim::mocks::sibling_file_names(&name).map(|f| path.with_file_name(f));
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .unwrap_or(&candidates[0])
         .to_string_lossy()
         .into_owned()
 }
