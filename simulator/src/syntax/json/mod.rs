@@ -678,11 +678,14 @@ impl Parser<'_> {
         let members = self.out.members_of(object);
         let mut found: Vec<(TextRange, TextRange, String)> = Vec::new();
         if members.len() <= 16 {
-            let keys: Vec<_> = members.map(|m| m.key).collect();
-            for (i, k) in keys.iter().enumerate() {
-                if let Some(first) = keys[..i].iter().find(|f| f.name == k.name) {
-                    found.push((first.range, k.range, k.name.to_string()));
+            // On the stack: this runs for every object of the document.
+            let mut keys = [("", TextRange::empty(0)); 16];
+            for (i, m) in members.enumerate() {
+                let (name, range) = (m.key.name, m.key.range);
+                if let Some(first) = keys[..i].iter().find(|(n, _)| *n == name) {
+                    found.push((first.1, range, name.to_string()));
                 }
+                keys[i] = (name, range);
             }
         } else {
             let mut seen: FxHashMap<&str, TextRange> =
