@@ -268,7 +268,19 @@ fn payload_size(value: &Value) -> usize {
                     5
                 }
             }
-            Value::Number(n) => n.to_string().len(),
+            Value::Number(n) => {
+                // Counted as written, without building the text.
+                struct Count(usize);
+                impl std::fmt::Write for Count {
+                    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                        self.0 += s.len();
+                        Ok(())
+                    }
+                }
+                let mut count = Count(0);
+                let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
+                count.0
+            }
             Value::String(s) => string(s),
             Value::Array(items) => {
                 *total += 2 + items.len().saturating_sub(1);
