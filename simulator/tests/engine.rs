@@ -380,3 +380,51 @@ fn a_failing_branch_aborts_every_state_in_progress_in_its_siblings_innermost_fir
         timeline(&execution)
     );
 }
+
+#[test]
+fn a_distributed_map_tolerates_failed_children_up_to_its_threshold() {
+    let definition = |tolerance: &str| {
+        format!(
+            r#"{{"StartAt": "M", "States": {{"M": {{"Type": "Map", "ItemsPath": "$.items", {tolerance},
+              "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}},
+                "StartAt": "C", "States": {{
+                  "C": {{"Type": "Choice", "Choices": [{{"Variable": "$.bad", "BooleanEquals": true, "Next": "F"}}], "Default": "OK"}},
+                  "F": {{"Type": "Fail", "Error": "Bad", "Cause": "bad item"}},
+                  "OK": {{"Type": "Pass", "End": true}}}}}},
+              "Catch": [{{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Next": "TooMany"}}],
+              "End": true}},
+              "TooMany": {{"Type": "Pass", "Result": "too many", "End": true}}}}}}"#
+        )
+    };
+    let items = |bad: usize| {
+        let list: Vec<Value> = (0..4).map(|i| json!({"bad": i < bad})).collect();
+        json!({ "items": list })
+    };
+    // One of four fails, one tolerated: the Map succeeds, the failed item's slot holds its error.
+    let execution = execute(&definition(r#""ToleratedFailureCount": 1"#), items(1));
+    assert_eq!(execution.status, Status::Succeeded);
+    assert_eq!(
+        execution.output,
+        Some(
+            json!([{"Error": "Bad", "Cause": "bad item"}, {"bad": false}, {"bad": false}, {"bad": false}])
+        )
+    );
+    // Two fail: over the count, the Map Run fails with the threshold error, which Catch takes.
+    let execution = execute(&definition(r#""ToleratedFailureCount": 1"#), items(2));
+    assert_eq!(execution.output, Some(json!("too many")));
+    // 25% failing is within 25%, 50% is not; the percentage may come from a path.
+    let within = execute(&definition(r#""ToleratedFailurePercentage": 25"#), items(1));
+    assert_eq!(within.status, Status::Succeeded);
+    let over = execute(
+        &definition(r#""ToleratedFailurePercentagePath": "$.tolerance""#),
+        {
+            let mut input = items(2);
+            input["tolerance"] = json!(25);
+            input
+        },
+    );
+    assert_eq!(over.output, Some(json!("too many")));
+    // Without a tolerance the first failure fails the Map.
+    let strict = execute(&definition(r#""MaxConcurrency": 0"#), items(1));
+    assert_eq!(strict.error.as_deref(), Some("Bad"));
+}

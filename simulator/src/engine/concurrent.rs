@@ -10,6 +10,25 @@ use serde_json::Value;
 
 use super::{Details, Engine, Event, Failure, PAUSED};
 
+/// A Distributed Map's ToleratedFailureCount / ToleratedFailurePercentage: how many failed
+/// children the Map Run bears before it fails with States.ExceedToleratedFailureThreshold.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Tolerated {
+    pub count: Option<u64>,
+    pub percentage: Option<f64>,
+}
+
+impl Tolerated {
+    fn exceeded(self, failed: usize, total: usize) -> bool {
+        let over_count = self.count.is_some_and(|c| failed as u64 > c);
+        #[allow(clippy::cast_precision_loss)] // counts of children are far below 2^52
+        let over_percentage = self
+            .percentage
+            .is_some_and(|p| total > 0 && failed as f64 * 100.0 / total as f64 > p);
+        over_count || over_percentage
+    }
+}
+
 /// How one child ended.
 struct Ended {
     /// Virtual time of the end.
@@ -26,6 +45,7 @@ impl Engine<'_> {
         children: Vec<C>,
         limit: usize,
         lockstep: bool,
+        tolerated: Option<Tolerated>,
         mut run: impl FnMut(&mut Self, usize, C) -> Result<Value, Failure>,
         mut aborted: impl FnMut(&mut Self, usize),
     ) -> Result<Vec<Value>, Failure> {
@@ -35,8 +55,11 @@ impl Engine<'_> {
         // thousands).
         let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
         let mut ended: Vec<Ended> = Vec::with_capacity(children.len());
+        let total = children.len();
         let mut outputs = Vec::with_capacity(children.len());
         let mut failure: Option<(i64, Failure)> = None;
+        // With a tolerance: each failed child, when it failed; its output is its error.
+        let mut tolerated_failures: Vec<i64> = Vec::new();
         // A child that reached a driver's "now" holds its siblings back from nothing.
         let mut paused: Option<Failure> = None;
         for (index, child) in children.into_iter().enumerate() {
@@ -63,10 +86,34 @@ impl Engine<'_> {
             match result {
                 Ok(output) => outputs.push(output),
                 Err(f) if f.error == PAUSED => paused = Some(f),
+                Err(f) if tolerated.is_some() && !f.halts() => {
+                    tolerated_failures.push(end);
+                    outputs.push(serde_json::json!({"Error": f.error, "Cause": f.cause}));
+                }
                 Err(f) => {
                     if failure.as_ref().is_none_or(|(at, _)| end < *at) {
                         failure = Some((end, f));
                     }
+                }
+            }
+        }
+        if let Some(tolerated) = tolerated {
+            // The failure that crossed the threshold, in virtual time, fails the Map Run then.
+            tolerated_failures.sort_unstable();
+            let crossed = tolerated_failures
+                .iter()
+                .enumerate()
+                .find(|(k, _)| tolerated.exceeded(k + 1, total))
+                .map(|(_, at)| *at);
+            if let Some(at) = crossed {
+                if failure.as_ref().is_none_or(|(first, _)| at < *first) {
+                    failure = Some((
+                        at,
+                        Failure::new(
+                            "States.ExceedToleratedFailureThreshold",
+                            "The specified tolerated failure threshold was exceeded",
+                        ),
+                    ));
                 }
             }
         }

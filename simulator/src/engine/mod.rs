@@ -1292,6 +1292,7 @@ impl<'t> Engine<'t> {
             branches,
             0,
             true,
+            None,
             |engine, _, branch| {
                 engine.scopes.push(Map::new());
                 let result = engine.machine(branch, branch_input.clone());
@@ -1375,14 +1376,22 @@ impl<'t> Engine<'t> {
                 length: items.len(),
             },
         );
-        self.map_setting(
+        let tolerated_count = self.map_setting(
             "ToleratedFailureCount",
             map.tolerated_failure_count,
             &effective,
             "ToleratedFailureCount cannot be negative.",
             at,
         )?;
+        let tolerated_percentage = self.tolerated_percentage(map, &effective, at)?;
         let distributed = map.is_distributed();
+        // Only a Distributed Map Run tolerates failed children; an inline Map fails with the first.
+        let tolerated = (distributed
+            && (tolerated_count.is_some() || tolerated_percentage.is_some()))
+        .then(|| concurrent::Tolerated {
+            count: tolerated_count.and_then(|c| u64::try_from(c).ok()),
+            percentage: tolerated_percentage,
+        });
         if distributed {
             self.event("MapRunStarted", Details::None);
             self.quiet += 1;
@@ -1404,6 +1413,7 @@ impl<'t> Engine<'t> {
             inputs,
             limit,
             false,
+            tolerated,
             |engine, index, item_input| {
                 engine.event("MapIterationStarted", iteration(index));
                 engine.scopes.push(Map::new());
@@ -1656,6 +1666,41 @@ impl<'t> Engine<'t> {
     }
 
     /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.
+    /// ToleratedFailurePercentage (0 to 100, decimals allowed), literal or from a path.
+    fn tolerated_percentage(
+        &mut self,
+        map: &crate::model::MapState,
+        input: &Value,
+        at: &At,
+    ) -> Result<Option<f64>, Failure> {
+        let Some(node) = map.tolerated_failure_percentage.and_then(|p| self.node(p)) else {
+            return Ok(None);
+        };
+        let value = match node.as_str() {
+            Some(s) if crate::model::jsonata_expression(s).is_some() => {
+                let states = self.states_value(input, None, None);
+                let value =
+                    self.jsonata_template(node, &states, "ToleratedFailurePercentage", at)?;
+                value.as_f64()
+            }
+            Some(path) => {
+                let found = self
+                    .select(path, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                match &found {
+                    Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+                    other => other.as_ref().and_then(Value::as_f64),
+                }
+            }
+            None => node.as_number().and_then(serde_json::Number::as_f64),
+        };
+        match value {
+            Some(p) if (0.0..=100.0).contains(&p) => Ok(Some(p)),
+            _ => Err(at
+                .runtime("ToleratedFailurePercentage must be a number from 0 to 100.".to_string())),
+        }
+    }
+
     fn map_setting(
         &self,
         field: &str,
