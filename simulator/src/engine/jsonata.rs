@@ -61,9 +61,28 @@ impl Jsonata {
         let data = JValue::from(states.get("input").cloned().unwrap_or(Value::Null));
         match evaluator.evaluate(&ast, &data) {
             Ok(value) if value.is_undefined() => Err(JsonataError::Undefined),
-            Ok(value) => Ok(Value::from(&value)),
+            Ok(value) => Ok(whole_numbers(Value::from(&value))),
             Err(e) => Err(JsonataError::Failed(error_text(&e))),
         }
+    }
+}
+
+/// JSONata computes in doubles; AWS writes a whole number without a fraction (`1`, not `1.0`).
+fn whole_numbers(value: Value) -> Value {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: beyond it doubles skip integers
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+            #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53: exact
+            Some(f) if f.fract() == 0.0 && f.abs() < EXACT => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

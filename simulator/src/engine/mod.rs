@@ -1353,6 +1353,12 @@ impl<'t> Engine<'t> {
             }
         }
         let Value::Array(items) = items else {
+            if jsonata {
+                return Err(self.query_failure(format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). Map state input must be an array but was: {items}",
+                    at.state, at.entered_event
+                )));
+            }
             return Err(at.runtime(format!(
                 "Map state input must be an array, but was: {}",
                 value_type(&items)
@@ -1613,7 +1619,7 @@ impl<'t> Engine<'t> {
         jsonata: bool,
         at: &At,
     ) -> Result<Vec<Value>, Failure> {
-        let limit = |engine: &Self, field: &str| -> Result<Option<i64>, Failure> {
+        let limit = |engine: &mut Self, field: &str| -> Result<Option<i64>, Failure> {
             let path_field = format!("{field}Path");
             let node = batcher.get(field).or_else(|| batcher.get(&path_field));
             engine.map_setting(
@@ -1702,7 +1708,7 @@ impl<'t> Engine<'t> {
     }
 
     fn map_setting(
-        &self,
+        &mut self,
         field: &str,
         setting: Option<NodePtr>,
         input: &Value,
@@ -1713,6 +1719,13 @@ impl<'t> Engine<'t> {
             return Ok(None);
         };
         let value = match node.as_str() {
+            Some(s) if crate::model::jsonata_expression(s).is_some() => {
+                let states = self.states_value(input, None, None);
+                match self.jsonata_template(node, &states, field, at)?.as_i64() {
+                    Some(n) => n,
+                    None => return Err(at.runtime(format!("{field} is not a whole number."))),
+                }
+            }
             Some(p) => {
                 let found = self
                     .select(p, input, &self.context)
