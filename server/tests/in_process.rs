@@ -29,6 +29,16 @@ fn listed(diagnostics: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// The labels of a completion answer, in order.
+fn labels_of(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str().map(str::to_string))
+        .collect()
+}
+
 fn example(name: &str) -> (String, String) {
     let path = format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("example");
@@ -137,18 +147,10 @@ async fn completion_hover_and_navigation() {
   }
 }"#;
     editor.open(uri, text).await;
-    let labels = |result: &Value| -> Vec<String> {
-        result["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|i| i["label"].as_str().unwrap_or("").to_string())
-            .collect()
-    };
     let next = editor
         .at("textDocument/completion", uri, text, "\"Done\"", json!({}))
         .await;
-    insta::assert_json_snapshot!("completion_next", labels(&next));
+    insta::assert_json_snapshot!("completion_next", labels_of(&next));
     let in_jsonata = editor
         .at(
             "textDocument/completion",
@@ -158,7 +160,7 @@ async fn completion_hover_and_navigation() {
             json!({}),
         )
         .await;
-    let in_jsonata = labels(&in_jsonata);
+    let in_jsonata = labels_of(&in_jsonata);
     assert!(
         in_jsonata.contains(&"$requester".to_string())
             && in_jsonata.contains(&"$states.context.Task.Token".to_string()),
@@ -312,12 +314,7 @@ async fn mock_files_complete_response_names() {
             json!({}),
         )
         .await;
-    let labels: Vec<&str> = names["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&names);
     assert_eq!(labels, ["Ok", "Lost"]);
     let states = editor
         .at(
@@ -328,12 +325,7 @@ async fn mock_files_complete_response_names() {
             json!({}),
         )
         .await;
-    let labels: Vec<&str> = states["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&states);
     assert_eq!(labels, ["Send message to SQS", "Approved"]);
 }
 
@@ -363,12 +355,7 @@ async fn thousands_of_states_complete_nearest_first_and_incomplete() {
             json!({}),
         )
         .await;
-    let labels: Vec<&str> = list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&list);
     assert_eq!(list["isIncomplete"], true);
     assert_eq!(labels.len(), 200);
     // The cursor is in S250's Next: S251 and S250 are nearest.
@@ -385,12 +372,7 @@ async fn thousands_of_states_complete_nearest_first_and_incomplete() {
             json!({"position": position_after(&typed, "\"S49")}),
         )
         .await;
-    let labels: Vec<&str> = list["items"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = labels_of(&list);
     assert_eq!(list["isIncomplete"], true);
     assert!(
         labels.len() == 10 && labels.iter().all(|l| l.starts_with("S49")),
