@@ -13,7 +13,8 @@ use crate::syntax::Text;
 pub enum Details {
     None,
     ExecutionStarted {
-        input: Value,
+        /// Shared with the engine, which reads it as `$$.Execution.Input`.
+        input: Arc<Value>,
         role_arn: Text,
     },
     Output(Value),
@@ -147,7 +148,7 @@ impl Event {
         let details = match &self.details {
             Details::None | Details::StateAborted { .. } => return event,
             Details::ExecutionStarted { input, role_arn } => {
-                json!({"input": input, "inputDetails": {"truncated": false}, "roleArn": role_arn.as_ref()})
+                json!({"input": &**input, "inputDetails": {"truncated": false}, "roleArn": role_arn.as_ref()})
             }
             Details::Output(output) => {
                 json!({"output": output, "outputDetails": {"truncated": false}})

@@ -328,6 +328,8 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
             "Name": options.state_machine_name,
         },
     });
+    // One copy of the input, shared by the history, `$$.Execution.Input` and the first state.
+    let input = Arc::new(options.input.clone());
     let mut engine = Engine {
         tree,
         clock_ms: options.start_time_ms,
@@ -335,7 +337,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         rng: Rc::new(RefCell::new(Rng::new(options.seed))),
         jsonata: jsonata::Jsonata::default(),
         context,
-        execution_input: options.input.clone(),
+        execution_input: Arc::clone(&input),
         scopes: vec![Map::new()],
         deadline_ms: options.start_time_ms
             + machine
@@ -359,11 +361,11 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
     engine.event(
         "ExecutionStarted",
         Details::ExecutionStarted {
-            input: options.input.clone(),
+            input: Arc::clone(&input),
             role_arn: "arn:aws:iam::111111111111:role/asl-sim".into(),
         },
     );
-    let result = engine.machine(machine, options.input.clone());
+    let result = engine.machine(machine, input);
     let (status, output, error, cause) = match result {
         Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
         Ok(output) => {
@@ -428,7 +430,7 @@ struct Engine<'t> {
     /// The context object (`$$`), updated as states are entered; without `Execution.Input`,
     /// which is in `execution_input` (see `jsonpath::Roots`).
     context: Value,
-    execution_input: Value,
+    execution_input: Arc<Value>,
     /// Variables, innermost scope last.
     scopes: Vec<Map<String, Value>>,
     deadline_ms: i64,
@@ -753,7 +755,7 @@ impl<'t> Engine<'t> {
     }
 
     /// Run a state machine (the top one, a branch, or a Map iteration) from its StartAt.
-    fn machine(&mut self, machine: &StateMachine, input: Value) -> Result<Value, Failure> {
+    fn machine(&mut self, machine: &StateMachine, input: Arc<Value>) -> Result<Value, Failure> {
         let mut current = machine
             .start_at
             .as_ref()
@@ -761,7 +763,7 @@ impl<'t> Engine<'t> {
             .ok_or_else(|| {
                 Failure::new("States.Runtime", "The state machine has no valid StartAt.")
             })?;
-        let mut data = Arc::new(input);
+        let mut data = input;
         loop {
             self.tick()?;
             let (output, next) = self.state(current, &data)?;
@@ -1286,6 +1288,8 @@ impl<'t> Engine<'t> {
                 None => effective.into_owned(),
             }
         };
+        // One value, shared by every branch.
+        let branch_input = Arc::new(branch_input);
         self.event("ParallelStateStarted", Details::None);
         let branches: Vec<&StateMachine> = parallel.branches.iter().collect();
         let result = self.side_by_side(
@@ -1295,7 +1299,7 @@ impl<'t> Engine<'t> {
             None,
             |engine, _, branch| {
                 engine.scopes.push(Map::new());
-                let result = engine.machine(branch, branch_input.clone());
+                let result = engine.machine(branch, Arc::clone(&branch_input));
                 engine.scopes.pop();
                 result
             },
@@ -1423,7 +1427,7 @@ impl<'t> Engine<'t> {
             |engine, index, item_input| {
                 engine.event("MapIterationStarted", iteration(index));
                 engine.scopes.push(Map::new());
-                let result = engine.machine(processor, item_input);
+                let result = engine.machine(processor, Arc::new(item_input));
                 engine.scopes.pop();
                 match &result {
                     Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
