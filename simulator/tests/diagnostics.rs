@@ -189,3 +189,35 @@ fn large_documents_report_from_both_halves() {
         );
     }
 }
+
+#[test]
+fn a_variable_only_its_own_state_assigns_has_no_value_there_yet() {
+    let text = r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "Ask",
+  "States": {
+    "Ask": {
+      "Type": "Pass",
+      "Output": {"who": "{% $requester %}"},
+      "Assign": {"requester": "{% $states.input.user %}"},
+      "Next": "Count"
+    },
+    "Count": {
+      "Type": "Pass",
+      "Assign": {"tries": "{% $tries + 1 %}", "seen": "{% $requester %}"},
+      "Next": "Again"
+    },
+    "Again": {
+      "Type": "Choice",
+      "Choices": [{"Condition": "{% $tries < 3 %}", "Next": "Count"}],
+      "Default": "Init"
+    },
+    "Init": {"Type": "Pass", "Assign": {"total": 0}, "Next": "Add"},
+    "Add": {"Type": "Pass", "Assign": {"total": "{% $total + 1 %}"}, "End": true}
+  }
+}"#;
+    // `$requester` read by Ask, which alone assigns it; `$tries` read by Count, which alone
+    // assigns it. `$requester` in Count and `$tries` in Again are fine (assigned before), and so
+    // is `$total` in Add (Init assigns it too).
+    insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
+}

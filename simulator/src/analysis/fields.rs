@@ -4,7 +4,7 @@
 
 use super::jsonata;
 use super::text::{head, inner_range};
-use super::variables::{ScopeId, Scopes};
+use super::variables::{ScopeId, Scopes, StateId};
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
     self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
@@ -24,6 +24,8 @@ pub fn check(text: &str, root: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
         machine_language: language,
         scopes: Scopes::new(),
         scope: Scopes::ROOT,
+        state: 0,
+        states_seen: 0,
     };
     walker.object(root, ObjectKind::Root, language, head(text, root.range()));
     let Walker {
@@ -41,6 +43,9 @@ struct Walker<'a> {
     /// Variables assigned and read, per scope; the scope being walked.
     scopes: Scopes,
     scope: ScopeId,
+    /// The state being walked (numbered as met), and the next number.
+    state: StateId,
+    states_seen: StateId,
 }
 
 /// Where a JSONata expression stands decides which `$states` fields it may read.
@@ -708,7 +713,7 @@ impl Walker<'_> {
     fn read_path_variable(&mut self, node: Node<'_>, p: &path::Path, offset: usize) {
         if let path::PathRoot::Variable(name) = &p.root {
             let range = inner_range(self.text, node, offset, offset + 1 + name.len());
-            self.scopes.read(self.scope, name, range);
+            self.scopes.read(self.scope, name, range, self.state);
         }
     }
 
@@ -943,7 +948,7 @@ impl Walker<'_> {
         }
         for (name, at) in jsonata::free_variables(inner) {
             let range = inner_range(self.text, node, 2 + at, 3 + at + name.len());
-            self.scopes.read(self.scope, &name, range);
+            self.scopes.read(self.scope, &name, range, self.state);
         }
         let checks: &[(&str, &str)] = match place {
             ExprPlace::BeforeResult => &[
@@ -972,7 +977,8 @@ impl Walker<'_> {
         };
         for m in members {
             let name = m.key.name.strip_suffix(".$").unwrap_or(m.key.name);
-            self.scopes.assign(self.scope, &Text::from(name));
+            self.scopes
+                .assign(self.scope, &Text::from(name), self.state);
             let valid = name
                 .chars()
                 .next()
@@ -1133,7 +1139,15 @@ impl Walker<'_> {
             };
             let kind = type_node.as_str().and_then(ObjectKind::state_type);
             match kind {
-                Some(kind) => self.object(state, kind, language, m.key.range),
+                Some(kind) => {
+                    // Reads and assignments are attributed to this state (nested states
+                    // number their own).
+                    let outer = self.state;
+                    self.states_seen += 1;
+                    self.state = self.states_seen;
+                    self.object(state, kind, language, m.key.range);
+                    self.state = outer;
+                }
                 None => {
                     let hint = type_node
                         .as_str()
