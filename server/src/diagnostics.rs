@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use asl_sim::engine::RunOptions;
 use asl_sim::syntax::{Format, TextRange};
-use asl_sim::{check, CheckOptions, Severity};
+use asl_sim::{CheckOptions, Severity};
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
@@ -49,14 +49,13 @@ pub struct MockSource {
 /// Check the text and, when it has no errors and `simulate` is set, simulate it with its mocks.
 /// `cancelled` stops the simulation early when a newer text supersedes this one.
 pub fn analyse(
-    text: &str,
-    format: Format,
-    version: i32,
+    doc: &Snapshot,
     mocks: &MockSource,
     simulate: bool,
     cancelled: Option<Arc<AtomicBool>>,
 ) -> Analysis {
-    let checked = check(text, format, CheckOptions::default());
+    let version = doc.version;
+    let checked = checked(doc);
     let (facts, runs) = if !simulate
         || checked
             .diagnostics
@@ -74,6 +73,11 @@ pub fn analyse(
         runs,
         simulated: simulate,
     }
+}
+
+/// The checker's findings on a version, from the parse its requests share (parsed once).
+pub fn checked(doc: &Snapshot) -> asl_sim::analysis::Checked {
+    asl_sim::analysis::check_parsed(&doc.text, doc.parse().clone(), CheckOptions::default())
 }
 
 /// Everything to publish for an analysis of `text`.

@@ -43,14 +43,7 @@ pub fn session(initial: &str, yaml: bool, utf8: bool, ops: &[Op]) {
             Op::Ask(line, character) => {
                 let snapshot = doc.snapshot(encoding);
                 let at = Position::new(*line, *character);
-                let analysis = diagnostics::analyse(
-                    &snapshot.text,
-                    format,
-                    version,
-                    &MockSource::default(),
-                    true,
-                    None,
-                );
+                let analysis = diagnostics::analyse(&snapshot, &MockSource::default(), true, None);
                 let _ = diagnostics::to_lsp(&uri, &snapshot, &analysis);
                 let _ = hover::hover(&snapshot, &analysis, at);
                 let _ = completion::complete(&snapshot, at);

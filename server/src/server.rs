@@ -331,14 +331,7 @@ impl State {
         let superseded = Arc::clone(&cancelled);
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis = diagnostics::analyse(
-                &doc.text,
-                doc.format,
-                version,
-                &mocks,
-                simulate,
-                Some(cancelled),
-            );
+            let analysis = diagnostics::analyse(&doc, &mocks, simulate, Some(cancelled));
             let published = diagnostics::to_lsp(&analysed_uri, &doc, &analysis);
             (analysis, published)
         })
@@ -547,9 +540,7 @@ impl LanguageServer for Backend {
             .at_position("hover", at, move |_, d, position| {
                 let analysis = match cached.filter(|a| a.version == d.version) {
                     Some(analysis) => analysis,
-                    None => Arc::new(diagnostics::analyse(
-                        &d.text, d.format, d.version, &mocks, true, None,
-                    )),
+                    None => Arc::new(diagnostics::analyse(d, &mocks, true, None)),
                 };
                 hover::hover(d, &analysis, position)
             })
@@ -632,10 +623,7 @@ impl LanguageServer for Backend {
                 // The checker's findings for this version: published, or found afresh.
                 let found = match cached.filter(|a| a.version == d.version) {
                     Some(analysis) => analysis.checked.diagnostics.clone(),
-                    None => {
-                        asl_sim::check(&d.text, d.format, asl_sim::CheckOptions::default())
-                            .diagnostics
-                    }
+                    None => diagnostics::checked(d).diagnostics,
                 };
                 code_actions::quick_fixes(uri, d, &found, wanted)
             })
@@ -665,16 +653,8 @@ impl LanguageServer for Backend {
             .filter(|a| a.version == doc.version && a.simulated);
         let mocks = self.mock_source(&uri);
         let answer = off_thread("simulate command", move || {
-            let analysis = cached.unwrap_or_else(|| {
-                Arc::new(diagnostics::analyse(
-                    &doc.text,
-                    doc.format,
-                    doc.version,
-                    &mocks,
-                    true,
-                    None,
-                ))
-            });
+            let analysis =
+                cached.unwrap_or_else(|| Arc::new(diagnostics::analyse(&doc, &mocks, true, None)));
             commands::run(&request, &analysis)
         })
         .await;

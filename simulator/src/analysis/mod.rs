@@ -39,7 +39,12 @@ pub struct Checked {
 
 /// Parse and check a document.
 pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
-    let parse = syntax::parse(text, format);
+    check_parsed(text, syntax::parse(text, format), options)
+}
+
+/// Check a document already parsed (`parse` of `text`): for callers that parse once and both
+/// check and answer requests on the tree.
+pub fn check_parsed(text: &str, parse: syntax::Parse, options: CheckOptions) -> Checked {
     let mut diagnostics = parse.diagnostics;
     let root = parse.tree.root();
     let machine = if root.is_object() {
