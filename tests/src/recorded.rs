@@ -2,7 +2,7 @@
 //! them: the recorder replaced run-specific values with placeholders (`<ExecArnPart_0idx>`,
 //! `timestamp`) and stored JSON text parsed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use asl_sim::engine::Execution;
 use serde_json::Value;
@@ -128,6 +128,78 @@ pub fn compare_outcome(expected: &Value, execution: &Execution) -> Result<(), St
         ));
     }
     Ok(())
+}
+
+/// What running a corpus of recorded executions gave.
+pub struct Tally {
+    pub total: usize,
+    /// The ids that match.
+    pub passing: BTreeSet<String>,
+    /// Per group (a feature, a flag): (matching, all).
+    pub by_group: BTreeMap<String, (usize, usize)>,
+    /// Why each case that does not match differs.
+    pub failures: Vec<String>,
+}
+
+/// Run `outcome` on every case of the corpus `sub` (a panic counts as a difference), counting
+/// by the groups `groups` names for a case; `ASL_SHOW_FAILURES` prints each difference.
+#[allow(clippy::print_stdout)] // the conformance tests report their failures on request
+pub fn run_corpus(
+    sub: &str,
+    outcome: impl Fn(&Value) -> Result<(), String>,
+    groups: impl Fn(&Value) -> Vec<String>,
+) -> Tally {
+    let files = crate::corpus(sub);
+    let mut tally = Tally {
+        total: files.len(),
+        passing: BTreeSet::new(),
+        by_group: BTreeMap::new(),
+        failures: Vec::new(),
+    };
+    for path in &files {
+        let case: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON");
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| outcome(&case)))
+            .unwrap_or_else(|_| Err("panicked".into()));
+        for group in groups(&case) {
+            let entry = tally.by_group.entry(group).or_default();
+            entry.1 += 1;
+            entry.0 += usize::from(result.is_ok());
+        }
+        match result {
+            Ok(()) => {
+                tally
+                    .passing
+                    .insert(case["id"].as_str().unwrap_or_default().to_string());
+            }
+            Err(reason) => {
+                if std::env::var_os("ASL_SHOW_FAILURES").is_some() {
+                    println!(
+                        "FAIL {}\n     {}",
+                        path.display(),
+                        reason.chars().take(700).collect::<String>()
+                    );
+                }
+                tally.failures.push(reason);
+            }
+        }
+    }
+    tally
+}
+
+impl Tally {
+    /// `NAME: N of M executions match AWS`, then the count per group.
+    #[allow(clippy::print_stdout)]
+    pub fn report(&self, name: &str, width: usize) {
+        println!(
+            "{name}: {} of {} executions match AWS",
+            self.passing.len(),
+            self.total
+        );
+        for (group, (pass, total)) in &self.by_group {
+            println!("  {group:<width$} {pass:>4} / {total}");
+        }
+    }
 }
 
 /// The committed list of ids that pass: fails on any that no longer does, and rewrites the

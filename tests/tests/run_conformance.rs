@@ -6,10 +6,11 @@
 //! The ids that pass are committed in `tests/conformance/service_free.passing`; losing one fails
 //! the test, and new passes are printed so the list can grow.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use asl_e2e::corpus;
-use asl_e2e::recorded::{compare_outcome, definition_text, execution_input, guard_passing};
+use asl_e2e::recorded::{
+    compare_outcome, definition_text, execution_input, guard_passing, run_corpus,
+};
 use asl_sim::engine::{run, RunOptions};
 use asl_sim::syntax::Format;
 use serde_json::Value;
@@ -75,16 +76,7 @@ fn single_state_machine(state: &Value) -> Value {
 
 #[test]
 fn service_free_executions() {
-    let mut by_feature: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let mut passing_now = BTreeSet::new();
-    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let files = corpus("conformance/localstack/service_free");
-    for path in &files {
-        let case: Value =
-            serde_json::from_str(&std::fs::read_to_string(path).expect("readable")).expect("JSON");
-        let id = case["id"].as_str().unwrap_or_default().to_string();
-        let result =
-            std::panic::catch_unwind(|| outcome(&case)).unwrap_or_else(|_| Err("panicked".into()));
+    let features = |case: &Value| -> Vec<String> {
         let mut features: Vec<String> = case["features"]["state_types"]
             .as_object()
             .map(|m| m.keys().cloned().collect())
@@ -98,37 +90,15 @@ fn service_free_executions() {
         {
             features.push("intrinsics".into());
         }
-        for f in features {
-            let entry = by_feature.entry(f).or_default();
-            entry.1 += 1;
-            if result.is_ok() {
-                entry.0 += 1;
-            }
-        }
-        match result {
-            Ok(()) => {
-                passing_now.insert(id);
-            }
-            Err(reason) => {
-                if std::env::var_os("ASL_SHOW_FAILURES").is_some() {
-                    println!(
-                        "FAIL {}\n     {}",
-                        path.display(),
-                        reason.chars().take(700).collect::<String>()
-                    );
-                }
-                let key: String = reason.chars().take(60).collect();
-                *reasons.entry(key).or_default() += 1;
-            }
-        }
-    }
-    println!(
-        "service_free: {} of {} executions match AWS",
-        passing_now.len(),
-        files.len()
-    );
-    for (feature, (pass, total)) in &by_feature {
-        println!("  {feature:<12} {pass:>4} / {total}");
+        features
+    };
+    let tally = run_corpus("conformance/localstack/service_free", outcome, features);
+    tally.report("service_free", 12);
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for reason in &tally.failures {
+        *reasons
+            .entry(reason.chars().take(60).collect())
+            .or_default() += 1;
     }
     let mut common: Vec<_> = reasons.into_iter().collect();
     common.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
@@ -143,6 +113,6 @@ fn service_free_executions() {
             "/conformance/service_free.passing"
         ),
         "ids of service_free cases that asl-sim run matches; CI fails if one is lost",
-        &passing_now,
+        &tally.passing,
     );
 }
