@@ -82,17 +82,21 @@ fn express_type_rejects_callbacks() {
     assert!(stdout.contains("error[express-pattern]"), "{stdout}");
 }
 
+/// `asl-sim ARGS` refuses with exit 2 and a message that says `reason`.
+fn exits_two_saying(args: &[&str], reason: &str) {
+    let (code, _, stderr) = asl_sim(args);
+    assert_eq!(code, 2, "{args:?}: {stderr}");
+    assert!(stderr.contains(reason), "{args:?}: {stderr}");
+}
+
 #[test]
 fn usage_and_io_problems_exit_two() {
-    let (code, _, stderr) = asl_sim(&["check"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("name at least one file"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&["check", "no/such/file.asl.json"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("no/such/file.asl.json"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&["check", "--format", "xml", "examples/heartbeat.asl.json"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--format"), "{stderr}");
+    exits_two_saying(&["check"], "name at least one file");
+    exits_two_saying(&["check", "no/such/file.asl.json"], "no/such/file.asl.json");
+    exits_two_saying(
+        &["check", "--format", "xml", "examples/heartbeat.asl.json"],
+        "--format",
+    );
     let (code, _, _) = asl_sim(&["frobnicate"]);
     assert_eq!(code, 2);
 }
@@ -162,25 +166,28 @@ fn run_exits_one_when_the_execution_fails() {
 
 #[test]
 fn run_rejects_bad_definitions_and_inputs_with_exit_two() {
-    let (code, _, stderr) = asl_sim(&["run", "examples/broken/typos.asl.json"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("error[unknown-state]"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&[
-        "run",
-        "examples/renewal-reminders.asl.json",
-        "--input",
-        "{not json",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("the input is not JSON"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&[
-        "run",
-        "examples/renewal-reminders.asl.json",
+    exits_two_saying(
+        &["run", "examples/broken/typos.asl.json"],
+        "error[unknown-state]",
+    );
+    exits_two_saying(
+        &[
+            "run",
+            "examples/renewal-reminders.asl.json",
+            "--input",
+            "{not json",
+        ],
+        "the input is not JSON",
+    );
+    exits_two_saying(
+        &[
+            "run",
+            "examples/renewal-reminders.asl.json",
+            "--start-time",
+            "soon",
+        ],
         "--start-time",
-        "soon",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--start-time"), "{stderr}");
+    );
 }
 
 #[test]
@@ -243,34 +250,37 @@ fn run_with_mocks_shows_the_heartbeat_expiring() {
 
 #[test]
 fn mock_file_problems_are_reported_before_running() {
-    let (code, _, stderr) = asl_sim(&[
-        "run",
-        "examples/heartbeat.asl.json",
-        "--mocks",
-        "examples/heartbeat.mocks.json",
+    exits_two_saying(
+        &[
+            "run",
+            "examples/heartbeat.asl.json",
+            "--mocks",
+            "examples/heartbeat.mocks.json",
+            "--test-case",
+            "Nope",
+        ],
+        "No test case `Nope`",
+    );
+    exits_two_saying(
+        &[
+            "run",
+            "examples/heartbeat.asl.json",
+            "--mocks",
+            "examples/heartbeat.asl.json",
+            "--test-case",
+            "X",
+        ],
+        "StateMachines",
+    );
+    exits_two_saying(
+        &[
+            "run",
+            "examples/heartbeat.asl.json",
+            "--mocks",
+            "examples/heartbeat.mocks.json",
+        ],
         "--test-case",
-        "Nope",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("No test case `Nope`"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&[
-        "run",
-        "examples/heartbeat.asl.json",
-        "--mocks",
-        "examples/heartbeat.asl.json",
-        "--test-case",
-        "X",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("StateMachines"), "{stderr}");
-    let (code, _, stderr) = asl_sim(&[
-        "run",
-        "examples/heartbeat.asl.json",
-        "--mocks",
-        "examples/heartbeat.mocks.json",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--test-case"), "{stderr}");
+    );
 }
 
 /// A scratch directory under the target directory, fresh for each test.
