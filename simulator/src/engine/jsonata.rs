@@ -18,6 +18,8 @@ use crate::fxhash::FxHashMap;
 pub enum JsonataError {
     /// A syntax or evaluation error, with JSONata's message.
     Failed(String),
+    /// An error JSONata throws with its code (`T1006`), and jsonata-js's message for it.
+    Thrown { code: String, message: String },
     /// The expression evaluated to nothing.
     Undefined,
 }
@@ -62,7 +64,7 @@ impl Jsonata {
         match evaluator.evaluate(&ast, &data) {
             Ok(value) if value.is_undefined() => Err(JsonataError::Undefined),
             Ok(value) => Ok(whole_numbers(Value::from(&value))),
-            Err(e) => Err(JsonataError::Failed(error_text(&e))),
+            Err(e) => Err(thrown(&e)),
         }
     }
 }
@@ -86,8 +88,33 @@ fn whole_numbers(value: Value) -> Value {
     }
 }
 
-fn error_text(error: &EvaluatorError) -> String {
-    error.to_string()
+/// AWS reports an evaluation error by JSONata's code and jsonata-js's message, which names no
+/// token (`T1006: Attempted to invoke a non-function`, not `...: $randomSeeded`).
+fn thrown(error: &EvaluatorError) -> JsonataError {
+    let (EvaluatorError::TypeError(text)
+    | EvaluatorError::ReferenceError(text)
+    | EvaluatorError::EvaluationError(text)) = error
+    else {
+        return JsonataError::Failed(error.to_string());
+    };
+    let coded = text.split_once(": ").filter(|(code, _)| {
+        code.len() == 5
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code[1..].bytes().all(|b| b.is_ascii_digit())
+    });
+    match coded {
+        Some((code, message)) => {
+            let message = match code {
+                "T1006" => message.split(": $").next().unwrap_or(message),
+                _ => message,
+            };
+            JsonataError::Thrown {
+                code: code.to_string(),
+                message: message.to_string(),
+            }
+        }
+        None => JsonataError::Failed(error.to_string()),
+    }
 }
 
 fn to_json(value: &JValue) -> Value {

@@ -1509,12 +1509,18 @@ impl<'t> Engine<'t> {
         let expr = expr.trim();
         self.jsonata.evaluate(expr, states, &self.scopes, &rng).map_err(|e| {
             let problem = match e {
-                jsonata::JsonataError::Undefined => "returned nothing (undefined)".to_string(),
-                jsonata::JsonataError::Failed(message) => format!("could not be evaluated: {message}"),
+                jsonata::JsonataError::Undefined => "returned nothing (undefined).".to_string(),
+                jsonata::JsonataError::Failed(message) => {
+                    format!("could not be evaluated: {message}.")
+                }
+                // AWS ends this one with JSONata's message, unpunctuated.
+                jsonata::JsonataError::Thrown { code, message } => {
+                    format!("threw an error during evaluation. {code}: {message}")
+                }
             };
             self.query_failure(
                 format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{expr}' specified for the field '{field}' {problem}.",
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{expr}' specified for the field '{field}' {problem}",
                     at.state, at.entered_event
                 ),
             )
