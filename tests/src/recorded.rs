@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use asl_sim::engine::Execution;
+use asl_sim::engine::{Execution, TestedState};
 use serde_json::Value;
 
 /// A recorded value normalised by the recorder (`<ExecArnPart_0idx>`, `timestamp`, ...).
@@ -12,7 +12,13 @@ pub fn is_placeholder(s: &str) -> bool {
     (s.starts_with('<') && s.ends_with('>'))
         || matches!(
             s,
-            "timestamp" | "date" | "snf_role_arn" | "RandomNumberGenerated"
+            "timestamp"
+                | "date"
+                | "start-time"
+                | "entered-time"
+                | "snf_role_arn"
+                | "sfn_role_arn"
+                | "RandomNumberGenerated"
         )
 }
 
@@ -95,32 +101,65 @@ pub fn execution_input(case: &Value) -> Value {
 }
 
 /// Status, then output (on success) or error and cause, against the recorded `expected`.
-pub fn compare_outcome(expected: &Value, execution: &Execution) -> Result<(), String> {
-    let status = execution.status.as_str();
+/// What a run ended with, as the recordings give it: an execution's or a TestState call's.
+pub struct Outcome<'a> {
+    pub status: &'a str,
+    pub output: Option<&'a Value>,
+    pub error: Option<&'a str>,
+    pub cause: Option<&'a str>,
+}
+
+impl<'a> From<&'a Execution> for Outcome<'a> {
+    fn from(execution: &'a Execution) -> Self {
+        Outcome {
+            status: execution.status.as_str(),
+            output: execution.output.as_ref(),
+            error: execution.error.as_deref(),
+            cause: execution.cause.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a TestedState> for Outcome<'a> {
+    fn from(tested: &'a TestedState) -> Self {
+        Outcome {
+            status: tested.status.as_str(),
+            output: tested.output.as_ref(),
+            error: tested.error.as_deref(),
+            cause: tested.cause.as_deref(),
+        }
+    }
+}
+
+/// Status, then output or error and cause, as recorded (loosely where normalised).
+pub fn compare_outcome<'a>(expected: &Value, actual: impl Into<Outcome<'a>>) -> Result<(), String> {
+    let actual = actual.into();
+    let status = actual.status;
     if expected["status"] != status {
         return Err(format!(
             "status {status} (error {:?}: {:?}), expected {}",
-            execution.error, execution.cause, expected["status"]
+            actual.error, actual.cause, expected["status"]
         ));
     }
     if status == "SUCCEEDED" {
-        let actual = parsed(execution.output.as_ref().unwrap_or(&Value::Null));
-        if !recorded_equal(&parsed(&expected["output"]), &actual) {
-            return Err(format!("output {actual}, expected {}", expected["output"]));
+        let output = parsed(actual.output.unwrap_or(&Value::Null));
+        if !recorded_equal(&parsed(&expected["output"]), &output) {
+            return Err(format!("output {output}, expected {}", expected["output"]));
         }
         return Ok(());
     }
-    let error_name = execution.error.clone().map_or(Value::Null, Value::String);
+    let error_name = actual
+        .error
+        .map_or(Value::Null, |e| Value::String(e.into()));
     if !recorded_equal(&expected["error"], &error_name) {
         return Err(format!(
             "error {error_name}, expected {}",
             expected["error"]
         ));
     }
-    let actual_cause = execution
+    let actual_cause = actual
         .cause
-        .clone()
-        .map_or(Value::Null, |c| parsed(&Value::String(c)));
+        .map_or(Value::Null, |c| parsed(&Value::String(c.into())));
     if !recorded_equal(&parsed(&expected["cause"]), &actual_cause) {
         return Err(format!(
             "cause {actual_cause}, expected {}",

@@ -11,67 +11,121 @@ use std::collections::BTreeMap;
 use asl_e2e::recorded::{
     compare_outcome, definition_text, execution_input, guard_passing, run_corpus,
 };
-use asl_sim::engine::{run, RunOptions};
+use asl_sim::engine::{run, test_state, RunOptions, StateTest};
+use asl_sim::mocks::Outcome as MockOutcome;
+use asl_sim::model::StateMachine;
 use asl_sim::syntax::Format;
+use asl_sim::WorkflowType;
 use serde_json::Value;
 
 const PASSING: &str = include_str!("../conformance/service_free.passing");
 
 fn outcome(case: &Value) -> Result<(), String> {
-    let wrapped;
-    let mut definition = &case["definition"];
-    if case["api"] == "test_state" && definition.get("StartAt").is_none() {
-        // TestState runs one state: run it as a machine whose targets are stand-ins that pass
-        // their input on, so the machine's output is the state's.
-        wrapped = single_state_machine(definition);
-        definition = &wrapped;
+    if case["api"] == "test_state" {
+        return test_state_outcome(case);
     }
-    let text = definition_text(definition);
+    let text = definition_text(&case["definition"]);
     let checked = asl_sim::check(&text, Format::Json, asl_sim::CheckOptions::default());
     let options = RunOptions {
         input: execution_input(case),
+        workflow_type: if case["state_machine_type"] == "EXPRESS" {
+            WorkflowType::Express
+        } else {
+            WorkflowType::Standard
+        },
         ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);
     compare_outcome(&case["expected"], &execution)?;
     if let Some(history) = case["history"].as_array() {
-        let wanted: Vec<&str> = history.iter().filter_map(|e| e["type"].as_str()).collect();
-        let actual: Vec<&str> = execution.events.iter().map(|e| e.kind).collect();
-        if wanted != actual {
-            return Err(format!("event types {actual:?}, expected {wanted:?}"));
-        }
+        compare_event_types(history, &execution.events)?;
     }
     Ok(())
 }
 
-/// A machine made of one state and a pass-through stand-in for each state it can go to.
-fn single_state_machine(state: &Value) -> Value {
-    let mut state = state.clone();
-    let mut targets: Vec<String> = Vec::new();
-    targets.extend(state["Next"].as_str().map(str::to_string));
-    for rule in state["Choices"].as_array().into_iter().flatten() {
-        targets.extend(rule["Next"].as_str().map(str::to_string));
-    }
-    targets.extend(state["Default"].as_str().map(str::to_string));
-    for catcher in state["Catch"].as_array().into_iter().flatten() {
-        targets.extend(catcher["Next"].as_str().map(str::to_string));
-    }
-    let language = state["QueryLanguage"].clone();
-    let mut states = serde_json::Map::new();
-    for target in targets {
-        let mut stand_in = serde_json::json!({"Type": "Succeed"});
-        if !language.is_null() {
-            stand_in["QueryLanguage"] = language.clone();
+/// The recorded events' types, each where the recording puts it: at its id where the id was
+/// kept, else (ids inside branches were normalised to `[0]`) in order between those. The
+/// recordings leave some events out (ParallelStateSucceeded) while their ids keep the place.
+fn compare_event_types(
+    recorded: &[Value],
+    events: &[asl_sim::engine::Event],
+) -> Result<(), String> {
+    let actual: Vec<&str> = events.iter().map(|e| e.kind).collect();
+    let wanted: Vec<&str> = recorded.iter().filter_map(|e| e["type"].as_str()).collect();
+    let differ = || format!("event types {actual:?}, expected {wanted:?}");
+    let mut next = 0;
+    for event in recorded {
+        let kind = event["type"].as_str().unwrap_or_default();
+        let at = match event["id"].as_u64() {
+            Some(id) => usize::try_from(id).ok().and_then(|id| id.checked_sub(1)),
+            None => actual[next.min(actual.len())..]
+                .iter()
+                .position(|k| *k == kind)
+                .map(|offset| next + offset),
+        };
+        match at {
+            Some(at) if at >= next && actual.get(at) == Some(&kind) => next = at + 1,
+            _ => return Err(differ()),
         }
-        states.insert(target, stand_in);
     }
-    if state.get("Next").is_none()
-        && !matches!(state["Type"].as_str(), Some("Choice" | "Succeed" | "Fail"))
-    {
-        state["End"] = Value::Bool(true);
+    if next == actual.len() {
+        Ok(())
+    } else {
+        Err(differ())
     }
-    states.insert("TestedState".into(), state);
-    serde_json::json!({"StartAt": "TestedState", "States": states})
+}
+
+/// A TestState call: `stateName` in a machine, or a definition that is one state; its mock,
+/// context object and variables (JSON text in the recording).
+fn test_state_outcome(case: &Value) -> Result<(), String> {
+    let args = &case["test_state_args"];
+    let json_text = |field: &Value| -> Option<Value> {
+        field
+            .as_str()
+            .and_then(|text| serde_json::from_str(text).ok())
+    };
+    let text = definition_text(&case["definition"]);
+    let parsed = asl_sim::syntax::parse(&text, Format::Json);
+    let single = case["definition"].get("States").is_none();
+    let state_name = args["stateName"].as_str().unwrap_or("TestedState");
+    let root = parsed.tree.root();
+    let machine = if single {
+        StateMachine::single_state(root, state_name)
+    } else {
+        StateMachine::from_tree(root)
+    };
+    let mock = match (&args["mock"]["result"], &args["mock"]["errorOutput"]) {
+        (result, _) if !result.is_null() => Some(MockOutcome::Return(
+            json_text(result).ok_or("the mocked result is not JSON")?,
+        )),
+        (_, Value::Object(error)) => Some(MockOutcome::Throw {
+            error: error["error"].as_str().unwrap_or_default().to_string(),
+            cause: error["cause"].as_str().map(str::to_string),
+        }),
+        _ => None,
+    };
+    let state_test = StateTest {
+        state_name: state_name.to_string(),
+        mock,
+        context: json_text(&args["context"]),
+        variables: json_text(&args["variables"])
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default(),
+    };
+    let options = RunOptions {
+        input: execution_input(case),
+        ..RunOptions::default()
+    };
+    let tested = test_state(&parsed.tree, &machine, &options, &state_test)?;
+    compare_outcome(&case["expected"], &tested)?;
+    let next = case["expected"]["nextState"].as_str();
+    if next.is_some() && tested.next_state.as_deref() != next {
+        return Err(format!(
+            "next state {:?}, expected {next:?}",
+            tested.next_state
+        ));
+    }
+    Ok(())
 }
 
 #[test]

@@ -91,12 +91,11 @@ fn whole_numbers(value: Value) -> Value {
 /// AWS reports an evaluation error by JSONata's code and jsonata-js's message, which names no
 /// token (`T1006: Attempted to invoke a non-function`, not `...: $randomSeeded`).
 fn thrown(error: &EvaluatorError) -> JsonataError {
-    let (EvaluatorError::TypeError(text)
-    | EvaluatorError::ReferenceError(text)
-    | EvaluatorError::EvaluationError(text)) = error
-    else {
-        return JsonataError::Failed(error.to_string());
-    };
+    // Displayed as "Type error: T2001: ...", "Reference error: T1006: ...".
+    let shown = error.to_string();
+    let text = shown
+        .split_once(" error: ")
+        .map_or(shown.as_str(), |(_, t)| t);
     let coded = text.split_once(": ").filter(|(code, _)| {
         code.len() == 5
             && code.starts_with(|c: char| c.is_ascii_uppercase())
@@ -113,7 +112,7 @@ fn thrown(error: &EvaluatorError) -> JsonataError {
                 message: message.to_string(),
             }
         }
-        None => JsonataError::Failed(error.to_string()),
+        None => JsonataError::Failed(shown),
     }
 }
 

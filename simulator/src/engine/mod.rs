@@ -10,6 +10,7 @@ mod intrinsics;
 mod jsonata;
 mod jsonpath;
 mod task;
+mod test_state;
 mod time;
 
 use std::borrow::Cow;
@@ -30,6 +31,7 @@ use crate::syntax::{Node, NodeKind, NodePtr, Tree};
 
 pub use driver::{Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState};
 pub use history::{Details, Event, Expired};
+pub use test_state::{test_state, StateTest, TestStatus, TestedState};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// How an execution ended.
@@ -64,6 +66,8 @@ pub struct RunOptions {
     pub seed: u64,
     pub execution_name: String,
     pub state_machine_name: String,
+    /// Express executions run at most five minutes and cannot be redriven.
+    pub workflow_type: crate::analysis::WorkflowType,
     /// AWS fails an execution whose history passes 25,000 events; benchmarks that compare
     /// with simulators without the limit lift it.
     pub max_history_events: usize,
@@ -87,6 +91,7 @@ impl Default for RunOptions {
             seed: 0,
             execution_name: "asl-sim".into(),
             state_machine_name: "StateMachine".into(),
+            workflow_type: crate::analysis::WorkflowType::Standard,
             max_history_events: MAX_EVENTS,
             mocks: None,
             callbacks: None,
@@ -121,6 +126,7 @@ pub struct Handling {
     pub state: crate::syntax::Text,
     pub at_ms: i64,
     pub error: String,
+    pub cause: String,
     /// A States.Timeout from a missed heartbeat.
     pub heartbeat: bool,
     pub by: Handler,
@@ -308,56 +314,100 @@ fn payload_size(value: &Value) -> usize {
 pub const MAX_EVENTS: usize = 25_000;
 /// A Standard execution runs at most one year.
 const MAX_DURATION_MS: i64 = 365 * 24 * 3600 * 1000;
+/// An Express execution, five minutes.
+const MAX_EXPRESS_DURATION_MS: i64 = 5 * 60 * 1000;
+
+/// The context object an execution starts with (`Execution.Input` aside: see `Engine`).
+fn context_object(options: &RunOptions) -> Value {
+    let machine_arn = format!(
+        "arn:aws:states:us-east-1:111111111111:stateMachine:{}",
+        options.state_machine_name
+    );
+    let mut execution = json!({
+        "Id": "",
+        "Name": options.execution_name,
+        "RoleArn": "arn:aws:iam::111111111111:role/asl-sim",
+        "StartTime": format_timestamp(options.start_time_ms),
+    });
+    execution["Id"] = match options.workflow_type {
+        crate::analysis::WorkflowType::Standard => {
+            execution["RedriveCount"] = json!(0);
+            format!(
+                "arn:aws:states:us-east-1:111111111111:execution:{}:{}",
+                options.state_machine_name, options.execution_name
+            )
+        }
+        // An Express execution's ARN ends with an id of its own; it is never redriven.
+        crate::analysis::WorkflowType::Express => format!(
+            "arn:aws:states:us-east-1:111111111111:express:{}:{}:{}",
+            options.state_machine_name,
+            options.execution_name,
+            Rng::new(options.seed).uuid()
+        ),
+    }
+    .into();
+    json!({
+        "Execution": execution,
+        "StateMachine": {"Id": machine_arn, "Name": options.state_machine_name},
+    })
+}
+
+impl<'t> Engine<'t> {
+    fn new(
+        tree: &'t Tree,
+        machine: &StateMachine,
+        options: &RunOptions,
+        context: Value,
+        execution_input: Arc<Value>,
+    ) -> Self {
+        Engine {
+            tree,
+            clock_ms: options.start_time_ms,
+            events: Vec::new(),
+            rng: Rc::new(RefCell::new(Rng::new(options.seed))),
+            jsonata: jsonata::Jsonata::default(),
+            context,
+            execution_input,
+            scopes: vec![Map::new()],
+            deadline_ms: options.start_time_ms + {
+                let limit = match options.workflow_type {
+                    crate::analysis::WorkflowType::Standard => MAX_DURATION_MS,
+                    crate::analysis::WorkflowType::Express => MAX_EXPRESS_DURATION_MS,
+                };
+                machine
+                    .timeout_seconds
+                    .map_or(limit, |s| (s as i64 * 1000).min(limit))
+            },
+            quiet: 0,
+            max_events: options.max_history_events,
+            stamp: (
+                options.start_time_ms,
+                format_timestamp(options.start_time_ms),
+            ),
+            mocks: options.mocks.clone(),
+            invocations: crate::fxhash::FxHashMap::default(),
+            warnings: Vec::new(),
+            tokens: Vec::new(),
+            handlings: Vec::new(),
+            callbacks: options.callbacks.clone(),
+            pause_at_ms: options.pause_at_ms,
+            cancelled: options.cancelled.clone(),
+            tested: None,
+        }
+    }
+}
 
 /// Run `machine` (read from `tree`) to its end.
 pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
-    let execution_arn = format!(
-        "arn:aws:states:us-east-1:111111111111:execution:{}:{}",
-        options.state_machine_name, options.execution_name
-    );
-    let context = json!({
-                "Execution": {
-            "Id": execution_arn,
-            "Name": options.execution_name,
-            "RoleArn": "arn:aws:iam::111111111111:role/asl-sim",
-            "StartTime": format_timestamp(options.start_time_ms),
-            "RedriveCount": 0,
-        },
-        "StateMachine": {
-            "Id": format!("arn:aws:states:us-east-1:111111111111:stateMachine:{}", options.state_machine_name),
-            "Name": options.state_machine_name,
-        },
-    });
     // One copy of the input, shared by the history, `$$.Execution.Input` and the first state.
     let input = Arc::new(options.input.clone());
-    let mut engine = Engine {
+    let mut engine = Engine::new(
         tree,
-        clock_ms: options.start_time_ms,
-        events: Vec::new(),
-        rng: Rc::new(RefCell::new(Rng::new(options.seed))),
-        jsonata: jsonata::Jsonata::default(),
-        context,
-        execution_input: Arc::clone(&input),
-        scopes: vec![Map::new()],
-        deadline_ms: options.start_time_ms
-            + machine
-                .timeout_seconds
-                .map_or(MAX_DURATION_MS, |s| (s as i64 * 1000).min(MAX_DURATION_MS)),
-        quiet: 0,
-        max_events: options.max_history_events,
-        stamp: (
-            options.start_time_ms,
-            format_timestamp(options.start_time_ms),
-        ),
-        mocks: options.mocks.clone(),
-        invocations: crate::fxhash::FxHashMap::default(),
-        warnings: Vec::new(),
-        tokens: Vec::new(),
-        handlings: Vec::new(),
-        callbacks: options.callbacks.clone(),
-        pause_at_ms: options.pause_at_ms,
-        cancelled: options.cancelled.clone(),
-    };
+        machine,
+        options,
+        context_object(options),
+        Arc::clone(&input),
+    );
     engine.event(
         "ExecutionStarted",
         Details::ExecutionStarted {
@@ -449,6 +499,8 @@ struct Engine<'t> {
     handlings: Vec<Handling>,
     callbacks: Option<Callbacks>,
     pause_at_ms: Option<i64>,
+    /// Set by [`test_state`]: the one state tested, run once, its result possibly mocked.
+    tested: Option<test_state::Tested>,
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -802,23 +854,35 @@ impl<'t> Engine<'t> {
                 input: Arc::clone(shared),
             },
         );
-        let entered_time = self.now_text();
-        match self.context.get_mut("State").and_then(Value::as_object_mut) {
-            Some(state) => {
-                state.insert("EnteredTime".into(), Value::String(entered_time));
-                state.insert("Name".into(), Value::String(name.clone()));
-                state.shift_remove("RetryCount");
-            }
-            None => self.context["State"] = json!({"EnteredTime": entered_time, "Name": name}),
-        }
-        // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none).
-        if type_name == "Task" {
-            self.context["State"]["RetryCount"] = json!(0);
-        }
         let at = At {
             state: state.name.value.clone(),
             entered_event: entered,
         };
+        match self.tested_context_state(&at) {
+            Some(test_state::ContextState::AsGiven) => {}
+            tested => {
+                // TestState without a context object names no state (AWS records "StateName").
+                let name = match tested {
+                    Some(test_state::ContextState::Unnamed) => "StateName".to_string(),
+                    _ => name.clone(),
+                };
+                let entered_time = self.now_text();
+                match self.context.get_mut("State").and_then(Value::as_object_mut) {
+                    Some(state) => {
+                        state.insert("EnteredTime".into(), Value::String(entered_time));
+                        state.insert("Name".into(), Value::String(name));
+                        state.shift_remove("RetryCount");
+                    }
+                    None => {
+                        self.context["State"] = json!({"EnteredTime": entered_time, "Name": name});
+                    }
+                }
+                // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none).
+                if type_name == "Task" {
+                    self.context["State"]["RetryCount"] = json!(0);
+                }
+            }
+        }
         let next_of = |state: &State| match &state.transition {
             Transition::Next(n) => Some(n.value.to_string()),
             _ => None,
@@ -1193,6 +1257,18 @@ impl<'t> Engine<'t> {
             {
                 if retries[i] < retrier.max_attempts {
                     let delay = retry_delay(retrier, retries[i], &mut self.rng.borrow_mut());
+                    if self.is_tested(at) {
+                        // TestState runs one attempt: the retry is only reported.
+                        self.record_handling(
+                            at,
+                            &failure,
+                            Handler::Retry {
+                                index: i,
+                                delay_ms: delay,
+                            },
+                        );
+                        return Handled::Failed(failure);
+                    }
                     self.record_handling(
                         at,
                         &failure,
@@ -1244,6 +1320,7 @@ impl<'t> Engine<'t> {
             state: at.state.clone(),
             at_ms: self.clock_ms,
             error: failure.error.clone(),
+            cause: failure.cause.clone(),
             heartbeat: failure.heartbeat,
             by,
         });
@@ -1288,6 +1365,9 @@ impl<'t> Engine<'t> {
                 None => effective.into_owned(),
             }
         };
+        if let Some(result) = self.mocked_result(at) {
+            return result;
+        }
         // One value, shared by every branch.
         let branch_input = Arc::new(branch_input);
         self.event("ParallelStateStarted", Details::None);
@@ -1306,8 +1386,10 @@ impl<'t> Engine<'t> {
             |_, _| {},
         );
         self.context = context;
-        // AWS records no ParallelStateSucceeded: the exit follows.
-        result.map(Value::Array)
+        let outputs = result?;
+        // The recorded histories leave this event out, but their ids keep its place.
+        self.event("ParallelStateSucceeded", Details::None);
+        Ok(Value::Array(outputs))
     }
 
     fn map(
@@ -1363,6 +1445,18 @@ impl<'t> Engine<'t> {
                     at.state, at.entered_event
                 )));
             }
+            // AWS names a context path without its first `$`.
+            if let Some(context_path) = map
+                .items_path
+                .as_deref()
+                .and_then(|p| p.strip_prefix('$'))
+                .filter(|p| p.starts_with('$'))
+            {
+                return Err(Failure::new(
+                    "States.Runtime",
+                    format!("Reference path \"{context_path}\" must point to array."),
+                ));
+            }
             return Err(at.runtime(format!(
                 "Map state input must be an array, but was: {}",
                 value_type(&items)
@@ -1376,6 +1470,9 @@ impl<'t> Engine<'t> {
             "MaxConcurrency cannot be negative.",
             at,
         )?;
+        if let Some(result) = self.mocked_result(at) {
+            return result;
+        }
         let Some(processor) = &map.processor else {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };

@@ -143,8 +143,10 @@ impl Engine<'_> {
             *count += 1;
             n
         };
+        let tested = self.mocked_response(at);
         let mocked = self.mocks.as_ref().and_then(|m| m.states.get(name));
         let response = match mocked {
+            _ if tested.is_some() => tested,
             Some(mocked) => match mocked.invocation(attempt) {
                 Some(response) => Some(response.clone()),
                 None => {

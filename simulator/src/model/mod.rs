@@ -261,6 +261,35 @@ impl StateMachine {
         machine
     }
 
+    /// A document that is one state (what AWS's TestState API accepts): a machine of that
+    /// state alone, named `name`.
+    pub fn single_state(root: Node<'_>, name: &str) -> StateMachine {
+        let language = match root.get("QueryLanguage").and_then(Node::as_str) {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            _ => QueryLanguage::JsonPath,
+        };
+        let state = read_state(
+            name,
+            TextRange::empty(root.range().start as usize),
+            root,
+            language,
+        );
+        StateMachine {
+            range: root.range(),
+            query_language: language,
+            start_at: Some(Spanned {
+                value: state.name.value.clone(),
+                range: state.name.range,
+            }),
+            states: vec![state],
+            comment: None,
+            version: None,
+            timeout_seconds: None,
+            processor_mode: None,
+            execution_type: None,
+        }
+    }
+
     pub fn state(&self, name: &str) -> Option<&State> {
         self.states.iter().find(|s| &*s.name.value == name)
     }

@@ -1,0 +1,230 @@
+//! AWS's TestState API: one state run once, on a given input, context object and variables,
+//! its result (or error) optionally mocked. It reports the state's output and where the
+//! execution would go next, or the error and whether a Retry or a Catch would take it.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{context_object, At, Engine, Event, Failure, Handler, RunOptions};
+use crate::mocks::Outcome;
+use crate::model::{StateKind, StateMachine};
+use crate::syntax::Tree;
+
+/// What to test, beyond the run's options (input, start time, seed, mock file).
+#[derive(Clone, Debug, Default)]
+pub struct StateTest {
+    /// The state, anywhere in the machine (inside branches and processors too).
+    pub state_name: String,
+    /// The result of a Task's call, or of a Map's or Parallel's children, instead of running
+    /// them; or their error (`Outcome::Throw`).
+    pub mock: Option<Outcome>,
+    /// The whole context object (`$$`), `Execution.Input` included; by default an execution's
+    /// whose input is the state's.
+    pub context: Option<Value>,
+    /// The variables in scope when the state starts.
+    pub variables: Map<String, Value>,
+}
+
+/// How the tested state ended, in TestState's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestStatus {
+    Succeeded,
+    Failed,
+    /// A Catcher took the error: the output is the Catcher's, the next state its Next.
+    CaughtError,
+    /// A Retrier would run the state again.
+    Retriable,
+}
+
+impl TestStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TestStatus::Succeeded => "SUCCEEDED",
+            TestStatus::Failed => "FAILED",
+            TestStatus::CaughtError => "CAUGHT_ERROR",
+            TestStatus::Retriable => "RETRIABLE",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TestedState {
+    pub status: TestStatus,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    /// Where the execution goes next (`None` at its end, or on an uncaught error).
+    pub next_state: Option<String>,
+    /// The state's events, as an execution would record them.
+    pub events: Vec<Event>,
+    pub warnings: Vec<String>,
+}
+
+/// The engine's part: which state is tested and its mock, not yet taken.
+pub(super) struct Tested {
+    state: crate::syntax::Text,
+    mock: Option<Outcome>,
+    context_given: bool,
+}
+
+/// What the tested state's `$$.State` is.
+pub(super) enum ContextState {
+    /// The caller's context object, untouched.
+    AsGiven,
+    /// Entered now, under the name "StateName".
+    Unnamed,
+}
+
+impl Engine<'_> {
+    pub(super) fn tested_context_state(&self, at: &At) -> Option<ContextState> {
+        let tested = self.tested.as_ref().filter(|t| t.state == at.state)?;
+        Some(if tested.context_given {
+            ContextState::AsGiven
+        } else {
+            ContextState::Unnamed
+        })
+    }
+
+    pub(super) fn is_tested(&self, at: &At) -> bool {
+        self.tested.as_ref().is_some_and(|t| t.state == at.state)
+    }
+
+    /// The tested state's mocked result (or error), once: its children never run.
+    pub(super) fn mocked_result(&mut self, at: &At) -> Option<Result<Value, Failure>> {
+        if !self.is_tested(at) {
+            return None;
+        }
+        match self.tested.as_mut()?.mock.take()? {
+            Outcome::Return(value) => Some(Ok(value)),
+            Outcome::Throw { error, cause } => Some(Err(Failure::from_service(
+                &error,
+                cause.unwrap_or_default(),
+            ))),
+            Outcome::NoResponse => None,
+        }
+    }
+
+    /// A Task's mocked response, if it is the tested state.
+    pub(super) fn mocked_response(&mut self, at: &At) -> Option<crate::mocks::Response> {
+        if !self.is_tested(at) {
+            return None;
+        }
+        let outcome = self.tested.as_mut()?.mock.take()?;
+        Some(crate::mocks::Response {
+            outcome,
+            delay_seconds: 0,
+            heartbeats: Vec::new(),
+        })
+    }
+}
+
+/// Run the state named in `test` once. `Err` when there is no such state or the mock does not
+/// apply to it.
+pub fn test_state(
+    tree: &Tree,
+    machine: &StateMachine,
+    options: &RunOptions,
+    test: &StateTest,
+) -> Result<TestedState, String> {
+    let state = machine
+        .all_states()
+        .into_iter()
+        .find(|s| *s.name.value == *test.state_name)
+        .ok_or_else(|| format!("There is no state named '{}'.", test.state_name))?;
+    if test.mock.is_some()
+        && !matches!(
+            state.kind,
+            StateKind::Task(_) | StateKind::Map(_) | StateKind::Parallel(_)
+        )
+    {
+        return Err(format!(
+            "A mock applies to a Task, Map or Parallel state; '{}' is a {} state.",
+            test.state_name,
+            state.kind.type_name()
+        ));
+    }
+    let input = Arc::new(options.input.clone());
+    let (context, execution_input) = match &test.context {
+        Some(Value::Object(given)) => {
+            let mut context = given.clone();
+            let execution_input = context
+                .get_mut("Execution")
+                .and_then(Value::as_object_mut)
+                .and_then(|execution| execution.shift_remove("Input"))
+                .unwrap_or(Value::Null);
+            (Value::Object(context), Arc::new(execution_input))
+        }
+        Some(_) => return Err("The context object must be a JSON object.".into()),
+        // AWS's recorded TestState context: an Express execution's, with no role.
+        None => {
+            let express = RunOptions {
+                workflow_type: crate::analysis::WorkflowType::Express,
+                ..options.clone()
+            };
+            let mut context = context_object(&express);
+            context["Execution"]["RoleArn"] = Value::Null;
+            (context, Arc::clone(&input))
+        }
+    };
+    let mut engine = Engine::new(tree, machine, options, context, execution_input);
+    engine.scopes = vec![test.variables.clone()];
+    engine.tested = Some(Tested {
+        state: state.name.value.clone(),
+        mock: test.mock.clone(),
+        context_given: test.context.is_some(),
+    });
+    // Numbered as in an execution that starts with this state.
+    engine.event(
+        "ExecutionStarted",
+        super::Details::ExecutionStarted {
+            input: Arc::clone(&input),
+            role_arn: "arn:aws:iam::111111111111:role/asl-sim".into(),
+        },
+    );
+    let result = engine.state(state, &input);
+    let handled = engine
+        .handlings
+        .iter()
+        .rev()
+        .find(|h| h.state == state.name.value);
+    let tested = match result {
+        Ok((output, next_state)) => {
+            let caught = handled.filter(|h| matches!(h.by, Handler::Catch { .. }));
+            TestedState {
+                status: if caught.is_some() {
+                    TestStatus::CaughtError
+                } else {
+                    TestStatus::Succeeded
+                },
+                output: Some(Arc::try_unwrap(output).unwrap_or_else(|shared| (*shared).clone())),
+                error: caught.map(|h| h.error.clone()),
+                cause: caught.map(|h| h.cause.clone()),
+                next_state,
+                events: Vec::new(),
+                warnings: Vec::new(),
+            }
+        }
+        Err(failure) => {
+            let retried = handled.is_some_and(|h| matches!(h.by, Handler::Retry { .. }));
+            TestedState {
+                status: if retried {
+                    TestStatus::Retriable
+                } else {
+                    TestStatus::Failed
+                },
+                output: None,
+                error: (!failure.error.is_empty()).then_some(failure.error),
+                cause: (!failure.cause.is_empty()).then_some(failure.cause),
+                next_state: None,
+                events: Vec::new(),
+                warnings: Vec::new(),
+            }
+        }
+    };
+    Ok(TestedState {
+        events: engine.events,
+        warnings: engine.warnings,
+        ..tested
+    })
+}
