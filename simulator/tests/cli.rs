@@ -457,3 +457,99 @@ fn test_finds_a_mock_config_file_beside_the_definition() {
     assert!(stdout.contains("2 test cases: 2 passed"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn run_with_state_tests_one_state_as_aws_test_state_does() {
+    let dir = scratch("test-state");
+    let lone = dir.join("charge.json");
+    std::fs::write(
+        &lone,
+        r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "charge", "Payload.$": "$"},
+            "Retry": [{"ErrorEquals": ["Throttled"]}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "Next": "Done"}"#,
+    )
+    .expect("scratch file");
+    let lone = lone.to_str().expect("UTF-8 path");
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Charge",
+        "--format",
+        "json",
+        "--mock-result",
+        r#"{"Payload": {"charged": true}}"#,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(
+        json,
+        serde_json::json!({"status": "SUCCEEDED", "output": {"Payload": {"charged": true}}, "nextState": "Done"})
+    );
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Charge",
+        "--mock-error",
+        "Throttled",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.contains("status:     RETRIABLE"), "{stdout}");
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Charge",
+        "--mock-error",
+        "Declined",
+        "--mock-cause",
+        "no funds",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("CAUGHT_ERROR") && stdout.contains("next state: Handle"),
+        "{stdout}"
+    );
+
+    // A state inside a machine, with its variables.
+    let machine = dir.join("greet.asl.json");
+    std::fs::write(
+        &machine,
+        r#"{"StartAt": "Greet", "States": {"Greet": {"Type": "Pass",
+            "Parameters": {"greeting.$": "States.Format('Hi {}', $name)"}, "Next": "Bye"},
+            "Bye": {"Type": "Succeed"}}}"#,
+    )
+    .expect("scratch file");
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        machine.to_str().expect("UTF-8 path"),
+        "--state",
+        "Greet",
+        "--variables",
+        r#"{"name": "Ada"}"#,
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(r#"output:     {"greeting":"Hi Ada"}"#),
+        "{stdout}"
+    );
+    assert!(stdout.contains("next state: Bye"), "{stdout}");
+    let (code, stdout, stderr) =
+        asl_sim(&["run", "examples/sqs-callback.asl.json", "--state", "Nope"]);
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stderr.contains("There is no state named 'Nope'."),
+        "{stderr}"
+    );
+    exits_two_saying(&["run", lone, "--mock-error", "X"], "name it with --state");
+    exits_two_saying(
+        &["run", lone, "--state", "Charge", "--variables", "[1]"],
+        "--variables takes a JSON object",
+    );
+    exits_two_saying(
+        &["run", lone, "--state", "Charge", "--context", "{oops"],
+        "--context is not JSON",
+    );
+}

@@ -2,9 +2,10 @@
 
 use std::io::Write;
 
-use asl_sim::analysis::{check, CheckOptions, WorkflowType};
+use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::syntax::Format;
 
+use crate::flags;
 use crate::render::{self, OutputFormat};
 use crate::Outcome;
 
@@ -27,14 +28,10 @@ pub fn main(args: &[String]) -> Outcome {
                     return Outcome::Usage;
                 }
             },
-            "--type" => match iter.next().map(|s| s.to_ascii_lowercase()).as_deref() {
-                Some("standard") => options.workflow_type = WorkflowType::Standard,
-                Some("express") => options.workflow_type = WorkflowType::Express,
-                other => {
-                    let _ = writeln!(
-                        stderr,
-                        "asl-sim check: --type takes `standard` or `express`, not {other:?}"
-                    );
+            "--type" => match flags::workflow_type(iter.next().map_or("", String::as_str)) {
+                Ok(workflow_type) => options.workflow_type = workflow_type,
+                Err(e) => {
+                    let _ = writeln!(stderr, "asl-sim check: {e}");
                     return Outcome::Usage;
                 }
             },

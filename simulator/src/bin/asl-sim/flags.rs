@@ -15,3 +15,14 @@ pub fn start_time(value: &str) -> Result<i64, String> {
         format!("--start-time takes an RFC 3339 time such as 2026-01-01T00:00:00Z, not {value:?}")
     })
 }
+
+/// `--type standard|express`.
+pub fn workflow_type(value: &str) -> Result<asl_sim::WorkflowType, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "standard" => Ok(asl_sim::WorkflowType::Standard),
+        "express" => Ok(asl_sim::WorkflowType::Express),
+        other => Err(format!(
+            "--type takes `standard` or `express`, not {other:?}"
+        )),
+    }
+}

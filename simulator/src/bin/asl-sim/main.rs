@@ -19,6 +19,9 @@ Usage:
   asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
               [--seed N] [--format text|json] [--history] [--explain] [--timeline FILE.svg]
               [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
+              [--type standard|express]
+              [--state NAME [--mock-result JSON | --mock-error ERROR [--mock-cause TEXT]]
+                            [--context JSON] [--variables JSON]]
   asl-sim test DEFINITION... [--mocks FILE] [--state-machine NAME] [--junit FILE]
               [--start-time RFC3339] [--seed N]
   asl-sim graph DEFINITION [--format svg|dot|mermaid] [-o FILE] [--simulate]
@@ -26,7 +29,9 @@ Usage:
 
 check: exit 0 no errors, 1 errors found, 2 usage or I/O problem.
 run:   exit 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition
-       with errors.
+       with errors. With --state, runs that one state once, as AWS's TestState API does
+       (the definition may be one state): status SUCCEEDED, CAUGHT_ERROR (exit 0), RETRIABLE
+       or FAILED (exit 1), its output and next state.
 graph: draws the states (Parallel and Map nested), transitions, Choice rules and Catches;
        simulated (--simulate, or a test case), the path taken, visits and what happened.
 test:  runs every test case of each definition's mock file (default NAME.mocks.json beside

@@ -2,8 +2,11 @@
 
 use std::io::{Read, Write};
 
-use asl_sim::analysis::{check, CheckOptions};
-use asl_sim::engine::{format_timestamp, run, Execution, RunOptions, Status};
+use asl_sim::analysis::{check, CheckOptions, WorkflowType};
+use asl_sim::engine::{
+    format_timestamp, run, test_state, Execution, RunOptions, StateTest, Status, TestStatus,
+};
+use asl_sim::mocks::Outcome as MockOutcome;
 use asl_sim::syntax::Format;
 use asl_sim::Severity;
 use serde_json::Value;
@@ -26,6 +29,14 @@ struct Args {
     test_case: Option<String>,
     state_machine: Option<String>,
     timeline: Option<String>,
+    workflow_type: WorkflowType,
+    /// TestState: the one state to run, and what it is given.
+    state: Option<String>,
+    mock_result: Option<String>,
+    mock_error: Option<String>,
+    mock_cause: Option<String>,
+    context: Option<String>,
+    variables: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -42,6 +53,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         test_case: None,
         state_machine: None,
         timeline: None,
+        workflow_type: WorkflowType::Standard,
+        state: None,
+        mock_result: None,
+        mock_error: None,
+        mock_cause: None,
+        context: None,
+        variables: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -64,6 +82,13 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--test-case" => parsed.test_case = Some(value("--test-case")?),
             "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
             "--timeline" => parsed.timeline = Some(value("--timeline")?),
+            "--type" => parsed.workflow_type = flags::workflow_type(&value("--type")?)?,
+            "--state" => parsed.state = Some(value("--state")?),
+            "--mock-result" => parsed.mock_result = Some(value("--mock-result")?),
+            "--mock-error" => parsed.mock_error = Some(value("--mock-error")?),
+            "--mock-cause" => parsed.mock_cause = Some(value("--mock-cause")?),
+            "--context" => parsed.context = Some(value("--context")?),
+            "--variables" => parsed.variables = Some(value("--variables")?),
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             file if parsed.file.is_empty() => parsed.file = file.to_string(),
             extra => return Err(format!("one definition at a time (also got `{extra}`)")),
@@ -77,6 +102,23 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     if parsed.mocks.is_some() != parsed.test_case.is_some() {
         return Err("--mocks and --test-case go together".into());
+    }
+    let testing = parsed.mock_result.is_some()
+        || parsed.mock_error.is_some()
+        || parsed.mock_cause.is_some()
+        || parsed.context.is_some()
+        || parsed.variables.is_some();
+    if testing && parsed.state.is_none() {
+        return Err("--mock-result, --mock-error, --context and --variables test one state: name it with --state".into());
+    }
+    if parsed.mock_result.is_some() && parsed.mock_error.is_some() {
+        return Err("give --mock-result or --mock-error, not both".into());
+    }
+    if parsed.mock_cause.is_some() && parsed.mock_error.is_none() {
+        return Err("--mock-cause goes with --mock-error".into());
+    }
+    if parsed.state.is_some() && (parsed.history || parsed.explain || parsed.timeline.is_some()) {
+        return Err("--state tests one state: --history, --explain and --timeline describe whole executions".into());
     }
     Ok(parsed)
 }
@@ -126,15 +168,10 @@ pub fn main(args: &[String]) -> Outcome {
             _ => "{}".to_string(),
         },
     };
-    let input: Value = match serde_json::from_str(&input_text) {
+    let input = match json_option("the input", &input_text) {
         Ok(v) => v,
         Err(e) => {
-            let _ = writeln!(
-                stderr,
-                "asl-sim run: the input is not JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            );
+            let _ = writeln!(stderr, "asl-sim run: {e}");
             return Outcome::Usage;
         }
     };
@@ -143,10 +180,15 @@ pub fn main(args: &[String]) -> Outcome {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as i64)
     });
+    if let Some(state) = &args.state {
+        return test_one_state(&args, state, &text, input, start_time_ms);
+    }
     let checked = check(
         &text,
         Format::from_path(&args.file),
-        CheckOptions::default(),
+        CheckOptions {
+            workflow_type: args.workflow_type,
+        },
     );
     if checked
         .diagnostics
@@ -186,6 +228,7 @@ pub fn main(args: &[String]) -> Outcome {
         seed: args.seed,
         execution_name: "asl-sim".into(),
         state_machine_name: name,
+        workflow_type: args.workflow_type,
         mocks,
         ..RunOptions::default()
     };
@@ -216,6 +259,153 @@ pub fn main(args: &[String]) -> Outcome {
         Outcome::Ok
     } else {
         Outcome::Failed
+    }
+}
+
+/// A JSON option's value, or what is wrong with it and where.
+fn json_option(what: &str, text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| {
+        format!(
+            "{what} is not JSON: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// `--state NAME`: AWS's TestState on one state of the definition (or on a definition that is
+/// one state), with its mocked result or error, context object and variables.
+fn test_one_state(
+    args: &Args,
+    state: &str,
+    text: &str,
+    input: Value,
+    start_time_ms: i64,
+) -> Outcome {
+    let mut stderr = std::io::stderr().lock();
+    let format = Format::from_path(&args.file);
+    let parsed = asl_sim::syntax::parse(text, format);
+    let root = parsed.tree.root();
+    let single = root.get("Type").is_some() && root.get("States").is_none();
+    // A whole machine is checked as `run` checks it; a lone state has no machine to check.
+    let diagnostics = if single {
+        parsed.diagnostics.clone()
+    } else {
+        check(
+            text,
+            format,
+            CheckOptions {
+                workflow_type: args.workflow_type,
+            },
+        )
+        .diagnostics
+    };
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        let reports = vec![(args.file.clone(), text.to_string(), diagnostics)];
+        render::write_report(&mut stderr, OutputFormat::Human, &reports);
+        let _ = writeln!(
+            stderr,
+            "asl-sim run: the definition has errors; fix them to run it"
+        );
+        return Outcome::Usage;
+    }
+    let machine = if single {
+        asl_sim::model::StateMachine::single_state(root, state)
+    } else {
+        asl_sim::model::StateMachine::from_tree(root)
+    };
+    let given = || -> Result<StateTest, String> {
+        let mock = match (&args.mock_result, &args.mock_error) {
+            (Some(result), _) => Some(MockOutcome::Return(json_option("--mock-result", result)?)),
+            (None, Some(error)) => Some(MockOutcome::Throw {
+                error: error.clone(),
+                cause: args.mock_cause.clone(),
+            }),
+            (None, None) => None,
+        };
+        let context = args
+            .context
+            .as_deref()
+            .map(|c| json_option("--context", c))
+            .transpose()?;
+        let variables = match args
+            .variables
+            .as_deref()
+            .map(|v| json_option("--variables", v))
+            .transpose()?
+        {
+            None => serde_json::Map::new(),
+            Some(Value::Object(variables)) => variables,
+            Some(_) => return Err("--variables takes a JSON object of names and values".into()),
+        };
+        Ok(StateTest {
+            state_name: state.to_string(),
+            mock,
+            context,
+            variables,
+        })
+    };
+    let options = RunOptions {
+        input,
+        start_time_ms,
+        seed: args.seed,
+        state_machine_name: definition_name(&args.file),
+        workflow_type: args.workflow_type,
+        ..RunOptions::default()
+    };
+    let tested = match given().and_then(|test| test_state(&parsed.tree, &machine, &options, &test))
+    {
+        Ok(tested) => tested,
+        Err(e) => {
+            let _ = writeln!(stderr, "asl-sim run: {e}");
+            return Outcome::Usage;
+        }
+    };
+    for warning in &tested.warnings {
+        let _ = writeln!(stderr, "warning: {warning}");
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = match args.format {
+        OutputFormat::Json => {
+            let mut json = serde_json::json!({"status": tested.status.as_str()});
+            for (key, value) in [
+                ("output", tested.output.clone()),
+                ("error", tested.error.clone().map(Value::String)),
+                ("cause", tested.cause.clone().map(Value::String)),
+                ("nextState", tested.next_state.clone().map(Value::String)),
+            ] {
+                if let Some(value) = value {
+                    json[key] = value;
+                }
+            }
+            serde_json::to_writer_pretty(&mut out, &json)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        OutputFormat::Human => (|| {
+            writeln!(out, "status:     {}", tested.status.as_str())?;
+            if let Some(output) = &tested.output {
+                writeln!(out, "output:     {output}")?;
+            }
+            if let Some(error) = &tested.error {
+                writeln!(out, "error:      {error}")?;
+            }
+            if let Some(cause) = &tested.cause {
+                writeln!(out, "cause:      {cause}")?;
+            }
+            writeln!(
+                out,
+                "next state: {}",
+                tested
+                    .next_state
+                    .as_deref()
+                    .unwrap_or("(none: the execution ends)")
+            )
+        })(),
+    };
+    match tested.status {
+        TestStatus::Succeeded | TestStatus::CaughtError => Outcome::Ok,
+        TestStatus::Failed | TestStatus::Retriable => Outcome::Failed,
     }
 }
 
