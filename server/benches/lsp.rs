@@ -4,6 +4,10 @@
 //! `cargo bench -p asl-lsp --bench lsp`; amazon-states-language-service is timed on the same
 //! file by `bench/peers.sh`. Results: `docs/benchmarks.md`.
 
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../tests/editor/mod.rs"]
 mod editor;
 

@@ -2,6 +2,10 @@
 //! 4,000 states, ~1.3 / 2.6 MB). Run with `cargo bench -p asl-sim --bench check`; the peers are
 //! timed on the same files by `bench/peers.sh`. Results: `docs/benchmarks.md`.
 
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::process::Command;
 

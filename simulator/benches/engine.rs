@@ -2,6 +2,10 @@
 //! states each) and choice1k (a 1,000-iteration Pass/Choice loop with `States.MathAdd`). The
 //! peer is timed on the same files by `bench/peers.sh`. Results: `docs/benchmarks.md`.
 
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use asl_sim::engine::{run, RunOptions};
 use asl_sim::syntax::Format;
 use asl_sim::{check, CheckOptions};

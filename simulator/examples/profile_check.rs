@@ -1,6 +1,10 @@
 //! Runs `check` on a file repeatedly, for profilers and for `bench/peers.sh`:
 //! `cargo run --release -p asl-sim --example profile_check FILE [--median]`
 //! (`ASL_TIMES` runs, default 20; `--median` prints the median time in ms).
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::time::Instant;
 

@@ -1,6 +1,10 @@
 //! Runs a definition in process, for profilers and for `bench/peers.sh`:
 //! `cargo run --release -p asl-sim --example profile_run DEFINITION [INPUT] [RUNS]` prints the
 //! median wall time in ms. The 25,000-event history limit is lifted, as the peer has none.
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::Write;
 use std::time::Instant;
 

@@ -168,23 +168,16 @@ fn a_state_inside_a_branch_can_be_tested_and_unknown_names_are_refused() {
 
 #[test]
 fn a_parallel_that_succeeds_records_parallel_state_succeeded_before_its_exit() {
-    let checked = checked(MACHINE);
-    let machine = checked.machine.clone();
-    let both = machine.state("Both").expect("Both exists");
-    // Start at Both: the whole machine's Task would need a mock.
-    let only_both = asl_sim::model::StateMachine {
-        start_at: Some(both.name.clone()),
-        ..machine.clone()
-    };
-    let execution = run(&checked.tree, &only_both, &options(json!({})));
+    let checked = checked(
+        r#"{"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}"#,
+    );
+    let execution = run(&checked.tree, &checked.machine, &options(json!({})));
     let kinds: Vec<&str> = execution.events.iter().map(|e| e.kind).collect();
     let tail = &kinds[kinds.len() - 3..];
     assert_eq!(
         tail,
-        [
-            "ParallelStateSucceeded",
-            "ParallelStateExited",
-            "ExecutionSucceeded"
-        ]
+        ["ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"]
     );
 }

@@ -17,7 +17,9 @@ pub enum Details {
         input: Arc<Value>,
         role_arn: Text,
     },
-    Output(Value),
+    /// Boxed, as the larger payloads are: an event is as big as its largest variant, and a
+    /// history holds tens of thousands.
+    Output(Box<Value>),
     Error {
         error: String,
         cause: String,
@@ -38,7 +40,7 @@ pub enum Details {
     TaskScheduled {
         resource_type: Text,
         resource: Text,
-        parameters: Value,
+        parameters: Box<Value>,
     },
     MapIteration {
         index: usize,

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::StateNow;
 use crate::model::path::{Path, PathRoot, Segment};
 
 /// The values a path starts from.
@@ -13,14 +14,19 @@ pub struct Roots<'v> {
     /// context is copied for every state, the input can be large.
     pub context: &'v Value,
     pub execution_input: &'v Value,
+    /// `$$.State`, when it is not in `context` (see `StateNow`).
+    pub state: Option<&'v StateNow>,
     pub variable: &'v dyn Fn(&str) -> Option<Value>,
 }
 
-/// The whole context object, with `Execution.Input` in place.
-pub fn full_context(context: &Value, execution_input: &Value) -> Value {
+/// The whole context object, with `Execution.Input` and `State` in place.
+pub fn full_context(context: &Value, execution_input: &Value, state: Option<&StateNow>) -> Value {
     let mut full = context.clone();
     if let Some(execution) = full.get_mut("Execution").and_then(Value::as_object_mut) {
         execution.insert("Input".into(), execution_input.clone());
+    }
+    if let (Some(state), Some(full)) = (state, full.as_object_mut()) {
+        full.insert("State".into(), state.to_json());
     }
     full
 }
@@ -29,6 +35,7 @@ pub fn full_context(context: &Value, execution_input: &Value) -> Value {
 pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
     let variable_value;
     let full_context;
+    let state_value;
     let mut segments = path.segments.as_slice();
     let start: &Value = match &path.root {
         PathRoot::Input => roots.input,
@@ -39,9 +46,18 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
                 segments = rest;
                 roots.execution_input
             }
+            [Segment::Field(a), rest @ ..] if a == "State" && roots.state.is_some() => {
+                segments = rest;
+                state_value = roots.state.map(StateNow::to_json)?;
+                &state_value
+            }
             [Segment::Field(a), ..] if a != "Execution" => roots.context,
             _ => {
-                full_context = super::jsonpath::full_context(roots.context, roots.execution_input);
+                full_context = super::jsonpath::full_context(
+                    roots.context,
+                    roots.execution_input,
+                    roots.state,
+                );
                 &full_context
             }
         },
@@ -257,6 +273,7 @@ mod tests {
             input,
             context: &Value::Null,
             execution_input: &Value::Null,
+            state: None,
             variable: &nothing,
         };
         select(&parse(path).expect("valid"), &roots)
@@ -283,6 +300,7 @@ mod tests {
             input: &Value::Null,
             context: &context,
             execution_input: &execution_input,
+            state: None,
             variable: &nothing,
         };
         let get = |p: &str| select(&parse(p).expect("valid"), &roots);

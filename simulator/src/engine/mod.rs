@@ -27,7 +27,7 @@ use crate::model::{
     Catcher, Handlers, MapState, Parallel, QueryLanguage, Retrier, State, StateKind, StateMachine,
     Transition, Wait,
 };
-use crate::syntax::{Node, NodeKind, NodePtr, Tree};
+use crate::syntax::{Node, NodeKind, NodePtr, Text, Tree};
 
 pub use driver::{Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState};
 pub use history::{Details, Event, Expired};
@@ -380,10 +380,6 @@ impl<'t> Engine<'t> {
             },
             quiet: 0,
             max_events: options.max_history_events,
-            stamp: (
-                options.start_time_ms,
-                format_timestamp(options.start_time_ms),
-            ),
             mocks: options.mocks.clone(),
             invocations: crate::fxhash::FxHashMap::default(),
             warnings: Vec::new(),
@@ -393,6 +389,7 @@ impl<'t> Engine<'t> {
             pause_at_ms: options.pause_at_ms,
             cancelled: options.cancelled.clone(),
             tested: None,
+            state_now: None,
         }
     }
 }
@@ -419,7 +416,7 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
     let (status, output, error, cause) = match result {
         Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
         Ok(output) => {
-            engine.event("ExecutionSucceeded", Details::Output(output.clone()));
+            engine.event("ExecutionSucceeded", Details::Output(Box::new(output.clone())));
             (Status::Succeeded, Some(output), None, None)
         }
         Err(failure) if failure.error == TIMED_OUT => {
@@ -489,8 +486,6 @@ struct Engine<'t> {
     quiet: u32,
     max_events: usize,
     cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
-    /// The clock's last reading as text: most events happen at the same virtual instant.
-    stamp: (i64, String),
     mocks: Option<crate::mocks::TestCase>,
     /// How many times each Task state has been attempted (its mock's invocation number).
     invocations: crate::fxhash::FxHashMap<String, u64>,
@@ -501,6 +496,29 @@ struct Engine<'t> {
     pause_at_ms: Option<i64>,
     /// Set by [`test_state`]: the one state tested, run once, its result possibly mocked.
     tested: Option<test_state::Tested>,
+    /// `$$.State`: written at every state, read rarely, so kept out of `context` until read.
+    state_now: Option<StateNow>,
+}
+
+/// The context object's `State`: the state running now.
+#[derive(Clone, Debug)]
+pub(crate) struct StateNow {
+    name: crate::syntax::Text,
+    entered_ms: i64,
+    retry_count: Option<u64>,
+}
+
+impl StateNow {
+    fn to_json(&self) -> Value {
+        let mut state = json!({
+            "EnteredTime": format_timestamp(self.entered_ms),
+            "Name": &*self.name,
+        });
+        if let Some(count) = self.retry_count {
+            state["RetryCount"] = json!(count);
+        }
+        state
+    }
 }
 
 /// Where a state's processing is, for error messages: the state and its entered event.
@@ -538,12 +556,6 @@ impl<'t> Engine<'t> {
         id
     }
 
-    fn now_text(&mut self) -> String {
-        if self.stamp.0 != self.clock_ms {
-            self.stamp = (self.clock_ms, format_timestamp(self.clock_ms));
-        }
-        self.stamp.1.clone()
-    }
 
     fn node(&self, ptr: NodePtr) -> Option<Node<'t>> {
         ptr.resolve(self.tree)
@@ -562,24 +574,26 @@ impl<'t> Engine<'t> {
             input,
             context,
             execution_input: &self.execution_input,
+            state: self.state_now.as_ref(),
             variable: &lookup,
         };
         Ok(jsonpath::select(&parsed, &roots))
     }
 
     /// InputPath / OutputPath: `None` (absent) keeps the value, `Some(None)` (null) gives `{}`.
-    fn filter_path(
+    /// Only the part selected is copied, from a value borrowed or owned.
+    fn filter_path<'v>(
         &self,
         field: &str,
         path: Option<&Option<crate::syntax::Text>>,
-        value: Value,
+        value: Cow<'v, Value>,
         at: &At,
-    ) -> Result<Value, Failure> {
+    ) -> Result<Cow<'v, Value>, Failure> {
         match path {
             None => Ok(value),
-            Some(None) => Ok(json!({})),
+            Some(None) => Ok(Cow::Owned(json!({}))),
             Some(Some(p)) => match self.select(p, &value, &self.context) {
-                Ok(Some(selected)) => Ok(selected),
+                Ok(Some(selected)) => Ok(Cow::Owned(selected)),
                 Ok(None) => Err(at.runtime(missing_path(p, &value))),
                 Err(e) => Err(at.runtime(format!("{e} (in {field})"))),
             },
@@ -594,12 +608,7 @@ impl<'t> Engine<'t> {
         input: &'v Value,
         at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
-        match path {
-            None => Ok(Cow::Borrowed(input)),
-            Some(_) => self
-                .filter_path("InputPath", path, input.clone(), at)
-                .map(Cow::Owned),
-        }
+        self.filter_path("InputPath", path, Cow::Borrowed(input), at)
     }
 
     /// OutputPath on a value that may be borrowed from the state input.
@@ -609,12 +618,7 @@ impl<'t> Engine<'t> {
         value: Cow<'v, Value>,
         at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
-        match path {
-            None => Ok(value),
-            Some(_) => self
-                .filter_path("OutputPath", path, value.into_owned(), at)
-                .map(Cow::Owned),
-        }
+        self.filter_path("OutputPath", path, value, at)
     }
 
     /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
@@ -690,7 +694,7 @@ impl<'t> Engine<'t> {
                 Arg::Null => Value::Null,
                 Arg::Path(p) => {
                     let lookup = |name: &str| self.variable(name);
-                    let roots = jsonpath::Roots { input, context, execution_input: &self.execution_input, variable: &lookup };
+                    let roots = jsonpath::Roots { input, context, execution_input: &self.execution_input, state: self.state_now.as_ref(), variable: &lookup };
                     jsonpath::select(p, &roots).ok_or_else(|| {
                         Failure::new(
                             "States.Runtime",
@@ -842,10 +846,10 @@ impl<'t> Engine<'t> {
         &mut self,
         state: &State,
         shared: &Arc<Value>,
-    ) -> Result<(Arc<Value>, Option<String>), Failure> {
+    ) -> Result<(Arc<Value>, Option<Text>), Failure> {
         let input: &Value = shared;
         let type_name = state.kind.type_name();
-        let name = state.name.value.to_string();
+        let name: &str = &state.name.value;
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let entered = self.event(
             history::state_event(type_name, false),
@@ -858,33 +862,22 @@ impl<'t> Engine<'t> {
             state: state.name.value.clone(),
             entered_event: entered,
         };
-        match self.tested_context_state(&at) {
-            Some(test_state::ContextState::AsGiven) => {}
-            tested => {
+        self.state_now = match self.tested_context_state(&at) {
+            // TestState with the caller's context object: its `State` as given.
+            Some(test_state::ContextState::AsGiven) => None,
+            tested => Some(StateNow {
                 // TestState without a context object names no state (AWS records "StateName").
-                let name = match tested {
-                    Some(test_state::ContextState::Unnamed) => "StateName".to_string(),
-                    _ => name.clone(),
-                };
-                let entered_time = self.now_text();
-                match self.context.get_mut("State").and_then(Value::as_object_mut) {
-                    Some(state) => {
-                        state.insert("EnteredTime".into(), Value::String(entered_time));
-                        state.insert("Name".into(), Value::String(name));
-                        state.shift_remove("RetryCount");
-                    }
-                    None => {
-                        self.context["State"] = json!({"EnteredTime": entered_time, "Name": name});
-                    }
-                }
+                name: match tested {
+                    Some(test_state::ContextState::Unnamed) => "StateName".into(),
+                    _ => state.name.value.clone(),
+                },
+                entered_ms: self.clock_ms,
                 // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none).
-                if type_name == "Task" {
-                    self.context["State"]["RetryCount"] = json!(0);
-                }
-            }
-        }
+                retry_count: (type_name == "Task").then_some(0),
+            }),
+        };
         let next_of = |state: &State| match &state.transition {
-            Transition::Next(n) => Some(n.value.to_string()),
+            Transition::Next(n) => Some(n.value.clone()),
             _ => None,
         };
         let (output, next) = match &state.kind {
@@ -955,12 +948,12 @@ impl<'t> Engine<'t> {
                 }
                 let (next, assign, output) = match chosen {
                     Some(rule) => (
-                        rule.next.as_ref().map(|n| n.value.to_string()),
+                        rule.next.as_ref().map(|n| n.value.clone()),
                         rule.assign.or(state.io.assign),
                         rule.output.or(state.io.output),
                     ),
                     None => (
-                        choice.default.as_ref().map(|d| d.value.to_string()),
+                        choice.default.as_ref().map(|d| d.value.clone()),
                         state.io.assign,
                         state.io.output,
                     ),
@@ -1089,13 +1082,13 @@ impl<'t> Engine<'t> {
                         continue;
                     };
                     if self.rule(node, &effective, &at)? {
-                        chosen = rule.next.as_ref().map(|n| n.value.to_string());
+                        chosen = rule.next.as_ref().map(|n| n.value.clone());
                         self.assign(rule.assign, &effective, &at)?;
                         break;
                     }
                 }
                 let Some(next) =
-                    chosen.or_else(|| choice.default.as_ref().map(|d| d.value.to_string()))
+                    chosen.or_else(|| choice.default.as_ref().map(|d| d.value.clone()))
                 else {
                     return Err(Failure::new(
                         "States.NoChoiceMatched",
@@ -1191,7 +1184,13 @@ impl<'t> Engine<'t> {
         };
         self.assign(state.io.assign, &result, at)?;
         let combined = Self::result_path(state.io.result_path.as_ref(), input, result, at)?;
-        self.filter_path("OutputPath", state.io.output_path.as_ref(), combined, at)
+        self.filter_path(
+            "OutputPath",
+            state.io.output_path.as_ref(),
+            Cow::Owned(combined),
+            at,
+        )
+        .map(Cow::into_owned)
     }
 
     /// A state that produces a result under Retry and Catch (Map, Parallel): the output after
@@ -1205,13 +1204,13 @@ impl<'t> Engine<'t> {
         input: &Value,
         at: &At,
         body: impl FnMut(&mut Self) -> Result<Value, Failure>,
-    ) -> Result<(Value, Option<String>), Failure> {
+    ) -> Result<(Value, Option<Text>), Failure> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         match self.with_handlers(handlers, input, jsonata, at, body) {
             Handled::Done(result) => {
                 let output = self.after_result(state, input, result, at)?;
                 let next = match &state.transition {
-                    Transition::Next(n) => Some(n.value.to_string()),
+                    Transition::Next(n) => Some(n.value.clone()),
                     _ => None,
                 };
                 Ok((output, next))
@@ -1278,7 +1277,9 @@ impl<'t> Engine<'t> {
                         },
                     );
                     retries[i] += 1;
-                    self.context["State"]["RetryCount"] = json!(retries[i]);
+                    if let Some(state) = self.state_now.as_mut() {
+                        state.retry_count = Some(retries[i]);
+                    }
                     if let Err(f) = self.sleep(delay) {
                         return Handled::Failed(f);
                     }
@@ -1301,8 +1302,7 @@ impl<'t> Engine<'t> {
                         catcher
                             .next
                             .as_ref()
-                            .map(|n| n.value.to_string())
-                            .unwrap_or_default(),
+                            .map_or_else(|| Text::from(""), |n| n.value.clone()),
                     ),
                     Err(f) => Handled::Failed(f),
                 },
@@ -1352,6 +1352,7 @@ impl<'t> Engine<'t> {
         at: &At,
     ) -> Result<Value, Failure> {
         let context = self.context.clone();
+        let state_now = self.state_now.clone();
         let branch_input = if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_value(input, None, None);
             match state.io.arguments.and_then(|p| self.node(p)) {
@@ -1386,6 +1387,7 @@ impl<'t> Engine<'t> {
             |_, _| {},
         );
         self.context = context;
+        self.state_now = state_now;
         let outputs = result?;
         // The recorded histories leave this event out, but their ids keep its place.
         self.event("ParallelStateSucceeded", Details::None);
@@ -1477,6 +1479,7 @@ impl<'t> Engine<'t> {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };
         let context = self.context.clone();
+        let state_now = self.state_now.clone();
         self.event(
             "MapStateStarted",
             Details::MapStarted {
@@ -1506,7 +1509,7 @@ impl<'t> Engine<'t> {
         // Each child's input: its item through ItemSelector; with an ItemBatcher, a batch.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
-            inputs.push(self.item_input(map, jsonata, index, item, &effective, &context, at)?);
+            inputs.push(self.item_input(map, jsonata, index, item, &effective, at)?);
         }
         if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
             inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
@@ -1538,6 +1541,7 @@ impl<'t> Engine<'t> {
             },
         );
         self.context = context;
+        self.state_now = state_now;
         let outputs = match result {
             Ok(outputs) => outputs,
             Err(f) => {
@@ -1583,7 +1587,8 @@ impl<'t> Engine<'t> {
         result: Option<&Value>,
         error_output: Option<&Value>,
     ) -> Value {
-        let context = jsonpath::full_context(&self.context, &self.execution_input);
+        let context =
+            jsonpath::full_context(&self.context, &self.execution_input, self.state_now.as_ref());
         let mut states = json!({"input": input, "context": context});
         if let Some(result) = result {
             states["result"] = result.clone();
@@ -1695,16 +1700,18 @@ impl<'t> Engine<'t> {
         index: usize,
         item: Value,
         effective: &Value,
-        context: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
         let Some(selector) = map.item_selector.and_then(|p| self.node(p)) else {
             return Ok(item);
         };
-        self.context["State"] = context["State"].clone();
         self.context["Map"] = json!({"Item": {"Index": index, "Value": item}});
         let selected = if jsonata {
-            let full = jsonpath::full_context(&self.context, &self.execution_input);
+            let full = jsonpath::full_context(
+                &self.context,
+                &self.execution_input,
+                self.state_now.as_ref(),
+            );
             let states = json!({"input": effective, "context": full});
             self.jsonata_template(selector, &states, "ItemSelector", at)
         } else {
@@ -1964,7 +1971,7 @@ impl<'t> Engine<'t> {
 
 enum Handled {
     Done(Value),
-    Caught(Value, String),
+    Caught(Value, Text),
     Failed(Failure),
 }
 

@@ -126,7 +126,7 @@ impl Engine<'_> {
             Details::TaskScheduled {
                 resource_type,
                 resource,
-                parameters: request,
+                parameters: Box::new(request),
             },
         );
         self.event(events.started, Details::None);
@@ -249,7 +249,7 @@ impl Engine<'_> {
                         }
                         _ => value,
                     };
-                    self.event(events.succeeded, Details::Output(result.clone()));
+                    self.event(events.succeeded, Details::Output(Box::new(result.clone())));
                     Ok(result)
                 }
                 Outcome::Throw { error, cause } if error == "States.Timeout" => {

@@ -200,7 +200,7 @@ pub fn test_state(
                 output: Some(Arc::try_unwrap(output).unwrap_or_else(|shared| (*shared).clone())),
                 error: caught.map(|h| h.error.clone()),
                 cause: caught.map(|h| h.cause.clone()),
-                next_state,
+                next_state: next_state.map(|n| n.to_string()),
                 events: Vec::new(),
                 warnings: Vec::new(),
             }

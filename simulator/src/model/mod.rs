@@ -33,6 +33,8 @@ pub struct StateMachine {
     /// `ProcessorConfig` of a Map's ItemProcessor.
     pub processor_mode: Option<String>,
     pub execution_type: Option<String>,
+    /// Each state's place in `states`, by name: the engine looks one up at every transition.
+    by_name: FxHashMap<Text, usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -287,11 +289,23 @@ impl StateMachine {
             timeout_seconds: None,
             processor_mode: None,
             execution_type: None,
+            by_name: FxHashMap::default(),
         }
+        .indexed()
     }
 
     pub fn state(&self, name: &str) -> Option<&State> {
-        self.states.iter().find(|s| &*s.name.value == name)
+        self.by_name.get(name).map(|&i| &self.states[i])
+    }
+
+    /// The name index, once `states` is read (the first of duplicate names wins, as the
+    /// checker reports the others).
+    fn indexed(mut self) -> Self {
+        self.by_name = FxHashMap::default();
+        for (i, state) in self.states.iter().enumerate() {
+            self.by_name.entry(state.name.value.clone()).or_insert(i);
+        }
+        self
     }
 
     /// Every state in this machine and, depth-first, in its branches and processors.
@@ -458,7 +472,9 @@ fn read_machine(node: Node<'_>, inherited: QueryLanguage) -> StateMachine {
             .and_then(|c| c.get("ExecutionType"))
             .and_then(Node::as_str)
             .map(str::to_string),
+        by_name: FxHashMap::default(),
     }
+    .indexed()
 }
 
 /// A `{% ... %}` string's expression, if the value is one.
