@@ -178,6 +178,10 @@ fn a_parallel_that_succeeds_records_parallel_state_succeeded_before_its_exit() {
     let tail = &kinds[kinds.len() - 3..];
     assert_eq!(
         tail,
-        ["ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"]
+        [
+            "ParallelStateSucceeded",
+            "ParallelStateExited",
+            "ExecutionSucceeded"
+        ]
     );
 }

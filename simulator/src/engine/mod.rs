@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use crate::fxhash::FxHashMap;
 use crate::model::intrinsic::{self as intrinsic_syntax, Arg};
 use crate::model::path::{self, PathRoot};
 use crate::model::{
@@ -390,6 +391,8 @@ impl<'t> Engine<'t> {
             cancelled: options.cancelled.clone(),
             tested: None,
             state_now: None,
+            paths: RefCell::default(),
+            calls: RefCell::default(),
         }
     }
 }
@@ -416,7 +419,10 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
     let (status, output, error, cause) = match result {
         Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
         Ok(output) => {
-            engine.event("ExecutionSucceeded", Details::Output(Box::new(output.clone())));
+            engine.event(
+                "ExecutionSucceeded",
+                Details::Output(Box::new(output.clone())),
+            );
             (Status::Succeeded, Some(output), None, None)
         }
         Err(failure) if failure.error == TIMED_OUT => {
@@ -498,6 +504,9 @@ struct Engine<'t> {
     tested: Option<test_state::Tested>,
     /// `$$.State`: written at every state, read rarely, so kept out of `context` until read.
     state_now: Option<StateNow>,
+    /// Paths and intrinsic calls parsed once per run, by their text in the definition.
+    paths: RefCell<FxHashMap<&'t str, Rc<path::Path<'t>>>>,
+    calls: RefCell<FxHashMap<&'t str, Rc<intrinsic_syntax::Call<'t>>>>,
 }
 
 /// The context object's `State`: the state running now.
@@ -556,7 +565,6 @@ impl<'t> Engine<'t> {
         id
     }
 
-
     fn node(&self, ptr: NodePtr) -> Option<Node<'t>> {
         ptr.resolve(self.tree)
     }
@@ -566,9 +574,25 @@ impl<'t> Engine<'t> {
     }
 
     /// Evaluate a path string against the state's data.
-    fn select(&self, text: &str, input: &Value, context: &Value) -> Result<Option<Value>, String> {
-        let parsed =
-            path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?;
+    /// A path of the definition, parsed the first time it is evaluated.
+    fn parsed_path(&self, text: &'t str) -> Result<Rc<path::Path<'t>>, String> {
+        if let Some(parsed) = self.paths.borrow().get(text) {
+            return Ok(Rc::clone(parsed));
+        }
+        let parsed = Rc::new(
+            path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?,
+        );
+        self.paths.borrow_mut().insert(text, Rc::clone(&parsed));
+        Ok(parsed)
+    }
+
+    fn select(
+        &self,
+        text: &'t str,
+        input: &Value,
+        context: &Value,
+    ) -> Result<Option<Value>, String> {
+        let parsed = self.parsed_path(text)?;
         let lookup = |name: &str| self.variable(name);
         let roots = jsonpath::Roots {
             input,
@@ -585,7 +609,7 @@ impl<'t> Engine<'t> {
     fn filter_path<'v>(
         &self,
         field: &str,
-        path: Option<&Option<crate::syntax::Text>>,
+        path: Option<&'t Option<crate::syntax::Text>>,
         value: Cow<'v, Value>,
         at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
@@ -604,7 +628,7 @@ impl<'t> Engine<'t> {
     /// when there is no InputPath, so nothing is copied.
     fn effective<'v>(
         &self,
-        path: Option<&Option<crate::syntax::Text>>,
+        path: Option<&'t Option<crate::syntax::Text>>,
         input: &'v Value,
         at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
@@ -614,7 +638,7 @@ impl<'t> Engine<'t> {
     /// OutputPath on a value that may be borrowed from the state input.
     fn output_path<'v>(
         &self,
-        path: Option<&Option<crate::syntax::Text>>,
+        path: Option<&'t Option<crate::syntax::Text>>,
         value: Cow<'v, Value>,
         at: &At,
     ) -> Result<Cow<'v, Value>, Failure> {
@@ -624,7 +648,7 @@ impl<'t> Engine<'t> {
     /// A JSONPath payload template: `"key.$"` values are paths or intrinsic functions.
     fn template(
         &self,
-        node: Node<'_>,
+        node: Node<'t>,
         input: &Value,
         context: &Value,
         at: &At,
@@ -668,13 +692,23 @@ impl<'t> Engine<'t> {
 
     fn intrinsic(
         &self,
-        text: &str,
+        text: &'t str,
         input: &Value,
         context: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
-        let call = intrinsic_syntax::parse(text)
-            .map_err(|e| Failure::new("States.IntrinsicFailure", e.message))?;
+        let cached = self.calls.borrow().get(text).cloned();
+        let call = match cached {
+            Some(call) => call,
+            None => {
+                let call = Rc::new(
+                    intrinsic_syntax::parse(text)
+                        .map_err(|e| Failure::new("States.IntrinsicFailure", e.message))?,
+                );
+                self.calls.borrow_mut().insert(text, Rc::clone(&call));
+                call
+            }
+        };
         self.call(&call, input, context, at)
     }
 
@@ -721,7 +755,8 @@ impl<'t> Engine<'t> {
 
     /// ResultPath: where the result goes in the raw state input.
     fn result_path(
-        path: Option<&Option<crate::syntax::Text>>,
+        &self,
+        path: Option<&'t Option<crate::syntax::Text>>,
         input: &Value,
         result: Value,
         at: &At,
@@ -730,7 +765,7 @@ impl<'t> Engine<'t> {
             None => Ok(result),
             Some(None) => Ok(input.clone()),
             Some(Some(p)) => {
-                let parsed = path::parse(p).map_err(|e| at.runtime(e.message))?;
+                let parsed = self.parsed_path(p).map_err(|e| at.runtime(e))?;
                 if parsed.segments.is_empty() {
                     return Ok(result);
                 }
@@ -811,7 +846,7 @@ impl<'t> Engine<'t> {
     }
 
     /// Run a state machine (the top one, a branch, or a Map iteration) from its StartAt.
-    fn machine(&mut self, machine: &StateMachine, input: Arc<Value>) -> Result<Value, Failure> {
+    fn machine(&mut self, machine: &'t StateMachine, input: Arc<Value>) -> Result<Value, Failure> {
         let mut current = machine
             .start_at
             .as_ref()
@@ -844,7 +879,7 @@ impl<'t> Engine<'t> {
     /// hands on the same value.
     fn state(
         &mut self,
-        state: &State,
+        state: &'t State,
         shared: &Arc<Value>,
     ) -> Result<(Arc<Value>, Option<Text>), Failure> {
         let input: &Value = shared;
@@ -1026,7 +1061,7 @@ impl<'t> Engine<'t> {
                 self.assign(state.io.assign, &result, &at)?;
                 let combined = match state.io.result_path {
                     None => result,
-                    Some(_) => Cow::Owned(Self::result_path(
+                    Some(_) => Cow::Owned(self.result_path(
                         state.io.result_path.as_ref(),
                         input,
                         result.into_owned(),
@@ -1044,7 +1079,7 @@ impl<'t> Engine<'t> {
             StateKind::Fail(fail) => {
                 let context = self.context.clone();
                 let text = |fixed: &Option<String>,
-                            path: &Option<String>,
+                            path: &'t Option<String>,
                             field: &str|
                  -> Result<Option<String>, Failure> {
                     if let Some(p) = path {
@@ -1145,12 +1180,16 @@ impl<'t> Engine<'t> {
                 ))
             }
         };
-        let output: Arc<Value> = match output {
-            // Passed on unchanged: the same value.
-            Cow::Borrowed(_) => Arc::clone(shared),
-            Cow::Owned(value) => Arc::new(value),
+        // Passed on unchanged: the same value, whose size an earlier state checked (unless it
+        // is the execution's input).
+        let (output, unchecked) = match output {
+            Cow::Borrowed(_) => (
+                Arc::clone(shared),
+                Arc::ptr_eq(shared, &self.execution_input),
+            ),
+            Cow::Owned(value) => (Arc::new(value), true),
         };
-        if payload_size(&output) > MAX_PAYLOAD_BYTES {
+        if unchecked && payload_size(&output) > MAX_PAYLOAD_BYTES {
             return Err(Failure::new(
                 "States.DataLimitExceeded",
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
@@ -1169,7 +1208,7 @@ impl<'t> Engine<'t> {
     /// ResultSelector, Assign, ResultPath and OutputPath after a result.
     fn after_result(
         &mut self,
-        state: &State,
+        state: &'t State,
         input: &Value,
         result: Value,
         at: &At,
@@ -1183,7 +1222,7 @@ impl<'t> Engine<'t> {
             None => result,
         };
         self.assign(state.io.assign, &result, at)?;
-        let combined = Self::result_path(state.io.result_path.as_ref(), input, result, at)?;
+        let combined = self.result_path(state.io.result_path.as_ref(), input, result, at)?;
         self.filter_path(
             "OutputPath",
             state.io.output_path.as_ref(),
@@ -1198,8 +1237,8 @@ impl<'t> Engine<'t> {
     /// error leaves the state (AWS records none for States.Runtime).
     fn handled(
         &mut self,
-        state: &State,
-        handlers: &Handlers,
+        state: &'t State,
+        handlers: &'t Handlers,
         failed_event: Option<&'static str>,
         input: &Value,
         at: &At,
@@ -1233,7 +1272,7 @@ impl<'t> Engine<'t> {
     /// Run `attempt` under a state's Retry and Catch.
     fn with_handlers(
         &mut self,
-        handlers: &Handlers,
+        handlers: &'t Handlers,
         input: &Value,
         jsonata: bool,
         at: &At,
@@ -1329,7 +1368,7 @@ impl<'t> Engine<'t> {
     /// A Catcher's output: the error output at its ResultPath in the raw state input.
     fn catch(
         &mut self,
-        catcher: &Catcher,
+        catcher: &'t Catcher,
         failure: &Failure,
         input: &Value,
         jsonata: bool,
@@ -1341,13 +1380,13 @@ impl<'t> Engine<'t> {
             return self.jsonata_finish(catcher.assign, catcher.output, &states, error_output, at);
         }
         self.assign(catcher.assign, &error_output, at)?;
-        Self::result_path(catcher.result_path.as_ref(), input, error_output, at)
+        self.result_path(catcher.result_path.as_ref(), input, error_output, at)
     }
 
     fn parallel(
         &mut self,
-        state: &State,
-        parallel: &Parallel,
+        state: &'t State,
+        parallel: &'t Parallel,
         input: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
@@ -1396,8 +1435,8 @@ impl<'t> Engine<'t> {
 
     fn map(
         &mut self,
-        state: &State,
-        map: &MapState,
+        state: &'t State,
+        map: &'t MapState,
         input: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
@@ -1587,8 +1626,11 @@ impl<'t> Engine<'t> {
         result: Option<&Value>,
         error_output: Option<&Value>,
     ) -> Value {
-        let context =
-            jsonpath::full_context(&self.context, &self.execution_input, self.state_now.as_ref());
+        let context = jsonpath::full_context(
+            &self.context,
+            &self.execution_input,
+            self.state_now.as_ref(),
+        );
         let mut states = json!({"input": input, "context": context});
         if let Some(result) = result {
             states["result"] = result.clone();
@@ -1695,7 +1737,7 @@ impl<'t> Engine<'t> {
     #[allow(clippy::too_many_arguments)]
     fn item_input(
         &mut self,
-        map: &MapState,
+        map: &'t MapState,
         jsonata: bool,
         index: usize,
         item: Value,
@@ -1727,7 +1769,7 @@ impl<'t> Engine<'t> {
     /// MaxItemsPerBatch items and MaxInputBytesPerBatch bytes each.
     fn batches(
         &mut self,
-        batcher: Node<'_>,
+        batcher: Node<'t>,
         items: Vec<Value>,
         input: &Value,
         jsonata: bool,
@@ -1789,7 +1831,7 @@ impl<'t> Engine<'t> {
     /// ToleratedFailurePercentage (0 to 100, decimals allowed), literal or from a path.
     fn tolerated_percentage(
         &mut self,
-        map: &crate::model::MapState,
+        map: &'t crate::model::MapState,
         input: &Value,
         at: &At,
     ) -> Result<Option<f64>, Failure> {
@@ -1874,7 +1916,7 @@ impl<'t> Engine<'t> {
         Ok(Some(value))
     }
 
-    fn wait_until(&self, wait: &Wait, input: &Value, at: &At) -> Result<i64, Failure> {
+    fn wait_until(&self, wait: &'t Wait, input: &Value, at: &At) -> Result<i64, Failure> {
         let seconds = |s: u64| self.clock_ms + s as i64 * 1000;
         match wait {
             Wait::Seconds(s) => Ok(seconds(*s)),
@@ -1922,50 +1964,54 @@ impl<'t> Engine<'t> {
     }
 
     /// A Choice rule (JSONPath): comparisons, `And` / `Or` / `Not`.
-    fn rule(&mut self, node: Node<'_>, input: &Value, at: &At) -> Result<bool, Failure> {
-        if let Some(all) = node.get("And") {
-            for n in all.elements() {
-                if !self.rule(n, input, at)? {
-                    return Ok(false);
-                }
-            }
-            return Ok(true);
-        }
-        if let Some(any) = node.get("Or") {
-            for n in any.elements() {
-                if self.rule(n, input, at)? {
+    fn rule(&mut self, node: Node<'t>, input: &Value, at: &At) -> Result<bool, Failure> {
+        // One pass over the rule's members (this runs at every Choice evaluation).
+        let mut variable = "$";
+        let mut comparison = None;
+        for m in node.members() {
+            match m.key.name {
+                "And" => {
+                    for n in m.value.elements() {
+                        if !self.rule(n, input, at)? {
+                            return Ok(false);
+                        }
+                    }
                     return Ok(true);
                 }
+                "Or" => {
+                    for n in m.value.elements() {
+                        if self.rule(n, input, at)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                "Not" => return Ok(!self.rule(m.value, input, at)?),
+                "Variable" => variable = m.value.as_str().unwrap_or("$"),
+                "Next" | "Comment" | "Assign" => {}
+                _ => {
+                    comparison.get_or_insert(m);
+                }
             }
+        }
+        let Some(m) = comparison else {
             return Ok(false);
-        }
-        if let Some(not) = node.get("Not") {
-            return Ok(!self.rule(not, input, at)?);
-        }
-        let variable = node.get("Variable").and_then(Node::as_str).unwrap_or("$");
+        };
         let value = self
             .select(variable, input, &self.context)
             .map_err(|e| at.runtime(e))?;
-        for m in node.members() {
-            let op = m.key.name;
-            if op == "Variable" || op == "Next" || op == "Comment" || op == "Assign" {
-                continue;
-            }
-            let operand = if let Some(op_path) = op.strip_suffix("Path") {
-                let p = m.value.as_str().unwrap_or("$");
-                let v = self
-                    .select(p, input, &self.context)
-                    .map_err(|e| at.runtime(e))?;
-                let Some(v) = v else {
-                    return Err(at.runtime(missing_path(p, input)));
-                };
-                return compare_rule(op_path, value.as_ref(), &v, variable, at);
-            } else {
-                m.value.to_json()
+        let op = m.key.name;
+        if let Some(op_path) = op.strip_suffix("Path") {
+            let p = m.value.as_str().unwrap_or("$");
+            let v = self
+                .select(p, input, &self.context)
+                .map_err(|e| at.runtime(e))?;
+            let Some(v) = v else {
+                return Err(at.runtime(missing_path(p, input)));
             };
-            return compare_rule(op, value.as_ref(), &operand, variable, at);
+            return compare_rule(op_path, value.as_ref(), &v, variable, at);
         }
-        Ok(false)
+        compare_rule(op, value.as_ref(), &m.value.to_json(), variable, at)
     }
 }
 

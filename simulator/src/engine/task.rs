@@ -51,12 +51,12 @@ fn events(target: Option<&Resource>, pattern: Pattern) -> Events {
     }
 }
 
-impl Engine<'_> {
+impl<'t> Engine<'t> {
     /// Run one attempt of a Task; its raw result (before ResultSelector).
     pub(super) fn task(
         &mut self,
-        state: &State,
-        task: &Task,
+        state: &'t State,
+        task: &'t Task,
         input: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
@@ -304,7 +304,7 @@ impl Engine<'_> {
     /// TimeoutSeconds / HeartbeatSeconds: fixed, from a path, or from JSONata.
     fn task_seconds(
         &mut self,
-        seconds: Option<&crate::model::Spanned<Seconds>>,
+        seconds: Option<&'t crate::model::Spanned<Seconds>>,
         input: &Value,
         field: &str,
         at: &At,
