@@ -129,39 +129,59 @@ impl Event {
 
     /// The event as GetExecutionHistory returns it.
     pub fn to_json(&self) -> Value {
-        let mut event = json!({
-            "id": self.id,
-            "previousEventId": self.previous_event_id,
-            "timestamp": format_timestamp(self.timestamp_ms),
-            "type": self.kind,
-        });
-        let key = if self.kind.ends_with("StateEntered") {
-            "stateEnteredEventDetails".to_string()
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// `stateEnteredEventDetails`, `mapIterationStartedEventDetails`, ...
+    fn details_key(&self) -> std::borrow::Cow<'static, str> {
+        if self.kind.ends_with("StateEntered") {
+            "stateEnteredEventDetails".into()
         } else if self.kind.ends_with("StateExited") {
-            "stateExitedEventDetails".to_string()
+            "stateExitedEventDetails".into()
         } else {
             let mut chars = self.kind.chars();
             let first = chars
                 .next()
                 .map(|c| c.to_ascii_lowercase())
                 .unwrap_or_default();
-            format!("{first}{}EventDetails", chars.as_str())
-        };
+            format!("{first}{}EventDetails", chars.as_str()).into()
+        }
+    }
+}
+
+/// AWS's GetExecutionHistory shape, written straight to the output (a history can hold tens of
+/// thousands of events): payloads are JSON text, as AWS returns them.
+impl serde::Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let json_text = |value: &Value| value.to_string();
+        let not_truncated = json!({"truncated": false});
+        let mut event = serializer.serialize_map(None)?;
+        event.serialize_entry("id", &self.id)?;
+        event.serialize_entry("previousEventId", &self.previous_event_id)?;
+        event.serialize_entry("timestamp", &format_timestamp(self.timestamp_ms))?;
+        event.serialize_entry("type", self.kind)?;
         let details = match &self.details {
-            Details::None | Details::StateAborted { .. } => return event,
-            Details::ExecutionStarted { input, role_arn } => {
-                json!({"input": &**input, "inputDetails": {"truncated": false}, "roleArn": role_arn.as_ref()})
-            }
+            Details::None | Details::StateAborted { .. } => return event.end(),
+            Details::ExecutionStarted { input, role_arn } => json!({
+                "input": json_text(input),
+                "inputDetails": not_truncated,
+                "roleArn": role_arn.as_ref(),
+            }),
             Details::Output(output) => {
-                json!({"output": output, "outputDetails": {"truncated": false}})
+                json!({"output": json_text(output), "outputDetails": not_truncated})
             }
             Details::Error { error, cause } => json!({"error": error, "cause": cause}),
-            Details::StateEntered { name, input } => {
-                json!({"input": input.as_ref(), "inputDetails": {"truncated": false}, "name": name.as_ref()})
-            }
-            Details::StateExited { name, output } => {
-                json!({"name": name.as_ref(), "output": output.as_ref(), "outputDetails": {"truncated": false}})
-            }
+            Details::StateEntered { name, input } => json!({
+                "input": json_text(input),
+                "inputDetails": not_truncated,
+                "name": name.as_ref(),
+            }),
+            Details::StateExited { name, output } => json!({
+                "name": name.as_ref(),
+                "output": json_text(output),
+                "outputDetails": not_truncated,
+            }),
             Details::MapStarted { length } => json!({"length": length}),
             Details::TaskScheduled {
                 resource_type,
@@ -171,15 +191,15 @@ impl Event {
                 "resourceType": resource_type.as_ref(),
                 "resource": resource.as_ref(),
                 "region": "us-east-1",
-                "parameters": parameters.to_string(),
+                "parameters": json_text(parameters),
             }),
             Details::MapIteration { index, name } => json!({"index": index, "name": name.as_ref()}),
             Details::TaskTimedOut { cause, .. } => {
                 json!({"error": "States.Timeout", "cause": cause})
             }
         };
-        event[key] = details;
-        event
+        event.serialize_entry(&*self.details_key(), &details)?;
+        event.end()
     }
 }
 
@@ -202,7 +222,7 @@ mod tests {
         assert_eq!(
             event.to_json(),
             json!({"id": 2, "previousEventId": 1, "timestamp": "1970-01-01T00:00:00.000Z", "type": "PassStateEntered",
-                   "stateEnteredEventDetails": {"input": {"a": 1}, "inputDetails": {"truncated": false}, "name": "S"}})
+                   "stateEnteredEventDetails": {"input": "{\"a\":1}", "inputDetails": {"truncated": false}, "name": "S"}})
         );
         let iteration = Event {
             id: 3,

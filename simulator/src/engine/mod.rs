@@ -102,6 +102,22 @@ impl Default for RunOptions {
     }
 }
 
+/// `asl-sim run --format json`: `{"status", "output", "error", "cause", "elapsedSeconds",
+/// "events"}`, the events streamed as they are serialised.
+impl serde::Serialize for Execution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(6))?;
+        map.serialize_entry("status", self.status.as_str())?;
+        map.serialize_entry("output", &self.output)?;
+        map.serialize_entry("error", &self.error)?;
+        map.serialize_entry("cause", &self.cause)?;
+        map.serialize_entry("elapsedSeconds", &self.elapsed_seconds)?;
+        map.serialize_entry("events", &self.events)?;
+        map.end()
+    }
+}
+
 /// The outcome of a run.
 #[derive(Clone, Debug)]
 pub struct Execution {
@@ -147,14 +163,7 @@ impl Execution {
     /// The outcome and the whole history, as `asl-sim run --format json` prints it and the
     /// language server's `asl.simulate` returns it.
     pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "status": self.status.as_str(),
-            "output": self.output,
-            "error": self.error,
-            "cause": self.cause,
-            "elapsedSeconds": self.elapsed_seconds,
-            "events": self.history_json(),
-        })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// The history as GetExecutionHistory returns it.

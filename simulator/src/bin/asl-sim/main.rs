@@ -24,7 +24,7 @@ Usage:
   asl-sim run DEFINITION [--input JSON | --input-file PATH|-] [--start-time RFC3339]
               [--seed N] [--format text|json] [--history] [--explain] [--timeline FILE.svg]
               [--mocks MockConfigFile.json --test-case NAME [--state-machine NAME]]
-              [--type standard|express]
+              [--type standard|express] [--history-limit N]
               [--state NAME [--mock-result JSON | --mock-error ERROR [--mock-cause TEXT]]
                             [--context JSON] [--variables JSON]]
   asl-sim test DEFINITION... [--mocks FILE] [--state-machine NAME] [--junit FILE]

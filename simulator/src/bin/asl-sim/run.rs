@@ -30,6 +30,7 @@ struct Args {
     state_machine: Option<String>,
     timeline: Option<String>,
     workflow_type: WorkflowType,
+    history_limit: usize,
     /// TestState: the one state to run, and what it is given.
     state: Option<String>,
     mock_result: Option<String>,
@@ -54,6 +55,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         state_machine: None,
         timeline: None,
         workflow_type: WorkflowType::Standard,
+        history_limit: asl_sim::engine::MAX_EVENTS,
         state: None,
         mock_result: None,
         mock_error: None,
@@ -83,6 +85,12 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
             "--timeline" => parsed.timeline = Some(value("--timeline")?),
             "--type" => parsed.workflow_type = flags::workflow_type(&value("--type")?)?,
+            "--history-limit" => {
+                let limit = value("--history-limit")?;
+                parsed.history_limit = limit.parse().ok().filter(|n| *n > 0).ok_or(format!(
+                    "--history-limit takes a positive whole number, not {limit:?}"
+                ))?;
+            }
             "--state" => parsed.state = Some(value("--state")?),
             "--mock-result" => parsed.mock_result = Some(value("--mock-result")?),
             "--mock-error" => parsed.mock_error = Some(value("--mock-error")?),
@@ -229,6 +237,7 @@ pub fn main(args: &[String]) -> Outcome {
         execution_name: "asl-sim".into(),
         state_machine_name: name,
         workflow_type: args.workflow_type,
+        max_history_events: args.history_limit,
         mocks,
         ..RunOptions::default()
     };
@@ -236,7 +245,8 @@ pub fn main(args: &[String]) -> Outcome {
     for warning in &execution.warnings {
         let _ = writeln!(stderr, "warning: {warning}");
     }
-    let mut out = std::io::stdout().lock();
+    // Buffered: a history can run to tens of thousands of lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = match args.format {
         OutputFormat::Json => write_json(&mut out, &execution),
         OutputFormat::Human => write_text(&mut out, &execution, start_time_ms, args.history),
@@ -255,7 +265,13 @@ pub fn main(args: &[String]) -> Outcome {
             return Outcome::Usage;
         }
     }
-    if execution.status == Status::Succeeded {
+    let _ = out.flush();
+    let succeeded = execution.status == Status::Succeeded;
+    // The process ends here: returning the memory of a large history one value at a time
+    // would only delay the exit.
+    std::mem::forget(execution);
+    std::mem::forget(checked);
+    if succeeded {
         Outcome::Ok
     } else {
         Outcome::Failed
@@ -428,7 +444,7 @@ pub(crate) fn load_mocks(
 }
 
 fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &execution.to_json())?;
+    serde_json::to_writer_pretty(&mut *out, execution)?;
     writeln!(out)
 }
 
