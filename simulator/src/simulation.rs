@@ -5,6 +5,8 @@
 //!
 //! Plain data over the engine's results, for the language server and the CLI alike.
 
+use std::fmt::Write as _;
+
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::engine::{run, Details, Event, Execution, Expired, Handler, RunOptions, Status};
 use crate::mocks::{MockedResponse, Outcome, Response};
@@ -361,6 +363,8 @@ pub fn visits(execution: &Execution, name: &str) -> Vec<Visit> {
 /// `start_ms`. Without `full`: the state transitions, what tasks called and how they ended,
 /// and the end.
 pub fn timeline(execution: &Execution, start_ms: i64, full: bool) -> Vec<String> {
+    // Most events share their instant with the one before: its offset is written once.
+    let mut at = (i64::MIN, String::new());
     execution
         .events
         .iter()
@@ -374,9 +378,18 @@ pub fn timeline(execution: &Execution, start_ms: i64, full: bool) -> Vec<String>
                 )
         })
         .map(|event| {
-            let at = offset(event.timestamp_ms - start_ms);
-            let line = format!("{at:>18}  {:<28} {}", event.kind, event.summary());
-            line.trim_end().to_string()
+            if at.0 != event.timestamp_ms {
+                at = (event.timestamp_ms, offset(event.timestamp_ms - start_ms));
+            }
+            let mut line = String::with_capacity(80);
+            let _ = write!(line, "{:>18}  {:<28} ", at.1, event.kind);
+            // The summary of a state's event is its name: no copy needed.
+            match event.state_name() {
+                Some(name) => line.push_str(name),
+                None => line.push_str(&event.summary()),
+            }
+            line.truncate(line.trim_end().len());
+            line
         })
         .collect()
 }
