@@ -373,7 +373,9 @@ impl<'t> Engine<'t> {
         Engine {
             tree,
             clock_ms: options.start_time_ms,
-            events: Vec::new(),
+            // A history stops at 25,000 events: room for them up front, so it never moves as it
+            // grows (pages not written are never touched).
+            events: Vec::with_capacity(options.max_history_events.min(MAX_EVENTS)),
             rng: Rc::new(RefCell::new(Rng::new(options.seed))),
             jsonata: jsonata::Jsonata::default(),
             context,
