@@ -50,6 +50,20 @@ struct Lexer<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The bytes that end a string's fast path: the closing quote, an escape, a line break, a
+/// control character.
+static ENDS_PLAIN_STRING: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 impl<'a> Lexer<'a> {
     fn new(text: &'a str) -> Self {
         Lexer {
@@ -67,7 +81,17 @@ impl<'a> Lexer<'a> {
         // A byte-order mark is whitespace to us.
         while self.pos < self.bytes.len() {
             match self.bytes[self.pos] {
-                b' ' | b'\t' | b'\n' | b'\r' => self.pos += 1,
+                // Indentation comes in runs of spaces: eight at a time.
+                b' ' => {
+                    self.pos += 1;
+                    while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+                        if chunk != b"        " {
+                            break;
+                        }
+                        self.pos += 8;
+                    }
+                }
+                b'\t' | b'\n' | b'\r' => self.pos += 1,
                 0xEF if self.text[self.pos..].starts_with('\u{feff}') => self.pos += 3,
                 _ => break,
             }
@@ -105,7 +129,7 @@ impl<'a> Lexer<'a> {
         // slice of the text.
         if let Some(len) = self.bytes[self.pos..]
             .iter()
-            .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r') || b < 0x20)
+            .position(|&b| ENDS_PLAIN_STRING[b as usize])
         {
             if self.bytes[self.pos + len] == b'"' {
                 self.pending_text = Some(TokText::Slice(self.pos as u32, (self.pos + len) as u32));
