@@ -24,7 +24,7 @@ fn bench_run(bencher: divan::Bencher, name: &str, input: Value) {
     let text = definition(name);
     let checked = check(&text, Format::Json, CheckOptions::default());
     let options = RunOptions {
-        input,
+        input: input.into(),
         max_history_events: usize::MAX,
         ..RunOptions::default()
     };

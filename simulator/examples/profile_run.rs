@@ -29,7 +29,7 @@ fn main() {
         CheckOptions::default(),
     );
     let options = RunOptions {
-        input,
+        input: input.into(),
         max_history_events: usize::MAX,
         ..RunOptions::default()
     };

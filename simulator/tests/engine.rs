@@ -9,7 +9,7 @@ mod common;
 fn execute(definition: &str, input: Value) -> Execution {
     let checked = common::checked(definition);
     let options = RunOptions {
-        input,
+        input: input.into(),
         ..RunOptions::default()
     };
     run(&checked.tree, &checked.machine, &options)
@@ -144,7 +144,7 @@ fn execute_with_mocks(definition: &str, input: Value, mocks: &Value) -> Executio
     let checked = common::checked(definition);
     let case = asl_sim::mocks::test_case(mocks, "SM", "Case").expect("valid mocks");
     let options = RunOptions {
-        input,
+        input: input.into(),
         mocks: Some(case),
         ..RunOptions::default()
     };

@@ -33,7 +33,7 @@ const MACHINE: &str = r#"{
 
 fn options(input: serde_json::Value) -> RunOptions {
     RunOptions {
-        input,
+        input: input.into(),
         ..RunOptions::default()
     }
 }

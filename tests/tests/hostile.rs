@@ -20,7 +20,7 @@ fn checked_run(definition: &str, input: Value) -> (Execution, Duration) {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let options = RunOptions {
-        input,
+        input: input.into(),
         ..RunOptions::default()
     };
     let execution = run(&checked.tree, &checked.machine, &options);

@@ -22,7 +22,7 @@ fn outcome(case: &Value) -> Result<(), String> {
     let mocks = asl_sim::mocks::test_case(&case["mocks"], machine, test_case)
         .map_err(|e| format!("mocks: {} at {}", e.message, e.pointer))?;
     let options = RunOptions {
-        input: execution_input(case),
+        input: (execution_input(case)).into(),
         mocks: Some(mocks),
         ..RunOptions::default()
     };

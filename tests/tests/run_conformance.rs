@@ -27,7 +27,7 @@ fn outcome(case: &Value) -> Result<(), String> {
     let text = definition_text(&case["definition"]);
     let checked = asl_sim::check(&text, Format::Json, asl_sim::CheckOptions::default());
     let options = RunOptions {
-        input: execution_input(case),
+        input: (execution_input(case)).into(),
         workflow_type: if case["state_machine_type"] == "EXPRESS" {
             WorkflowType::Express
         } else {
@@ -113,7 +113,7 @@ fn test_state_outcome(case: &Value) -> Result<(), String> {
             .unwrap_or_default(),
     };
     let options = RunOptions {
-        input: execution_input(case),
+        input: (execution_input(case)).into(),
         ..RunOptions::default()
     };
     let tested = test_state(&parsed.tree, &machine, &options, &state_test)?;

@@ -60,7 +60,8 @@ impl Status {
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
-    pub input: Value,
+    /// Shared: the same input is run again and again (a re-simulation per edit, replays).
+    pub input: Arc<Value>,
     /// When the execution starts, in milliseconds since the Unix epoch (virtual clock).
     pub start_time_ms: i64,
     /// Seeds every random choice (jitter, `States.MathRandom`, `States.UUID`).
@@ -87,7 +88,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            input: json!({}),
+            input: Arc::new(json!({})),
             start_time_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z
             seed: 0,
             execution_name: "asl-sim".into(),
@@ -285,17 +286,24 @@ fn payload_size(value: &Value) -> usize {
                 }
             }
             Value::Number(n) => {
-                // Counted as written, without building the text.
-                struct Count(usize);
-                impl std::fmt::Write for Count {
-                    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-                        self.0 += s.len();
-                        Ok(())
+                let digits = |u: u64| u.checked_ilog10().map_or(1, |d| d as usize + 1);
+                if let Some(u) = n.as_u64() {
+                    digits(u)
+                } else if let Some(i) = n.as_i64() {
+                    1 + digits(i.unsigned_abs())
+                } else {
+                    // A float, counted as written without building the text.
+                    struct Count(usize);
+                    impl std::fmt::Write for Count {
+                        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+                            self.0 += s.len();
+                            Ok(())
+                        }
                     }
+                    let mut count = Count(0);
+                    let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
+                    count.0
                 }
-                let mut count = Count(0);
-                let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{n}"));
-                count.0
             }
             Value::String(s) => string(s),
             Value::Array(items) => {
@@ -410,8 +418,8 @@ impl<'t> Engine<'t> {
 
 /// Run `machine` (read from `tree`) to its end.
 pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
-    // One copy of the input, shared by the history, `$$.Execution.Input` and the first state.
-    let input = Arc::new(options.input.clone());
+    // One value, shared by the history, `$$.Execution.Input` and the first state.
+    let input = Arc::clone(&options.input);
     let mut engine = Engine::new(
         tree,
         machine,
@@ -2253,6 +2261,7 @@ mod tests {
     fn payload_size_is_the_compact_json_length() {
         for value in [
             json!({"a": [1, 2.5, null, true, false], "b\"c": "x\ny\u{1}é"}),
+            json!([0, 9, 10, 99, 100, -1, -10, u64::MAX, i64::MIN, 1e300, -0.5]),
             json!([]),
             json!({}),
             json!("plain"),

@@ -144,7 +144,7 @@ pub fn test_state(
             state.kind.type_name()
         ));
     }
-    let input = Arc::new(options.input.clone());
+    let input = Arc::clone(&options.input);
     let (context, execution_input) = match &test.context {
         Some(Value::Object(given)) => {
             let mut context = given.clone();

@@ -116,7 +116,7 @@ pub fn main(args: &[String]) -> Outcome {
             }
         };
         let options = RunOptions {
-            input,
+            input: input.into(),
             mocks,
             state_machine_name: name,
             ..RunOptions::default()

@@ -231,7 +231,7 @@ pub fn main(args: &[String]) -> Outcome {
         _ => None,
     };
     let options = RunOptions {
-        input,
+        input: input.into(),
         start_time_ms,
         seed: args.seed,
         execution_name: "asl-sim".into(),
@@ -362,7 +362,7 @@ fn test_one_state(
         })
     };
     let options = RunOptions {
-        input,
+        input: input.into(),
         start_time_ms,
         seed: args.seed,
         state_machine_name: definition_name(&args.file),

@@ -219,7 +219,8 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
             input: expected
                 .input
                 .clone()
-                .unwrap_or_else(|| serde_json::json!({})),
+                .unwrap_or_else(|| serde_json::json!({}))
+                .into(),
             start_time_ms,
             seed: args.seed,
             execution_name: case.clone(),
