@@ -70,7 +70,7 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
         let mut current = start;
         for segment in segments {
             current = match segment {
-                Segment::Field(name) => current.as_object()?.get(name.as_ref())?,
+                Segment::Field(name) => field(current.as_object()?, name)?,
                 Segment::Index(i) => index(current.as_array()?, *i)?,
                 Segment::Query(_) => return None,
             };
@@ -95,7 +95,7 @@ fn index(items: &[Value], i: i64) -> Option<&Value> {
 
 fn step<'v>(value: &'v Value, segment: &Segment<'_>, out: &mut Vec<&'v Value>) {
     match segment {
-        Segment::Field(name) => out.extend(value.as_object().and_then(|o| o.get(name.as_ref()))),
+        Segment::Field(name) => out.extend(value.as_object().and_then(|o| field(o, name))),
         Segment::Index(i) => out.extend(value.as_array().and_then(|a| index(a, *i))),
         Segment::Query(q) => query(value, q, out),
     }
@@ -236,6 +236,17 @@ fn compare(left: &Value, op: &str, right: &Value) -> bool {
     }
 }
 
+/// A member of an object. Payloads are mostly small objects, in which comparing a few keys
+/// costs less than hashing one (serde_json's maps hash with SipHash).
+pub fn field<'v>(object: &'v serde_json::Map<String, Value>, name: &str) -> Option<&'v Value> {
+    const SCAN_UP_TO: usize = 8;
+    if object.len() <= SCAN_UP_TO {
+        object.iter().find_map(|(k, v)| (k == name).then_some(v))
+    } else {
+        object.get(name)
+    }
+}
+
 /// Put `value` at a Reference Path inside `target`, creating objects on the way (ResultPath).
 /// Fails when a step meets something that is not an object.
 pub fn assign(target: &mut Value, path: &Path<'_>, value: Value) -> Result<(), ()> {
@@ -247,7 +258,14 @@ pub fn assign(target: &mut Value, path: &Path<'_>, value: Value) -> Result<(), (
                     *current = Value::Object(serde_json::Map::new());
                 }
                 let object = current.as_object_mut().ok_or(())?;
-                current = object.entry(name.to_string()).or_insert(Value::Null);
+                // An existing member is replaced in place (found without hashing when small).
+                let existing = (object.len() <= 8)
+                    .then(|| object.iter().position(|(k, _)| k == name.as_ref()))
+                    .flatten();
+                current = match existing {
+                    Some(index) => object.values_mut().nth(index).ok_or(())?,
+                    None => object.entry(name.to_string()).or_insert(Value::Null),
+                };
             }
             Segment::Index(i) => {
                 let items = current.as_array_mut().ok_or(())?;

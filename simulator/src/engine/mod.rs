@@ -674,7 +674,7 @@ impl<'t> Engine<'t> {
     ) -> Result<Value, Failure> {
         match node.kind() {
             NodeKind::Object(members) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(members.len());
                 for m in members {
                     if let Some(key) = m.key.name.strip_suffix(".$") {
                         let expr = m.value.as_str().unwrap_or_default();
@@ -1704,7 +1704,7 @@ impl<'t> Engine<'t> {
                 None => Ok(Value::String(s.to_string())),
             },
             NodeKind::Object(members) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(members.len());
                 for m in members {
                     let value = self.jsonata_template(
                         m.value,
