@@ -1,5 +1,9 @@
 //! Times the phases of `check` on one file (parse, model, drop, and the whole check), medians
 //! of 40 runs: `cargo run --release -p asl-sim --example phases FILE`.
+// What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::time::Instant;
 
