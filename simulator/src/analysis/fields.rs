@@ -407,7 +407,8 @@ impl Walker<'_> {
         }
         // `${Name}` definition substitutions stand for any value until deployment.
         if let Some(s) = node.as_str() {
-            if s.contains("${")
+            // (`$` found with memchr; most values are paths without a `${`.)
+            if s.split('$').skip(1).any(|after| after.starts_with('{'))
                 && !matches!(
                     kind,
                     ValueKind::Any
