@@ -6,7 +6,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use asl_sim::engine::{run, RunOptions};
+use asl_sim::engine::{run, Driver, RunOptions, Status};
 use asl_sim::syntax::Format;
 use asl_sim::{check, CheckOptions};
 use serde_json::{json, Value};
@@ -44,4 +44,47 @@ fn map10k(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 50)]
 fn choice1k(bencher: divan::Bencher) {
     bench_run(bencher, "choice1k.json", json!({}));
+}
+
+/// A Map of 100 callbacks answered one by one through a `Driver`: each answer runs the
+/// execution again up to "now" (see `engine::driver`), so this grows with items × history.
+#[divan::bench(sample_count = 10)]
+fn driver_map100_answered_one_by_one(bencher: divan::Bencher) {
+    let text = r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "End": true}}}}}}"#;
+    let checked = check(text, Format::Json, CheckOptions::default());
+    let items: Vec<Value> = (0..100).map(|i| json!(i)).collect();
+    let options = RunOptions {
+        input: json!(items).into(),
+        ..RunOptions::default()
+    };
+    bencher.bench(|| {
+        let mut driver = Driver::start(&checked.tree, &checked.machine, options.clone());
+        while let Some(token) = driver.waiting().first().map(|t| t.token.clone()) {
+            driver
+                .send_success(&token, json!({"ok": true}))
+                .expect("a waiting token");
+        }
+        assert_eq!(driver.execution().status, Status::Succeeded);
+        driver.execution().events.len()
+    });
+}
+
+/// A day of waiting moved through a `Driver` a minute at a time: nothing is due between
+/// wake-ups, so the clock moves without running the execution again.
+#[divan::bench(sample_count = 10)]
+fn driver_day_in_minutes(bencher: divan::Bencher) {
+    let text = r#"{"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 86400, "End": true}}}"#;
+    let checked = check(text, Format::Json, CheckOptions::default());
+    bencher.bench(|| {
+        let mut driver = Driver::start(&checked.tree, &checked.machine, RunOptions::default());
+        for _ in 0..24 * 60 {
+            driver.advance(60.0);
+        }
+        assert_eq!(driver.execution().status, Status::Succeeded);
+        driver.execution().events.len()
+    });
 }

@@ -167,3 +167,30 @@ fn stopping_aborts_the_waiting_task_and_the_execution() {
     assert_eq!(driver.execution().status, Status::Aborted);
     assert_eq!(driver.execution().elapsed_seconds, 30.0);
 }
+
+#[test]
+fn small_steps_of_the_clock_end_as_one_big_step_does() {
+    let definition = r#"{"StartAt": "Wait", "States": {
+        "Wait": {"Type": "Wait", "Seconds": 10, "Next": "Ask"},
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "HeartbeatSeconds": 30, "End": true}}}"#;
+    let checked = checked(definition);
+    let mut stepped = Driver::start(&checked.tree, &checked.machine, RunOptions::default());
+    for _ in 0..39 {
+        stepped.advance(1.0);
+        assert_eq!(stepped.execution().status, Status::Running);
+    }
+    assert_eq!(elapsed(&stepped), 39.0);
+    // The wait ended at 10 s and the task has been waiting since: its token is out.
+    assert_eq!(stepped.waiting().len(), 1);
+    for _ in 0..7 {
+        stepped.advance(1.0);
+    }
+    let mut leapt = Driver::start(&checked.tree, &checked.machine, RunOptions::default());
+    leapt.advance(46.0);
+    // The heartbeat expired at 40 s either way, recorded the same.
+    assert_eq!(stepped.execution().status, Status::Failed);
+    assert_eq!(stepped.execution().events, leapt.execution().events);
+    assert_eq!(stepped.execution().elapsed_seconds, 40.0);
+}

@@ -2,9 +2,10 @@
 //! their tokens, send success, failure or a heartbeat by token, move the clock on.
 //!
 //! The engine runs to completion in one call, so a driver keeps what was sent and when, and
-//! runs the execution again up to "now" after each step: the run is deterministic (virtual
+//! runs the execution again up to "now" after each callback: the run is deterministic (virtual
 //! clock, seeded randomness), so every earlier token, event and decision comes out the same.
-//! Each step costs one run of the history so far; histories are at most 25,000 events.
+//! A callback costs one run of the history so far (histories are at most 25,000 events); moving
+//! the clock costs nothing until the next wait, timeout or heartbeat expiry is due.
 
 use serde_json::Value;
 
@@ -203,7 +204,16 @@ impl<'a> Driver<'a> {
 
     /// Move the clock on: waits end, timeouts and heartbeat expiries fire.
     pub fn advance(&mut self, seconds: f64) {
-        self.now_ms += (seconds * 1000.0).round() as i64;
+        let now_ms = self.now_ms + (seconds * 1000.0).round() as i64;
+        // Short of the next wake-up nothing happens: the execution only gets older.
+        if self.execution.status == Status::Running
+            && self.execution.wakes_at_ms.is_some_and(|wake| now_ms < wake)
+        {
+            self.now_ms = now_ms;
+            self.execution.elapsed_seconds = (now_ms - self.options.start_time_ms) as f64 / 1000.0;
+            return;
+        }
+        self.now_ms = now_ms;
         self.replay();
     }
 

@@ -136,6 +136,9 @@ pub struct Execution {
     pub tokens: Vec<TaskToken>,
     /// Every error a state with Retry or Catch met, and what took it.
     pub handlings: Vec<Handling>,
+    /// Paused (RUNNING): the earliest virtual time, in ms, at which a wait, a timeout or a
+    /// heartbeat expiry ends; nothing happens before it unless a callback is sent.
+    pub wakes_at_ms: Option<i64>,
 }
 
 /// An error in a state, and which of its handlers took it.
@@ -407,6 +410,7 @@ impl<'t> Engine<'t> {
             handlings: Vec::new(),
             callbacks: options.callbacks.clone(),
             pause_at_ms: options.pause_at_ms,
+            wakes_at_ms: None,
             cancelled: options.cancelled.clone(),
             tested: None,
             state_now: None,
@@ -483,6 +487,9 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
         warnings: engine.warnings,
         tokens: engine.tokens,
         handlings: engine.handlings,
+        wakes_at_ms: (status == Status::Running)
+            .then_some(engine.wakes_at_ms)
+            .flatten(),
     }
 }
 
@@ -519,6 +526,8 @@ struct Engine<'t> {
     handlings: Vec<Handling>,
     callbacks: Option<Callbacks>,
     pause_at_ms: Option<i64>,
+    /// Paused: the earliest virtual time at which something waiting would happen.
+    wakes_at_ms: Option<i64>,
     /// Set by [`test_state`]: the one state tested, run once, its result possibly mocked.
     tested: Option<test_state::Tested>,
     /// `$$.State`: written at every state, read rarely, so kept out of `context` until read.
@@ -851,6 +860,10 @@ impl<'t> Engine<'t> {
             .filter(|p| until > *p && *p < self.deadline_ms)
         {
             self.clock_ms = pause.max(self.clock_ms);
+            // Until then nothing happens: a driver moving its clock short of it need not run
+            // the execution again.
+            let wake = until.min(self.deadline_ms);
+            self.wakes_at_ms = Some(self.wakes_at_ms.map_or(wake, |w| w.min(wake)));
             return Err(Failure::new(PAUSED, ""));
         }
         if until > self.deadline_ms {
