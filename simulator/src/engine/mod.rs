@@ -1,7 +1,8 @@
 //! The interpreter: runs a checked state machine on a virtual clock and records AWS-shaped
-//! execution history. This first slice covers JSONPath state machines: Pass, Choice, Wait,
-//! Succeed, Fail, inline Map and Parallel, Retry / Catch, the context object, variables, the
-//! intrinsic functions. Tasks and JSONata come with the service-integration and JSONata slices.
+//! execution history. Every state type, JSONPath and JSONata, the intrinsic functions,
+//! variables, Retry / Catch, Parallel and Map side by side on the virtual clock
+//! (`concurrent`), Tasks against mocks with the three integration patterns (`task`), an
+//! execution driven from outside (`driver`) and AWS's TestState on one state (`test_state`).
 
 mod concurrent;
 mod driver;
