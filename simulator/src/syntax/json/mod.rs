@@ -35,14 +35,17 @@ enum Tok {
 struct Token {
     tok: Tok,
     range: TextRange,
+    /// A string token with escapes: its decoded text's index in the lexer's `decoded`. Any
+    /// other string's text is the slice inside its quotes (`PLAIN`).
+    decoded: u32,
 }
+
+const PLAIN: u32 = u32::MAX;
 
 struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    /// The decoded text of the string token just lexed.
-    pending_text: Option<TokText>,
     /// Strings that had escapes, decoded.
     decoded: Vec<String>,
     /// Reused while decoding strings that have escapes.
@@ -70,7 +73,6 @@ impl<'a> Lexer<'a> {
             text,
             bytes: text.as_bytes(),
             pos: 0,
-            pending_text: None,
             decoded: Vec::new(),
             scratch: String::new(),
             diagnostics: Vec::new(),
@@ -101,6 +103,7 @@ impl<'a> Lexer<'a> {
             return Token {
                 tok: Tok::Eof,
                 range: TextRange::empty(start),
+                decoded: PLAIN,
             };
         };
         let single = |tok| (tok, 1);
@@ -119,6 +122,7 @@ impl<'a> Lexer<'a> {
         Token {
             tok,
             range: TextRange::new(start, self.pos),
+            decoded: PLAIN,
         }
     }
 
@@ -132,11 +136,11 @@ impl<'a> Lexer<'a> {
             .position(|&b| ENDS_PLAIN_STRING[b as usize])
         {
             if self.bytes[self.pos + len] == b'"' {
-                self.pending_text = Some(TokText::Slice(self.pos as u32, (self.pos + len) as u32));
                 self.pos += len + 1;
                 return Token {
                     tok: Tok::Str,
                     range: TextRange::new(start, self.pos),
+                    decoded: PLAIN,
                 };
             }
         }
@@ -185,12 +189,13 @@ impl<'a> Lexer<'a> {
                 _ => self.pos += 1,
             }
         }
-        self.pending_text = Some(TokText::Decoded(self.decoded.len() as u32));
+        let decoded = self.decoded.len() as u32;
         self.decoded.push(value.clone());
         self.scratch = value;
         Token {
             tok: Tok::Str,
             range: TextRange::new(start, self.pos),
+            decoded,
         }
     }
 
@@ -321,11 +326,13 @@ impl<'a> Lexer<'a> {
             return Token {
                 tok: Tok::Garbage,
                 range,
+                decoded: PLAIN,
             };
         }
         Token {
             tok: Tok::Number,
             range,
+            decoded: PLAIN,
         }
     }
 
@@ -343,6 +350,7 @@ impl<'a> Lexer<'a> {
             return Token {
                 tok: Tok::Garbage,
                 range: TextRange::new(start, end),
+                decoded: PLAIN,
             };
         }
         let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.';
@@ -365,27 +373,29 @@ impl<'a> Lexer<'a> {
             "null" => Tok::Null,
             _ => Tok::Garbage,
         };
-        Token { tok, range }
+        Token {
+            tok,
+            range,
+            decoded: PLAIN,
+        }
     }
 }
 
-/// A string token's decoded text: a slice of the document or, for the few strings with
-/// escapes, an index into the lexer's decoded strings. `Copy`, so tokens move cheaply.
-#[derive(Clone, Copy, Debug)]
-enum TokText {
-    Slice(u32, u32),
-    Decoded(u32),
+/// A string token's text: inside its quotes in the document, or decoded by the lexer.
+fn token_text<'t>(text: &'t str, decoded: &'t [String], token: Token) -> &'t str {
+    match token.decoded {
+        PLAIN => &text[token.range.start as usize + 1..token.range.end as usize - 1],
+        i => &decoded[i as usize],
+    }
 }
 
 struct Parser<'a> {
     text: &'a str,
     lexer: Lexer<'a>,
     out: TreeBuilder,
-    /// The next token (with a string token's text), and the one after it once asked for.
-    current: (Token, Option<TokText>),
-    second: Option<(Token, Option<TokText>)>,
-    /// The text of the string token consumed last.
-    last_text: Option<TokText>,
+    /// The next token, and the one after it once asked for.
+    current: Token,
+    second: Option<Token>,
     prev_end: usize,
     diagnostics: Vec<Diagnostic>,
     /// Open brackets, innermost last, so a closer that belongs to an ancestor ends the inner value.
@@ -395,14 +405,12 @@ struct Parser<'a> {
 pub fn parse(text: &str) -> Parse {
     let mut lexer = Lexer::new(text);
     let first = lexer.next();
-    let first_text = lexer.pending_text.take();
     let mut parser = Parser {
         text,
         lexer,
         out: TreeBuilder::with_capacity(text.len()),
-        current: (first, first_text),
+        current: first,
         second: None,
-        last_text: None,
         prev_end: 0,
         diagnostics: Vec::new(),
         open: Vec::new(),
@@ -441,49 +449,34 @@ pub fn parse(text: &str) -> Parse {
 }
 
 impl Parser<'_> {
-    fn lex(&mut self) -> (Token, Option<TokText>) {
-        let token = self.lexer.next();
-        (token, self.lexer.pending_text.take())
-    }
-
     fn peek(&self) -> Token {
-        self.current.0
+        self.current
     }
 
     /// The token after the next one.
     fn peek_second(&mut self) -> Token {
-        if self.current.0.tok == Tok::Eof {
-            return self.current.0;
+        if self.current.tok == Tok::Eof {
+            return self.current;
         }
-        if self.second.is_none() {
-            self.second = Some(self.lex());
-        }
-        self.second.as_ref().map_or(self.current.0, |(t, _)| *t)
+        *self.second.get_or_insert_with(|| self.lexer.next())
     }
 
     fn bump(&mut self) -> Token {
-        let token = self.current.0;
+        let token = self.current;
         // End of input stays current: every later peek sees it again.
         if token.tok == Tok::Eof {
-            self.last_text = None;
             return token;
         }
         self.prev_end = token.range.end as usize;
-        let next = match self.second.take() {
+        self.current = match self.second.take() {
             Some(next) => next,
-            None => self.lex(),
+            None => self.lexer.next(),
         };
-        self.last_text = std::mem::replace(&mut self.current, next).1;
         token
     }
 
     fn prev_end(&self) -> usize {
         self.prev_end
-    }
-
-    /// The text of the string token just consumed.
-    fn take_text(&mut self) -> TokText {
-        self.last_text.take().unwrap_or(TokText::Slice(0, 0))
     }
 
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
@@ -500,10 +493,7 @@ impl Parser<'_> {
             Tok::LBracket => self.array(),
             Tok::Str => {
                 self.bump();
-                let s = match self.take_text() {
-                    TokText::Slice(a, b) => &self.text[a as usize..b as usize],
-                    TokText::Decoded(i) => self.lexer.decoded[i as usize].as_str(),
-                };
+                let s = token_text(self.text, &self.lexer.decoded, token);
                 self.out.string(token.range, s);
             }
             Tok::Number => {
@@ -741,13 +731,11 @@ impl Parser<'_> {
         let token = self.bump();
         let decoded;
         let name: &str = match token.tok {
-            Tok::Str => match self.take_text() {
-                TokText::Slice(a, b) => &self.text[a as usize..b as usize],
-                TokText::Decoded(i) => {
-                    decoded = self.lexer.decoded[i as usize].clone();
-                    &decoded
-                }
-            },
+            Tok::Str if token.decoded == PLAIN => token_text(self.text, &[], token),
+            Tok::Str => {
+                decoded = self.lexer.decoded[token.decoded as usize].clone();
+                &decoded
+            }
             _ => {
                 let raw = &self.text[token.range.start as usize..token.range.end as usize];
                 self.error(
