@@ -1328,18 +1328,6 @@ impl<'t> Engine<'t> {
             {
                 if retries[i] < retrier.max_attempts {
                     let delay = retry_delay(retrier, retries[i], &mut self.rng.borrow_mut());
-                    if self.is_tested(at) {
-                        // TestState runs one attempt: the retry is only reported.
-                        self.record_handling(
-                            at,
-                            &failure,
-                            Handler::Retry {
-                                index: i,
-                                delay_ms: delay,
-                            },
-                        );
-                        return Handled::Failed(failure);
-                    }
                     self.record_handling(
                         at,
                         &failure,
@@ -1348,6 +1336,10 @@ impl<'t> Engine<'t> {
                             delay_ms: delay,
                         },
                     );
+                    if self.is_tested(at) {
+                        // TestState runs one attempt: the retry is only reported.
+                        return Handled::Failed(failure);
+                    }
                     retries[i] += 1;
                     if let Some(state) = self.state_now.as_mut() {
                         state.retry_count = Some(retries[i]);

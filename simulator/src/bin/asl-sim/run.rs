@@ -398,26 +398,24 @@ fn test_one_state(
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        OutputFormat::Human => (|| {
-            writeln!(out, "status:     {}", tested.status.as_str())?;
-            if let Some(output) = &tested.output {
-                writeln!(out, "output:     {output}")?;
-            }
-            if let Some(error) = &tested.error {
-                writeln!(out, "error:      {error}")?;
-            }
-            if let Some(cause) = &tested.cause {
-                writeln!(out, "cause:      {cause}")?;
-            }
-            writeln!(
-                out,
-                "next state: {}",
-                tested
-                    .next_state
-                    .as_deref()
-                    .unwrap_or("(none: the execution ends)")
-            )
-        })(),
+        OutputFormat::Human => write_fields(
+            &mut out,
+            &[
+                ("status", Some(tested.status.as_str().to_string())),
+                ("output", tested.output.as_ref().map(Value::to_string)),
+                ("error", tested.error.clone()),
+                ("cause", tested.cause.clone()),
+                (
+                    "next state",
+                    Some(
+                        tested
+                            .next_state
+                            .clone()
+                            .unwrap_or_else(|| "(none: the execution ends)".into()),
+                    ),
+                ),
+            ],
+        ),
     };
     match tested.status {
         TestStatus::Succeeded | TestStatus::CaughtError => Outcome::Ok,
@@ -458,20 +456,38 @@ fn write_text(
         writeln!(out, "{line}")?;
     }
     writeln!(out)?;
-    writeln!(out, "status:   {}", execution.status.as_str())?;
-    if let Some(output) = &execution.output {
-        writeln!(out, "output:   {output}")?;
-    }
-    if let Some(error) = &execution.error {
-        writeln!(out, "error:    {error}")?;
-    }
-    if let Some(cause) = &execution.cause {
-        writeln!(out, "cause:    {cause}")?;
-    }
-    writeln!(
+    let ended_ms = (execution.elapsed_seconds * 1000.0) as i64;
+    write_fields(
         out,
-        "duration: {} virtual (ended {})",
-        asl_sim::simulation::offset((execution.elapsed_seconds * 1000.0) as i64),
-        format_timestamp(start_ms + (execution.elapsed_seconds * 1000.0) as i64)
+        &[
+            ("status", Some(execution.status.as_str().to_string())),
+            ("output", execution.output.as_ref().map(Value::to_string)),
+            ("error", execution.error.clone()),
+            ("cause", execution.cause.clone()),
+            (
+                "duration",
+                Some(format!(
+                    "{} virtual (ended {})",
+                    asl_sim::simulation::offset(ended_ms),
+                    format_timestamp(start_ms + ended_ms)
+                )),
+            ),
+        ],
     )
+}
+
+/// `label:   value` lines for the values present, aligned after the longest label.
+fn write_fields(out: &mut impl Write, fields: &[(&str, Option<String>)]) -> std::io::Result<()> {
+    let width = fields
+        .iter()
+        .map(|(label, _)| label.len())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    for (label, value) in fields {
+        if let Some(value) = value {
+            writeln!(out, "{:<width$}{value}", format!("{label}:"))?;
+        }
+    }
+    Ok(())
 }
