@@ -7,10 +7,9 @@ use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::{run, RunOptions};
 use asl_sim::picture::{dot, graph, svg};
 use asl_sim::syntax::Format;
-use asl_sim::Severity;
 
 use crate::mock_file::definition_name;
-use crate::render::{self, OutputFormat};
+use crate::render;
 use crate::run::load_mocks;
 use crate::Outcome;
 
@@ -69,18 +68,10 @@ pub fn main(args: &[String]) -> Outcome {
         }
     };
     let checked = check(&text, Format::from_path(&file), CheckOptions::default());
-    let has_errors = checked
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
     let simulate = simulate || mocks.is_some();
-    if has_errors && simulate {
-        let reports = vec![(file.clone(), text, checked.diagnostics)];
-        render::write_report(&mut stderr, OutputFormat::Human, &reports);
-        let _ = writeln!(
-            stderr,
-            "asl-sim graph: the definition has errors; fix them to simulate it"
-        );
+    if simulate
+        && render::refused_for_errors("graph", "simulate", &file, &text, &checked.diagnostics)
+    {
         return Outcome::Usage;
     }
     let simulated = if simulate {

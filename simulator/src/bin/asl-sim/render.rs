@@ -143,3 +143,28 @@ fn write_human(
         )
     }
 }
+
+/// When `diagnostics` hold an error: print them to stderr as `check` does, and that `command`
+/// cannot `action` a definition with errors. Whether it did (the caller then exits 2).
+pub fn refused_for_errors(
+    command: &str,
+    action: &str,
+    file: &str,
+    text: &str,
+    diagnostics: &[Diagnostic],
+) -> bool {
+    if !diagnostics
+        .iter()
+        .any(|d| d.severity == asl_sim::Severity::Error)
+    {
+        return false;
+    }
+    let mut stderr = std::io::stderr().lock();
+    let reports = vec![(file.to_string(), text.to_string(), diagnostics.to_vec())];
+    write_report(&mut stderr, OutputFormat::Human, &reports);
+    let _ = writeln!(
+        stderr,
+        "asl-sim {command}: the definition has errors; fix them to {action} it"
+    );
+    true
+}

@@ -8,7 +8,6 @@ use asl_sim::engine::{
 };
 use asl_sim::mocks::Outcome as MockOutcome;
 use asl_sim::syntax::Format;
-use asl_sim::Severity;
 use serde_json::Value;
 
 use crate::flags;
@@ -198,17 +197,7 @@ pub fn main(args: &[String]) -> Outcome {
             workflow_type: args.workflow_type,
         },
     );
-    if checked
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
-        let reports = vec![(args.file.clone(), text, checked.diagnostics)];
-        render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
-        let _ = writeln!(
-            stderr,
-            "asl-sim run: the definition has errors; fix them to run it"
-        );
+    if render::refused_for_errors("run", "run", &args.file, &text, &checked.diagnostics) {
         return Outcome::Usage;
     }
     let name = definition_name(&args.file);
@@ -316,13 +305,7 @@ fn test_one_state(
         )
         .diagnostics
     };
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        let reports = vec![(args.file.clone(), text.to_string(), diagnostics)];
-        render::write_report(&mut stderr, OutputFormat::Human, &reports);
-        let _ = writeln!(
-            stderr,
-            "asl-sim run: the definition has errors; fix them to run it"
-        );
+    if render::refused_for_errors("run", "run", &args.file, text, &diagnostics) {
         return Outcome::Usage;
     }
     let machine = if single {
