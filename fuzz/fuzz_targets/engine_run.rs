@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let (input, definition) = text.split_once('\n').unwrap_or(("{}", &text));
-    let Ok(input) = serde_json::from_str(input) else {
+    let Ok(input) = serde_json::from_str::<serde_json::Value>(input) else {
         return;
     };
     let checked = check(definition, Format::Json, CheckOptions::default());
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let options = RunOptions {
-        input,
+        input: input.into(),
         // Smaller than AWS's 25,000 so that each input stays fast; the limit is the same code.
         max_history_events: 2_000,
         ..RunOptions::default()
