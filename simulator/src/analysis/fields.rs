@@ -11,7 +11,7 @@ use crate::model::schema::{
     QueryLanguage, ValueKind,
 };
 use crate::model::{integrations, intrinsic, jsonata_expression, path};
-use crate::syntax::{Members, Node, NodeKind, Text, TextRange};
+use crate::syntax::{Member, Members, Node, NodeKind, Text, TextRange};
 
 pub fn check(text: &str, root: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let language = match root.get("QueryLanguage").and_then(Node::as_str) {
@@ -46,6 +46,15 @@ struct Walker<'a> {
     /// The state being walked (numbered as met), and the next number.
     state: StateId,
     states_seen: StateId,
+}
+
+/// What the walk of a Choice rule's members found: how many tests (comparisons, And / Or /
+/// Not), whether one is a comparison, and where `Variable` is.
+#[derive(Clone, Copy)]
+struct RuleTests {
+    count: usize,
+    operator: bool,
+    variable: Option<TextRange>,
 }
 
 /// Where a JSONata expression stands decides which `$states` fields it may read.
@@ -126,11 +135,22 @@ impl Walker<'_> {
         }
 
         let mut present: FieldSet = 0;
+        // A Choice rule's tests (comparisons, And / Or / Not) and Variable, counted on the way.
+        let mut tests = 0usize;
+        let mut operator = false;
+        let mut variable = None;
         for member in members {
             let name = member.key.name;
             let value = member.value;
             if matches!(kind, ObjectKind::ChoiceRule | ObjectKind::NestedRule) {
+                match name {
+                    "And" | "Or" | "Not" => tests += 1,
+                    "Variable" => variable = Some(member.key.range),
+                    _ => {}
+                }
                 if let Some(operand) = comparison(name) {
+                    tests += 1;
+                    operator = true;
                     if language == QueryLanguage::Jsonata {
                         self.error("wrong-query-language", member.key.range, format!(
                             "`{name}` is a JSONPath comparison; in JSONata write the test in `Condition`, e.g. \"{{% $states.input.x = 1 %}}\"."
@@ -189,10 +209,15 @@ impl Walker<'_> {
 
         self.requirements(node, kind, language, anchor, present);
         if kind.is_state() {
-            self.state_rules(node, kind, anchor);
+            self.state_rules(node, kind, anchor, present);
         }
         if kind == ObjectKind::ChoiceRule || kind == ObjectKind::NestedRule {
-            self.rule_rules(node, kind, language, anchor);
+            let seen = RuleTests {
+                count: tests,
+                operator,
+                variable,
+            };
+            self.rule_rules(node, kind, language, anchor, seen);
         }
     }
 
@@ -281,7 +306,15 @@ impl Walker<'_> {
         }
     }
 
-    fn state_rules(&mut self, node: Node<'_>, kind: ObjectKind, anchor: TextRange) {
+    fn state_rules(
+        &mut self,
+        node: Node<'_>,
+        kind: ObjectKind,
+        anchor: TextRange,
+        present: FieldSet,
+    ) {
+        // Which fields the state has, from the walk of its members (no second look).
+        let has = |name: &str| field_spec(kind, name).is_some_and(|s| present & field_bit(s) != 0);
         let flowing = matches!(
             kind,
             ObjectKind::Task
@@ -291,13 +324,13 @@ impl Walker<'_> {
                 | ObjectKind::Map
         );
         if flowing {
-            match (node.member("Next"), node.member("End")) {
-                (Some(_), Some(end)) => self.error(
+            match (has("Next"), has("End")) {
+                (true, true) => self.error(
                     "next-and-end",
-                    end.key.range,
+                    node.member("End").map_or(anchor, |end| end.key.range),
                     "A state has either `Next` or `\"End\": true`, not both.",
                 ),
-                (None, None) => self.error(
+                (false, false) => self.error(
                     "missing-transition",
                     anchor,
                     format!(
@@ -308,7 +341,7 @@ impl Walker<'_> {
                 _ => {}
             }
         }
-        if kind == ObjectKind::Choice {
+        if kind == ObjectKind::Choice && has("Choices") {
             if let Some(choices) = node.get("Choices") {
                 if matches!(choices.kind(), NodeKind::Array(items) if items.is_empty()) {
                     self.error(
@@ -319,7 +352,7 @@ impl Walker<'_> {
                 }
             }
         }
-        if kind == ObjectKind::Task {
+        if kind == ObjectKind::Task && has("HeartbeatSeconds") && has("TimeoutSeconds") {
             let fixed = |f: &str| {
                 node.get(f)
                     .and_then(Node::as_number)
@@ -346,6 +379,7 @@ impl Walker<'_> {
         kind: ObjectKind,
         language: QueryLanguage,
         anchor: TextRange,
+        seen: RuleTests,
     ) {
         if language == QueryLanguage::Jsonata {
             if kind == ObjectKind::ChoiceRule && node.get("Condition").is_none() {
@@ -357,37 +391,39 @@ impl Walker<'_> {
             }
             return;
         }
-        let tests: Vec<&str> = node
-            .members()
-            .map(|m| m.key.name)
-            .filter(|n| comparison(n).is_some() || matches!(*n, "And" | "Or" | "Not"))
-            .collect();
-        match tests.len() {
+        match seen.count {
             0 => self.error("missing-field", anchor, format!(
                 "{} needs one comparison (e.g. `StringEquals`) with `Variable`, or `And` / `Or` / `Not`.",
                 capitalise(kind.describe())
             )),
             1 => {}
             _ => {
-                let second = node.member(tests[1]).map_or(anchor, |m| m.key.range);
+                // Worded from the members again: only when it is wrong.
+                let tests: Vec<Member<'_>> = node
+                    .members()
+                    .filter(|m| {
+                        comparison(m.key.name).is_some() || matches!(m.key.name, "And" | "Or" | "Not")
+                    })
+                    .collect();
+                let names: Vec<&str> = tests.iter().map(|m| m.key.name).collect();
+                let second = tests.get(1).map_or(anchor, |m| m.key.range);
                 self.error("exclusive-fields", second, format!(
-                    "A Choice rule has exactly one comparison or `And`/`Or`/`Not`; this one has {}.", tests.join(", ")
+                    "A Choice rule has exactly one comparison or `And`/`Or`/`Not`; this one has {}.", names.join(", ")
                 ));
             }
         }
-        let has_operator = tests.iter().any(|t| comparison(t).is_some());
-        if has_operator && node.get("Variable").is_none() {
+        if seen.operator && seen.variable.is_none() {
             self.error(
                 "missing-field",
                 anchor,
                 "A comparison needs `Variable`: the path of the value to compare.",
             );
         }
-        if !has_operator {
-            if let Some(variable) = node.member("Variable") {
+        if !seen.operator {
+            if let Some(range) = seen.variable {
                 self.error(
                     "unused-field",
-                    variable.key.range,
+                    range,
                     "`Variable` is used only with a comparison operator.",
                 );
             }
