@@ -900,11 +900,22 @@ impl Walker<'_> {
         if !members.clone().any(|m| m.key.name.ends_with(".$")) {
             return;
         }
-        let mut seen: crate::fxhash::FxHashMap<&str, TextRange> =
+        // Small objects (nearly all) are compared pairwise on the stack; large ones through a map.
+        const SMALL: usize = 16;
+        let mut small = [("", TextRange::empty(0)); SMALL];
+        let mut large: crate::fxhash::FxHashMap<&str, TextRange> =
             crate::fxhash::FxHashMap::default();
-        for m in members {
+        let is_small = members.len() <= SMALL;
+        for (i, m) in members.enumerate() {
             let stem = m.key.name.strip_suffix(".$").unwrap_or(m.key.name);
-            if let Some(first) = seen.insert(stem, m.key.range) {
+            let earlier = if is_small {
+                let found = small[..i].iter().find(|(s, _)| *s == stem).map(|(_, r)| *r);
+                small[i] = (stem, m.key.range);
+                found
+            } else {
+                large.insert(stem, m.key.range)
+            };
+            if let Some(first) = earlier {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "duplicate-key",
