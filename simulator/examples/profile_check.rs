@@ -1,6 +1,7 @@
 //! Runs `check` on a file repeatedly, for profilers and for `bench/peers.sh`:
 //! `cargo run --release -p asl-sim --example profile_check FILE [--median]`
-//! (`ASL_TIMES` runs, default 20; `--median` prints the median time in ms).
+//! (`ASL_TIMES` runs after 3 untimed warm-up runs, default 20; `--median` prints the median
+//! time in ms).
 // What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -21,6 +22,10 @@ fn main() {
     let text = std::fs::read_to_string(file).expect("readable");
     let mut times = Vec::with_capacity(runs);
     let mut diagnostics = 0;
+    // Warm-up runs, untimed, as the peers' bench.js does (`--warmup`).
+    for _ in 0..3 {
+        check(&text, Format::from_path(file), CheckOptions::default());
+    }
     for _ in 0..runs {
         let start = Instant::now();
         diagnostics = check(&text, Format::from_path(file), CheckOptions::default())
