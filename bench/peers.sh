@@ -18,8 +18,8 @@ done
 cargo build --release -q -p asl-sim --example profile_check --example profile_run --manifest-path "$root/Cargo.toml"
 (cd "$work" && node bench.js --runs 5 --warmup 1 --ops validate "${files[@]}")
 for f in "${files[@]}"; do
-  # Median of in-process `check` over 30 runs, the same measure as the divan bench.
-  ASL_TIMES=30 "$root/target/release/examples/profile_check" "$f" --median
+  # Median of in-process `check` over 200 runs: about as long a window as the peer's 5 runs.
+  ASL_TIMES=200 "$root/target/release/examples/profile_check" "$f" --median
 done
 # Editor requests: the peer's completion and hover (in process, parse included) beside ours
 # over the protocol (`server/benches/lsp.rs`), on the same 2,000-state file.
