@@ -897,11 +897,11 @@ impl Walker<'_> {
 
     /// `"a"` and `"a.$"` in one object both produce the field `a`.
     fn duplicate_stems(&mut self, members: Members<'_>) {
+        const SMALL: usize = 16;
         if !members.clone().any(|m| m.key.name.ends_with(".$")) {
             return;
         }
         // Small objects (nearly all) are compared pairwise on the stack; large ones through a map.
-        const SMALL: usize = 16;
         let mut small = [("", TextRange::empty(0)); SMALL];
         let mut large: crate::fxhash::FxHashMap<&str, TextRange> =
             crate::fxhash::FxHashMap::default();
