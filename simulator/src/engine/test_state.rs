@@ -61,6 +61,29 @@ pub struct TestedState {
     pub warnings: Vec<String>,
 }
 
+/// `asl-sim run --state NAME --format json`: `{"status", "output", "error", "cause",
+/// "nextState"}`, each but the status only when there is one (TestState's response).
+impl serde::Serialize for TestedState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("status", self.status.as_str())?;
+        if let Some(output) = &self.output {
+            map.serialize_entry("output", output)?;
+        }
+        if let Some(error) = &self.error {
+            map.serialize_entry("error", error)?;
+        }
+        if let Some(cause) = &self.cause {
+            map.serialize_entry("cause", cause)?;
+        }
+        if let Some(next) = &self.next_state {
+            map.serialize_entry("nextState", next)?;
+        }
+        map.end()
+    }
+}
+
 /// The engine's part: which state is tested and its mock, not yet taken.
 pub(super) struct Tested {
     state: crate::syntax::Text,

@@ -365,22 +365,7 @@ fn test_one_state(
     }
     let mut out = std::io::stdout().lock();
     let _ = match args.format {
-        OutputFormat::Json => {
-            let mut json = serde_json::json!({"status": tested.status.as_str()});
-            for (key, value) in [
-                ("output", tested.output.clone()),
-                ("error", tested.error.clone().map(Value::String)),
-                ("cause", tested.cause.clone().map(Value::String)),
-                ("nextState", tested.next_state.clone().map(Value::String)),
-            ] {
-                if let Some(value) = value {
-                    json[key] = value;
-                }
-            }
-            serde_json::to_writer_pretty(&mut out, &json)
-                .map_err(std::io::Error::from)
-                .and_then(|()| writeln!(out))
-        }
+        OutputFormat::Json => write_json(&mut out, &tested),
         OutputFormat::Human => write_fields(
             &mut out,
             &[
@@ -424,8 +409,9 @@ pub(crate) fn load_mocks(
     }
 }
 
-fn write_json(out: &mut impl Write, execution: &Execution) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, execution)?;
+/// An execution's or a tested state's result, as one JSON object.
+fn write_json(out: &mut impl Write, result: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, result)?;
     writeln!(out)
 }
 
