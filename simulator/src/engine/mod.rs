@@ -171,11 +171,6 @@ impl Execution {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
-    /// The history as GetExecutionHistory returns it.
-    pub fn history_json(&self) -> Vec<Value> {
-        self.events.iter().map(Event::to_json).collect()
-    }
-
     /// The names of the states entered, in order.
     pub fn states_entered(&self) -> impl DoubleEndedIterator<Item = &str> {
         self.events.iter().filter_map(|e| match &e.details {
@@ -346,28 +341,27 @@ fn context_object(options: &RunOptions) -> Value {
         options.state_machine_name
     );
     let mut execution = json!({
-        "Id": "",
+        "Id": match options.workflow_type {
+            crate::analysis::WorkflowType::Standard => format!(
+                "arn:aws:states:us-east-1:111111111111:execution:{}:{}",
+                options.state_machine_name, options.execution_name
+            ),
+            // An Express execution's ARN ends with an id of its own.
+            crate::analysis::WorkflowType::Express => format!(
+                "arn:aws:states:us-east-1:111111111111:express:{}:{}:{}",
+                options.state_machine_name,
+                options.execution_name,
+                Rng::new(options.seed).uuid()
+            ),
+        },
         "Name": options.execution_name,
         "RoleArn": "arn:aws:iam::111111111111:role/asl-sim",
         "StartTime": format_timestamp(options.start_time_ms),
     });
-    execution["Id"] = match options.workflow_type {
-        crate::analysis::WorkflowType::Standard => {
-            execution["RedriveCount"] = json!(0);
-            format!(
-                "arn:aws:states:us-east-1:111111111111:execution:{}:{}",
-                options.state_machine_name, options.execution_name
-            )
-        }
-        // An Express execution's ARN ends with an id of its own; it is never redriven.
-        crate::analysis::WorkflowType::Express => format!(
-            "arn:aws:states:us-east-1:111111111111:express:{}:{}:{}",
-            options.state_machine_name,
-            options.execution_name,
-            Rng::new(options.seed).uuid()
-        ),
+    // Only a Standard execution can be redriven.
+    if options.workflow_type == crate::analysis::WorkflowType::Standard {
+        execution["RedriveCount"] = json!(0);
     }
-    .into();
     json!({
         "Execution": execution,
         "StateMachine": {"Id": machine_arn, "Name": options.state_machine_name},
