@@ -70,7 +70,11 @@ enum Tag {
     Missing,
 }
 
-#[derive(Clone, Copy, Debug)]
+impl Tag {
+    const COUNT: usize = Tag::Missing as usize + 1;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Entry {
     tag: Tag,
     range: TextRange,
@@ -79,7 +83,7 @@ struct Entry {
 }
 
 /// A parsed document.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Tree {
     entries: Vec<Entry>,
     strings: String,
@@ -139,6 +143,13 @@ pub struct TreeBuilder {
 pub struct Open {
     index: u32,
     count: u32,
+}
+
+impl Open {
+    /// Members or elements added so far.
+    pub fn count(&self) -> u32 {
+        self.count
+    }
 }
 
 impl TreeBuilder {
@@ -217,6 +228,36 @@ impl TreeBuilder {
 
     pub fn missing(&mut self, range: TextRange) {
         self.push(Tag::Missing, range, 0, 0);
+    }
+
+    /// Append to the open object `object` the members that `part` holds in its own first
+    /// object, opened at its index 0 and not closed (a document's members parsed on their own:
+    /// see the JSON parser's split). Indices into the entries, strings and numbers are shifted
+    /// to this tree's.
+    pub fn append_members(&mut self, object: &mut Open, part: TreeBuilder, count: u32) {
+        let part = part.tree;
+        // Part index `i` (from 1) lands at `base + i`.
+        let base = self.tree.entries.len() as u32 - 1;
+        let strings = self.tree.strings.len() as u32;
+        let numbers = self.tree.numbers.len() as u32;
+        // Shifts by tag, looked up rather than matched: tags come in no predictable order.
+        let mut shift_a = [0; Tag::COUNT];
+        let mut shift_b = [0; Tag::COUNT];
+        shift_b[Tag::Object as usize] = base;
+        shift_b[Tag::Array as usize] = base;
+        shift_a[Tag::Key as usize] = strings;
+        shift_a[Tag::String as usize] = strings;
+        shift_a[Tag::Number as usize] = numbers;
+        self.tree
+            .entries
+            .extend(part.entries[1..].iter().map(|&e| Entry {
+                a: e.a + shift_a[e.tag as usize],
+                b: e.b + shift_b[e.tag as usize],
+                ..e
+            }));
+        self.tree.strings.push_str(&part.strings);
+        self.tree.numbers.extend(part.numbers);
+        object.count += count;
     }
 
     /// The members of an object closed with `finish`.

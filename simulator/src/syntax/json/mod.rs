@@ -3,6 +3,8 @@
 //! reported with a byte range and parsing carries on, so a half-typed document still gives a
 //! usable tree around the hole.
 
+use std::sync::mpsc;
+
 use crate::fxhash::{FxBuildHasher, FxHashMap};
 
 use super::tree::{Open, TextRange, TreeBuilder};
@@ -11,6 +13,10 @@ use crate::diagnostic::Diagnostic;
 
 /// Deeper nesting is reported and skipped (iteratively) instead of recursing further.
 const MAX_DEPTH: usize = 512;
+
+/// Documents at least this large are parsed in two parts on two threads (see `split_point`);
+/// below it, starting a thread costs more than it saves.
+const SPLIT_FROM_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tok {
@@ -400,21 +406,132 @@ struct Parser<'a> {
     diagnostics: Vec<Diagnostic>,
     /// Open brackets, innermost last, so a closer that belongs to an ancestor ends the inner value.
     open: Vec<Tok>,
+    /// The most brackets open when a container was opened (for joining a part: `join_part`).
+    deepest: usize,
+    /// The document's second part, being parsed on another thread.
+    part: Option<Ahead>,
+}
+
+/// The members of an object from a line on, parsed ahead on another thread.
+struct Ahead {
+    /// Where the part starts: a key's opening quote.
+    at: usize,
+    result: mpsc::Receiver<Option<Part>>,
+}
+
+/// Members parsed without the text before them, with no diagnostic: exactly what parsing the
+/// whole document would give there (nothing the parser does depends on what encloses a value
+/// except its error recovery and the depth bound, which `join_part` checks).
+struct Part {
+    out: TreeBuilder,
+    members: u32,
+    /// The `}` that closes the object the members belong to.
+    closer: Token,
+    /// Brackets open in the part (its enclosing object counted) when it opened its deepest.
+    deepest: usize,
 }
 
 pub fn parse(text: &str) -> Parse {
-    let mut lexer = Lexer::new(text);
-    let first = lexer.next();
-    let mut parser = Parser {
-        text,
-        lexer,
-        out: TreeBuilder::with_capacity(text.len()),
-        current: first,
-        second: None,
-        prev_end: 0,
-        diagnostics: Vec::new(),
-        open: Vec::new(),
+    if text.len() >= SPLIT_FROM_BYTES {
+        if let Some(at) = split_point(text) {
+            return std::thread::scope(|scope| {
+                let (send, result) = mpsc::sync_channel(1);
+                scope.spawn(move || {
+                    // The receiver is gone only if the first part never reached `at`.
+                    let _ = send.send(parse_part(text, at));
+                });
+                parse_document(text, Some(Ahead { at, result }))
+            });
+        }
+    }
+    parse_document(text, None)
+}
+
+/// A line start near the middle of a large document where an object's member begins (a key
+/// then `:`, after a `,`), the least indented of the next lines: a place to parse from without
+/// the text before it, at the level that holds most of the document (`States`, not one
+/// state's `Parameters`). Tokens never span lines (a string ends at a line break), so a line's
+/// first token is the same token whatever comes before it.
+fn split_point(text: &str) -> Option<usize> {
+    const LINES_TRIED: usize = 2_000;
+    let bytes = text.as_bytes();
+    let mut line = text.len() / 2;
+    let mut best: Option<(usize, usize)> = None;
+    for _ in 0..LINES_TRIED {
+        let Some(newline) = text[line..].find('\n') else {
+            break;
+        };
+        line += newline + 1;
+        let Some(indent) = bytes[line..].iter().position(|&b| b != b' ' && b != b'\t') else {
+            break;
+        };
+        let key = line + indent;
+        if best.is_some_and(|(_, least)| least <= indent) || !begins_member(text, line, key) {
+            continue;
+        }
+        best = Some((key, indent));
+    }
+    best.map(|(key, _)| key)
+}
+
+/// Whether the line at `line`, whose first token is at `key`, starts an object's member that
+/// follows another: `"name":` after a `,`.
+fn begins_member(text: &str, line: usize, key: usize) -> bool {
+    let bytes = text.as_bytes();
+    if bytes[key] != b'"' {
+        return false;
+    }
+    let Some(len) = bytes[key + 1..]
+        .iter()
+        .position(|&b| ENDS_PLAIN_STRING[b as usize])
+    else {
+        return false;
     };
+    let after_key = key + 1 + len;
+    bytes[after_key] == b'"'
+        && bytes[after_key + 1..]
+            .iter()
+            .find(|&&b| b != b' ' && b != b'\t')
+            == Some(&b':')
+        && text[..line].trim_end_matches(is_whitespace).ends_with(',')
+}
+
+/// What the lexer skips between tokens.
+fn is_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{feff}')
+}
+
+/// Parse the members from `at` to the `}` that closes their object, as if the text before
+/// them were not there. `None` when anything is wrong: the first part then parses on.
+fn parse_part(text: &str, at: usize) -> Option<Part> {
+    let mut parser = Parser::new(text, at, None);
+    let open = Token {
+        tok: Tok::LBrace,
+        range: TextRange::empty(at),
+        decoded: PLAIN,
+    };
+    parser.open.push(Tok::LBrace);
+    let mut object = parser.out.open_object(at);
+    parser.members(open, &mut object);
+    if !parser.diagnostics.is_empty() || !parser.lexer.diagnostics.is_empty() {
+        return None;
+    }
+    let end = parser.prev_end;
+    let closer = Token {
+        tok: Tok::RBrace,
+        range: TextRange::new(end - 1, end),
+        decoded: PLAIN,
+    };
+    Some(Part {
+        members: object.count(),
+        out: parser.out,
+        closer,
+        deepest: parser.deepest,
+    })
+}
+
+fn parse_document(text: &str, part: Option<Ahead>) -> Parse {
+    let mut parser = Parser::new(text, 0, part);
     if parser.peek().tok == Tok::Eof {
         parser.diagnostics.push(Diagnostic::error(
             "empty-document",
@@ -448,7 +565,26 @@ pub fn parse(text: &str) -> Parse {
     }
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    /// A parser of `text` from `start`.
+    fn new(text: &'a str, start: usize, part: Option<Ahead>) -> Self {
+        let mut lexer = Lexer::new(text);
+        lexer.pos = start;
+        let first = lexer.next();
+        Parser {
+            text,
+            lexer,
+            out: TreeBuilder::with_capacity(text.len() - start),
+            current: first,
+            second: None,
+            prev_end: start,
+            diagnostics: Vec::new(),
+            open: Vec::new(),
+            deepest: 0,
+            part,
+        }
+    }
+
     fn peek(&self) -> Token {
         self.current
     }
@@ -489,8 +625,14 @@ impl Parser<'_> {
         let token = self.peek();
         match token.tok {
             Tok::LBrace | Tok::LBracket if self.open.len() >= MAX_DEPTH => self.skip_deep(),
-            Tok::LBrace => self.object(),
-            Tok::LBracket => self.array(),
+            Tok::LBrace => {
+                self.deepest = self.deepest.max(self.open.len());
+                self.object();
+            }
+            Tok::LBracket => {
+                self.deepest = self.deepest.max(self.open.len());
+                self.array();
+            }
             Tok::Str => {
                 self.bump();
                 let s = token_text(self.text, &self.lexer.decoded, token);
@@ -619,11 +761,18 @@ impl Parser<'_> {
         let open_token = self.bump();
         self.open.push(Tok::LBrace);
         let mut object = self.out.open_object(open_token.range.start as usize);
-        let end;
+        let end = self.members(open_token, &mut object);
+        self.open.pop();
+        let end = end.max(open_token.range.end as usize);
+        self.out.finish(object, end);
+        self.duplicate_keys(object);
+    }
+
+    /// The members of the object opened by `open_token`, up to its end (returned).
+    fn members(&mut self, open_token: Token, object: &mut Open) -> usize {
         loop {
-            if let Some(at) = self.container_end(open_token, Tok::RBrace) {
-                end = at;
-                break;
+            if let Some(end) = self.container_end(open_token, Tok::RBrace) {
+                return end;
             }
             let token = self.peek();
             match token.tok {
@@ -647,7 +796,7 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            self.member(&mut object);
+            self.member(object);
             // After a member: `,` then another member, or `}`.
             let token = self.peek();
             match token.tok {
@@ -659,6 +808,12 @@ impl Parser<'_> {
                             token.range,
                             "Trailing comma: remove it, JSON does not allow a `,` before `}`.",
                         );
+                    } else if self
+                        .part
+                        .as_ref()
+                        .is_some_and(|part| part.at == self.peek().range.start as usize)
+                    {
+                        self.join_part(object);
                     }
                 }
                 Tok::RBrace | Tok::Eof | Tok::RBracket => {}
@@ -680,10 +835,30 @@ impl Parser<'_> {
                 }
             }
         }
-        self.open.pop();
-        let end = end.max(open_token.range.end as usize);
-        self.out.finish(object, end);
-        self.duplicate_keys(object);
+    }
+
+    /// At the start of the part parsed ahead, inside `object`: take its members and go on
+    /// from the `}` after them, unless the part found a problem or would be nested too deep
+    /// here (then parsing simply goes on through it).
+    fn join_part(&mut self, object: &mut Open) {
+        let Some(ahead) = self.part.take() else {
+            return;
+        };
+        let Ok(Some(part)) = ahead.result.recv() else {
+            return;
+        };
+        // The part counted this object as depth 1; here it is depth `open.len()`. A container
+        // the part opened at depth `d` opens here at `d + open.len() - 1`, which must stay
+        // below `MAX_DEPTH`.
+        if part.deepest + self.open.len() > MAX_DEPTH {
+            return;
+        }
+        self.out.append_members(object, part.out, part.members);
+        self.lexer.pos = part.closer.range.end as usize;
+        // `prev_end` stays behind: only error recovery reads it, and the closer, taken next,
+        // needs none.
+        self.current = part.closer;
+        self.second = None;
     }
 
     /// Report keys defined twice. Small objects (most of them) are scanned pairwise; large

@@ -122,3 +122,104 @@ fn empty_and_garbage_documents() {
     );
     assert_eq!(codes("{} {}"), vec!["trailing-content"]);
 }
+
+/// A pretty-printed machine of `states` chained states, large enough to be parsed in two
+/// parts from `SPLIT_FROM_BYTES` on.
+fn large_machine(states: usize) -> String {
+    let mut machine = serde_json::Map::new();
+    for i in 0..states {
+        machine.insert(
+            format!("S{i:05}"),
+            serde_json::json!({
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {
+                    "FunctionName": format!("worker-{i}"),
+                    "Payload": { "step": i, "input.$": "$", "msg": "caf\u{e9} \"quoted\"" }
+                },
+                "Retry": [{ "ErrorEquals": ["States.ALL"], "BackoffRate": 1.5 }],
+                "Next": format!("S{:05}", i + 1)
+            }),
+        );
+    }
+    let machine = serde_json::json!({ "StartAt": "S00000", "States": machine, "Comment": "end" });
+    serde_json::to_string_pretty(&machine).expect("serialisable")
+}
+
+/// Parsing in two parts gives exactly what parsing in one does: the same tree, the same
+/// diagnostics.
+fn assert_split_matches_sequential(text: &str) {
+    let split = parse(text);
+    let sequential = super::parse_document(text, None);
+    assert!(split.tree == sequential.tree, "the trees differ");
+    assert_eq!(split.diagnostics, sequential.diagnostics);
+}
+
+#[test]
+fn a_large_document_is_parsed_in_two_parts_as_in_one() {
+    let text = large_machine(1200);
+    assert!(text.len() >= super::SPLIT_FROM_BYTES);
+    // The split lands on a state's key (the shallowest member line), and the part parses.
+    let at = super::split_point(&text).expect("a split point");
+    assert!(text[at..].starts_with("\"S0"), "{}", &text[at..at + 20]);
+    let part = super::parse_part(&text, at).expect("the part parses cleanly");
+    assert!(part.members > 500);
+    assert_split_matches_sequential(&text);
+    let expected: serde_json::Value = serde_json::from_str(&text).expect("valid");
+    assert_eq!(parse(&text).tree.root().to_json(), expected);
+}
+
+#[test]
+fn a_part_with_problems_is_parsed_again_in_place() {
+    let text = large_machine(1200);
+    let at = super::split_point(&text).expect("a split point");
+    let after = at + text[at..].find("\"Next\"").expect("a Next");
+    // The start of a state's line well after the split.
+    let late_state = text.len() * 3 / 4;
+    let late_state = late_state + text[late_state..].find("\n    \"S0").expect("a state") + 1;
+    let broken = [
+        // A missing comma and a trailing one, after the split.
+        format!("{}{}", &text[..after - 8], &text[after - 7..]),
+        text.replacen("\"States.ALL\"\n", "\"States.ALL\",\n", 1000),
+        // Nesting past the bound only with the enclosing levels (the root, `States`) counted.
+        format!(
+            "{}    \"Deep\": {}1{},\n{}",
+            &text[..late_state],
+            "[".repeat(super::MAX_DEPTH - 1),
+            "]".repeat(super::MAX_DEPTH - 1),
+            &text[late_state..]
+        ),
+        // The first part ends inside an array: the split's key is no member there.
+        format!("{}[\n{}", &text[..at], &text[at..]),
+        // An unclosed string before the split.
+        format!("{}\"open,\n{}", &text[..at - 200], &text[at - 200..]),
+    ];
+    for (i, text) in broken.iter().enumerate() {
+        assert!(!parse(text).diagnostics.is_empty(), "case {i}");
+        assert_split_matches_sequential(text);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever an edit does to a large document, splitting changes nothing.
+    #[test]
+    fn any_edit_parses_in_two_parts_as_in_one(
+        at in 0.0f64..1.0,
+        removed in 0usize..40,
+        inserted in "[{}\\[\\]:,\" a-z0-9\\\\\n-]{0,12}",
+    ) {
+        let text = large_machine(700);
+        let mut start = (text.len() as f64 * at) as usize;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + removed).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let edited = format!("{}{inserted}{}", &text[..start], &text[end..]);
+        assert_split_matches_sequential(&edited);
+    }
+}
