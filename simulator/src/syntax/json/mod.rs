@@ -3,7 +3,7 @@
 //! reported with a byte range and parsing carries on, so a half-typed document still gives a
 //! usable tree around the hole.
 
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex};
 
 use crate::fxhash::{FxBuildHasher, FxHashMap};
 
@@ -408,15 +408,67 @@ struct Parser<'a> {
     open: Vec<Tok>,
     /// The most brackets open when a container was opened (for joining a part: `join_part`).
     deepest: usize,
-    /// The document's second part, being parsed on another thread.
-    part: Option<Ahead>,
+    /// The document's second part, parsed ahead on another thread.
+    part: Option<&'a Ahead>,
 }
 
-/// The members of an object from a line on, parsed ahead on another thread.
+/// The members of an object from a line on, parsed ahead on another thread while the first
+/// part is parsed up to them.
 struct Ahead {
     /// Where the part starts: a key's opening quote.
     at: usize,
-    result: mpsc::Receiver<Option<Part>>,
+    state: Mutex<AheadState>,
+    done: Condvar,
+}
+
+enum AheadState {
+    /// Not started: the first part may still take it over.
+    Waiting,
+    Running,
+    Done(Option<Part>),
+    /// Taken over by the first part (or joined): not to be parsed, or parsed for nothing.
+    Taken,
+}
+
+impl Ahead {
+    /// Parse the part, unless the first part has taken it over already.
+    fn run(&self, text: &str) {
+        {
+            let mut state = lock(&self.state);
+            if !matches!(*state, AheadState::Waiting) {
+                return;
+            }
+            *state = AheadState::Running;
+        }
+        let part = parse_part(text, self.at);
+        let mut state = lock(&self.state);
+        if matches!(*state, AheadState::Running) {
+            *state = AheadState::Done(part);
+        }
+        self.done.notify_all();
+    }
+
+    /// The part, waiting for it if it is being parsed; `None` if it had not started (the first
+    /// part then parses on through it: on a single thread nothing else would).
+    fn take(&self) -> Option<Part> {
+        let mut state = lock(&self.state);
+        while matches!(*state, AheadState::Running) {
+            state = self
+                .done
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        match std::mem::replace(&mut *state, AheadState::Taken) {
+            AheadState::Done(part) => part,
+            _ => None,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Members parsed without the text before them, with no diagnostic: exactly what parsing the
@@ -434,14 +486,20 @@ struct Part {
 pub fn parse(text: &str) -> Parse {
     if text.len() >= SPLIT_FROM_BYTES {
         if let Some(at) = split_point(text) {
-            return std::thread::scope(|scope| {
-                let (send, result) = mpsc::sync_channel(1);
-                scope.spawn(move || {
-                    // The receiver is gone only if the first part never reached `at`.
-                    let _ = send.send(parse_part(text, at));
-                });
-                parse_document(text, Some(Ahead { at, result }))
-            });
+            let ahead = Ahead {
+                at,
+                state: Mutex::new(AheadState::Waiting),
+                done: Condvar::new(),
+            };
+            // The second closure runs on another thread of the pool if one is free; the first
+            // never waits for a part that has not started, so one thread is enough.
+            let first = || {
+                let parsed = parse_document(text, Some(&ahead));
+                // Not reached (the split was not where a member starts): not to be parsed.
+                ahead.take();
+                parsed
+            };
+            return rayon_core::join(first, || ahead.run(text)).0;
         }
     }
     parse_document(text, None)
@@ -455,10 +513,11 @@ pub fn parse(text: &str) -> Parse {
 fn split_point(text: &str) -> Option<usize> {
     const LINES_TRIED: usize = 2_000;
     let bytes = text.as_bytes();
+    // Bytes, not chars: the middle may fall inside a character. A line start never does.
     let mut line = text.len() / 2;
     let mut best: Option<(usize, usize)> = None;
     for _ in 0..LINES_TRIED {
-        let Some(newline) = text[line..].find('\n') else {
+        let Some(newline) = bytes[line..].iter().position(|&b| b == b'\n') else {
             break;
         };
         line += newline + 1;
@@ -530,7 +589,7 @@ fn parse_part(text: &str, at: usize) -> Option<Part> {
     })
 }
 
-fn parse_document(text: &str, part: Option<Ahead>) -> Parse {
+fn parse_document<'a>(text: &'a str, part: Option<&'a Ahead>) -> Parse {
     let mut parser = Parser::new(text, 0, part);
     if parser.peek().tok == Tok::Eof {
         parser.diagnostics.push(Diagnostic::error(
@@ -567,7 +626,7 @@ fn parse_document(text: &str, part: Option<Ahead>) -> Parse {
 
 impl<'a> Parser<'a> {
     /// A parser of `text` from `start`.
-    fn new(text: &'a str, start: usize, part: Option<Ahead>) -> Self {
+    fn new(text: &'a str, start: usize, part: Option<&'a Ahead>) -> Self {
         let mut lexer = Lexer::new(text);
         lexer.pos = start;
         let first = lexer.next();
@@ -841,10 +900,7 @@ impl<'a> Parser<'a> {
     /// from the `}` after them, unless the part found a problem or would be nested too deep
     /// here (then parsing simply goes on through it).
     fn join_part(&mut self, object: &mut Open) {
-        let Some(ahead) = self.part.take() else {
-            return;
-        };
-        let Ok(Some(part)) = ahead.result.recv() else {
+        let Some(part) = self.part.take().and_then(Ahead::take) else {
             return;
         };
         // The part counted this object as depth 1; here it is depth `open.len()`. A container

@@ -170,6 +170,17 @@ fn a_large_document_is_parsed_in_two_parts_as_in_one() {
 }
 
 #[test]
+fn on_a_single_thread_the_first_part_parses_on_through_the_second() {
+    let text = large_machine(1200);
+    let pool = rayon_core::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    // The second part cannot start before the first reaches it: no waiting for it.
+    pool.install(|| assert_split_matches_sequential(&text));
+}
+
+#[test]
 fn a_part_with_problems_is_parsed_again_in_place() {
     let text = large_machine(1200);
     let at = super::split_point(&text).expect("a split point");
@@ -222,4 +233,22 @@ proptest::proptest! {
         let edited = format!("{}{inserted}{}", &text[..start], &text[end..]);
         assert_split_matches_sequential(&edited);
     }
+}
+
+#[test]
+fn a_split_near_a_wide_character_lands_on_a_line() {
+    // The middle of the text falls inside a two-byte character (with the right padding).
+    let text = ["", " "]
+        .iter()
+        .map(|pad| {
+            format!(
+                "{{{pad}\"a\": \"{}\",\n\"b\": 1,\n\"c\": 2}}",
+                "é".repeat(200_000)
+            )
+        })
+        .find(|text| !text.is_char_boundary(text.len() / 2))
+        .expect("one padding or the other");
+    let at = super::split_point(&text).expect("a split point");
+    assert_eq!(&text[at..at + 3], "\"b\"");
+    assert_split_matches_sequential(&text);
 }
