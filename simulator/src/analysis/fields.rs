@@ -5,6 +5,8 @@
 use super::jsonata;
 use super::text::{head, inner_range};
 use super::variables::{ScopeId, Scopes, StateId};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
     self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
@@ -14,26 +16,96 @@ use crate::model::{integrations, intrinsic, jsonata_expression, path};
 use crate::syntax::{Member, Members, Node, NodeKind, Text, TextRange};
 
 pub fn check(text: &str, root: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
-    let language = match root.get("QueryLanguage").and_then(Node::as_str) {
+    walk(text, root, None, diagnostics).finish(diagnostics);
+}
+
+/// The machine's own states (`States` at the top), handed out a few at a time to the walks
+/// that share them: each thread takes more while it has time, so the shares even out however
+/// fast each thread runs.
+pub struct StateQueue<'t> {
+    states: Vec<Member<'t>>,
+    language: QueryLanguage,
+    next: AtomicUsize,
+}
+
+impl<'t> StateQueue<'t> {
+    /// States taken at a time: enough to make taking them cheap, few enough to share the end.
+    const BATCH: usize = 16;
+
+    /// The states of `root` when it has one `States` object with states to share.
+    pub fn of(root: Node<'t>) -> Option<Self> {
+        let mut found = root.members().filter(|m| m.key.name == "States");
+        let states = found.next()?.value;
+        if found.next().is_some() || states.members().len() < 2 * Self::BATCH {
+            return None;
+        }
+        Some(StateQueue {
+            states: states.members().collect(),
+            language: query_language(root),
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    fn take(&self) -> &[Member<'t>] {
+        let start = self.next.fetch_add(Self::BATCH, Ordering::Relaxed);
+        let len = self.states.len();
+        &self.states[start.min(len)..(start + Self::BATCH).min(len)]
+    }
+}
+
+/// What a walk found: its diagnostics (written as it goes) and the variables read and
+/// assigned, which `finish` resolves once every part of the document is walked.
+pub struct Walked {
+    scopes: Scopes,
+}
+
+impl Walked {
+    /// Take in the walk of another part of the same document.
+    pub fn join(&mut self, other: Walked) {
+        self.scopes.append(other.scopes);
+    }
+
+    pub fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
+        self.scopes.finish(diagnostics);
+    }
+}
+
+/// Walk the document, the machine's own states taken from `queue` when it is shared.
+pub fn walk(
+    text: &str,
+    root: Node<'_>,
+    queue: Option<&StateQueue<'_>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Walked {
+    let language = query_language(root);
+    let mut walker = Walker::new(text, language, queue, 0, diagnostics);
+    walker.object(root, ObjectKind::Root, language, head(text, root.range()));
+    Walked {
+        scopes: walker.scopes,
+    }
+}
+
+/// Walk states from `queue` until none are left.
+pub fn walk_queue(text: &str, queue: &StateQueue<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walked {
+    // Numbered from far on: state numbers only tell states apart.
+    let mut walker = Walker::new(
+        text,
+        queue.language,
+        Some(queue),
+        StateId::MAX / 2,
+        diagnostics,
+    );
+    walker.take_states(queue);
+    Walked {
+        scopes: walker.scopes,
+    }
+}
+
+fn query_language(root: Node<'_>) -> QueryLanguage {
+    match root.get("QueryLanguage").and_then(Node::as_str) {
         Some("JSONata") => QueryLanguage::Jsonata,
         _ => QueryLanguage::JsonPath,
-    };
-    let mut walker = Walker {
-        text,
-        diagnostics,
-        machine_language: language,
-        scopes: Scopes::new(),
-        scope: Scopes::ROOT,
-        state: 0,
-        states_seen: 0,
-    };
-    walker.object(root, ObjectKind::Root, language, head(text, root.range()));
-    let Walker {
-        scopes,
-        diagnostics,
-        ..
-    } = walker;
-    scopes.finish(diagnostics);
+    }
 }
 
 struct Walker<'a> {
@@ -46,6 +118,8 @@ struct Walker<'a> {
     /// The state being walked (numbered as met), and the next number.
     state: StateId,
     states_seen: StateId,
+    /// Where the machine's own states come from when walks share them.
+    queue: Option<&'a StateQueue<'a>>,
 }
 
 /// What the walk of a Choice rule's members found: how many tests (comparisons, And / Or /
@@ -99,7 +173,39 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(
+        text: &'a str,
+        language: QueryLanguage,
+        queue: Option<&'a StateQueue<'a>>,
+        first_state: StateId,
+        diagnostics: &'a mut Vec<Diagnostic>,
+    ) -> Self {
+        Walker {
+            text,
+            diagnostics,
+            machine_language: language,
+            scopes: Scopes::new(),
+            scope: Scopes::ROOT,
+            state: 0,
+            states_seen: first_state,
+            queue,
+        }
+    }
+
+    /// Walk states from `queue` until it is empty.
+    fn take_states(&mut self, queue: &StateQueue<'_>) {
+        loop {
+            let states = queue.take();
+            if states.is_empty() {
+                return;
+            }
+            for &m in states {
+                self.state_member(m, queue.language);
+            }
+        }
+    }
+
     fn error(&mut self, code: &'static str, range: TextRange, message: impl Into<String>) {
         self.diagnostics
             .push(Diagnostic::error(code, range, message));
@@ -1165,47 +1271,56 @@ impl Walker<'_> {
                 "`States` needs at least one state.",
             );
         }
+        // The machine's own states (the walker is in no state) may be shared with other walks.
+        if let Some(queue) = self.queue.filter(|_| self.state == 0) {
+            return self.take_states(queue);
+        }
         for m in members {
-            let name = &m.key.name;
-            if name.is_empty() || name.chars().count() > 80 {
-                self.error(
-                    "invalid-state-name",
-                    m.key.range,
-                    "A state name has 1 to 80 characters.",
-                );
+            self.state_member(m, language);
+        }
+    }
+
+    /// One member of `States`: a state's name and its definition.
+    fn state_member(&mut self, m: Member<'_>, language: QueryLanguage) {
+        let name = &m.key.name;
+        if name.is_empty() || name.chars().count() > 80 {
+            self.error(
+                "invalid-state-name",
+                m.key.range,
+                "A state name has 1 to 80 characters.",
+            );
+        }
+        let state = m.value;
+        if !state.is_object() {
+            if !state.is_missing() {
+                self.expect(state, false, &format!("State `{name}`"), "an object");
             }
-            let state = m.value;
-            if !state.is_object() {
-                if !state.is_missing() {
-                    self.expect(state, false, &format!("State `{name}`"), "an object");
-                }
-                continue;
+            return;
+        }
+        let Some(type_node) = state.get("Type") else {
+            self.error("missing-field", m.key.range, format!("State `{name}` needs `Type`: one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map."));
+            return;
+        };
+        let kind = type_node.as_str().and_then(ObjectKind::state_type);
+        match kind {
+            Some(kind) => {
+                // Reads and assignments are attributed to this state (nested states
+                // number their own).
+                let outer = self.state;
+                self.states_seen += 1;
+                self.state = self.states_seen;
+                self.object(state, kind, language, m.key.range);
+                self.state = outer;
             }
-            let Some(type_node) = state.get("Type") else {
-                self.error("missing-field", m.key.range, format!("State `{name}` needs `Type`: one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map."));
-                continue;
-            };
-            let kind = type_node.as_str().and_then(ObjectKind::state_type);
-            match kind {
-                Some(kind) => {
-                    // Reads and assignments are attributed to this state (nested states
-                    // number their own).
-                    let outer = self.state;
-                    self.states_seen += 1;
-                    self.state = self.states_seen;
-                    self.object(state, kind, language, m.key.range);
-                    self.state = outer;
-                }
-                None => {
-                    let hint = type_node
-                        .as_str()
-                        .and_then(|t| closest(t, schema::STATE_TYPES.iter().copied()))
-                        .map(|c| format!(" Did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    self.error("invalid-value", type_node.range(), format!(
-                        "`Type` must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map.{hint}"
-                    ));
-                }
+            None => {
+                let hint = type_node
+                    .as_str()
+                    .and_then(|t| closest(t, schema::STATE_TYPES.iter().copied()))
+                    .map(|c| format!(" Did you mean `{c}`?"))
+                    .unwrap_or_default();
+                self.error("invalid-value", type_node.range(), format!(
+                    "`Type` must be one of Task, Pass, Choice, Wait, Succeed, Fail, Parallel, Map.{hint}"
+                ));
             }
         }
     }

@@ -11,6 +11,7 @@ mod variables;
 use crate::diagnostic::Diagnostic;
 use crate::model::StateMachine;
 use crate::syntax::{self, Format, Tree};
+use fields::StateQueue;
 
 /// Documents at least this large are checked on two threads; below it, starting a thread
 /// costs more than it saves.
@@ -45,6 +46,16 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
 /// Check a document already parsed (`parse` of `text`): for callers that parse once and both
 /// check and answer requests on the tree.
 pub fn check_parsed(text: &str, parse: syntax::Parse, options: CheckOptions) -> Checked {
+    check_on_threads(text, parse, options, text.len() >= PARALLEL_FROM_BYTES)
+}
+
+/// `check_parsed`, on two threads if `share` and the document has states to share.
+fn check_on_threads(
+    text: &str,
+    parse: syntax::Parse,
+    options: CheckOptions,
+    share: bool,
+) -> Checked {
     let mut diagnostics = parse.diagnostics;
     let root = parse.tree.root();
     let machine = if root.is_object() {
@@ -56,20 +67,23 @@ pub fn check_parsed(text: &str, parse: syntax::Parse, options: CheckOptions) -> 
             tokens::check(text, &parse.tree, &machine, options, found);
             machine
         };
-        if text.len() >= PARALLEL_FROM_BYTES {
-            std::thread::scope(|scope| {
-                let model = scope.spawn(|| {
+        let queue = share.then(|| StateQueue::of(root)).flatten();
+        if let Some(queue) = &queue {
+            // The machine's states are walked on both threads: on this one beside the rest of
+            // the document, on the other after the model's checks.
+            let (mut walked, (machine, mut found, other)) = rayon_core::join(
+                || fields::walk(text, root, Some(queue), &mut diagnostics),
+                || {
                     let mut found = Vec::new();
                     let machine = model_checks(&mut found);
-                    (machine, found)
-                });
-                fields::check(text, root, &mut diagnostics);
-                let (machine, mut found) = model
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                diagnostics.append(&mut found);
-                machine
-            })
+                    let walked = fields::walk_queue(text, queue, &mut found);
+                    (machine, found, walked)
+                },
+            );
+            walked.join(other);
+            walked.finish(&mut diagnostics);
+            diagnostics.append(&mut found);
+            machine
         } else {
             fields::check(text, root, &mut diagnostics);
             model_checks(&mut diagnostics)
@@ -97,3 +111,6 @@ pub fn check_parsed(text: &str, parse: syntax::Parse, options: CheckOptions) -> 
         diagnostics,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -69,6 +69,35 @@ impl Scopes {
             .push((name.to_string(), range, state));
     }
 
+    /// Take in the scopes of another part of the same document, walked apart: its root scope
+    /// is this one's, its others are new.
+    pub fn append(&mut self, other: Scopes) {
+        let base = self.scopes.len() - 1;
+        let mut others = other.scopes.into_iter();
+        if let Some(root) = others.next() {
+            let own = &mut self.scopes[Self::ROOT];
+            for (name, by) in root.assigned {
+                own.assigned
+                    .entry(name)
+                    .and_modify(|mine| {
+                        if *mine != by {
+                            *mine = AssignedBy::Several;
+                        }
+                    })
+                    .or_insert(by);
+            }
+            own.reads.extend(root.reads);
+        }
+        self.scopes.extend(others.map(|scope| {
+            Scope {
+                parent: scope
+                    .parent
+                    .map(|p| if p == Self::ROOT { p } else { p + base }),
+                ..scope
+            }
+        }));
+    }
+
     /// Report every read of a variable that neither its scope nor an enclosing one assigns, or
     /// that only the reading state assigns.
     pub fn finish(self, diagnostics: &mut Vec<Diagnostic>) {
