@@ -73,6 +73,57 @@ static ENDS_PLAIN_STRING: [bool; 256] = {
     table
 };
 
+/// Eight bytes at a time, as one number (the first byte lowest).
+fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    bytes
+        .chunks_exact(8)
+        .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+}
+
+/// Every byte of a word set to `b`.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// The high bit of each byte of `word` that is zero. Bytes above the first zero may be marked
+/// wrongly (a borrow runs up), so only the lowest mark counts.
+const fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(splat(1)) & !word & splat(0x80)
+}
+
+/// How many spaces `bytes` starts with.
+fn leading_spaces(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    for word in words(bytes) {
+        let others = word ^ splat(b' ');
+        if others != 0 {
+            return count + (others.trailing_zeros() / 8) as usize;
+        }
+        count += 8;
+    }
+    count + bytes[count..].iter().take_while(|&&b| b == b' ').count()
+}
+
+/// Where the first byte that ends a plain string is (`ENDS_PLAIN_STRING`), eight at a time.
+fn plain_string_len(bytes: &[u8]) -> Option<usize> {
+    let mut count = 0;
+    for word in words(bytes) {
+        // Control characters are the bytes below 0x20: zero once 0x20 is taken away, with no
+        // borrow from a byte of 0x80 or more (`!word` masks those).
+        let ends = zero_bytes(word ^ splat(b'"'))
+            | zero_bytes(word ^ splat(b'\\'))
+            | (word.wrapping_sub(splat(0x20)) & !word & splat(0x80));
+        if ends != 0 {
+            return Some(count + (ends.trailing_zeros() / 8) as usize);
+        }
+        count += 8;
+    }
+    bytes[count..]
+        .iter()
+        .position(|&b| ENDS_PLAIN_STRING[b as usize])
+        .map(|i| count + i)
+}
+
 impl<'a> Lexer<'a> {
     fn new(text: &'a str) -> Self {
         Lexer {
@@ -89,17 +140,12 @@ impl<'a> Lexer<'a> {
         // A byte-order mark is whitespace to us.
         while self.pos < self.bytes.len() {
             match self.bytes[self.pos] {
-                // Indentation comes in runs of spaces: eight at a time.
-                b' ' => {
+                // Indentation comes in runs of spaces after a line break.
+                b' ' | b'\n' => {
                     self.pos += 1;
-                    while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-                        if chunk != b"        " {
-                            break;
-                        }
-                        self.pos += 8;
-                    }
+                    self.pos += leading_spaces(&self.bytes[self.pos..]);
                 }
-                b'\t' | b'\n' | b'\r' => self.pos += 1,
+                b'\t' | b'\r' => self.pos += 1,
                 0xEF if self.text[self.pos..].starts_with('\u{feff}') => self.pos += 3,
                 _ => break,
             }
@@ -137,10 +183,7 @@ impl<'a> Lexer<'a> {
         self.pos += 1;
         // Fast path: no escape and no line break before the closing quote, so the value is a
         // slice of the text.
-        if let Some(len) = self.bytes[self.pos..]
-            .iter()
-            .position(|&b| ENDS_PLAIN_STRING[b as usize])
-        {
+        if let Some(len) = plain_string_len(&self.bytes[self.pos..]) {
             if self.bytes[self.pos + len] == b'"' {
                 self.pos += len + 1;
                 return Token {

@@ -252,3 +252,34 @@ fn a_split_near_a_wide_character_lands_on_a_line() {
     assert_eq!(&text[at..at + 3], "\"b\"");
     assert_split_matches_sequential(&text);
 }
+
+#[test]
+fn long_runs_of_spaces_are_counted_whole() {
+    for n in [0, 7, 8, 9, 16, 23, 40] {
+        let text = format!("{}x ", " ".repeat(n));
+        assert_eq!(super::leading_spaces(text.as_bytes()), n);
+        assert_eq!(super::leading_spaces(&text.as_bytes()[..n]), n);
+    }
+}
+
+proptest::proptest! {
+    /// The word-at-a-time scans find what a byte-at-a-time scan finds.
+    #[test]
+    fn word_scans_agree_with_byte_scans(
+        bytes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::prelude::Just(b' '),
+                proptest::prelude::Just(b'"'),
+                proptest::prelude::Just(b'\\'),
+                0u8..0x20,
+                0x20u8..=0xff,
+            ],
+            0..40,
+        )
+    ) {
+        let expected = bytes.iter().position(|&b| super::ENDS_PLAIN_STRING[b as usize]);
+        proptest::prop_assert_eq!(super::plain_string_len(&bytes), expected);
+        let spaces = bytes.iter().take_while(|&&b| b == b' ').count();
+        proptest::prop_assert_eq!(super::leading_spaces(&bytes), spaces);
+    }
+}
