@@ -549,15 +549,13 @@ impl<'a> Walker<'a> {
         }
         // `${Name}` definition substitutions stand for any value until deployment.
         if let Some(s) = node.as_str() {
-            // (`$` found with memchr; most values are paths without a `${`.)
-            if s.split('$').skip(1).any(|after| after.starts_with('{'))
-                && !matches!(
-                    kind,
-                    ValueKind::Any
-                        | ValueKind::JsonataTemplate
-                        | ValueKind::PayloadTemplate
-                        | ValueKind::String
-                )
+            if !matches!(
+                kind,
+                ValueKind::Any
+                    | ValueKind::JsonataTemplate
+                    | ValueKind::PayloadTemplate
+                    | ValueKind::String
+            ) && s.as_bytes().windows(2).any(|pair| pair == b"${")
             {
                 if let Some(at) = malformed_substitution(s) {
                     let range = inner_range(self.text, node, at, s.len());

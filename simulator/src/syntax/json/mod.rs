@@ -136,6 +136,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn next(&mut self) -> Token {
         // A byte-order mark is whitespace to us.
         while self.pos < self.bytes.len() {
@@ -178,14 +179,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn string(&mut self) -> Token {
         let start = self.pos;
-        self.pos += 1;
         // Fast path: no escape and no line break before the closing quote, so the value is a
         // slice of the text.
-        if let Some(len) = plain_string_len(&self.bytes[self.pos..]) {
-            if self.bytes[self.pos + len] == b'"' {
-                self.pos += len + 1;
+        if let Some(len) = plain_string_len(&self.bytes[start + 1..]) {
+            if self.bytes[start + 1 + len] == b'"' {
+                self.pos = start + len + 2;
                 return Token {
                     tok: Tok::Str,
                     range: TextRange::new(start, self.pos),
@@ -193,6 +194,15 @@ impl<'a> Lexer<'a> {
                 };
             }
         }
+        self.decoded_string()
+    }
+
+    /// A string with escapes (decoded aside), or one not closed on its line.
+    #[cold]
+    #[inline(never)]
+    fn decoded_string(&mut self) -> Token {
+        let start = self.pos;
+        self.pos += 1;
         let mut value = std::mem::take(&mut self.scratch);
         value.clear();
         let mut run_start = self.pos;
@@ -314,6 +324,7 @@ impl<'a> Lexer<'a> {
         Some(unit)
     }
 
+    #[inline(never)]
     fn number(&mut self) -> Token {
         let start = self.pos;
         let b = self.bytes;
@@ -385,6 +396,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(never)]
     fn word(&mut self) -> Token {
         let start = self.pos;
         // A single-quoted string is one bad token, not a run of words.
