@@ -40,7 +40,14 @@ pub struct Checked {
 
 /// Parse and check a document.
 pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
-    check_parsed(text, syntax::parse(text, format), options)
+    let check = || check_parsed(text, syntax::parse(text, format), options);
+    // On the pool as a whole: its threads hand the parse's and the check's work over between
+    // them without waking this one in between.
+    if text.len() >= PARALLEL_FROM_BYTES {
+        crate::threads::install(check)
+    } else {
+        check()
+    }
 }
 
 /// Check a document already parsed (`parse` of `text`): for callers that parse once and both
@@ -71,7 +78,7 @@ fn check_on_threads(
         if let Some(queue) = &queue {
             // The machine's states are walked on both threads: on this one beside the rest of
             // the document, on the other after the model's checks.
-            let (mut walked, (machine, mut found, other)) = rayon_core::join(
+            let (mut walked, (machine, mut found, other)) = crate::threads::join(
                 || fields::walk(text, root, Some(queue), &mut diagnostics),
                 || {
                     let mut found = Vec::new();

@@ -554,7 +554,7 @@ pub fn parse(text: &str) -> Parse {
                 ahead.take();
                 parsed
             };
-            return rayon_core::join(first, || ahead.run(text)).0;
+            return crate::threads::join(first, || ahead.run(text)).0;
         }
     }
     parse_document(text, None)

@@ -1,0 +1,37 @@
+//! The two threads that large documents are parsed and checked on. A pool that lives across
+//! calls: a thread spawned as another ends often waits milliseconds behind its caller on a
+//! two-core machine, and a pool's idle thread picks up work within microseconds.
+
+use std::sync::OnceLock;
+
+use rayon_core::{ThreadPool, ThreadPoolBuilder};
+
+fn pool() -> Option<&'static ThreadPool> {
+    static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(2));
+        ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("asl-sim-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Run `work` on the pool, so that every `join` inside it hands work over within the pool
+/// (once per call rather than once per `join`). Without a pool, runs it here.
+pub fn install<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match pool() {
+        Some(pool) if rayon_core::current_thread_index().is_none() => pool.install(work),
+        _ => work(),
+    }
+}
+
+/// Run `a` here and `b` beside it if a thread of the pool is free (else after `a`).
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    install(|| rayon_core::join(a, b))
+}
