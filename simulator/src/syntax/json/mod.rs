@@ -465,6 +465,9 @@ struct Parser<'a> {
     deepest: usize,
     /// The document's second part, parsed ahead on another thread.
     part: Option<&'a Ahead>,
+    /// Whether runs of plain members and elements are read from the bytes (`plain`); off
+    /// only to compare with the token loop alone.
+    plain_runs: bool,
 }
 
 /// The members of an object from a line on, parsed ahead on another thread while the first
@@ -645,7 +648,18 @@ fn parse_part(text: &str, at: usize) -> Option<Part> {
 }
 
 fn parse_document<'a>(text: &'a str, part: Option<&'a Ahead>) -> Parse {
-    let mut parser = Parser::new(text, 0, part);
+    parse_with(Parser::new(text, 0, part))
+}
+
+/// The whole document with the token loop alone (no plain runs), for tests to compare with.
+#[cfg(test)]
+fn parse_with_tokens_only(text: &str) -> Parse {
+    let mut parser = Parser::new(text, 0, None);
+    parser.plain_runs = false;
+    parse_with(parser)
+}
+
+fn parse_with(mut parser: Parser<'_>) -> Parse {
     if parser.peek().tok == Tok::Eof {
         parser.diagnostics.push(Diagnostic::error(
             "empty-document",
@@ -696,6 +710,7 @@ impl<'a> Parser<'a> {
             open: Vec::new(),
             deepest: 0,
             part,
+            plain_runs: true,
         }
     }
 
@@ -885,68 +900,87 @@ impl<'a> Parser<'a> {
     /// The members of the object opened by `open_token`, up to its end (returned).
     fn members(&mut self, open_token: Token, object: &mut Open) -> usize {
         loop {
-            if let Some(end) = self.container_end(open_token, Tok::RBrace) {
-                return end;
-            }
-            let token = self.peek();
-            match token.tok {
-                Tok::Comma => {
-                    self.bump();
-                    self.error(
-                        "unexpected-comma",
-                        token.range,
-                        "Unexpected `,`: expected a property name.",
-                    );
-                    continue;
+            if self.plain_members(object) {
+                // Its key taken, a member's value opens here.
+                self.value();
+            } else {
+                if self
+                    .part
+                    .is_some_and(|part| part.at == self.peek().range.start as usize)
+                {
+                    self.join_part(object);
                 }
-                Tok::Str | Tok::Garbage => {}
-                _ => {
-                    self.bump();
-                    self.error(
-                        "expected-property",
-                        token.range,
-                        "Expected a property name in double quotes.",
-                    );
+                if let Some(end) = self.container_end(open_token, Tok::RBrace) {
+                    return end;
+                }
+                if !self.member_or_stray(object) {
                     continue;
                 }
             }
-            self.member(object);
-            // After a member: `,` then another member, or `}`.
-            let token = self.peek();
-            match token.tok {
-                Tok::Comma => {
-                    self.bump();
-                    if self.peek().tok == Tok::RBrace {
-                        self.error(
-                            "trailing-comma",
-                            token.range,
-                            "Trailing comma: remove it, JSON does not allow a `,` before `}`.",
-                        );
-                    } else if self
-                        .part
-                        .as_ref()
-                        .is_some_and(|part| part.at == self.peek().range.start as usize)
-                    {
-                        self.join_part(object);
-                    }
-                }
-                Tok::RBrace | Tok::Eof | Tok::RBracket => {}
-                Tok::Str | Tok::Garbage => {
-                    let at = self.prev_end();
+            self.after_member();
+        }
+    }
+
+    /// A member from the current token, or a stray `,` or other token reported and skipped
+    /// (`false`).
+    fn member_or_stray(&mut self, object: &mut Open) -> bool {
+        let token = self.peek();
+        match token.tok {
+            Tok::Str | Tok::Garbage => {
+                self.member(object);
+                true
+            }
+            Tok::Comma => {
+                self.bump();
+                self.error(
+                    "unexpected-comma",
+                    token.range,
+                    "Unexpected `,`: expected a property name.",
+                );
+                false
+            }
+            _ => {
+                self.bump();
+                self.error(
+                    "expected-property",
+                    token.range,
+                    "Expected a property name in double quotes.",
+                );
+                false
+            }
+        }
+    }
+
+    /// After a member: `,` then another member, or `}`.
+    fn after_member(&mut self) {
+        let token = self.peek();
+        match token.tok {
+            Tok::Comma => {
+                self.bump();
+                if self.peek().tok == Tok::RBrace {
                     self.error(
-                        "missing-comma",
-                        TextRange::new(at, at),
-                        "Missing `,` between properties.",
-                    );
-                }
-                _ => {
-                    self.bump();
-                    self.error(
-                        "expected-comma",
+                        "trailing-comma",
                         token.range,
-                        "Expected `,` or `}` after a property.",
+                        "Trailing comma: remove it, JSON does not allow a `,` before `}`.",
                     );
                 }
+            }
+            Tok::RBrace | Tok::Eof | Tok::RBracket => {}
+            Tok::Str | Tok::Garbage => {
+                let at = self.prev_end();
+                self.error(
+                    "missing-comma",
+                    TextRange::new(at, at),
+                    "Missing `,` between properties.",
+                );
+            }
+            _ => {
+                self.bump();
+                self.error(
+                    "expected-comma",
+                    token.range,
+                    "Expected `,` or `}` after a property.",
+                );
             }
         }
     }
@@ -1077,6 +1111,7 @@ impl<'a> Parser<'a> {
         let mut array = self.out.open_array(open_token.range.start as usize);
         let end;
         loop {
+            self.plain_elements(&mut array);
             if let Some(at) = self.container_end(open_token, Tok::RBracket) {
                 end = at;
                 break;
@@ -1137,5 +1172,6 @@ impl<'a> Parser<'a> {
     }
 }
 
+mod plain;
 #[cfg(test)]
 mod tests;

@@ -283,3 +283,66 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::leading_spaces(&bytes), spaces);
     }
 }
+
+/// The plain runs read exactly what the token loop alone reads: the same tree, the same
+/// diagnostics.
+fn assert_plain_runs_match_tokens(text: &str) {
+    let plain = super::parse_document(text, None);
+    let tokens = super::parse_with_tokens_only(text);
+    assert!(plain.tree == tokens.tree, "the trees differ on {text:?}");
+    assert_eq!(plain.diagnostics, tokens.diagnostics, "on {text:?}");
+}
+
+#[test]
+fn plain_runs_read_what_the_token_loop_reads() {
+    for text in [
+        r#"{"a": 1, "b": -2, "c": 0, "d": -0, "e": 007, "f": 1.5, "g": 1e3, "h": 12abc}"#,
+        r#"{"n": 123456789012345678, "m": 1234567890123456789, "o": 99999999999999999999}"#,
+        r#"{"t": true, "f": false, "z": null, "x": truex, "y": null$, "w": nullé}"#,
+        r#"{"s": "plain", "e": "esc\"aped", "u": "caf\u00e9", "c": "tab	in"}"#,
+        "{\"a\": 1,\n  \"b\":\n  \"c\": 2}",
+        "{\"a\": 1,\n  \"b\":\n  2}",
+        r#"{"a": 1,}"#,
+        r#"{"a": 1 "b": 2}"#,
+        r#"{"a": 1,, "b": 2}"#,
+        r#"{"a": [1, 2, 3,], "b": [true false], "c": [null, "x", -0, 1.0]}"#,
+        r#"{"a": {"a": 1, "a": 2}, "b": [[], {}, [1]]}"#,
+        "{\"a\": 1, \u{feff}\"b\": 2}",
+        r#"{"a": 1, "b": 2"#,
+        r#"["x", "y"]"#,
+        r#"{"a": 1, "b": 2]"#,
+    ] {
+        assert_plain_runs_match_tokens(text);
+    }
+    let machine = large_machine(20);
+    assert_plain_runs_match_tokens(&machine);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn plain_runs_match_the_token_loop_on_any_text(
+        text in "[{}\\[\\]:,\" a-z0-9.\\\\\n\t-]{0,80}"
+    ) {
+        assert_plain_runs_match_tokens(&text);
+    }
+
+    #[test]
+    fn plain_runs_match_the_token_loop_on_any_edit(
+        at in 0.0f64..1.0,
+        removed in 0usize..12,
+        inserted in "[{}\\[\\]:,\" a-z0-9.\\\\\n-]{0,8}",
+    ) {
+        let text = large_machine(6);
+        let mut start = (text.len() as f64 * at) as usize;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + removed).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        assert_plain_runs_match_tokens(&format!("{}{inserted}{}", &text[..start], &text[end..]));
+    }
+}
