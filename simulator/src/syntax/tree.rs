@@ -526,10 +526,9 @@ impl<'t> Node<'t> {
     }
 
     pub fn as_str(self) -> Option<&'t str> {
-        match self.kind() {
-            NodeKind::String(s) => Some(s),
-            _ => None,
-        }
+        // Not through `kind`: this runs for most values of a document.
+        let e = self.entry();
+        matches!(e.tag, Tag::String | Tag::Key).then(|| self.tree.str_at(e))
     }
 
     pub fn as_number(self) -> Option<&'t Number> {
