@@ -3,8 +3,6 @@
 //! reported with a byte range and parsing carries on, so a half-typed document still gives a
 //! usable tree around the hole.
 
-use std::sync::{Condvar, Mutex};
-
 use crate::fxhash::{FxBuildHasher, FxHashMap};
 
 use super::tree::{Open, TextRange, TreeBuilder};
@@ -13,10 +11,6 @@ use crate::diagnostic::Diagnostic;
 
 /// Deeper nesting is reported and skipped (iteratively) instead of recursing further.
 const MAX_DEPTH: usize = 512;
-
-/// Documents at least this large are parsed in two parts on two threads (see `split_point`);
-/// below it, starting a thread costs more than it saves.
-const SPLIT_FROM_BYTES: usize = 256 * 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tok {
@@ -464,190 +458,17 @@ struct Parser<'a> {
     /// The most brackets open when a container was opened (for joining a part: `join_part`).
     deepest: usize,
     /// The document's second part, parsed ahead on another thread.
-    part: Option<&'a Ahead>,
+    part: Option<&'a split::Ahead>,
     /// Whether runs of plain members and elements are read from the bytes (`plain`); off
     /// only to compare with the token loop alone.
     plain_runs: bool,
 }
 
-/// The members of an object from a line on, parsed ahead on another thread while the first
-/// part is parsed up to them.
-struct Ahead {
-    /// Where the part starts: a key's opening quote.
-    at: usize,
-    state: Mutex<AheadState>,
-    done: Condvar,
-}
-
-enum AheadState {
-    /// Not started: the first part may still take it over.
-    Waiting,
-    Running,
-    Done(Option<Part>),
-    /// Taken over by the first part (or joined): not to be parsed, or parsed for nothing.
-    Taken,
-}
-
-impl Ahead {
-    /// Parse the part, unless the first part has taken it over already.
-    fn run(&self, text: &str) {
-        {
-            let mut state = lock(&self.state);
-            if !matches!(*state, AheadState::Waiting) {
-                return;
-            }
-            *state = AheadState::Running;
-        }
-        let part = parse_part(text, self.at);
-        let mut state = lock(&self.state);
-        if matches!(*state, AheadState::Running) {
-            *state = AheadState::Done(part);
-        }
-        self.done.notify_all();
-    }
-
-    /// The part, waiting for it if it is being parsed; `None` if it had not started (the first
-    /// part then parses on through it: on a single thread nothing else would).
-    fn take(&self) -> Option<Part> {
-        let mut state = lock(&self.state);
-        while matches!(*state, AheadState::Running) {
-            state = self
-                .done
-                .wait(state)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        match std::mem::replace(&mut *state, AheadState::Taken) {
-            AheadState::Done(part) => part,
-            _ => None,
-        }
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Members parsed without the text before them, with no diagnostic: exactly what parsing the
-/// whole document would give there (nothing the parser does depends on what encloses a value
-/// except its error recovery and the depth bound, which `join_part` checks).
-struct Part {
-    out: TreeBuilder,
-    members: u32,
-    /// The `}` that closes the object the members belong to.
-    closer: Token,
-    /// Brackets open in the part (its enclosing object counted) when it opened its deepest.
-    deepest: usize,
-}
-
 pub fn parse(text: &str) -> Parse {
-    if text.len() >= SPLIT_FROM_BYTES {
-        if let Some(at) = split_point(text) {
-            let ahead = Ahead {
-                at,
-                state: Mutex::new(AheadState::Waiting),
-                done: Condvar::new(),
-            };
-            // The second closure runs on another thread of the pool if one is free; the first
-            // never waits for a part that has not started, so one thread is enough.
-            let first = || {
-                let parsed = parse_document(text, Some(&ahead));
-                // Not reached (the split was not where a member starts): not to be parsed.
-                ahead.take();
-                parsed
-            };
-            return crate::threads::join(first, || ahead.run(text)).0;
-        }
-    }
-    parse_document(text, None)
+    split::parse_in_two_parts(text).unwrap_or_else(|| parse_document(text, None))
 }
 
-/// A line start near the middle of a large document where an object's member begins (a key
-/// then `:`, after a `,`), the least indented of the next lines: a place to parse from without
-/// the text before it, at the level that holds most of the document (`States`, not one
-/// state's `Parameters`). Tokens never span lines (a string ends at a line break), so a line's
-/// first token is the same token whatever comes before it.
-fn split_point(text: &str) -> Option<usize> {
-    const LINES_TRIED: usize = 2_000;
-    let bytes = text.as_bytes();
-    // Bytes, not chars: the middle may fall inside a character. A line start never does.
-    let mut line = text.len() / 2;
-    let mut best: Option<(usize, usize)> = None;
-    for _ in 0..LINES_TRIED {
-        let Some(newline) = bytes[line..].iter().position(|&b| b == b'\n') else {
-            break;
-        };
-        line += newline + 1;
-        let Some(indent) = bytes[line..].iter().position(|&b| b != b' ' && b != b'\t') else {
-            break;
-        };
-        let key = line + indent;
-        if best.is_some_and(|(_, least)| least <= indent) || !begins_member(text, line, key) {
-            continue;
-        }
-        best = Some((key, indent));
-    }
-    best.map(|(key, _)| key)
-}
-
-/// Whether the line at `line`, whose first token is at `key`, starts an object's member that
-/// follows another: `"name":` after a `,`.
-fn begins_member(text: &str, line: usize, key: usize) -> bool {
-    let bytes = text.as_bytes();
-    if bytes[key] != b'"' {
-        return false;
-    }
-    let Some(len) = bytes[key + 1..]
-        .iter()
-        .position(|&b| ENDS_PLAIN_STRING[b as usize])
-    else {
-        return false;
-    };
-    let after_key = key + 1 + len;
-    bytes[after_key] == b'"'
-        && bytes[after_key + 1..]
-            .iter()
-            .find(|&&b| b != b' ' && b != b'\t')
-            == Some(&b':')
-        && text[..line].trim_end_matches(is_whitespace).ends_with(',')
-}
-
-/// What the lexer skips between tokens.
-fn is_whitespace(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{feff}')
-}
-
-/// Parse the members from `at` to the `}` that closes their object, as if the text before
-/// them were not there. `None` when anything is wrong: the first part then parses on.
-fn parse_part(text: &str, at: usize) -> Option<Part> {
-    let mut parser = Parser::new(text, at, None);
-    let open = Token {
-        tok: Tok::LBrace,
-        range: TextRange::empty(at),
-        decoded: PLAIN,
-    };
-    parser.open.push(Tok::LBrace);
-    let mut object = parser.out.open_object(at);
-    parser.members(open, &mut object);
-    if !parser.diagnostics.is_empty() || !parser.lexer.diagnostics.is_empty() {
-        return None;
-    }
-    let end = parser.prev_end;
-    let closer = Token {
-        tok: Tok::RBrace,
-        range: TextRange::new(end - 1, end),
-        decoded: PLAIN,
-    };
-    Some(Part {
-        members: object.count(),
-        out: parser.out,
-        closer,
-        deepest: parser.deepest,
-    })
-}
-
-fn parse_document<'a>(text: &'a str, part: Option<&'a Ahead>) -> Parse {
+fn parse_document<'a>(text: &'a str, part: Option<&'a split::Ahead>) -> Parse {
     parse_with(Parser::new(text, 0, part))
 }
 
@@ -695,7 +516,7 @@ fn parse_with(mut parser: Parser<'_>) -> Parse {
 
 impl<'a> Parser<'a> {
     /// A parser of `text` from `start`.
-    fn new(text: &'a str, start: usize, part: Option<&'a Ahead>) -> Self {
+    fn new(text: &'a str, start: usize, part: Option<&'a split::Ahead>) -> Self {
         let mut lexer = Lexer::new(text);
         lexer.pos = start;
         let first = lexer.next();
@@ -985,27 +806,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// At the start of the part parsed ahead, inside `object`: take its members and go on
-    /// from the `}` after them, unless the part found a problem or would be nested too deep
-    /// here (then parsing simply goes on through it).
-    fn join_part(&mut self, object: &mut Open) {
-        let Some(part) = self.part.take().and_then(Ahead::take) else {
-            return;
-        };
-        // The part counted this object as depth 1; here it is depth `open.len()`. A container
-        // the part opened at depth `d` opens here at `d + open.len() - 1`, which must stay
-        // below `MAX_DEPTH`.
-        if part.deepest + self.open.len() > MAX_DEPTH {
-            return;
-        }
-        self.out.append_members(object, part.out, part.members);
-        self.lexer.pos = part.closer.range.end as usize;
-        // `prev_end` stays behind: only error recovery reads it, and the closer, taken next,
-        // needs none.
-        self.current = part.closer;
-        self.second = None;
-    }
-
     /// Report keys defined twice. Small objects (most of them) are scanned pairwise; large
     /// ones through a map, so the pass stays linear.
     fn duplicate_keys(&mut self, object: Open) {
@@ -1173,5 +973,6 @@ impl<'a> Parser<'a> {
 }
 
 mod plain;
+mod split;
 #[cfg(test)]
 mod tests;

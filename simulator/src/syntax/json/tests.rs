@@ -158,11 +158,11 @@ fn assert_split_matches_sequential(text: &str) {
 #[test]
 fn a_large_document_is_parsed_in_two_parts_as_in_one() {
     let text = large_machine(1200);
-    assert!(text.len() >= super::SPLIT_FROM_BYTES);
+    assert!(text.len() >= super::split::SPLIT_FROM_BYTES);
     // The split lands on a state's key (the shallowest member line), and the part parses.
-    let at = super::split_point(&text).expect("a split point");
+    let at = super::split::split_point(&text).expect("a split point");
     assert!(text[at..].starts_with("\"S0"), "{}", &text[at..at + 20]);
-    let part = super::parse_part(&text, at).expect("the part parses cleanly");
+    let part = super::split::parse_part(&text, at).expect("the part parses cleanly");
     assert!(part.members > 500);
     assert_split_matches_sequential(&text);
     let expected: serde_json::Value = serde_json::from_str(&text).expect("valid");
@@ -183,7 +183,7 @@ fn on_a_single_thread_the_first_part_parses_on_through_the_second() {
 #[test]
 fn a_part_with_problems_is_parsed_again_in_place() {
     let text = large_machine(1200);
-    let at = super::split_point(&text).expect("a split point");
+    let at = super::split::split_point(&text).expect("a split point");
     let after = at + text[at..].find("\"Next\"").expect("a Next");
     // The start of a state's line well after the split.
     let late_state = text.len() * 3 / 4;
@@ -248,7 +248,7 @@ fn a_split_near_a_wide_character_lands_on_a_line() {
         })
         .find(|text| !text.is_char_boundary(text.len() / 2))
         .expect("one padding or the other");
-    let at = super::split_point(&text).expect("a split point");
+    let at = super::split::split_point(&text).expect("a split point");
     assert_eq!(&text[at..at + 3], "\"b\"");
     assert_split_matches_sequential(&text);
 }
