@@ -6,6 +6,15 @@ use std::sync::OnceLock;
 
 use rayon_core::{ThreadPool, ThreadPoolBuilder};
 
+/// Documents at least this large are parsed and checked on two threads; below it, handing
+/// work to another thread costs more than it saves.
+pub const WORTH_TWO_FROM_BYTES: usize = 256 * 1024;
+
+/// Whether a document of `len` bytes is worth two threads.
+pub fn worth_two(len: usize) -> bool {
+    len >= WORTH_TWO_FROM_BYTES
+}
+
 fn pool() -> Option<&'static ThreadPool> {
     static POOL: OnceLock<Option<ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {

@@ -13,10 +13,6 @@ use crate::model::StateMachine;
 use crate::syntax::{self, Format, Tree};
 use fields::StateQueue;
 
-/// Documents at least this large are checked on two threads; below it, starting a thread
-/// costs more than it saves.
-const PARALLEL_FROM_BYTES: usize = 256 * 1024;
-
 /// Standard workflows support every pattern; Express ones request-response only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum WorkflowType {
@@ -43,7 +39,7 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
     let check = || check_parsed(text, syntax::parse(text, format), options);
     // On the pool as a whole: its threads hand the parse's and the check's work over between
     // them without waking this one in between.
-    if text.len() >= PARALLEL_FROM_BYTES {
+    if crate::threads::worth_two(text.len()) {
         crate::threads::install(check)
     } else {
         check()
@@ -53,7 +49,7 @@ pub fn check(text: &str, format: Format, options: CheckOptions) -> Checked {
 /// Check a document already parsed (`parse` of `text`): for callers that parse once and both
 /// check and answer requests on the tree.
 pub fn check_parsed(text: &str, parse: syntax::Parse, options: CheckOptions) -> Checked {
-    check_on_threads(text, parse, options, text.len() >= PARALLEL_FROM_BYTES)
+    check_on_threads(text, parse, options, crate::threads::worth_two(text.len()))
 }
 
 /// `check_parsed`, on two threads if `share` and the document has states to share.

@@ -1,4 +1,4 @@
-use super::{check_on_threads, CheckOptions, PARALLEL_FROM_BYTES};
+use super::{check_on_threads, CheckOptions};
 use crate::syntax::{self, Format};
 
 /// A large machine with something to report in many of its states, spread over the whole
@@ -62,7 +62,7 @@ fn large_machine_with_problems(states: usize) -> String {
 #[test]
 fn checking_on_two_threads_finds_what_one_thread_finds() {
     let text = large_machine_with_problems(1500);
-    assert!(text.len() >= PARALLEL_FROM_BYTES);
+    assert!(crate::threads::worth_two(text.len()));
     let check = |share| {
         let parse = syntax::parse(&text, Format::Json);
         check_on_threads(&text, parse, CheckOptions::default(), share)

@@ -11,15 +11,11 @@ use super::{parse_document, Parser, Tok, Token, ENDS_PLAIN_STRING, MAX_DEPTH, PL
 use crate::syntax::tree::{Open, TextRange, TreeBuilder};
 use crate::syntax::Parse;
 
-/// Documents at least this large are parsed in two parts on two threads; below it, handing
-/// work to another thread costs more than it saves.
-pub(super) const SPLIT_FROM_BYTES: usize = 256 * 1024;
-
 /// Parse a large document in two parts, the second from a member near the middle
 /// (`split_point`) on another thread of the pool; `None` when it is small or has no such
 /// place.
 pub(super) fn parse_in_two_parts(text: &str) -> Option<Parse> {
-    if text.len() < SPLIT_FROM_BYTES {
+    if !crate::threads::worth_two(text.len()) {
         return None;
     }
     let at = split_point(text)?;

@@ -124,7 +124,7 @@ fn empty_and_garbage_documents() {
 }
 
 /// A pretty-printed machine of `states` chained states, large enough to be parsed in two
-/// parts from `SPLIT_FROM_BYTES` on.
+/// parts (`threads::worth_two`).
 fn large_machine(states: usize) -> String {
     let mut machine = serde_json::Map::new();
     for i in 0..states {
@@ -158,7 +158,7 @@ fn assert_split_matches_sequential(text: &str) {
 #[test]
 fn a_large_document_is_parsed_in_two_parts_as_in_one() {
     let text = large_machine(1200);
-    assert!(text.len() >= super::split::SPLIT_FROM_BYTES);
+    assert!(crate::threads::worth_two(text.len()));
     // The split lands on a state's key (the shallowest member line), and the part parses.
     let at = super::split::split_point(&text).expect("a split point");
     assert!(text[at..].starts_with("\"S0"), "{}", &text[at..at + 20]);
