@@ -8,7 +8,7 @@ use rayon_core::{ThreadPool, ThreadPoolBuilder};
 
 /// Documents at least this large are parsed and checked on two threads; below it, handing
 /// work to another thread costs more than it saves.
-pub const WORTH_TWO_FROM_BYTES: usize = 256 * 1024;
+const WORTH_TWO_FROM_BYTES: usize = 256 * 1024;
 
 /// Whether a document of `len` bytes is worth two threads.
 pub fn worth_two(len: usize) -> bool {

@@ -79,7 +79,12 @@ pub fn walk(
 ) -> Walked {
     let language = query_language(root);
     let mut walker = Walker::new(text, language, queue, 0, diagnostics);
-    walker.object(root, ObjectKind::Root, language, head(text, root.range()));
+    walker.object(
+        root,
+        ObjectKind::Root,
+        language,
+        Anchor::HeadOf(root.range()),
+    );
     Walked {
         scopes: walker.scopes,
     }
@@ -129,6 +134,15 @@ struct RuleTests {
     count: usize,
     operator: bool,
     variable: Option<TextRange>,
+}
+
+/// Where messages about an object are anchored: a range (a state's name), or the first
+/// character of the object's range, found only when a message needs it (reading the text at
+/// every object costs a cache miss each).
+#[derive(Clone, Copy)]
+enum Anchor {
+    Range(TextRange),
+    HeadOf(TextRange),
 }
 
 /// Where a JSONata expression stands decides which `$states` fields it may read.
@@ -216,7 +230,7 @@ impl<'a> Walker<'a> {
         node: Node<'_>,
         kind: ObjectKind,
         inherited: QueryLanguage,
-        anchor: TextRange,
+        anchor: Anchor,
     ) {
         let NodeKind::Object(members) = node.kind() else {
             return;
@@ -225,7 +239,9 @@ impl<'a> Walker<'a> {
         if kind.is_state() {
             if let Some(ql) = node.get("QueryLanguage").and_then(Node::as_str) {
                 if ql == "JSONPath" && self.machine_language == QueryLanguage::Jsonata {
-                    let range = node.get("QueryLanguage").map_or(anchor, Node::range);
+                    let range = node
+                        .get("QueryLanguage")
+                        .map_or_else(|| self.at(anchor), Node::range);
                     self.error(
                         "query-language-downgrade",
                         range,
@@ -352,7 +368,7 @@ impl<'a> Walker<'a> {
         node: Node<'_>,
         kind: ObjectKind,
         language: QueryLanguage,
-        anchor: TextRange,
+        anchor: Anchor,
         present: FieldSet,
     ) {
         for spec in schema::required_fields(kind) {
@@ -363,7 +379,7 @@ impl<'a> Walker<'a> {
                 }
                 self.error(
                     "missing-field",
-                    anchor,
+                    self.at(anchor),
                     format!(
                         "{} needs `{}`: {}",
                         capitalise(kind.describe()),
@@ -405,20 +421,14 @@ impl<'a> Walker<'a> {
                 };
                 self.error(
                     "missing-field",
-                    anchor,
+                    self.at(anchor),
                     format!("{} needs {what}.", capitalise(kind.describe())),
                 );
             }
         }
     }
 
-    fn state_rules(
-        &mut self,
-        node: Node<'_>,
-        kind: ObjectKind,
-        anchor: TextRange,
-        present: FieldSet,
-    ) {
+    fn state_rules(&mut self, node: Node<'_>, kind: ObjectKind, anchor: Anchor, present: FieldSet) {
         // Which fields the state has, from the walk of its members (no second look).
         let has = |name: &str| field_spec(kind, name).is_some_and(|s| present & field_bit(s) != 0);
         let flowing = matches!(
@@ -431,14 +441,19 @@ impl<'a> Walker<'a> {
         );
         if flowing {
             match (has("Next"), has("End")) {
-                (true, true) => self.error(
-                    "next-and-end",
-                    node.member("End").map_or(anchor, |end| end.key.range),
-                    "A state has either `Next` or `\"End\": true`, not both.",
-                ),
+                (true, true) => {
+                    let end = node
+                        .member("End")
+                        .map_or_else(|| self.at(anchor), |end| end.key.range);
+                    self.error(
+                        "next-and-end",
+                        end,
+                        "A state has either `Next` or `\"End\": true`, not both.",
+                    );
+                }
                 (false, false) => self.error(
                     "missing-transition",
-                    anchor,
+                    self.at(anchor),
                     format!(
                         "{} needs `Next` (the state to run after it) or `\"End\": true`.",
                         capitalise(kind.describe())
@@ -466,8 +481,12 @@ impl<'a> Walker<'a> {
             };
             if let (Some(hb), Some(to)) = (fixed("HeartbeatSeconds"), fixed("TimeoutSeconds")) {
                 if hb >= to {
-                    let range = node.get("HeartbeatSeconds").map_or(anchor, Node::range);
-                    let to_range = node.get("TimeoutSeconds").map_or(anchor, Node::range);
+                    let range = node
+                        .get("HeartbeatSeconds")
+                        .map_or_else(|| self.at(anchor), Node::range);
+                    let to_range = node
+                        .get("TimeoutSeconds")
+                        .map_or_else(|| self.at(anchor), Node::range);
                     self.diagnostics.push(
                         Diagnostic::error("heartbeat-not-below-timeout", range, format!(
                             "HeartbeatSeconds ({hb}) must be less than TimeoutSeconds ({to}): the heartbeat could never expire first."
@@ -484,21 +503,21 @@ impl<'a> Walker<'a> {
         node: Node<'_>,
         kind: ObjectKind,
         language: QueryLanguage,
-        anchor: TextRange,
+        anchor: Anchor,
         seen: RuleTests,
     ) {
         if language == QueryLanguage::Jsonata {
             if kind == ObjectKind::ChoiceRule && node.get("Condition").is_none() {
                 self.error(
                     "missing-field",
-                    anchor,
+                    self.at(anchor),
                     "A JSONata Choice rule needs `Condition`, e.g. \"{% $states.input.ok %}\".",
                 );
             }
             return;
         }
         match seen.count {
-            0 => self.error("missing-field", anchor, format!(
+            0 => self.error("missing-field", self.at(anchor), format!(
                 "{} needs one comparison (e.g. `StringEquals`) with `Variable`, or `And` / `Or` / `Not`.",
                 capitalise(kind.describe())
             )),
@@ -512,7 +531,7 @@ impl<'a> Walker<'a> {
                     })
                     .collect();
                 let names: Vec<&str> = tests.iter().map(|m| m.key.name).collect();
-                let second = tests.get(1).map_or(anchor, |m| m.key.range);
+                let second = tests.get(1).map_or_else(|| self.at(anchor), |m| m.key.range);
                 self.error("exclusive-fields", second, format!(
                     "A Choice rule has exactly one comparison or `And`/`Or`/`Not`; this one has {}.", names.join(", ")
                 ));
@@ -521,7 +540,7 @@ impl<'a> Walker<'a> {
         if seen.operator && seen.variable.is_none() {
             self.error(
                 "missing-field",
-                anchor,
+                self.at(anchor),
                 "A comparison needs `Variable`: the path of the value to compare.",
             );
         }
@@ -682,7 +701,7 @@ impl<'a> Walker<'a> {
             ValueKind::Label => self.label(node),
             ValueKind::Object(kind) => {
                 if node.is_object() {
-                    let anchor = self.key_anchor(node);
+                    let anchor = Anchor::HeadOf(node.range());
                     let distributed = kind == ObjectKind::Processor
                         && node
                             .get("ProcessorConfig")
@@ -709,7 +728,7 @@ impl<'a> Walker<'a> {
                 NodeKind::Array(items) if !items.is_empty() => {
                     for branch in items {
                         if branch.is_object() {
-                            let anchor = self.key_anchor(branch);
+                            let anchor = Anchor::HeadOf(branch.range());
                             let outer = self.scope;
                             self.scope = self.scopes.open(Some(outer));
                             self.object(branch, ObjectKind::Branch, language, anchor);
@@ -745,8 +764,11 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn key_anchor(&self, node: Node<'_>) -> TextRange {
-        head(self.text, node.range())
+    fn at(&self, anchor: Anchor) -> TextRange {
+        match anchor {
+            Anchor::Range(range) => range,
+            Anchor::HeadOf(range) => head(self.text, range),
+        }
     }
 
     fn expect(&mut self, node: Node<'_>, ok: bool, field: &str, what: &str) {
@@ -1224,7 +1246,7 @@ impl<'a> Walker<'a> {
         }
         for item in items.clone() {
             if item.is_object() {
-                let anchor = self.key_anchor(item);
+                let anchor = Anchor::HeadOf(item.range());
                 self.object(item, kind, language, anchor);
             } else {
                 self.expect(
@@ -1307,7 +1329,7 @@ impl<'a> Walker<'a> {
                 let outer = self.state;
                 self.states_seen += 1;
                 self.state = self.states_seen;
-                self.object(state, kind, language, m.key.range);
+                self.object(state, kind, language, Anchor::Range(m.key.range));
                 self.state = outer;
             }
             None => {
