@@ -50,7 +50,7 @@ fn check_large(bencher: divan::Bencher, states: usize) {
         });
 }
 
-#[divan::bench(args = [2000], sample_count = 30)]
+#[divan::bench(args = [2000, 4000], sample_count = 30)]
 fn parse_only(bencher: divan::Bencher, states: usize) {
     let text = input(states);
     bencher.bench(|| {
