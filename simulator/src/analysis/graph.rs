@@ -93,13 +93,14 @@ fn check_machine(
             found
         });
 
-    // Each state's targets, resolved once for both the target check and reachability.
-    let mut edges: Vec<Vec<usize>> = Vec::with_capacity(machine.states.len());
+    // Each state's targets, resolved once for both the target check and reachability: those
+    // of state `i` are `targets[ends[i - 1]..ends[i]]` (one list for all, not one per state).
+    let mut targets: Vec<usize> = Vec::with_capacity(machine.states.len() * 2);
+    let mut ends: Vec<usize> = Vec::with_capacity(machine.states.len());
     for state in &machine.states {
-        let mut out = Vec::new();
         for target in state.targets() {
             match resolve(target) {
-                Some(index) => out.push(index),
+                Some(index) => targets.push(index),
                 None => missing_target(
                     target,
                     machine,
@@ -110,8 +111,9 @@ fn check_machine(
                 ),
             }
         }
-        edges.push(out);
+        ends.push(targets.len());
     }
+    let edges = |i: usize| &targets[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
 
     // Reachability from StartAt (only when StartAt resolves: else every state would be flagged).
     if let Some(start) = start {
@@ -119,7 +121,7 @@ fn check_machine(
         let mut stack = vec![start];
         seen[start] = true;
         while let Some(i) = stack.pop() {
-            for &j in &edges[i] {
+            for &j in edges(i) {
                 if !seen[j] {
                     seen[j] = true;
                     stack.push(j);
