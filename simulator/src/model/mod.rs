@@ -26,7 +26,8 @@ pub struct StateMachine {
     pub query_language: QueryLanguage,
     pub start_at: Option<Spanned<Text>>,
     pub states: Vec<State>,
-    pub comment: Option<String>,
+    /// `Comment`, in the tree (read it with `NodePtr::resolve`; not copied for every state).
+    pub comment: Option<NodePtr>,
     pub version: Option<String>,
     /// Top-level `TimeoutSeconds` (whole execution); `None` inside branches and processors.
     pub timeout_seconds: Option<u64>,
@@ -51,7 +52,8 @@ pub struct State {
     /// The whole state object.
     pub range: TextRange,
     pub query_language: QueryLanguage,
-    pub comment: Option<String>,
+    /// `Comment`, in the tree (read it with `NodePtr::resolve`; not copied for every state).
+    pub comment: Option<NodePtr>,
     pub transition: Transition,
     pub io: Io,
     pub kind: StateKind,
@@ -458,10 +460,7 @@ fn read_machine(node: Node<'_>, inherited: QueryLanguage) -> StateMachine {
                     .collect()
             })
             .unwrap_or_default(),
-        comment: node
-            .get("Comment")
-            .and_then(Node::as_str)
-            .map(str::to_string),
+        comment: node.get("Comment").map(NodePtr::new),
         version: None,
         timeout_seconds: None,
         processor_mode: config
@@ -661,7 +660,7 @@ fn read_state(
         },
         range: node.range(),
         query_language: language,
-        comment: get(F::Comment).and_then(Node::as_str).map(str::to_string),
+        comment: get(F::Comment).map(NodePtr::new),
         transition,
         io,
         kind,
