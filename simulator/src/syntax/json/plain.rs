@@ -42,12 +42,9 @@ impl Parser<'_> {
                 break;
             }
             let value = skip_whitespace(bytes, colon + 1);
+            let key = TextRange::new(at, key_end);
             if let Some(b'{' | b'[') = bytes.get(value) {
-                self.out.key(
-                    object,
-                    &self.text[at + 1..key_end - 1],
-                    TextRange::new(at, key_end),
-                );
+                self.push_key(object, key);
                 self.prev_end = colon + 1;
                 self.resume_at(value);
                 return true;
@@ -60,8 +57,7 @@ impl Parser<'_> {
             let Some((next, last_end)) = self.after_plain(value_end, b'}') else {
                 break;
             };
-            let key = TextRange::new(at, key_end);
-            self.out.key(object, &self.text[at + 1..key_end - 1], key);
+            self.push_key(object, key);
             self.push_scalar(TextRange::new(value, value_end), scalar);
             self.prev_end = last_end;
             taken = true;
@@ -118,6 +114,12 @@ impl Parser<'_> {
             Some(&b) if b == closer => Some((after, value_end)),
             _ => None,
         }
+    }
+
+    /// A key without escapes at `range` (its quotes included).
+    fn push_key(&mut self, object: &mut Open, range: TextRange) {
+        let name = &self.text[range.start as usize + 1..range.end as usize - 1];
+        self.out.key(object, name, range);
     }
 
     fn push_scalar(&mut self, range: TextRange, scalar: Scalar) {

@@ -146,6 +146,20 @@ fn large_machine(states: usize) -> String {
     serde_json::to_string_pretty(&machine).expect("serialisable")
 }
 
+/// `text` with `removed` bytes at the fraction `at` of it replaced by `inserted` (widened to
+/// whole characters).
+fn edit(text: &str, at: f64, removed: usize, inserted: &str) -> String {
+    let mut start = (text.len() as f64 * at) as usize;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + removed).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    format!("{}{inserted}{}", &text[..start], &text[end..])
+}
+
 /// Parsing in two parts gives exactly what parsing in one does: the same tree, the same
 /// diagnostics.
 fn assert_split_matches_sequential(text: &str) {
@@ -221,17 +235,7 @@ proptest::proptest! {
         removed in 0usize..40,
         inserted in "[{}\\[\\]:,\" a-z0-9\\\\\n-]{0,12}",
     ) {
-        let text = large_machine(700);
-        let mut start = (text.len() as f64 * at) as usize;
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + removed).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        let edited = format!("{}{inserted}{}", &text[..start], &text[end..]);
-        assert_split_matches_sequential(&edited);
+        assert_split_matches_sequential(&edit(&large_machine(700), at, removed, &inserted));
     }
 }
 
@@ -334,15 +338,6 @@ proptest::proptest! {
         removed in 0usize..12,
         inserted in "[{}\\[\\]:,\" a-z0-9.\\\\\n-]{0,8}",
     ) {
-        let text = large_machine(6);
-        let mut start = (text.len() as f64 * at) as usize;
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + removed).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        assert_plain_runs_match_tokens(&format!("{}{inserted}{}", &text[..start], &text[end..]));
+        assert_plain_runs_match_tokens(&edit(&large_machine(6), at, removed, &inserted));
     }
 }
