@@ -37,10 +37,21 @@ pub fn install<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-/// Run `a` here and `b` beside it if a thread of the pool is free (else after `a`).
+/// Run `a` here and `b` beside it if a thread of the pool is free, else `b` after `a` (so `a`
+/// must never wait for `b` to start). Inside a rayon pool (ours or a caller's), in that pool.
 pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
-    install(|| rayon_core::join(a, b))
+    if rayon_core::current_thread_index().is_some() {
+        return rayon_core::join(a, b);
+    }
+    match pool() {
+        Some(pool) => pool.install(|| rayon_core::join(a, b)),
+        // No threads to be had: one after the other.
+        None => {
+            let a = a();
+            (a, b())
+        }
+    }
 }
