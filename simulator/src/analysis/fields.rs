@@ -849,7 +849,7 @@ impl<'a> Walker<'a> {
                 )
             }
         };
-        match path::parse(s) {
+        match path::check(s) {
             Err(e) => {
                 let range = inner_range(self.text, node, e.offset, e.offset + 1);
                 self.error(
@@ -858,7 +858,7 @@ impl<'a> Walker<'a> {
                     format!("Invalid path in `{field}`: {}", e.message),
                 );
             }
-            Ok(p) if reference && !p.is_reference() => {
+            Ok(p) if reference && !p.is_reference => {
                 self.error("invalid-path", node.range(), format!(
                     "`{field}` takes a Reference Path: only `.name`, `['name']` and `[index]` steps, no `*`, `..`, slices or filters."
                 ));
@@ -868,13 +868,13 @@ impl<'a> Walker<'a> {
                     "`{field}` must point into the state input (`$...`): it cannot write to the context object or a variable (use `Assign` for variables)."
                 ));
             }
-            Ok(p) => self.read_path_variable(node, &p, 0),
+            Ok(p) => self.read_path_variable(node, &p.root, 0),
         }
     }
 
     /// Record a read of `$name` when a path (at `offset` in the string) starts at a variable.
-    fn read_path_variable(&mut self, node: Node<'_>, p: &path::Path, offset: usize) {
-        if let path::PathRoot::Variable(name) = &p.root {
+    fn read_path_variable(&mut self, node: Node<'_>, root: &path::PathRoot, offset: usize) {
+        if let path::PathRoot::Variable(name) = root {
             let range = inner_range(self.text, node, offset, offset + 1 + name.len());
             self.scopes.read(self.scope, name, range, self.state);
         }
@@ -948,7 +948,7 @@ impl<'a> Walker<'a> {
                 ),
                 intrinsic::Arg::Null => expected == intrinsic::ParamType::Any,
                 intrinsic::Arg::Path(p) => {
-                    self.read_path_variable(node, p, *start);
+                    self.read_path_variable(node, &p.root, *start);
                     true
                 }
                 intrinsic::Arg::Call(inner) => {

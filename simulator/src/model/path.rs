@@ -69,6 +69,38 @@ pub fn parse(text: &str) -> Result<Path<'_>, PathError> {
 /// Parse a path at the start of `text`, stopping (when `in_args`) at a top-level `,` or `)`, as
 /// inside intrinsic function arguments. Returns the path and the offset after it.
 pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), PathError> {
+    let mut segments = Vec::new();
+    let (root, end) = scan_prefix(text, in_args, |segment| segments.push(segment))?;
+    Ok((Path { root, segments }, end))
+}
+
+/// What checking a path needs to know of it, found without keeping its segments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary<'a> {
+    pub root: PathRoot<'a>,
+    /// Whether it is a Reference Path (`Path::is_reference`).
+    pub is_reference: bool,
+}
+
+/// Check a whole path string: `parse` without building the path (checking a document looks
+/// at thousands).
+pub fn check(text: &str) -> Result<Summary<'_>, PathError> {
+    let mut is_reference = true;
+    let (root, end) = scan_prefix(text, false, |segment| {
+        is_reference &= !matches!(segment, Segment::Query(_));
+    })?;
+    if end != text.len() {
+        return Err(err(end, format!("Unexpected `{}` in path.", &text[end..])));
+    }
+    Ok(Summary { root, is_reference })
+}
+
+/// The path at the start of `text`, its segments handed to `segment` one by one.
+fn scan_prefix<'a>(
+    text: &'a str,
+    in_args: bool,
+    mut segment: impl FnMut(Segment<'a>),
+) -> Result<(PathRoot<'a>, usize), PathError> {
     let bytes = text.as_bytes();
     if bytes.first() != Some(&b'$') {
         return Err(err(
@@ -91,7 +123,6 @@ pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), Path
             PathRoot::Input
         }
     };
-    let mut segments = Vec::new();
     loop {
         match bytes.get(pos) {
             None => break,
@@ -105,7 +136,7 @@ pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), Path
                     if end == pos && bytes.get(pos) != Some(&b'[') {
                         return Err(err(pos, "`..` must be followed by a name, `*` or `[`."));
                     }
-                    segments.push(Segment::Query(&text[pos - 2..end]));
+                    segment(Segment::Query(&text[pos - 2..end]));
                     pos = end;
                     continue;
                 }
@@ -114,7 +145,7 @@ pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), Path
                     return Err(err(pos, "Expected a field name after `.`."));
                 }
                 let name = &text[pos..end];
-                segments.push(if name == "*" {
+                segment(if name == "*" {
                     Segment::Query(name)
                 } else {
                     Segment::Field(Cow::Borrowed(name))
@@ -126,7 +157,7 @@ pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), Path
                     .ok_or_else(|| err(pos, "This `[` is not closed: add a `]`."))?;
                 let inner = text[pos + 1..close].trim();
                 let whole = &text[pos..=close];
-                segments.push(bracket_segment(inner, whole).map_err(|m| err(pos, m))?);
+                segment(bracket_segment(inner, whole).map_err(|m| err(pos, m))?);
                 pos = close + 1;
             }
             Some(_) => {
@@ -140,7 +171,7 @@ pub fn parse_prefix(text: &str, in_args: bool) -> Result<(Path<'_>, usize), Path
             }
         }
     }
-    Ok((Path { root, segments }, pos))
+    Ok((root, pos))
 }
 
 fn field_end(text: &str, start: usize, in_args: bool) -> usize {
@@ -231,6 +262,18 @@ fn quoted_name(s: &str) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `check` says of a path what `parse` does, without keeping its segments.
+        #[test]
+        fn check_agrees_with_parse(text in "\\$[$a-z0-9_.*\\[\\]'?@(),: -]{0,16}") {
+            let summary = parse(&text).map(|p| Summary {
+                is_reference: p.is_reference(),
+                root: p.root,
+            });
+            proptest::prop_assert_eq!(check(&text), summary);
+        }
+    }
 
     #[test]
     fn reference_paths() {
