@@ -53,8 +53,8 @@ impl<'t> StateQueue<'t> {
     }
 }
 
-/// What a walk found: its diagnostics (written as it goes) and the variables read and
-/// assigned, which `finish` resolves once every part of the document is walked.
+/// What a walk leaves to be done once every part of the document is walked: resolving the
+/// variables read against those assigned (its diagnostics it writes as it goes).
 pub struct Walked {
     scopes: Scopes,
 }
