@@ -1,7 +1,7 @@
 //! A small, fast, non-cryptographic hasher (the FxHash of rustc) for internal maps keyed by
 //! field and state names. The inputs are the user's own document, so HashDoS is not a concern.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Default, Clone, Copy)]
@@ -53,3 +53,4 @@ impl Hasher for FxHasher {
 
 pub type FxBuildHasher = BuildHasherDefault<FxHasher>;
 pub type FxHashMap<K, V> = HashMap<K, V, FxBuildHasher>;
+pub type FxHashSet<K> = HashSet<K, FxBuildHasher>;

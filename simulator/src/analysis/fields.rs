@@ -7,6 +7,8 @@ use super::text::{head, inner_range};
 use super::variables::{ScopeId, Scopes, StateId};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::fxhash::FxHashSet;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::schema::{
     self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
@@ -125,6 +127,9 @@ struct Walker<'a> {
     states_seen: StateId,
     /// Where the machine's own states come from when walks share them.
     queue: Option<&'a StateQueue<'a>>,
+    /// JSONata expressions already parsed without error: machines repeat a few expressions
+    /// (`{% $states.input %}`) in many states, and parsing one is the costly part of its check.
+    valid_jsonata: FxHashSet<Box<str>>,
 }
 
 /// What the walk of a Choice rule's members found: how many tests (comparisons, And / Or /
@@ -204,6 +209,7 @@ impl<'a> Walker<'a> {
             state: 0,
             states_seen: first_state,
             queue,
+            valid_jsonata: FxHashSet::default(),
         }
     }
 
@@ -1112,13 +1118,16 @@ impl<'a> Walker<'a> {
                 "The JSONata expression is empty.",
             );
         }
-        if let Some((at, message)) = jsonata::syntax_error(inner) {
-            let range = inner_range(self.text, node, 2 + at, 3 + at);
-            return self.error(
-                "jsonata-syntax",
-                range,
-                format!("JSONata syntax error: {message}"),
-            );
+        if !self.valid_jsonata.contains(inner) {
+            if let Some((at, message)) = jsonata::syntax_error(inner) {
+                let range = inner_range(self.text, node, 2 + at, 3 + at);
+                return self.error(
+                    "jsonata-syntax",
+                    range,
+                    format!("JSONata syntax error: {message}"),
+                );
+            }
+            self.valid_jsonata.insert(inner.into());
         }
         for (name, at) in jsonata::free_variables(inner) {
             let range = inner_range(self.text, node, 2 + at, 3 + at + name.len());

@@ -91,3 +91,27 @@ fn checking_on_two_threads_finds_what_one_thread_finds() {
         .expect("a pool");
     assert_eq!(pool.install(|| check(true)).diagnostics, one.diagnostics);
 }
+
+#[test]
+fn a_repeated_jsonata_expression_is_checked_at_each_place() {
+    // Parsed once when valid; its variables and any error still count at every place.
+    let text = r#"{
+  "QueryLanguage": "JSONata", "StartAt": "A",
+  "States": {
+    "A": { "Type": "Pass", "Output": "{% $x + 1 %}", "Next": "B" },
+    "B": { "Type": "Pass", "Output": "{% $x + 1 %}", "Next": "C" },
+    "C": { "Type": "Pass", "Output": "{% $states.input + %}", "Next": "D" },
+    "D": { "Type": "Pass", "Output": "{% $states.input + %}", "End": true }
+  }
+}"#;
+    let checked = crate::check(text, Format::Json, CheckOptions::default());
+    let count = |code: &str| {
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .count()
+    };
+    assert_eq!(count("undefined-variable"), 2, "{:?}", checked.diagnostics);
+    assert_eq!(count("jsonata-syntax"), 2, "{:?}", checked.diagnostics);
+}
