@@ -73,23 +73,15 @@ fn a_mocked_error_is_retriable_caught_or_failed_as_the_handlers_say() {
         ..test("Charge")
     };
     let input = options(json!({"amount": 3}));
-    let retried = test_state(
-        &checked.tree,
-        &checked.machine,
-        &input,
-        &with_error("Throttled"),
-    )
-    .expect("Charge exists");
+    let tested = |error: &str| {
+        test_state(&checked.tree, &checked.machine, &input, &with_error(error))
+            .expect("Charge exists")
+    };
+    let retried = tested("Throttled");
     assert_eq!(retried.status, TestStatus::Retriable);
     assert_eq!(retried.error.as_deref(), Some("Throttled"));
 
-    let caught = test_state(
-        &checked.tree,
-        &checked.machine,
-        &input,
-        &with_error("CardDeclined"),
-    )
-    .expect("Charge exists");
+    let caught = tested("CardDeclined");
     assert_eq!(caught.status, TestStatus::CaughtError);
     assert_eq!(caught.next_state.as_deref(), Some("Declined"));
     assert_eq!(
@@ -97,13 +89,7 @@ fn a_mocked_error_is_retriable_caught_or_failed_as_the_handlers_say() {
         Some(json!({"amount": 3, "failure": {"Error": "CardDeclined", "Cause": "from the test"}}))
     );
 
-    let failed = test_state(
-        &checked.tree,
-        &checked.machine,
-        &input,
-        &with_error("Other"),
-    )
-    .expect("Charge exists");
+    let failed = tested("Other");
     assert_eq!(failed.status, TestStatus::Failed);
     assert_eq!(failed.cause.as_deref(), Some("from the test"));
     assert_eq!(failed.next_state, None);
