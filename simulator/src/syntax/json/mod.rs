@@ -118,6 +118,13 @@ fn plain_string_len(bytes: &[u8]) -> Option<usize> {
         .map(|i| count + i)
 }
 
+/// Past the closing quote of the string whose opening quote is at `at`, if it has no escape,
+/// control character or line break (its text is then the slice between the quotes).
+fn plain_string_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let len = plain_string_len(&bytes[at + 1..])?;
+    (bytes[at + 1 + len] == b'"').then_some(at + len + 2)
+}
+
 impl<'a> Lexer<'a> {
     fn new(text: &'a str) -> Self {
         Lexer {
@@ -178,15 +185,13 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         // Fast path: no escape and no line break before the closing quote, so the value is a
         // slice of the text.
-        if let Some(len) = plain_string_len(&self.bytes[start + 1..]) {
-            if self.bytes[start + 1 + len] == b'"' {
-                self.pos = start + len + 2;
-                return Token {
-                    tok: Tok::Str,
-                    range: TextRange::new(start, self.pos),
-                    decoded: PLAIN,
-                };
-            }
+        if let Some(end) = plain_string_end(self.bytes, start) {
+            self.pos = end;
+            return Token {
+                tok: Tok::Str,
+                range: TextRange::new(start, end),
+                decoded: PLAIN,
+            };
         }
         self.decoded_string()
     }

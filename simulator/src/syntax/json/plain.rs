@@ -8,7 +8,7 @@
 
 use serde_json::Number;
 
-use super::{plain_string_len, Parser, Tok};
+use super::{plain_string_end, Parser, Tok};
 use crate::syntax::tree::{Open, TextRange};
 
 /// A scalar read from the bytes: its end, and what to add to the tree.
@@ -139,13 +139,6 @@ impl Parser<'_> {
         self.lexer.pos = at;
         self.current = self.lexer.next();
     }
-}
-
-/// Past the closing quote of the string starting at `at`, if it has no escape, control
-/// character or line break.
-fn plain_string_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let len = plain_string_len(&bytes[at + 1..])?;
-    (bytes[at + 1 + len] == b'"').then_some(at + len + 2)
 }
 
 /// Past the spaces, tabs and line breaks from `at` (a byte-order mark stops it: the lexer

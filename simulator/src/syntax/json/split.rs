@@ -7,7 +7,7 @@
 
 use std::sync::{Condvar, Mutex};
 
-use super::{parse_document, Parser, Tok, Token, ENDS_PLAIN_STRING, MAX_DEPTH, PLAIN};
+use super::{parse_document, plain_string_end, Parser, Tok, Token, MAX_DEPTH, PLAIN};
 use crate::syntax::tree::{Open, TextRange, TreeBuilder};
 use crate::syntax::Parse;
 
@@ -141,18 +141,13 @@ fn begins_member(text: &str, line: usize, key: usize) -> bool {
     if bytes[key] != b'"' {
         return false;
     }
-    let Some(len) = bytes[key + 1..]
-        .iter()
-        .position(|&b| ENDS_PLAIN_STRING[b as usize])
-    else {
+    let Some(after_key) = plain_string_end(bytes, key) else {
         return false;
     };
-    let after_key = key + 1 + len;
-    bytes[after_key] == b'"'
-        && bytes[after_key + 1..]
-            .iter()
-            .find(|&&b| b != b' ' && b != b'\t')
-            == Some(&b':')
+    bytes[after_key..]
+        .iter()
+        .find(|&&b| b != b' ' && b != b'\t')
+        == Some(&b':')
         && text[..line].trim_end_matches(is_whitespace).ends_with(',')
 }
 
