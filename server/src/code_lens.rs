@@ -1,5 +1,6 @@
 //! textDocument/codeLens: on `StartAt`, one lens per simulated run with its summary (status,
-//! states entered, virtual duration); clicking it runs `asl.simulate` for that run.
+//! states entered, virtual duration) and, for a test case, whether it did what the case
+//! expects; clicking it runs `asl.simulate` for that run.
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, Command, Uri};
@@ -22,7 +23,10 @@ pub fn lenses(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<CodeLens> {
             .count();
         let (title, command) = if errors > 0 {
             (
-                format!("Not simulated: {errors} error(s) to fix first"),
+                format!(
+                    "Not simulated: {errors} error{} to fix first",
+                    if errors == 1 { "" } else { "s" }
+                ),
                 String::new(),
             )
         } else {
@@ -47,9 +51,14 @@ pub fn lenses(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<CodeLens> {
         .iter()
         .map(|run| {
             let summary = asl_sim::simulation::summary(&run.execution);
-            let title = match &run.test_case {
-                Some(case) => format!("▶ {case}: {summary}"),
-                None => format!("▶ Simulated: {summary}"),
+            let title = match (&run.test_case, &run.problems) {
+                (Some(case), Some(problems)) if problems.is_empty() => {
+                    format!("▶ {case} ✓ as expected: {summary}")
+                }
+                (Some(case), Some(problems)) => {
+                    format!("▶ {case} ✗ {}: {summary}", problems.join("; "))
+                }
+                _ => format!("▶ Simulated with {{}} as input (no test case): {summary}"),
             };
             CodeLens {
                 range,

@@ -1,7 +1,8 @@
 //! workspace/executeCommand. `asl.simulate` returns the simulation of an open document: each
 //! run (per test case) with its status, output or error, virtual duration, a one-line summary,
 //! the history as readable timeline lines, and the whole execution history in AWS's
-//! GetExecutionHistory shape; plus the errors that stopped it from running.
+//! GetExecutionHistory shape, and for a test case how it differs from what the case expects;
+//! plus the errors that stopped it from running.
 
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -138,6 +139,8 @@ fn simulate(request: &Request, analysis: &Analysis) -> Result<Value> {
             let mut value = run.execution.to_json();
             if let Value::Object(fields) = &mut value {
                 fields.insert("testCase".into(), json!(run.test_case));
+                // What `asl-sim test` says of it: [] when it passes, null without a test case.
+                fields.insert("problems".into(), json!(run.problems));
                 fields.insert(
                     "summary".into(),
                     json!(asl_sim::simulation::summary(&run.execution)),

@@ -32,6 +32,9 @@ pub struct Analysis {
 pub struct Run {
     pub test_case: Option<String>,
     pub execution: asl_sim::engine::Execution,
+    /// For a test case: every way its execution differs from what it expects (empty: it
+    /// passes). `None` for the unmocked run.
+    pub problems: Option<Vec<String>>,
 }
 
 /// Where a definition's mocks come from: its mock files in order of preference (the first
@@ -171,44 +174,46 @@ fn convert(
         .collect()
 }
 
-/// The simulation's report and runs: per test case of the mock file (named in the message when
-/// there are several), else one run with the default mocks.
+/// The simulation's report and runs: each test case of the mock file run as `asl-sim test`
+/// runs it (`asl_sim::test_cases`; named in the message when there are several), else one run
+/// with the default mocks and `{}` as input.
 fn simulate(
     checked: &asl_sim::analysis::Checked,
     mocks: &MockSource,
     cancelled: Option<Arc<AtomicBool>>,
 ) -> (Vec<asl_sim::Diagnostic>, Vec<Run>) {
-    let base = RunOptions {
-        cancelled,
-        ..RunOptions::default()
-    };
     let (cases, mut out) = mock_cases(checked, mocks);
-    let run_one = |options: &RunOptions| {
-        let execution = asl_sim::engine::run(&checked.tree, &checked.machine, options);
-        let facts =
-            asl_sim::simulation::explain(&checked.tree, &checked.machine, options, &execution);
-        (facts, execution)
-    };
     if cases.is_empty() {
-        let (facts, execution) = run_one(&base);
-        out.extend(facts);
-        return (
-            out,
-            vec![Run {
-                test_case: None,
-                execution,
-            }],
-        );
+        let options = RunOptions {
+            cancelled,
+            ..RunOptions::default()
+        };
+        let execution = asl_sim::engine::run(&checked.tree, &checked.machine, &options);
+        out.extend(asl_sim::simulation::explain(
+            &checked.tree,
+            &checked.machine,
+            &options,
+            &execution,
+        ));
+        let run = Run {
+            test_case: None,
+            execution,
+            problems: None,
+        };
+        return (out, vec![run]);
     }
     let several = cases.len() > 1;
     let mut runs = Vec::new();
     let mut not_reached: Vec<(TextRange, usize)> = Vec::new();
-    for (name, test_case) in cases {
-        let options = RunOptions {
-            mocks: Some(test_case),
-            ..base.clone()
-        };
-        let (facts, execution) = run_one(&options);
+    for mut case in cases {
+        case.options.cancelled.clone_from(&cancelled);
+        let outcome = asl_sim::test_cases::run_case(&checked.tree, &checked.machine, &case);
+        let facts = asl_sim::simulation::explain(
+            &checked.tree,
+            &checked.machine,
+            &case.options,
+            &outcome.execution,
+        );
         for mut d in facts {
             if d.code == "simulation-not-reached" {
                 match not_reached.iter_mut().find(|(r, _)| *r == d.range) {
@@ -217,14 +222,20 @@ fn simulate(
                 }
                 continue;
             }
+            // A failure the test case expects is what it tests, not a warning.
+            if d.code == "simulation-end" && outcome.passed() {
+                d.severity = Severity::Information;
+                d.message.push_str(" The test case expects this.");
+            }
             if several {
-                d.message = format!("[{name}] {}", d.message);
+                d.message = format!("[{}] {}", case.name, d.message);
             }
             out.push(d);
         }
         runs.push(Run {
-            test_case: Some(name),
-            execution,
+            test_case: Some(case.name),
+            execution: outcome.execution,
+            problems: Some(outcome.problems),
         });
     }
     // Unreached only if no test case reached it.
@@ -248,58 +259,68 @@ fn simulate(
 }
 
 /// The test cases to run, from the first mock file that exists (or the open one), for the
-/// state machine named like the definition; and a warning when `asl.testCase` names none.
+/// state machine named like the definition, prepared as `asl-sim test` prepares them; and a
+/// warning when the mock file cannot be used or `asl.testCase` names none of its cases.
 fn mock_cases(
     checked: &asl_sim::analysis::Checked,
     mocks: &MockSource,
-) -> (
-    Vec<(String, asl_sim::mocks::TestCase)>,
-    Vec<asl_sim::Diagnostic>,
-) {
+) -> (Vec<asl_sim::test_cases::Case>, Vec<asl_sim::Diagnostic>) {
     let read = |uri: &String| {
-        let uri = uri.parse::<Uri>().ok()?;
-        let path = uri.to_file_path()?;
-        std::fs::read_to_string(&*path).ok()
+        let path = uri.parse::<Uri>().ok()?.to_file_path()?.into_owned();
+        let text = std::fs::read_to_string(&path).ok()?;
+        Some((path.display().to_string(), text))
     };
-    let Some(text) = mocks
+    let Some((file, text)) = mocks
         .open_text
         .clone()
+        .map(|t| ("the open mock file".to_string(), t))
         .or_else(|| mocks.files.iter().find_map(read))
     else {
         return (Vec::new(), Vec::new());
     };
-    let Ok(config) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return (Vec::new(), Vec::new());
+    let at_start = checked
+        .tree
+        .root()
+        .get("StartAt")
+        .map_or(TextRange::empty(0), asl_sim::syntax::Node::range);
+    let unusable = |why: String| {
+        let message = format!("{file}: {why}; simulated without its mocks, with `{{}}` as input.");
+        (
+            Vec::new(),
+            vec![asl_sim::Diagnostic::warning("mock-file", at_start, message)],
+        )
+    };
+    let config = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(config) => config,
+        Err(e) => return unusable(format!("the mock file is not JSON: {e}")),
     };
     let machine = asl_sim::mocks::machine_name(&config, None, &mocks.definition);
-    let Some((_, names)) = asl_sim::mocks::state_machines(&config)
-        .into_iter()
-        .find(|(m, _)| *m == machine)
-    else {
-        return (Vec::new(), Vec::new());
-    };
-    let mut warnings = Vec::new();
-    let wanted: Vec<String> = match &mocks.test_case {
-        Some(case) if names.contains(case) => vec![case.clone()],
-        Some(case) => {
-            warnings.push(asl_sim::Diagnostic::warning(
-                "unknown-test-case",
-                checked.tree.root().get("StartAt").map_or(TextRange::empty(0), asl_sim::syntax::Node::range),
-                format!(
-                    "`asl.testCase` is `{case}`, but state machine `{machine}` of the mock file has only: {}. Simulating each.",
-                    names.join(", ")
-                ),
-            ));
-            names
+    let settings = asl_sim::test_cases::RunSettings::default();
+    let cases = match asl_sim::test_cases::prepare(&config, &machine, &checked.machine, &settings) {
+        Ok(cases) => cases,
+        // A mock file for other state machines only: this definition is simulated unmocked.
+        Err(asl_sim::test_cases::SuiteError::NoStateMachine(_)) => return (Vec::new(), Vec::new()),
+        Err(asl_sim::test_cases::SuiteError::Mock(e)) => {
+            return unusable(format!("{} (at {})", e.message, e.pointer))
         }
-        None => names,
     };
-    let cases = wanted
-        .into_iter()
-        .filter_map(|case| {
-            let mocks = asl_sim::mocks::test_case(&config, &machine, &case).ok()?;
-            Some((case, mocks))
-        })
-        .collect();
-    (cases, warnings)
+    let Some(case) = &mocks.test_case else {
+        return (cases, Vec::new());
+    };
+    if cases.iter().any(|c| c.name == *case) {
+        return (
+            cases.into_iter().filter(|c| c.name == *case).collect(),
+            Vec::new(),
+        );
+    }
+    let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    let warning = asl_sim::Diagnostic::warning(
+        "unknown-test-case",
+        at_start,
+        format!(
+            "`asl.testCase` is `{case}`, but state machine `{machine}` of the mock file has only: {}. Simulating each.",
+            names.join(", ")
+        ),
+    );
+    (cases, vec![warning])
 }

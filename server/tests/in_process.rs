@@ -631,3 +631,144 @@ async fn asl_graph_draws_the_machine_with_its_simulation() {
         assert!(text.contains(expected), "{format}: {answer}");
     }
 }
+
+/// `asl-sim test` on an example, as `(test case, "PASS"|"FAIL", status and error, elapsed)`.
+fn asl_sim_test(example_name: &str) -> Vec<(String, String, String, String)> {
+    let lsp = std::path::Path::new(env!("CARGO_BIN_EXE_asl-lsp"));
+    let asl_sim = lsp.with_file_name(format!("asl-sim{}", std::env::consts::EXE_SUFFIX));
+    if !asl_sim.exists() {
+        // `cargo test -p asl-lsp` alone builds only this package's binary.
+        let built = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "asl-sim", "--bin", "asl-sim"])
+            .status()
+            .expect("cargo runs");
+        assert!(built.success(), "asl-sim builds");
+    }
+    let path = format!("{}/../examples/{example_name}", env!("CARGO_MANIFEST_DIR"));
+    let output = std::process::Command::new(&asl_sim)
+        .args(["test", &path])
+        .output()
+        .expect("asl-sim test runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (verdict, rest) = line.split_once(' ')?;
+            if verdict != "PASS" && verdict != "FAIL" {
+                return None;
+            }
+            let (case, rest) = rest.trim().split_once(": ")?;
+            let (_machine, case) = case.split_once(" / ")?;
+            let (ending, at) = rest.rsplit_once(" at ")?;
+            Some((case.into(), verdict.into(), ending.into(), at.into()))
+        })
+        .collect()
+}
+
+/// The editor's runs of an open example, in `asl_sim_test`'s terms.
+async fn editor_runs(
+    editor: &mut Editor,
+    uri: &str,
+) -> (Vec<(String, String, String, String)>, Value) {
+    let simulated = editor
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "asl.simulate", "arguments": [{"uri": uri}]}),
+        )
+        .await;
+    let runs = simulated["result"]["runs"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|run| {
+            let verdict = match run["problems"].as_array() {
+                Some(p) if p.is_empty() => "PASS",
+                _ => "FAIL",
+            };
+            let ending = match run["error"].as_str() {
+                Some(error) => format!("{} {error}", run["status"].as_str().unwrap_or("")),
+                None => run["status"].as_str().unwrap_or("").to_string(),
+            };
+            let elapsed = run["elapsedSeconds"].as_f64().unwrap_or(-1.0);
+            (
+                run["testCase"].as_str().unwrap_or("").to_string(),
+                verdict.to_string(),
+                ending,
+                asl_sim::simulation::offset((elapsed * 1000.0) as i64),
+            )
+        })
+        .collect();
+    (runs, simulated)
+}
+
+/// The editor runs what `asl-sim test` runs: on order-fulfilment (whose test cases give
+/// inputs) each case passes, ends and takes as long in both, and the lenses say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_runs_each_test_case_as_asl_sim_test_does() {
+    let expected = asl_sim_test("order-fulfilment.asl.json");
+    assert_eq!(expected.len(), 3, "{expected:?}");
+    assert!(
+        expected.iter().all(|(_, v, _, _)| v == "PASS"),
+        "{expected:?}"
+    );
+    let mut editor = Editor::start(Value::Null).await;
+    let (uri, text) = example("order-fulfilment.asl.json");
+    let found = listed(&editor.open(&uri, &text).await);
+    let (runs, simulated) = editor_runs(&mut editor, &uri).await;
+    assert_eq!(runs, expected, "{simulated}");
+    assert!(
+        !found.iter().any(|d| d.contains("warning simulation")),
+        "{found:#?}"
+    );
+    let lenses = editor
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let titles: Vec<&str> = lenses["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["command"]["title"].as_str())
+        .collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(
+        titles.iter().all(|t| t.contains("✓ as expected")),
+        "{titles:?}"
+    );
+}
+
+/// Every shipped example opens without an error, a warning of the simulation or a test case
+/// that fails: what the editor shows on opening is what the example's own tests expect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_opens_as_its_test_cases_expect() {
+    let dir = format!("{}/../examples", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("examples")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains(".asl."))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "{names:?}");
+    let mut editor = Editor::start(Value::Null).await;
+    for name in names {
+        let (uri, text) = example(&name);
+        let found = listed(&editor.open(&uri, &text).await);
+        assert!(
+            !found
+                .iter()
+                .any(|d| d.contains(" error ") || d.contains("warning simulation")),
+            "{name}: {found:#?}"
+        );
+        let (runs, simulated) = editor_runs(&mut editor, &uri).await;
+        assert!(!runs.is_empty(), "{name}: {simulated}");
+        assert!(
+            runs.iter()
+                .all(|(case, verdict, _, _)| !case.is_empty() && verdict == "PASS"),
+            "{name}: {simulated}"
+        );
+        assert_eq!(runs, asl_sim_test(&name), "{name}");
+    }
+}

@@ -18,6 +18,7 @@ pub mod model;
 pub mod picture;
 pub mod simulation;
 pub mod syntax;
+pub mod test_cases;
 mod threads;
 
 pub use analysis::{check, CheckOptions, WorkflowType};

@@ -6,9 +6,9 @@ use std::io::Write;
 use std::time::Instant;
 
 use asl_sim::analysis::{check, CheckOptions};
-use asl_sim::engine::{run, RunOptions};
-use asl_sim::expectations::{expectation, orphans, verify};
+use asl_sim::engine::RunOptions;
 use asl_sim::syntax::Format;
+use asl_sim::test_cases::{prepare, run_case, CaseOutcome, RunSettings, SuiteError};
 use asl_sim::Severity;
 
 use crate::flags;
@@ -180,56 +180,28 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         Err(e) => return fail(suite, e, out),
     };
     let machine = mock_file.machine(args.state_machine.as_deref(), &name);
-    let case_names = asl_sim::mocks::state_machines(&mock_file.config)
-        .into_iter()
-        .find(|(m, _)| *m == machine)
-        .map(|(_, cases)| cases);
-    let Some(case_names) = case_names else {
-        let message =
-            format!("{mocks_path}: no state machine `{machine}` (name it with --state-machine)");
-        return fail(suite, message, out);
+    let settings = RunSettings {
+        start_time_ms,
+        seed: args.seed,
     };
-    if let Some(orphan) = orphans(&mock_file.config, &machine).first() {
-        let error = asl_sim::mocks::MockError {
-            pointer: format!("/StateMachines/{machine}/Expectations/{orphan}"),
-            message: format!("Expectations for `{orphan}`, which is not one of the TestCases."),
-        };
-        return fail(suite, mock_file.locate(&error), out);
-    }
-    // Read every case before running any: a broken mock file runs nothing.
-    let mut prepared = Vec::new();
-    for case in &case_names {
-        let mocks = asl_sim::mocks::test_case(&mock_file.config, &machine, case);
-        let expected = expectation(&mock_file.config, &machine, case);
-        let mocks = mocks.and_then(|m| {
-            match asl_sim::mocks::misplaced_state(&m, &checked.machine, &machine, case) {
-                Some(e) => Err(e),
-                None => Ok(m),
-            }
-        });
-        match (mocks, expected) {
-            (Ok(mocks), Ok(expected)) => prepared.push((case, mocks, expected)),
-            (Err(e), _) | (_, Err(e)) => return fail(suite, mock_file.locate(&e), out),
+    let prepared = match prepare(&mock_file.config, &machine, &checked.machine, &settings) {
+        Ok(cases) => cases,
+        Err(SuiteError::NoStateMachine(machine)) => {
+            let message = format!(
+                "{mocks_path}: no state machine `{machine}` (name it with --state-machine)"
+            );
+            return fail(suite, message, out);
         }
-    }
+        Err(SuiteError::Mock(e)) => return fail(suite, mock_file.locate(&e), out),
+    };
     suite.name.clone_from(&machine);
-    for (case, mocks, expected) in prepared {
+    for case in prepared {
         let started = Instant::now();
-        let options = RunOptions {
-            input: expected
-                .input
-                .clone()
-                .unwrap_or_else(|| serde_json::json!({}))
-                .into(),
-            start_time_ms,
-            seed: args.seed,
-            execution_name: case.clone(),
-            state_machine_name: machine.clone(),
-            mocks: Some(mocks),
-            ..RunOptions::default()
-        };
-        let execution = run(&checked.tree, &checked.machine, &options);
-        let problems = verify(&expected, &execution);
+        let CaseOutcome {
+            execution,
+            problems,
+        } = run_case(&checked.tree, &checked.machine, &case);
+        let case = case.name;
         let verdict = if problems.is_empty() {
             "PASS "
         } else {

@@ -1,0 +1,176 @@
+//! A definition's test cases, run exactly as `asl-sim test` runs them: each case's mocks, the
+//! `Input` its Expectations give (default `{}`), one start time and seed for all, and the
+//! check of each execution against what the case expects. The one place both `asl-sim test`
+//! and the language server run test cases, so the editor never shows another run than the CLI.
+
+use serde_json::Value;
+
+use crate::engine::{run, Execution, RunOptions};
+use crate::expectations::{expectation, orphans, verify, Expectation};
+use crate::mocks::MockError;
+use crate::model::StateMachine;
+use crate::syntax::Tree;
+
+/// What every test case of a run shares.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    /// Fixed by default, so that expected durations and outputs do not depend on the day.
+    pub start_time_ms: i64,
+    pub seed: u64,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        let defaults = RunOptions::default();
+        RunSettings {
+            start_time_ms: defaults.start_time_ms,
+            seed: defaults.seed,
+        }
+    }
+}
+
+/// One test case ready to run: the options of its execution and what it expects.
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub name: String,
+    pub options: RunOptions,
+    pub expected: Expectation,
+}
+
+/// Why a mock file's test cases cannot run.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SuiteError {
+    /// The mock file has no state machine of this name.
+    NoStateMachine(String),
+    /// A place in the mock file is wrong (a response, an expectation, a misplaced state).
+    Mock(MockError),
+}
+
+/// The test cases of state machine `machine` in the mock file `config`, in the file's order,
+/// every one read before any runs: a broken mock file runs nothing.
+pub fn prepare(
+    config: &Value,
+    machine: &str,
+    definition: &StateMachine,
+    settings: &RunSettings,
+) -> Result<Vec<Case>, SuiteError> {
+    let names = crate::mocks::state_machines(config)
+        .into_iter()
+        .find(|(m, _)| *m == machine)
+        .map(|(_, cases)| cases)
+        .ok_or_else(|| SuiteError::NoStateMachine(machine.to_string()))?;
+    if let Some(orphan) = orphans(config, machine).first() {
+        return Err(SuiteError::Mock(MockError {
+            pointer: format!("/StateMachines/{machine}/Expectations/{orphan}"),
+            message: format!("Expectations for `{orphan}`, which is not one of the TestCases."),
+        }));
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let mocks = crate::mocks::test_case(config, machine, &name)?;
+            if let Some(misplaced) =
+                crate::mocks::misplaced_state(&mocks, definition, machine, &name)
+            {
+                return Err(misplaced);
+            }
+            let expected = expectation(config, machine, &name)?;
+            let options = RunOptions {
+                input: expected
+                    .input
+                    .clone()
+                    .unwrap_or_else(|| serde_json::json!({}))
+                    .into(),
+                start_time_ms: settings.start_time_ms,
+                seed: settings.seed,
+                execution_name: name.clone(),
+                state_machine_name: machine.to_string(),
+                mocks: Some(mocks),
+                ..RunOptions::default()
+            };
+            Ok(Case {
+                name,
+                options,
+                expected,
+            })
+        })
+        .collect::<Result<_, MockError>>()
+        .map_err(SuiteError::Mock)
+}
+
+/// One test case run: its execution and every way it differs from what the case expects
+/// (empty when it passes).
+pub struct CaseOutcome {
+    pub execution: Execution,
+    pub problems: Vec<String>,
+}
+
+impl CaseOutcome {
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Run one prepared test case and check it.
+pub fn run_case(tree: &Tree, machine: &StateMachine, case: &Case) -> CaseOutcome {
+    let execution = run(tree, machine, &case.options);
+    let problems = verify(&case.expected, &execution);
+    CaseOutcome {
+        execution,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn definition() -> (crate::analysis::Checked, Value) {
+        let text = r#"{"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}"#;
+        let checked = crate::check(
+            text,
+            crate::syntax::Format::Json,
+            crate::CheckOptions::default(),
+        );
+        let config = json!({"StateMachines": {"SM": {
+            "TestCases": {"WithInput": {}, "Without": {}},
+            "Expectations": {"WithInput": {"Input": {"n": 1}, "Output": {"n": 1}},
+                             "Without": {"Output": {"n": 1}}}}}});
+        (checked, config)
+    }
+
+    #[test]
+    fn each_case_runs_with_its_own_input_and_is_checked() {
+        let (checked, config) = definition();
+        let cases = prepare(&config, "SM", &checked.machine, &RunSettings::default())
+            .expect("a sound mock file");
+        let outcomes: Vec<(String, bool)> = cases
+            .iter()
+            .map(|c| {
+                let outcome = run_case(&checked.tree, &checked.machine, c);
+                (c.name.clone(), outcome.passed())
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![("WithInput".into(), true), ("Without".into(), false)]
+        );
+    }
+
+    #[test]
+    fn a_broken_mock_file_runs_nothing() {
+        let (checked, mut config) = definition();
+        assert_eq!(
+            prepare(&config, "Nope", &checked.machine, &RunSettings::default()).err(),
+            Some(SuiteError::NoStateMachine("Nope".into()))
+        );
+        config["StateMachines"]["SM"]["Expectations"]["Typo"] = json!({});
+        let Err(SuiteError::Mock(error)) =
+            prepare(&config, "SM", &checked.machine, &RunSettings::default())
+        else {
+            panic!("an orphan expectation is an error");
+        };
+        assert_eq!(error.pointer, "/StateMachines/SM/Expectations/Typo");
+    }
+}
