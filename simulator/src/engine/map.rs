@@ -1,0 +1,373 @@
+//! Map states, inline and Distributed: the items (ItemsPath / Items), each through ItemSelector,
+//! ItemBatcher's batches, MaxConcurrency, the tolerated failures of a Map Run, and the
+//! iterations run side by side on the virtual clock.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use super::{
+    concurrent, jayway_path, json_type_name, jsonpath, payload_size, value_type, At, Details,
+    Engine, Failure, MapState, QueryLanguage, State,
+};
+use crate::syntax::{Node, NodePtr};
+
+impl<'t> Engine<'t> {
+    pub(super) fn map(
+        &mut self,
+        state: &'t State,
+        map: &'t MapState,
+        input: &Value,
+        at: &At,
+    ) -> Result<Value, Failure> {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            Cow::Borrowed(input)
+        } else {
+            self.effective(state.io.input_path.as_ref(), input, at)?
+        };
+        let jsonata_items = match map.items.and_then(|p| self.node(p)) {
+            Some(items) if jsonata => {
+                let states = self.states_value(input, None, None);
+                Some(self.jsonata_template(items, &states, "Items", at)?)
+            }
+            _ => None,
+        };
+        let items = match &map.items_path {
+            _ if jsonata_items.is_some() => jsonata_items.unwrap_or_default(),
+            Some(p) => self
+                .select(p, &effective, &self.context)
+                .map_err(|e| at.runtime(e))?
+                .ok_or_else(|| {
+                    at.runtime(format!(
+                        "Invalid path '{p}' : No results for path: {}",
+                        jayway_path(p)
+                    ))
+                })?,
+            None => effective.as_ref().clone(),
+        };
+        if let (true, Some(node)) = (jsonata, map.items.and_then(|p| self.node(p))) {
+            if let (Some(expr), false) = (
+                node.as_str().and_then(crate::model::jsonata_expression),
+                items.is_array(),
+            ) {
+                return Err(self.query_failure(
+                    format!(
+                        "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {items}",
+                        at.state, at.entered_event, expr.trim(), json_type_name(&items)
+                    ),
+                ));
+            }
+        }
+        let Value::Array(items) = items else {
+            if jsonata {
+                return Err(self.query_failure(format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). Map state input must be an array but was: {items}",
+                    at.state, at.entered_event
+                )));
+            }
+            // AWS names a context path without its first `$`.
+            if let Some(context_path) = map
+                .items_path
+                .as_deref()
+                .and_then(|p| p.strip_prefix('$'))
+                .filter(|p| p.starts_with('$'))
+            {
+                return Err(Failure::new(
+                    "States.Runtime",
+                    format!("Reference path \"{context_path}\" must point to array."),
+                ));
+            }
+            return Err(at.runtime(format!(
+                "Map state input must be an array, but was: {}",
+                value_type(&items)
+            )));
+        };
+        // AWS reads MaxConcurrency before the Map starts and the tolerated failures after.
+        let max_concurrency = self.map_setting(
+            "MaxConcurrency",
+            map.max_concurrency,
+            &effective,
+            "MaxConcurrency cannot be negative.",
+            at,
+        )?;
+        if let Some(result) = self.mocked_result(at) {
+            return result;
+        }
+        let Some(processor) = &map.processor else {
+            return Err(at.runtime("The Map state has no ItemProcessor."));
+        };
+        let context = self.context.clone();
+        let state_now = self.state_now.clone();
+        self.event(
+            "MapStateStarted",
+            Details::MapStarted {
+                length: items.len(),
+            },
+        );
+        let tolerated_count = self.map_setting(
+            "ToleratedFailureCount",
+            map.tolerated_failure_count,
+            &effective,
+            "ToleratedFailureCount cannot be negative.",
+            at,
+        )?;
+        let tolerated_percentage = self.tolerated_percentage(map, &effective, at)?;
+        let distributed = map.is_distributed();
+        // Only a Distributed Map Run tolerates failed children; an inline Map fails with the first.
+        let tolerated = (distributed
+            && (tolerated_count.is_some() || tolerated_percentage.is_some()))
+        .then(|| concurrent::Tolerated {
+            count: tolerated_count.and_then(|c| u64::try_from(c).ok()),
+            percentage: tolerated_percentage,
+        });
+        if distributed {
+            self.event("MapRunStarted", Details::None);
+            self.quiet += 1;
+        }
+        // Each child's input: its item through ItemSelector; with an ItemBatcher, a batch.
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            inputs.push(self.item_input(map, jsonata, index, item, &effective, at)?);
+        }
+        if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
+            inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
+        }
+        let iteration = |index: usize| Details::MapIteration {
+            index,
+            name: at.state.clone(),
+        };
+        let limit = usize::try_from(max_concurrency.unwrap_or(0)).unwrap_or(0);
+        let result = self.side_by_side(
+            inputs,
+            limit,
+            false,
+            tolerated,
+            |engine, index, item_input| {
+                engine.event("MapIterationStarted", iteration(index));
+                engine.scopes.push(Map::new());
+                let result = engine.machine(processor, Arc::new(item_input));
+                engine.scopes.pop();
+                match &result {
+                    Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
+                    Err(f) if f.halts() => 0,
+                    Err(_) => engine.event("MapIterationFailed", iteration(index)),
+                };
+                result
+            },
+            |engine, index| {
+                engine.event("MapIterationAborted", iteration(index));
+            },
+        );
+        self.context = context;
+        self.state_now = state_now;
+        let outputs = match result {
+            Ok(outputs) => outputs,
+            Err(f) => {
+                if distributed {
+                    self.quiet -= 1;
+                    if !f.halts() {
+                        self.event(
+                            "MapRunFailed",
+                            Details::Error {
+                                error: f.error.clone(),
+                                cause: f.cause.clone(),
+                            },
+                        );
+                    }
+                }
+                return Err(f);
+            }
+        };
+        if distributed {
+            self.quiet -= 1;
+            self.event("MapRunSucceeded", Details::None);
+        }
+        self.event("MapStateSucceeded", Details::None);
+        Ok(Value::Array(outputs))
+    }
+
+    /// One Map item through ItemSelector, which sees the Map state's context with the item.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn item_input(
+        &mut self,
+        map: &'t MapState,
+        jsonata: bool,
+        index: usize,
+        item: Value,
+        effective: &Value,
+        at: &At,
+    ) -> Result<Value, Failure> {
+        let Some(selector) = map.item_selector.and_then(|p| self.node(p)) else {
+            return Ok(item);
+        };
+        self.context["Map"] = json!({"Item": {"Index": index, "Value": item}});
+        let selected = if jsonata {
+            let full = jsonpath::full_context(
+                &self.context,
+                &self.execution_input,
+                self.state_now.as_ref(),
+            );
+            let states = json!({"input": effective, "context": full});
+            self.jsonata_template(selector, &states, "ItemSelector", at)
+        } else {
+            self.template(selector, effective, &self.context, at)
+        };
+        if let Some(object) = self.context.as_object_mut() {
+            object.shift_remove("Map");
+        }
+        selected
+    }
+
+    /// ItemBatcher: children receive `{"Items": [...], "BatchInput": ...}`, at most
+    /// MaxItemsPerBatch items and MaxInputBytesPerBatch bytes each.
+    pub(super) fn batches(
+        &mut self,
+        batcher: Node<'t>,
+        items: Vec<Value>,
+        input: &Value,
+        jsonata: bool,
+        at: &At,
+    ) -> Result<Vec<Value>, Failure> {
+        let limit = |engine: &mut Self, field: &str| -> Result<Option<i64>, Failure> {
+            let path_field = format!("{field}Path");
+            let node = batcher.get(field).or_else(|| batcher.get(&path_field));
+            engine.map_setting(
+                field,
+                node.map(NodePtr::new),
+                input,
+                &format!("{field} must be positive."),
+                at,
+            )
+        };
+        let max_items = limit(self, "MaxItemsPerBatch")?
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let max_bytes = limit(self, "MaxInputBytesPerBatch")?
+            .filter(|n| *n > 0)
+            .map_or(usize::MAX, |n| n as usize);
+        let batch_input = match batcher.get("BatchInput") {
+            Some(node) if jsonata => {
+                let states = self.states_value(input, None, None);
+                Some(self.jsonata_template(node, &states, "BatchInput", at)?)
+            }
+            Some(node) => Some(self.template(node, input, &self.context, at)?),
+            None => None,
+        };
+        let mut groups = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = 0;
+        for item in items {
+            let size = payload_size(&item) + 1;
+            if !current.is_empty() && (current.len() == max_items || bytes + size > max_bytes) {
+                groups.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            groups.push(current);
+        }
+        Ok(groups
+            .into_iter()
+            .map(|items| {
+                let mut batch = json!({"Items": items});
+                if let Some(b) = &batch_input {
+                    batch["BatchInput"] = b.clone();
+                }
+                batch
+            })
+            .collect())
+    }
+
+    /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.
+    /// ToleratedFailurePercentage (0 to 100, decimals allowed), literal or from a path.
+    pub(super) fn tolerated_percentage(
+        &mut self,
+        map: &'t crate::model::MapState,
+        input: &Value,
+        at: &At,
+    ) -> Result<Option<f64>, Failure> {
+        let Some(node) = map.tolerated_failure_percentage.and_then(|p| self.node(p)) else {
+            return Ok(None);
+        };
+        let value = match node.as_str() {
+            Some(s) if crate::model::jsonata_expression(s).is_some() => {
+                let states = self.states_value(input, None, None);
+                let value =
+                    self.jsonata_template(node, &states, "ToleratedFailurePercentage", at)?;
+                value.as_f64()
+            }
+            Some(path) => {
+                let found = self
+                    .select(path, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                match &found {
+                    Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+                    other => other.as_ref().and_then(Value::as_f64),
+                }
+            }
+            None => node.as_number().and_then(serde_json::Number::as_f64),
+        };
+        match value {
+            Some(p) if (0.0..=100.0).contains(&p) => Ok(Some(p)),
+            _ => Err(at
+                .runtime("ToleratedFailurePercentage must be a number from 0 to 100.".to_string())),
+        }
+    }
+
+    pub(super) fn map_setting(
+        &mut self,
+        field: &str,
+        setting: Option<NodePtr>,
+        input: &Value,
+        negative: &str,
+        at: &At,
+    ) -> Result<Option<i64>, Failure> {
+        let Some(node) = setting.and_then(|p| self.node(p)) else {
+            return Ok(None);
+        };
+        let value = match node.as_str() {
+            Some(s) if crate::model::jsonata_expression(s).is_some() => {
+                let states = self.states_value(input, None, None);
+                match self.jsonata_template(node, &states, field, at)?.as_i64() {
+                    Some(n) => n,
+                    None => return Err(at.runtime(format!("{field} is not a whole number."))),
+                }
+            }
+            Some(p) => {
+                let found = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                // A number, or a string that holds one ("1"), as AWS accepts.
+                let number = match &found {
+                    Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+                    other => other.as_ref().and_then(Value::as_i64),
+                };
+                match number {
+                    Some(n) => n,
+                    None => {
+                        let shown = match &found {
+                            Some(Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                            None => "null".into(),
+                        };
+                        return Err(at.runtime(format!(
+                            "The {field}Path field refers to value \"{shown}\" which is not a valid integer: {p}"
+                        )));
+                    }
+                }
+            }
+            None => node
+                .as_number()
+                .and_then(serde_json::Number::as_i64)
+                .unwrap_or(0),
+        };
+        if value < 0 {
+            return Err(at.runtime(negative));
+        }
+        Ok(Some(value))
+    }
+}

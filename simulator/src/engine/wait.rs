@@ -1,0 +1,123 @@
+//! Wait states: Seconds, Timestamp, SecondsPath, TimestampPath or their JSONata forms; the
+//! virtual clock moves to the end of the wait (or pauses there for a driver).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::{
+    json_type_name, next_of, parse_timestamp, At, Engine, Failure, QueryLanguage, State, Text, Wait,
+};
+
+impl<'t> Engine<'t> {
+    /// A Wait state: the clock moves to its end; its output and next state.
+    pub(super) fn wait<'v>(
+        &mut self,
+        state: &'t State,
+        wait: &'t Wait,
+        input: &'v Value,
+        at: &At,
+    ) -> Result<(Cow<'v, Value>, Option<Text>), Failure> {
+        if state.query_language == QueryLanguage::Jsonata {
+            let states = self.states_value(input, None, None);
+            let until = self.wait_until_jsonata(wait, &states, input, at)?;
+            if until > self.clock_ms {
+                self.sleep(until - self.clock_ms)?;
+            }
+            let output =
+                self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), at)?;
+            return Ok((Cow::Owned(output), next_of(state)));
+        }
+        let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
+        let until = self.wait_until(wait, &effective, at)?;
+        if until > self.clock_ms {
+            self.sleep(until - self.clock_ms)?;
+        }
+        self.assign(state.io.assign, &effective, at)?;
+        let output = self.output_path(state.io.output_path.as_ref(), effective, at)?;
+        Ok((output, next_of(state)))
+    }
+
+    /// When a JSONata state's wait ends (virtual ms).
+    fn wait_until_jsonata(
+        &mut self,
+        wait: &'t Wait,
+        states: &Value,
+        input: &Value,
+        at: &At,
+    ) -> Result<i64, Failure> {
+        let (name, entered) = (&at.state, at.entered_event);
+        Ok(match wait {
+            Wait::SecondsJsonata(expr) => {
+                let value = self.jsonata_expr(expr, states, "Seconds", at)?;
+                let seconds = value.as_i64().filter(|s| *s >= 0).ok_or_else(|| {
+                    self.query_failure(
+                        format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {value}", json_type_name(&value)),
+                    )
+                })?;
+                self.clock_ms + seconds * 1000
+            }
+            Wait::TimestampJsonata(expr) => {
+                let value = self.jsonata_expr(expr, states, "Timestamp", at)?;
+                match value.as_str() {
+                    Some(text) => parse_timestamp(text).ok_or_else(|| {
+                        self.query_failure(
+                            format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
+                        )
+                    })?,
+                    None => return Err(self.query_failure(
+                        format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string', but was '{}' for value: {value}", json_type_name(&value)),
+                    )),
+                }
+            }
+            other => self.wait_until(other, input, at)?,
+        })
+    }
+
+    fn wait_until(&self, wait: &'t Wait, input: &Value, at: &At) -> Result<i64, Failure> {
+        let seconds = |s: u64| self.clock_ms + s as i64 * 1000;
+        match wait {
+            Wait::Seconds(s) => Ok(seconds(*s)),
+            Wait::Timestamp(t) => {
+                parse_timestamp(t).ok_or_else(|| at.runtime(format!("Invalid timestamp '{t}'")))
+            }
+            Wait::SecondsPath(p) => {
+                let value = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                match &value {
+                    Some(Value::Number(n)) if n.as_u64().is_some() => {
+                        Ok(seconds(n.as_u64().unwrap_or(0)))
+                    }
+                    Some(Value::Number(n)) if n.as_i64().is_some() => Err(at.runtime(format!(
+                        "The SecondsPath parameter references a negative value: {p} == {n}"
+                    ))),
+                    Some(Value::Number(n)) => Err(at.runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {p} == {n}"
+                    ))),
+                    _ => Err(at.runtime(format!(
+                        "The SecondsPath parameter does not reference a valid positive integer: {p}"
+                    ))),
+                }
+            }
+            Wait::TimestampPath(p) => {
+                let value = self
+                    .select(p, input, &self.context)
+                    .map_err(|e| at.runtime(e))?;
+                value.as_ref().and_then(Value::as_str).and_then(parse_timestamp).ok_or_else(|| {
+                    let shown = match &value {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => "null".to_string(),
+                    };
+                    at.runtime(format!(
+                        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {p} == {shown}"
+                    ))
+                })
+            }
+            Wait::SecondsJsonata(_) | Wait::TimestampJsonata(_) | Wait::Missing => {
+                Err(at.runtime("This Wait state has no usable duration."))
+            }
+        }
+    }
+}
