@@ -74,7 +74,11 @@ impl Engine<'_> {
             }
             self.clock_ms = starts_at;
             let events_before = self.events.len();
+            let outer_lane = self.lane;
+            self.lanes += 1;
+            self.lane = self.lanes;
             let result = run(self, index, child);
+            self.lane = outer_lane;
             let end = self.clock_ms;
             if limit != 0 {
                 slots.push(Reverse(end));
@@ -173,9 +177,10 @@ impl Engine<'_> {
                 in_progress(before.iter().copied())
                     .into_iter()
                     .rev()
-                    .map(|(kind, name)| Event {
+                    .map(|(kind, name, lane)| Event {
                         id: 0,
                         previous_event_id: 0,
+                        lane,
                         timestamp_ms: cut,
                         kind,
                         details: Details::StateAborted { name },
@@ -216,20 +221,23 @@ impl Engine<'_> {
 }
 
 /// The states entered and not yet left in `events`, outermost first, with the event that
-/// records each one's abort.
+/// records each one's abort and the lane it runs in.
 pub(super) fn in_progress<'e>(
     events: impl Iterator<Item = &'e Event>,
-) -> Vec<(&'static str, crate::syntax::Text)> {
-    let mut open: Vec<(&'static str, crate::syntax::Text)> = Vec::new();
+) -> Vec<(&'static str, crate::syntax::Text, u32)> {
+    let mut open: Vec<(&'static str, crate::syntax::Text, u32)> = Vec::new();
     for event in events {
         match &event.details {
             Details::StateEntered { name, .. } => {
                 if let Some(aborted) = aborted_kind(event.kind) {
-                    open.push((aborted, name.clone()));
+                    open.push((aborted, name.clone(), event.lane));
                 }
             }
             Details::StateExited { name, .. } | Details::StateAborted { name } => {
-                if let Some(i) = open.iter().rposition(|(_, n)| n == name) {
+                if let Some(i) = open
+                    .iter()
+                    .rposition(|(_, n, lane)| n == name && *lane == event.lane)
+                {
                     open.remove(i);
                 }
             }

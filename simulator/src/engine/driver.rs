@@ -266,18 +266,19 @@ impl<'a> Driver<'a> {
 /// then `ExecutionAborted`.
 fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
     let in_progress = super::concurrent::in_progress(execution.events.iter());
-    let mut push = |kind: &'static str, details: Details| {
+    let mut push = |kind: &'static str, details: Details, lane: u32| {
         let id = execution.events.len() + 1;
         execution.events.push(Event {
             id,
             previous_event_id: id - 1,
+            lane,
             timestamp_ms: now_ms,
             kind,
             details,
         });
     };
-    for (kind, name) in in_progress.into_iter().rev() {
-        push(kind, Details::StateAborted { name });
+    for (kind, name, lane) in in_progress.into_iter().rev() {
+        push(kind, Details::StateAborted { name }, lane);
     }
     push(
         "ExecutionAborted",
@@ -285,6 +286,7 @@ fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
             error: error.to_string(),
             cause: cause.to_string(),
         },
+        0,
     );
     execution.status = Status::Aborted;
     execution.error = (!error.is_empty()).then(|| error.to_string());

@@ -78,6 +78,10 @@ pub struct Event {
     /// AWS's HistoryEventType (`PassStateEntered`, `MapIterationStarted`, ...).
     pub kind: &'static str,
     pub details: Details,
+    /// Which run of states the event belongs to: 0 the machine's own, each Parallel branch and
+    /// Map iteration its own number. Not part of AWS's history (its merged order interleaves
+    /// concurrent children); the timeline uses it to tell one iteration's visits from another's.
+    pub lane: u32,
 }
 
 /// `PassStateEntered`, `MapStateExited`, ...: the event types of entering and leaving a state.
@@ -212,6 +216,7 @@ mod tests {
         let event = Event {
             id: 2,
             previous_event_id: 1,
+            lane: 0,
             timestamp_ms: 0,
             kind: state_event("Pass", false),
             details: Details::StateEntered {
@@ -227,6 +232,7 @@ mod tests {
         let iteration = Event {
             id: 3,
             previous_event_id: 2,
+            lane: 0,
             timestamp_ms: 0,
             kind: "MapIterationStarted",
             details: Details::MapIteration {

@@ -157,6 +157,9 @@ struct Engine<'t> {
     /// Above zero while running child executions of a Distributed Map, whose events are in
     /// their own histories, not this one.
     quiet: u32,
+    /// The lane of the events written now ([`Event::lane`]), and the last lane handed out.
+    lane: u32,
+    lanes: u32,
     max_events: usize,
     cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
     mocks: Option<crate::mocks::TestCase>,
@@ -207,6 +210,8 @@ impl<'t> Engine<'t> {
                     .map_or(limit, |s| (s as i64 * 1000).min(limit))
             },
             quiet: 0,
+            lane: 0,
+            lanes: 0,
             max_events: options.max_history_events,
             mocks: options.mocks.clone(),
             invocations: crate::fxhash::FxHashMap::default(),
@@ -234,6 +239,7 @@ impl<'t> Engine<'t> {
         self.events.push(Event {
             id,
             previous_event_id: id - 1,
+            lane: self.lane,
             timestamp_ms: self.clock_ms,
             kind,
             details,

@@ -16,6 +16,8 @@ const TOP: f64 = 40.0;
 /// what marks it carries.
 struct Visit {
     name: String,
+    /// The name, with the Map iteration's index when it runs in one (`Ship #2`).
+    label: String,
     depth: usize,
     entered: i64,
     left: Option<i64>,
@@ -44,37 +46,51 @@ fn depths(machine: &StateMachine) -> std::collections::HashMap<String, usize> {
     out
 }
 
-/// The SVG timeline of an execution of `machine`.
-pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
-    let start = execution.events.first().map_or(0, |e| e.timestamp_ms);
-    let end = execution.events.last().map_or(start, |e| e.timestamp_ms) - start;
-    let depth_of = depths(machine);
+/// Every state visit in the order entered. Concurrent children (Parallel branches, Map
+/// iterations) interleave in the history and may be in the same state at once: an exit closes
+/// the visit open in its own lane, and a task's events mark the visit of their lane.
+fn visits(
+    execution: &Execution,
+    start: i64,
+    depth_of: &std::collections::HashMap<String, usize>,
+) -> Vec<Visit> {
     let mut visits: Vec<Visit> = Vec::new();
-    // The open visit of each state name (concurrent branches interleave their events).
-    let mut open: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut current: Option<usize> = None;
+    let mut open: std::collections::HashMap<(u32, &str), usize> = std::collections::HashMap::new();
+    // The visit each lane is in now, and the Map iteration a lane runs (`#index`).
+    let mut current: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut iteration: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for event in &execution.events {
         let at = event.timestamp_ms - start;
         match &event.details {
+            Details::MapIteration { index, .. } if event.kind == "MapIterationStarted" => {
+                iteration.insert(event.lane, *index);
+            }
             Details::StateEntered { name, .. } => {
+                let label = match iteration.get(&event.lane) {
+                    Some(index) => format!("{name} #{index}"),
+                    None => name.to_string(),
+                };
                 visits.push(Visit {
                     name: name.to_string(),
+                    label,
                     depth: depth_of.get(&**name).copied().unwrap_or(0),
                     entered: at,
                     left: None,
                     waiting_from: None,
                     failed_at: None,
                 });
-                open.insert(name.to_string(), visits.len() - 1);
-                current = Some(visits.len() - 1);
+                open.insert((event.lane, name), visits.len() - 1);
+                current.insert(event.lane, visits.len() - 1);
             }
             Details::StateExited { name, .. } => {
-                if let Some(i) = open.remove(&**name) {
+                if let Some(i) = open.remove(&(event.lane, &**name)) {
                     visits[i].left = Some(at);
                 }
             }
             _ => {
-                let Some(i) = current else { continue };
+                let Some(&i) = current.get(&event.lane) else {
+                    continue;
+                };
                 match event.kind {
                     "TaskSubmitted" => visits[i].waiting_from = Some(at),
                     "TaskFailed" | "TaskTimedOut" | "ExecutionFailed" | "ExecutionTimedOut" => {
@@ -92,6 +108,15 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             }
         }
     }
+    visits
+}
+
+/// The SVG timeline of an execution of `machine`.
+pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
+    let start = execution.events.first().map_or(0, |e| e.timestamp_ms);
+    let end = execution.events.last().map_or(start, |e| e.timestamp_ms) - start;
+    let depth_of = depths(machine);
+    let visits = visits(execution, start, &depth_of);
     // Heartbeats are not history events; they go on the axis too, unlabelled.
     let beats: Vec<(&str, i64, i64)> = execution
         .tokens
@@ -195,7 +220,7 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             out,
             r##"<text x="{indent:.1}" y="{:.1}" fill="#202124">{}</text>"##,
             y + 14.0,
-            escape(&visit.name)
+            escape(&visit.label)
         );
         let x1 = x_of(visit.entered);
         let x2 = x_of(
@@ -294,6 +319,100 @@ mod tests {
         let svg = super::to_svg(&checked.machine, &execution);
         assert!(svg.contains("heartbeat at +00:05:00.000"), "{svg}");
         assert!(svg.contains("heartbeat at +00:11:40.000"), "{svg}");
+    }
+
+    /// Map iterations run two at a time and a Parallel's branches side by side: every row runs
+    /// from its own visit's entry to its own exit (the history interleaves them).
+    #[test]
+    fn concurrent_iterations_and_branches_each_span_their_own_visit() {
+        let text = r#"{"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true,
+            "Branches": [
+              {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items",
+                "MaxConcurrency": 2, "End": true,
+                "ItemProcessor": {"StartAt": "Work", "States": {
+                  "Work": {"Type": "Wait", "SecondsPath": "$.s", "Next": "Done"},
+                  "Done": {"Type": "Pass", "End": true}}}}}},
+              {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 6, "Next": "After"},
+                "After": {"Type": "Wait", "Seconds": 2, "End": true}}}]}}}"#;
+        let checked = check(text, Format::Json, CheckOptions::default());
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        let options = RunOptions {
+            input: std::sync::Arc::new(
+                serde_json::json!({"items": [{"s": 5}, {"s": 3}, {"s": 4}]}),
+            ),
+            ..RunOptions::default()
+        };
+        let execution = run(&checked.tree, &checked.machine, &options);
+        assert_eq!(execution.status, crate::engine::Status::Succeeded);
+        let start = execution.events[0].timestamp_ms;
+        let rows: Vec<(String, i64, Option<i64>)> =
+            super::visits(&execution, start, &super::depths(&checked.machine))
+                .into_iter()
+                .map(|v| (v.label, v.entered, v.left))
+                .collect();
+        let mut rows_sorted = rows.clone();
+        rows_sorted.sort();
+        let expected = [
+            ("After", 6_000, 8_000),
+            ("Both", 0, 8_000),
+            ("Done #0", 5_000, 5_000),
+            ("Done #1", 3_000, 3_000),
+            ("Done #2", 7_000, 7_000),
+            ("Each", 0, 7_000),
+            ("Slow", 0, 6_000),
+            ("Work #0", 0, 5_000),
+            ("Work #1", 0, 3_000),
+            // Starts when the second iteration frees its slot.
+            ("Work #2", 3_000, 7_000),
+        ];
+        let expected: Vec<(String, i64, Option<i64>)> = expected
+            .iter()
+            .map(|(name, entered, left)| ((*name).to_string(), *entered, Some(*left)))
+            .collect();
+        assert_eq!(rows_sorted, expected, "rows in the order entered: {rows:?}");
+        // Drawn: the first iteration's bar ends at the 5 s tick, not at the Map's end.
+        let svg = super::to_svg(&checked.machine, &execution);
+        let bar = |label: &str| -> (f64, f64) {
+            let row = svg
+                .split('\n')
+                .position(|line| line.contains(&format!(">{label}<")))
+                .expect(label);
+            let rect = svg.split('\n').nth(row + 1).expect("the row's bar");
+            let number = |key: &str| -> f64 {
+                rect.split(&format!(" {key}=\""))
+                    .nth(1)
+                    .and_then(|r| r.split('"').next())
+                    .and_then(|n| n.parse().ok())
+                    .expect(key)
+            };
+            (number("x"), number("x") + number("width"))
+        };
+        let tick = |label: &str| -> f64 {
+            let line = svg
+                .lines()
+                .find(|l| l.ends_with(&format!(">{label}</text>")))
+                .expect(label);
+            line.split(" x=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|n| n.parse().ok())
+                .expect("x")
+        };
+        let (x0, x5, x7) = (
+            tick("+00:00:00.000"),
+            tick("+00:00:05.000"),
+            tick("+00:00:07.000"),
+        );
+        let (from, to) = bar("Work #0");
+        assert!(
+            (from - x0).abs() < 0.2 && (to - x5).abs() < 0.2,
+            "{from}-{to} vs {x0}, {x5}"
+        );
+        let (from, to) = bar("Each");
+        assert!(
+            (from - x0).abs() < 0.2 && (to - x7).abs() < 0.2,
+            "{from}-{to} vs {x0}, {x7}"
+        );
     }
 
     #[test]
