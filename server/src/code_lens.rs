@@ -19,7 +19,7 @@ pub fn lenses(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<CodeLens> {
             .checked
             .diagnostics
             .iter()
-            .filter(|d| d.severity == asl_sim::Severity::Error)
+            .filter(|d| asl_sim::analysis::code_rule(d.code).is_some_and(|r| r.stops_run))
             .count();
         let (title, command) = if errors > 0 {
             (

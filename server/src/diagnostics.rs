@@ -59,12 +59,8 @@ pub fn analyse(
 ) -> Analysis {
     let version = doc.version;
     let checked = checked(doc);
-    let (facts, runs) = if !simulate
-        || checked
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
-    {
+    // Only what AWS itself refuses at creation stops a simulation (analysis/codes.rs).
+    let (facts, runs) = if !simulate || asl_sim::analysis::stops_run(&checked.diagnostics) {
         (Vec::new(), Vec::new())
     } else {
         self::simulate(&checked, mocks, cancelled)

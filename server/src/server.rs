@@ -325,13 +325,17 @@ impl State {
         };
         let version = doc.version;
         let mocks = self.mock_source(&uri);
+        let deny_warnings = self.settings().deny_warnings;
         let Some(cancelled) = self.supersede(&uri, version, rerun) else {
             return;
         };
         let superseded = Arc::clone(&cancelled);
         let analysed_uri = uri.clone();
         let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let analysis = diagnostics::analyse(&doc, &mocks, simulate, Some(cancelled));
+            let mut analysis = diagnostics::analyse(&doc, &mocks, simulate, Some(cancelled));
+            if deny_warnings {
+                asl_sim::analysis::deny_warnings(&mut analysis.checked.diagnostics);
+            }
             let published = diagnostics::to_lsp(&analysed_uri, &doc, &analysis);
             (analysis, published)
         })

@@ -1,4 +1,5 @@
-//! The client's settings (`asl.mockConfig`, `asl.testCase`), from `initializationOptions` or
+//! The client's settings (`asl.mockConfig`, `asl.testCase`, `asl.simulateOnChange`,
+//! `asl.denyWarnings`), from `initializationOptions` or
 //! `workspace/didChangeConfiguration`, and which mock file each definition reads.
 
 use serde_json::Value;
@@ -14,6 +15,10 @@ pub struct Settings {
     /// `asl.simulateOnChange` (default on): off, edits only check, and opening, saving or
     /// `asl.simulate` simulate.
     pub simulate_on_change: bool,
+    /// `asl.denyWarnings` (default off): the checker's warnings are published as errors, as
+    /// `asl-sim check --deny-warnings` reports them for CI. Simulation is unchanged: it stops
+    /// only for what AWS refuses.
+    pub deny_warnings: bool,
 }
 
 impl Default for Settings {
@@ -22,6 +27,7 @@ impl Default for Settings {
             mock_config: None,
             test_case: None,
             simulate_on_change: true,
+            deny_warnings: false,
         }
     }
 }
@@ -48,6 +54,10 @@ impl Settings {
                 .get("simulateOnChange")
                 .and_then(Value::as_bool)
                 .unwrap_or(true),
+            deny_warnings: asl
+                .get("denyWarnings")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         }
     }
 
@@ -124,6 +134,9 @@ mod tests {
         assert!(flat.simulate_on_change);
         let off = Settings::from_json(&json!({"asl": {"simulateOnChange": false}}), root);
         assert!(!off.simulate_on_change);
+        assert!(!off.deny_warnings);
+        let deny = Settings::from_json(&json!({"asl": {"denyWarnings": true}}), root);
+        assert!(deny.deny_warnings);
         assert_eq!(Settings::from_json(&json!(42), root), Settings::default());
 
         let definition: Uri = "file:///work/project/order.asl.json".parse().expect("uri");

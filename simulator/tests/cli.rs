@@ -38,7 +38,7 @@ fn errors_exit_one_with_rustc_style_locations() {
         stdout.contains("--> examples/broken/typos.asl.json:13:15"),
         "{stdout}"
     );
-    assert!(stdout.contains("8 error(s)"), "{stdout}");
+    assert!(stdout.contains("6 error(s), 2 warning(s)"), "{stdout}");
 }
 
 #[test]

@@ -146,6 +146,10 @@ const VALIDATOR_EXCEPTIONS: &[(&str, &str)] = &[
         "`arn:aws:swf:...:task:X` is the ASL spec's placeholder; AWS accepts only its integrations, Lambda functions and activities",
     ),
     (
+        "invalid-jsonata-surround-syntax-no-spaces.json",
+        "deployed projects write `{%expr%}` without inner spaces and the emulators' grammars accept it (only the `{%` at the start and `%}` at the end matter): a style hint (`jsonata-spacing`), not an error",
+    ),
+    (
         "invalid-json-surround-syntax-extra-spaces.json",
         "a line break inside `{% %}` is whitespace to AWS; multi-line JSONata is accepted, so flagging it would be a false alarm",
     ),

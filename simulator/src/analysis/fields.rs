@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::fxhash::FxHashSet;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::schema::{
     self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
     QueryLanguage, ValueKind,
@@ -166,7 +166,10 @@ fn is_placeholder(s: &str) -> bool {
 }
 
 /// The closest name by edit distance, for "did you mean" hints.
-fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
+pub(crate) fn closest<'n>(
+    name: &str,
+    candidates: impl Iterator<Item = &'n str>,
+) -> Option<&'n str> {
     let lower = name.to_ascii_lowercase();
     candidates
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
@@ -1105,11 +1108,13 @@ impl<'a> Walker<'a> {
         }
         let inner = &s[2..s.len() - 2];
         if !inner.starts_with(char::is_whitespace) || !inner.ends_with(char::is_whitespace) {
-            return self.error(
-                "jsonata-delimiters",
+            // Legal (deployed projects write `{%expr%}`): a style hint, and the check goes on.
+            self.diagnostics.push(Diagnostic::new(
+                Severity::Hint,
+                "jsonata-spacing",
                 node.range(),
-                "Put a space after `{%` and before `%}`: \"{% expression %}\".",
-            );
+                "The usual spelling has a space after `{%` and before `%}`: \"{% expression %}\".",
+            ));
         }
         if inner.trim().is_empty() {
             return self.error(
@@ -1175,7 +1180,7 @@ impl<'a> Walker<'a> {
             }
             if name == "states" {
                 self.error(
-                    "invalid-variable-name",
+                    "reserved-variable-name",
                     m.key.range,
                     "`states` is reserved for `$states`.",
                 );
@@ -1381,21 +1386,6 @@ impl<'a> Walker<'a> {
                     "states-all-not-alone",
                     item.range(),
                     "`States.ALL` must be the only name in its `ErrorEquals`.",
-                );
-            } else if name.starts_with("States.")
-                && !schema::ERROR_NAMES.iter().any(|(n, _)| *n == name)
-            {
-                let best = closest(name, schema::ERROR_NAMES.iter().map(|(n, _)| *n));
-                let hint = best
-                    .map(|c| format!(" Did you mean `{c}`?"))
-                    .unwrap_or_default();
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "unknown-error-name",
-                        item.range(),
-                        format!("`{name}` is not a Step Functions error.{hint}"),
-                    )
-                    .with_suggested_string(best),
                 );
             }
         }

@@ -1,6 +1,22 @@
 //! Static checks. `check` is the one entry point: parse, walk the tree against the schema, then
 //! run the whole-machine checks on the typed model. Every pass is linear in the document.
+//!
+//! The rule for severities, which every code follows ([`codes::CODES`] records the decision
+//! and its reason for each, and the tests hold the constructors to it):
+//! - **error**: AWS rejects the definition (CreateStateMachine / ValidateStateMachineDefinition
+//!   says INVALID), or it fails at run time on every input.
+//! - **warning**: legal for AWS but almost surely a mistake (an error name nothing raises, a
+//!   callback wait with no bound, a task token never passed). Our own lints are warnings unless
+//!   AWS also refuses the definition; [`deny_warnings`] (`check --deny-warnings`, the language
+//!   server's `asl.denyWarnings`) makes them errors for CI.
+//! - hints and information: style, and what a simulation saw.
+//!
+//! A run (`run`, `test`, `graph --simulate`, the language server's simulation) refuses only a
+//! definition AWS itself would refuse at creation ([`stops_run`]): an error that fails at run
+//! time is what the run then shows, as AWS would.
 
+pub mod codes;
+mod errors;
 mod fields;
 mod graph;
 pub mod jsonata;
@@ -11,6 +27,7 @@ mod variables;
 use crate::diagnostic::Diagnostic;
 use crate::model::StateMachine;
 use crate::syntax::{self, Format, Tree};
+pub use codes::{code_rule, deny_warnings, stops_run, CodeRule, CODES};
 use fields::StateQueue;
 
 /// Standard workflows support every pattern; Express ones request-response only.
@@ -67,6 +84,7 @@ fn check_on_threads(
         let model_checks = |found: &mut Vec<Diagnostic>| {
             let machine = StateMachine::from_tree(root);
             graph::check(&machine, found);
+            errors::check(&machine, found);
             tokens::check(text, &parse.tree, &machine, options, found);
             machine
         };

@@ -95,7 +95,7 @@ fn task_rules(
         } else {
             "Parameters never pass `$$.Task.Token`: add e.g. `\"TaskToken.$\": \"$$.Task.Token\"`"
         };
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::warning(
             "task-token-not-passed",
             suffix_range(),
             format!(

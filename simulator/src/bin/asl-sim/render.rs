@@ -153,10 +153,8 @@ pub fn refused_for_errors(
     text: &str,
     diagnostics: &[Diagnostic],
 ) -> bool {
-    if !diagnostics
-        .iter()
-        .any(|d| d.severity == asl_sim::Severity::Error)
-    {
+    // Only what AWS itself refuses at creation stops a run (analysis/codes.rs).
+    if !asl_sim::analysis::stops_run(diagnostics) {
         return false;
     }
     let mut stderr = std::io::stderr().lock();

@@ -9,7 +9,6 @@ use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::RunOptions;
 use asl_sim::syntax::Format;
 use asl_sim::test_cases::{prepare, run_case, CaseOutcome, RunSettings, SuiteError};
-use asl_sim::Severity;
 
 use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
@@ -158,11 +157,7 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         Format::from_path(definition),
         CheckOptions::default(),
     );
-    if checked
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
+    if asl_sim::analysis::stops_run(&checked.diagnostics) {
         let reports = vec![(definition.to_string(), text, checked.diagnostics)];
         render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
         return fail(
