@@ -318,7 +318,9 @@ pub fn resolve(resource: &str) -> Result<Resource, ResourceError> {
         "states" if parts[3].is_empty() && parts[4].is_empty() => resolve_states(rest, offsets[5]),
         "states" => match rest.split_once(':') {
             Some(("activity", name)) if !name.is_empty() => Ok(Resource::Activity { name: name.to_string() }),
-            _ => Err(fault(offsets[5], resource.len(), "Expected `activity:NAME` or an integration `arn:aws:states:::SERVICE:API`.")),
+            // `arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject`: AWS reads an
+            // integration with its region and account as the short form.
+            _ => resolve_states(rest, offsets[5]),
         },
         "lambda" => {
             let Some(function) = rest.strip_prefix("function:") else {

@@ -129,6 +129,11 @@ fn scan_prefix<'a>(
             Some(b',' | b')' | b' ') if in_args => break,
             Some(b'.') => {
                 pos += 1;
+                // Jayway (AWS's JSONPath) reads a `.` before a bracket as nothing: `$.[0]`,
+                // `$.Items.[0].Id`, `$.[?(@.n > 0)]`.
+                if bytes.get(pos) == Some(&b'[') {
+                    continue;
+                }
                 if bytes.get(pos) == Some(&b'.') {
                     // Recursive descent: `..name`, `..*` or `..[`.
                     pos += 1;
@@ -305,6 +310,15 @@ mod tests {
             let p = parse(q).expect(q);
             assert!(!p.is_reference(), "{q}");
         }
+    }
+
+    #[test]
+    fn jayway_reads_a_dot_before_a_bracket_as_nothing() {
+        assert_eq!(parse("$.[0]"), parse("$[0]"));
+        assert_eq!(parse("$.Items.[0].Id"), parse("$.Items[0].Id"));
+        assert_eq!(parse("$.['a b']"), parse("$['a b']"));
+        assert!(parse("$.[?(@.n > 0)]").is_ok_and(|p| !p.is_reference()));
+        assert!(parse("$.a.[0]").is_ok_and(|p| p.is_reference()));
     }
 
     #[test]

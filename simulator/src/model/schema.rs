@@ -359,7 +359,7 @@ pub static FIELDS: &[FieldSpec] = &[
     field("OutputType", bits!(WriterConfig), Both, V::Enum(&["JSON", "JSONL"]), "The format of the written results."),
     field("Transformation", bits!(WriterConfig), Both, V::Enum(&["NONE", "COMPACT", "FLATTEN"]), "How each result is shaped before it is written."),
     field("RoleArn", bits!(Credentials), Both, V::NonEmptyString, "The IAM role to assume."),
-    field("RoleArn.$", bits!(Credentials), JP, V::ReferencePath { nullable: false }, "A path to the IAM role to assume."),
+    field("RoleArn.$", bits!(Credentials), JP, V::PathOrIntrinsic, "A path or intrinsic function (`States.Format(...)`) giving the IAM role to assume."),
 ];
 
 /// At-most-one and exactly-one groups of fields.
