@@ -1,6 +1,8 @@
 //! The typed ASL model, read from the syntax tree. Reading is lenient: a field of the wrong
 //! type is left out here (the checker reports it), so a half-typed document still has a model.
 
+pub mod api;
+pub mod integration_models;
 pub mod integrations;
 pub mod intrinsic;
 pub mod jsonata_functions;
