@@ -221,3 +221,15 @@ fn a_variable_only_its_own_state_assigns_has_no_value_there_yet() {
     // is `$total` in Add (Init assigns it too).
     insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
 }
+
+#[test]
+fn parameters_against_the_api_models() {
+    let (text, format) = example("broken/parameters.asl.json");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}
+
+#[test]
+fn arguments_against_the_api_models() {
+    let (text, format) = example("broken/arguments.asl.yaml");
+    insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
+}

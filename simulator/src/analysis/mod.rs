@@ -20,6 +20,7 @@ mod errors;
 mod fields;
 mod graph;
 pub mod jsonata;
+mod parameters;
 mod text;
 mod tokens;
 mod variables;
@@ -86,6 +87,7 @@ fn check_on_threads(
             graph::check(&machine, found);
             errors::check(&machine, found);
             tokens::check(text, &parse.tree, &machine, options, found);
+            parameters::check(text, &parse.tree, &machine, found);
             machine
         };
         let queue = share.then(|| StateQueue::of(root)).flatten();
