@@ -6,7 +6,7 @@
 //! (CreateStateMachine rejects the Resource), a member the API does not have (Step Functions
 //! refuses the Parameters: "The field ... is not supported by Step Functions"), a required member
 //! left out (the call fails on every input). Warnings: a member spelt with other capitals than
-//! Step Functions' (our spelling is derived, not recorded), a literal of another type (the Java
+//! both Step Functions' and the model's (our spelling is derived, not recorded), a literal of another type (the Java
 //! SDK coerces many scalars), values outside an enum or a bound (the service decides), an
 //! `aws-sdk` service the models do not name. `.$` keys and JSONata values are known only at run
 //! time: their names are checked, their values are not.
@@ -279,7 +279,11 @@ impl Checker<'_> {
                 Some(name) => (name, true),
                 None => (m.key.name, false),
             };
-            let at = members.iter().position(|x| x.name == name);
+            // Step Functions' spelling, or the model's own: nested members such as DynamoDB's
+            // `BOOL` / `NULL` are written as the wire spells them in deployed definitions.
+            let at = members
+                .iter()
+                .position(|x| x.name == name || x.model_name.as_deref() == Some(name));
             let at = at.or_else(|| {
                 let i = members
                     .iter()

@@ -101,10 +101,35 @@ fn pass_token(tree: &Tree, text: &str, state: Node<'_>) -> (TextRange, String) {
     } else {
         ("Parameters", "TaskToken.$", "\"$$.Task.Token\"")
     };
-    match state.get(payload).filter(|p| p.is_object()) {
-        Some(existing) => insert_member(text, existing, key, value),
-        None => insert_member(text, state, payload, &format!("{{\"{key}\": {value}}}")),
+    let token = format!("{{\"{key}\": {value}}}");
+    // The token travels in the member the worker reads (SQS's MessageBody, Lambda's Payload):
+    // a member the API does not have would be refused.
+    let carrier = token_carrier(state);
+    let existing = state.get(payload).filter(|p| p.is_object());
+    match (existing, carrier) {
+        (Some(existing), Some(member)) => match existing.get(member) {
+            Some(inner) if inner.is_object() => insert_member(text, inner, key, value),
+            Some(_) => insert_member(text, existing, key, value),
+            None => insert_member(text, existing, member, &token),
+        },
+        (Some(existing), None) => insert_member(text, existing, key, value),
+        (None, Some(member)) => {
+            insert_member(text, state, payload, &format!("{{\"{member}\": {token}}}"))
+        }
+        (None, None) => insert_member(text, state, payload, &token),
     }
+}
+
+/// The integration's member that takes any JSON (`MessageBody`, `Payload`, ...), if it has one.
+fn token_carrier(state: Node<'_>) -> Option<&'static str> {
+    let resource = state.get("Resource")?.as_str()?;
+    let target = crate::model::integrations::resolve(resource).ok()?;
+    let rules = crate::model::integration_models::target(&target)?.rules?;
+    rules
+        .any_json_input
+        .iter()
+        .copied()
+        .find(|m| !m.contains('.'))
 }
 
 /// A Pass state named as the unknown target, at the end of the `States` the transition is in.
@@ -205,7 +230,7 @@ mod tests {
         let with_token = fixed(CALLBACK, Format::Json, "Pass the task token");
         assert!(
             with_token
-                .contains(r#""Parameters": {"QueueUrl": "q", "TaskToken.$": "$$.Task.Token"}"#),
+                .contains(r#""Parameters": {"QueueUrl": "q", "MessageBody": {"TaskToken.$": "$$.Task.Token"}}"#),
             "{with_token}"
         );
         let bounded = fixed(&with_token, Format::Json, "Add HeartbeatSeconds");
@@ -227,7 +252,9 @@ mod tests {
         let yaml = "StartAt: Wait\nStates:\n  Wait:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken\n    Parameters:\n      QueueUrl: q\n    End: true\n";
         let fixed_yaml = fixed(yaml, Format::Yaml, "Pass the task token");
         assert!(
-            fixed_yaml.contains("      QueueUrl: q\n      \"TaskToken.$\": \"$$.Task.Token\"\n"),
+            fixed_yaml.contains(
+                "      QueueUrl: q\n      \"MessageBody\": {\"TaskToken.$\": \"$$.Task.Token\"}\n"
+            ),
             "{fixed_yaml}"
         );
         assert!(
