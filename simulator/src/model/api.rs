@@ -383,7 +383,11 @@ mod checksum {
             hash.update(b"\0");
             count += 1;
         }
-        let digest: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = hash.finalize().iter().fold(String::new(), |mut out, b| {
+            use std::fmt::Write;
+            let _ = write!(out, "{b:02x}");
+            out
+        });
         let field = |key: &str| {
             super::LOCK
                 .lines()
