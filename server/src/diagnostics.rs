@@ -3,7 +3,7 @@
 //! document, or one unmocked run). A pure function of the text: the server decides what to
 //! publish.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use asl_sim::engine::RunOptions;
@@ -55,22 +55,53 @@ pub fn analyse(
     doc: &Snapshot,
     mocks: &MockSource,
     simulate: bool,
-    cancelled: Option<Arc<AtomicBool>>,
+    cancelled: Option<&Arc<AtomicBool>>,
 ) -> Analysis {
-    let version = doc.version;
-    let checked = checked(doc);
-    // Only what AWS itself refuses at creation stops a simulation (analysis/codes.rs).
-    let (facts, runs) = if !simulate || asl_sim::analysis::stops_run(&checked.diagnostics) {
-        (Vec::new(), Vec::new())
+    let checked = Analysis::checked_only(doc, false);
+    if simulate {
+        checked.simulated(mocks, cancelled)
     } else {
-        self::simulate(&checked, mocks, cancelled)
-    };
-    Analysis {
-        version,
-        checked,
-        facts,
-        runs,
-        simulated: simulate,
+        checked
+    }
+}
+
+impl Analysis {
+    /// The checker's findings alone: what is published first, before any simulation.
+    /// `deny_warnings`: warnings are shown as errors (`asl.denyWarnings`).
+    pub fn checked_only(doc: &Snapshot, deny_warnings: bool) -> Analysis {
+        let mut checked = checked(doc);
+        if deny_warnings {
+            asl_sim::analysis::deny_warnings(&mut checked.diagnostics);
+        }
+        Analysis {
+            version: doc.version,
+            checked,
+            facts: Vec::new(),
+            runs: Vec::new(),
+            simulated: false,
+        }
+    }
+
+    /// Whether a simulation may run: only what AWS itself refuses at creation stops one
+    /// (analysis/codes.rs).
+    pub fn can_simulate(&self) -> bool {
+        !asl_sim::analysis::stops_run(&self.checked.diagnostics)
+    }
+
+    /// This analysis with the simulation's report and runs added (none when the checker found
+    /// errors).
+    pub fn simulated(self, mocks: &MockSource, cancelled: Option<&Arc<AtomicBool>>) -> Analysis {
+        let (facts, runs) = if self.can_simulate() {
+            simulate(&self.checked, mocks, cancelled)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Analysis {
+            facts,
+            runs,
+            simulated: true,
+            ..self
+        }
     }
 }
 
@@ -79,23 +110,35 @@ pub fn checked(doc: &Snapshot) -> asl_sim::analysis::Checked {
     asl_sim::analysis::check_parsed(&doc.text, doc.parse().clone(), CheckOptions::default())
 }
 
-/// Everything to publish for an analysis of `text`.
+/// Everything to publish for an analysis of `text`; `source` says what produced each one
+/// (`asl` for the checker, `asl simulation` for the simulation).
 pub fn to_lsp(uri: &Uri, doc: &Snapshot, analysis: &Analysis) -> Vec<Diagnostic> {
-    let found = analysis
-        .checked
-        .diagnostics
-        .iter()
-        .chain(&analysis.facts)
-        .cloned();
-    convert(uri, doc, found)
+    let mut published = convert(
+        uri,
+        doc,
+        analysis.checked.diagnostics.iter().cloned(),
+        CHECKER,
+    );
+    published.extend(convert(
+        uri,
+        doc,
+        analysis.facts.iter().cloned(),
+        SIMULATION,
+    ));
+    published
 }
+
+/// The `source` of the checker's diagnostics.
+pub const CHECKER: &str = "asl";
+/// The `source` of the simulation's.
+pub const SIMULATION: &str = "asl simulation";
 
 /// A mock file's problems (`asl_sim::mocks::check_file`), to publish on it.
 pub fn mock_file(uri: &Uri, doc: &Snapshot) -> Vec<Diagnostic> {
     let mut found = asl_sim::mocks::check_file(&doc.text);
     // A response several test cases use is reported once.
     found.dedup_by(|a, b| a.range == b.range && a.message == b.message);
-    convert(uri, doc, found.into_iter())
+    convert(uri, doc, found.into_iter(), CHECKER)
 }
 
 /// The names of every state of the definition a mock file serves, nested ones included: from
@@ -142,6 +185,7 @@ fn convert(
     uri: &Uri,
     doc: &Snapshot,
     found: impl Iterator<Item = asl_sim::Diagnostic>,
+    source: &str,
 ) -> Vec<Diagnostic> {
     let range = |r: TextRange| doc.range(r);
     found
@@ -154,7 +198,7 @@ fn convert(
                 Severity::Hint => DiagnosticSeverity::HINT,
             }),
             code: Some(NumberOrString::String(d.code.to_string())),
-            source: Some("asl-sim".into()),
+            source: Some(source.into()),
             message: d.message,
             related_information: (!d.related.is_empty()).then(|| {
                 d.related
@@ -176,15 +220,24 @@ fn convert(
 fn simulate(
     checked: &asl_sim::analysis::Checked,
     mocks: &MockSource,
-    cancelled: Option<Arc<AtomicBool>>,
+    cancelled: Option<&Arc<AtomicBool>>,
 ) -> (Vec<asl_sim::Diagnostic>, Vec<Run>) {
+    // Superseded by a newer text: what is left would be dropped unread.
+    let superseded = || {
+        cancelled
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    };
     let (cases, mut out) = mock_cases(checked, mocks);
     if cases.is_empty() {
         let options = RunOptions {
-            cancelled,
+            cancelled: cancelled.cloned(),
             ..RunOptions::default()
         };
         let execution = asl_sim::engine::run(&checked.tree, &checked.machine, &options);
+        if superseded() {
+            return (Vec::new(), Vec::new());
+        }
         out.extend(asl_sim::simulation::explain(
             &checked.tree,
             &checked.machine,
@@ -202,8 +255,11 @@ fn simulate(
     let mut runs = Vec::new();
     let mut not_reached: Vec<(TextRange, usize)> = Vec::new();
     for mut case in cases {
-        case.options.cancelled.clone_from(&cancelled);
+        case.options.cancelled = cancelled.cloned();
         let outcome = asl_sim::test_cases::run_case(&checked.tree, &checked.machine, &case);
+        if superseded() {
+            return (Vec::new(), Vec::new());
+        }
         let facts = asl_sim::simulation::explain(
             &checked.tree,
             &checked.machine,

@@ -63,9 +63,11 @@ pub struct State {
     /// Per document, the version being analysed and the flag that cancels its simulation
     /// when a newer text (or the same text with other mocks) arrives.
     running: DashMap<Uri, (i32, Arc<AtomicBool>)>,
-    /// At most one analysis per core but one at a time: queued ones wait without a thread, and are
-    /// dropped if a newer edit arrives meanwhile (memory and request latency stay bounded).
-    analysis_slots: tokio::sync::Semaphore,
+    /// One check at a time, never behind a simulation: queued ones wait without a thread, and
+    /// are dropped if a newer edit arrives meanwhile (memory and request latency stay bounded).
+    check_slot: tokio::sync::Semaphore,
+    /// At most one simulation per core but one, likewise.
+    simulation_slots: tokio::sync::Semaphore,
     /// Per document, the last version published, held while publishing so that publications
     /// of one document never overtake each other.
     last_published: DashMap<Uri, Arc<tokio::sync::Mutex<i32>>>,
@@ -131,8 +133,9 @@ impl State {
             documents: DashMap::new(),
             analyses: DashMap::new(),
             running: DashMap::new(),
+            check_slot: tokio::sync::Semaphore::new(1),
             // One core is left to the protocol, so requests are answered while edits pour in.
-            analysis_slots: tokio::sync::Semaphore::new(
+            simulation_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism()
                     .map_or(1, |n| n.get().saturating_sub(1).max(1)),
             ),
@@ -311,11 +314,14 @@ impl State {
         }
     }
 
-    /// Analyse the document as it is now and publish, unless it has changed meanwhile.
+    /// Analyse the document as it is now and publish, unless it has changed meanwhile: the
+    /// checker's diagnostics as soon as they are ready, then, when it simulates, the whole set
+    /// with the simulation's (a later publication replaces the earlier), so a typo's squiggle
+    /// never waits for a simulation.
     /// `rerun`: analyse even if this version's analysis is under way (the mocks or settings
     /// changed, or a save asks for the simulation an edit skipped).
     async fn publish(&self, uri: Uri, simulate: bool, rerun: bool) {
-        let Ok(_slot) = self.analysis_slots.acquire().await else {
+        let Ok(check_slot) = self.check_slot.acquire().await else {
             return;
         };
         // The text as it is now: an edit that came while this waited is analysed here, and the
@@ -324,25 +330,71 @@ impl State {
             return;
         };
         let version = doc.version;
-        let mocks = self.mock_source(&uri);
-        let deny_warnings = self.settings().deny_warnings;
         let Some(cancelled) = self.supersede(&uri, version, rerun) else {
             return;
         };
-        let superseded = Arc::clone(&cancelled);
-        let analysed_uri = uri.clone();
-        let Some((analysis, diagnostics)) = off_thread("analysis", move || {
-            let mut analysis = diagnostics::analyse(&doc, &mocks, simulate, Some(cancelled));
-            if deny_warnings {
-                asl_sim::analysis::deny_warnings(&mut analysis.checked.diagnostics);
+        let deny_warnings = self.settings().deny_warnings;
+        let (checked_uri, checked_doc) = (uri.clone(), Arc::clone(&doc));
+        let Some((checked, published)) = off_thread("check", move || {
+            let checked = diagnostics::Analysis::checked_only(&checked_doc, deny_warnings);
+            let published = diagnostics::to_lsp(&checked_uri, &checked_doc, &checked);
+            (checked, published)
+        })
+        .await
+        else {
+            return;
+        };
+        drop(check_slot);
+        if !simulate || !checked.can_simulate() {
+            if self
+                .deliver(&uri, version, &cancelled, published, Some(checked))
+                .await
+            {
+                self.refresh_lenses().await;
             }
-            let published = diagnostics::to_lsp(&analysed_uri, &doc, &analysis);
+            return;
+        }
+        if !self
+            .deliver(&uri, version, &cancelled, published, None)
+            .await
+        {
+            return;
+        }
+        let Ok(_slot) = self.simulation_slots.acquire().await else {
+            return;
+        };
+        if cancelled.load(Ordering::Relaxed) {
+            return;
+        }
+        let mocks = self.mock_source(&uri);
+        let (simulated_uri, flag) = (uri.clone(), Arc::clone(&cancelled));
+        let Some((analysis, published)) = off_thread("simulation", move || {
+            let analysis = checked.simulated(&mocks, Some(&flag));
+            let published = diagnostics::to_lsp(&simulated_uri, &doc, &analysis);
             (analysis, published)
         })
         .await
         else {
             return;
         };
+        if self
+            .deliver(&uri, version, &cancelled, published, Some(analysis))
+            .await
+        {
+            self.refresh_lenses().await;
+        }
+    }
+
+    /// Publish a version's diagnostics unless the document has moved on (or this analysis was
+    /// superseded), keeping `analysis` for the requests on that version. Whether it published.
+    async fn deliver(
+        &self,
+        uri: &Uri,
+        version: i32,
+        superseded: &AtomicBool,
+        diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
+        analysis: Option<diagnostics::Analysis>,
+    ) -> bool {
         let lock = Arc::clone(
             self.last_published
                 .entry(uri.clone())
@@ -350,19 +402,24 @@ impl State {
                 .value(),
         );
         let mut last = lock.lock().await;
-        let current = self.documents.get(&uri).map(|d| d.version);
+        let current = self.documents.get(uri).map(|d| d.version);
         if current != Some(version) || superseded.load(Ordering::Relaxed) || *last > version {
             tracing::debug!(uri = uri.as_str(), version, "stale diagnostics dropped");
-            return;
+            return false;
         }
-        self.analyses.insert(uri.clone(), Arc::new(analysis));
+        if let Some(analysis) = analysis {
+            self.analyses.insert(uri.clone(), Arc::new(analysis));
+        }
         self.client
             .publish_diagnostics(uri.clone(), diagnostics, Some(version))
             .await;
         *last = version;
-        drop(last);
+        true
+    }
+
+    /// The lens on StartAt shows the last analysis's runs: have the editor ask again.
+    async fn refresh_lenses(&self) {
         if self.can_refresh_lenses.get() == Some(&true) {
-            // The lens on StartAt shows this analysis's runs: have the editor ask again.
             if let Err(e) = self.client.code_lens_refresh().await {
                 tracing::debug!("code lens refresh: {e}");
             }

@@ -406,7 +406,7 @@ async fn with_simulate_on_change_off_edits_only_check_and_saves_simulate() {
             json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text.replace("Hello", "Hi")}]}),
         )
         .await;
-    assert!(!simulated(&editor.diagnostics(&uri, 2).await));
+    assert!(!simulated(&editor.checked(&uri, 2).await));
     let lenses = editor
         .request(
             "textDocument/codeLens",
@@ -771,4 +771,43 @@ async fn every_example_opens_as_its_test_cases_expect() {
         );
         assert_eq!(runs, asl_sim_test(&name), "{name}");
     }
+}
+
+/// The checker's diagnostics are published first, the simulation's after them in a second
+/// publication of the same version that replaces the first; each says what produced it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checkers_diagnostics_come_before_the_simulations() {
+    let mut editor = Editor::start(Value::Null).await;
+    let (uri, text) = example("heartbeat.asl.json");
+    editor
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "asl", "version": 1, "text": text}}),
+        )
+        .await;
+    let checked = editor.checked(&uri, 1).await;
+    assert!(checked.iter().all(|d| d["source"] == "asl"), "{checked:#?}");
+    let complete = editor.checked(&uri, 1).await;
+    assert!(
+        complete.iter().any(|d| d["source"] == "asl simulation"),
+        "{complete:#?}"
+    );
+    assert!(complete
+        .iter()
+        .all(|d| d["source"] == "asl" || d["source"] == "asl simulation"));
+    // A typo: the error is published once, with no simulation after it.
+    let broken = text.replacen("\"End\": true", "\"Next\": \"Nowhere\"", 1);
+    editor
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}),
+        )
+        .await;
+    let found = editor.checked(&uri, 2).await;
+    assert!(
+        found
+            .iter()
+            .any(|d| d["severity"] == 1 && d["source"] == "asl"),
+        "{found:#?}"
+    );
 }

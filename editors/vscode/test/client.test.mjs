@@ -32,10 +32,19 @@ let connection;
 const published = []; // every publishDiagnostics, in order
 const waiters = [];
 
+// A version's diagnostics once complete: the checker's come first; when they hold no error,
+// the simulation's follow in a second publication that replaces them.
+function complete(version) {
+  const of = published.filter((p) => p.version === version);
+  if (of.length === 0) return undefined;
+  if (of[0].diagnostics.some((d) => d.severity === 1)) return of[0].diagnostics;
+  return of[1]?.diagnostics;
+}
+
 function diagnostics(version) {
   return new Promise((resolve, reject) => {
-    const found = published.find((p) => p.version === version);
-    if (found) return resolve(found.diagnostics);
+    const found = complete(version);
+    if (found) return resolve(found);
     const timer = setTimeout(() => reject(new Error(`no diagnostics for version ${version}`)), 15000);
     waiters.push({ version, resolve: (d) => (clearTimeout(timer), resolve(d)) });
   });
@@ -46,7 +55,8 @@ before(async () => {
   connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
     published.push(params);
-    for (const w of waiters.filter((w) => w.version === params.version)) w.resolve(params.diagnostics);
+    const found = complete(params.version);
+    if (found) for (const w of waiters.filter((w) => w.version === params.version)) w.resolve(found);
   });
   connection.listen();
   const init = await connection.sendRequest(InitializeRequest.type, {

@@ -21,6 +21,9 @@ pub struct Editor {
     notifications: Vec<Value>,
     /// Every publishDiagnostics seen, in arrival order: (uri, version).
     pub published: Vec<(String, i64)>,
+    /// Whether the server simulates what it checks (`asl.simulateOnChange` on, the default):
+    /// then a sound version gets two publications, the checker's and the whole set.
+    pub simulates: bool,
 }
 
 impl Editor {
@@ -37,6 +40,7 @@ impl Editor {
             next_id: 1,
             notifications: Vec::new(),
             published: Vec::new(),
+            simulates: true,
         };
         let init = editor
             .request(
@@ -121,30 +125,44 @@ impl Editor {
         }
     }
 
-    /// The diagnostics published for `uri` at `version`.
-    pub async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+    /// The next publication for `uri` at `version`.
+    async fn publication(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let matches = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && m["params"]["version"] == version
         };
-        if let Some(i) = self.notifications.iter().position(matches) {
-            let found = self.notifications.remove(i);
-            return found["params"]["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+        let found = match self.notifications.iter().position(matches) {
+            Some(i) => self.notifications.remove(i),
+            None => loop {
+                let message = self.next().await;
+                if matches(&message) {
+                    break message;
+                }
+                self.notifications.push(message);
+            },
+        };
+        found["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The checker's diagnostics for `uri` at `version`: the first publication of a version.
+    pub async fn checked(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        self.publication(uri, version).await
+    }
+
+    /// The diagnostics for `uri` at `version` once complete: when nothing the checker found
+    /// stops a run and the server simulates, the publication after the checker's, which adds
+    /// the simulation's (a mock file's are published once).
+    pub async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let checked = self.publication(uri, version).await;
+        let is_mock_file = uri.ends_with(".mocks.json") || uri.ends_with("MockConfigFile.json");
+        if is_mock_file || !self.simulates || stops_run(&checked) {
+            return checked;
         }
-        loop {
-            let message = self.next().await;
-            if matches(&message) {
-                return message["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-            self.notifications.push(message);
-        }
+        self.publication(uri, version).await
     }
 
     pub async fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
@@ -176,6 +194,16 @@ impl Editor {
         }
         self.request(method, params).await["result"].clone()
     }
+}
+
+/// Whether published diagnostics hold one that stops a run (then no simulation follows).
+pub fn stops_run(published: &[Value]) -> bool {
+    published.iter().any(|d| {
+        d["code"]
+            .as_str()
+            .and_then(asl_sim::analysis::code_rule)
+            .is_some_and(|rule| rule.stops_run)
+    })
 }
 
 /// The position just inside the first occurrence of `marker` (after its first character).
