@@ -426,26 +426,34 @@ pub fn summary(execution: &Execution) -> String {
     format!("{ended} · {states} state{plural} entered · {elapsed} (virtual)")
 }
 
-/// `600 s`, `10 min`, `1 h 30 min`, `2 d`: virtual durations as people say them.
+/// `90 s`, `1.500 s`, `10 min`, `11 min 40 s`, `90 min`, `24 h 30 s`, `358 d 19 h 6 min 40 s`: virtual
+/// durations as people say them, exact to the second (to the millisecond under two minutes).
 pub fn duration(ms: i64) -> String {
-    let s = ms as f64 / 1000.0;
-    if s < 120.0 {
+    if ms < 120_000 {
+        let s = ms as f64 / 1000.0;
         return if s.fract() == 0.0 {
             format!("{s} s")
         } else {
             format!("{s:.3} s")
         };
     }
-    let minutes = (s / 60.0).round() as i64;
-    if minutes < 120 {
-        return format!("{minutes} min");
-    }
-    let hours = minutes / 60;
-    if hours < 48 {
-        return match minutes % 60 {
-            0 => format!("{hours} h"),
-            m => format!("{hours} h {m} min"),
-        };
-    }
-    format!("{} d", hours / 24)
+    // The largest unit is minutes under two hours, hours under two days (`90 min`, `24 h`).
+    let seconds = (ms + 500) / 1000;
+    let (days, hours, minutes) = match seconds {
+        s if s < 7200 => (0, 0, s / 60),
+        s if s < 172_800 => (0, s / 3600, s / 60 % 60),
+        s => (s / 86_400, s / 3600 % 24, s / 60 % 60),
+    };
+    let parts = [
+        (days, "d"),
+        (hours, "h"),
+        (minutes, "min"),
+        (seconds % 60, "s"),
+    ];
+    let said: Vec<String> = parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}"))
+        .collect();
+    said.join(" ")
 }

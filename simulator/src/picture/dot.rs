@@ -89,7 +89,7 @@ fn dot_attributes(node: &GraphNode) -> String {
         _ => "box, style=rounded",
     };
     let mut attributes = format!("label={}, shape={shape}", quote(&node_label(node)));
-    if node.failed {
+    if node.failed || !node.broken.is_empty() {
         attributes.push_str(", color=\"#c0392b\", penwidth=2");
     } else if node.visits.is_some_and(|v| v > 0) {
         attributes.push_str(", color=\"#1f6feb\", penwidth=2");
@@ -105,6 +105,9 @@ fn node_label(node: &GraphNode) -> String {
     }
     if let Some(note) = node.notes.first() {
         let _ = write!(label, "\n{}", super::shorten(note));
+    }
+    for broken in &node.broken {
+        let _ = write!(label, "\n{broken}");
     }
     label
 }

@@ -36,6 +36,9 @@ pub struct GraphNode {
     pub notes: Vec<String>,
     /// The execution failed or timed out here.
     pub failed: bool,
+    /// Transitions to states that do not exist (`Next → "Shipp"`), drawn in red: a definition
+    /// with errors is drawn as far as it goes.
+    pub broken: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,26 +95,23 @@ fn cluster(tree: &Tree, machine: &StateMachine, label: String, next_id: &mut usi
                 .collect(),
             _ => Vec::new(),
         };
-        nodes.push(GraphNode {
-            id,
-            name: state.name.value.to_string(),
-            kind: state.kind.type_name(),
-            terminal: matches!(state.transition, Transition::End)
-                || matches!(state.kind, StateKind::Succeed | StateKind::Fail(_)),
-            children,
-            visits: None,
-            notes: Vec::new(),
-            failed: false,
-        });
-        let mut edge = |to: &str, kind: EdgeKind, label: String| {
-            if let Some(to) = index_of(to) {
-                edges.push(Edge {
-                    from: i,
-                    to,
-                    kind,
-                    label,
-                    taken: false,
-                });
+        let mut broken = Vec::new();
+        let mut edge = |to: &str, kind: EdgeKind, label: String| match index_of(to) {
+            Some(to) => edges.push(Edge {
+                from: i,
+                to,
+                kind,
+                label,
+                taken: false,
+            }),
+            None => {
+                let how = match kind {
+                    EdgeKind::Next => "Next",
+                    EdgeKind::Choice => "Choice rule",
+                    EdgeKind::Default => "Default",
+                    EdgeKind::Catch => "Catch",
+                };
+                broken.push(shorten(&format!("{how} → \"{to}\": no such state")));
             }
         };
         if let Transition::Next(next) = &state.transition {
@@ -142,6 +142,18 @@ fn cluster(tree: &Tree, machine: &StateMachine, label: String, next_id: &mut usi
                 );
             }
         }
+        nodes.push(GraphNode {
+            id,
+            name: state.name.value.to_string(),
+            kind: state.kind.type_name(),
+            terminal: matches!(state.transition, Transition::End)
+                || matches!(state.kind, StateKind::Succeed | StateKind::Fail(_)),
+            children,
+            visits: None,
+            notes: Vec::new(),
+            failed: false,
+            broken,
+        });
     }
     Cluster {
         label,

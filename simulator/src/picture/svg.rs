@@ -23,15 +23,31 @@ struct Layout {
     children: Vec<Vec<(f64, f64, Layout)>>,
     /// Per node, its layer.
     ranks: Vec<usize>,
+    /// Per layer: the top and bottom of its band (the gaps between bands hold no box).
+    bands: Vec<(f64, f64)>,
+    /// Per layer, its rightmost node: the one whose right side is free for a back edge.
+    rightmost: Vec<usize>,
     /// The x of the lane back edges run in.
     lane: f64,
 }
 
+/// A box on the picture: x, y (top), width, height.
+type Rect = (f64, f64, f64, f64);
+
+/// Edge labels: 9.5 px text, measured generously so that the estimate covers the real glyphs.
+const LABEL_CHAR: f64 = 5.6;
+const LABEL_HEIGHT: f64 = 12.0;
+
+/// The lines under a state's type: what the simulation says first, then each broken
+/// transition.
 fn notes_lines(node: &GraphNode) -> Vec<String> {
-    node.notes
+    let mut lines = node
+        .notes
         .first()
         .map(|n| wrap(n, 38, 2))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    lines.extend(node.broken.iter().cloned());
+    lines
 }
 
 fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
@@ -129,7 +145,13 @@ fn layout(cluster: &Cluster) -> Layout {
             l.iter().map(|&i| sizes[i].0).sum::<f64>() + GAP_X * l.len().saturating_sub(1) as f64
         })
         .collect();
-    let content = layer_widths.iter().copied().fold(120.0, f64::max);
+    // Wide enough for any edge label beside its edge.
+    let widest_label = cluster
+        .edges
+        .iter()
+        .map(|e| text_width(&e.label, LABEL_CHAR) + 16.0)
+        .fold(120.0, f64::max);
+    let content = layer_widths.iter().copied().fold(widest_label, f64::max);
     let back: Vec<&super::Edge> = cluster
         .edges
         .iter()
@@ -138,7 +160,7 @@ fn layout(cluster: &Cluster) -> Layout {
     // The lanes, and room for their labels beside them.
     let label_room = back
         .iter()
-        .map(|e| text_width(&e.label, 5.4))
+        .map(|e| text_width(&e.label, LABEL_CHAR))
         .fold(0.0, f64::max);
     let lane_room = if back.is_empty() {
         0.0
@@ -147,6 +169,8 @@ fn layout(cluster: &Cluster) -> Layout {
     };
     let width = content + 2.0 * MARGIN + lane_room;
     let mut boxes = vec![(0.0, 0.0, 0.0, 0.0); n];
+    let mut bands = Vec::with_capacity(layers);
+    let mut rightmost = Vec::with_capacity(layers);
     let mut y = MARGIN + if cluster.start.is_some() { 22.0 } else { 0.0 };
     for (layer, members) in layer_nodes.iter().enumerate() {
         let height = members.iter().map(|&i| sizes[i].1).fold(0.0, f64::max);
@@ -156,6 +180,8 @@ fn layout(cluster: &Cluster) -> Layout {
             boxes[i] = (x, y + (height - h) / 2.0, w, h);
             x += w + GAP_X;
         }
+        bands.push((y, y + height));
+        rightmost.push(members.last().copied().unwrap_or(0));
         y += height + GAP_Y;
     }
     Layout {
@@ -164,6 +190,8 @@ fn layout(cluster: &Cluster) -> Layout {
         boxes,
         children,
         ranks,
+        bands,
+        rightmost,
         lane: MARGIN + content + 16.0,
     }
 }
@@ -212,19 +240,165 @@ pub fn to_svg(root: &Cluster) -> String {
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n"
     ));
-    draw(&mut out, root, &layout, 0.0, 0.0);
+    // Edge labels last, above every box, each where it hides nothing.
+    let mut labels = String::new();
+    draw(&mut out, &mut labels, root, &layout, (0.0, 0.0));
+    out.push_str(&labels);
     out.push_str("</svg>\n");
     out
 }
 
-#[allow(clippy::many_single_char_names)]
-fn draw(out: &mut String, cluster: &Cluster, layout: &Layout, dx: f64, dy: f64) {
+fn draw(out: &mut String, labels: &mut String, cluster: &Cluster, layout: &Layout, at: (f64, f64)) {
+    draw_edges(out, labels, cluster, layout, at);
+    let (dx, dy) = at;
+    if let Some(start) = cluster.start {
+        let (x, y, w, _) = layout.boxes[start];
+        let (cx, cy) = (dx + x + w / 2.0, dy + y - 18.0);
+        let _ = writeln!(
+            out,
+            r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="#202124"/><path d="M{cx:.1},{:.1}L{cx:.1},{:.1}" stroke="#202124" stroke-width="1.2" marker-end="url(#a)"/>"##,
+            cy + 5.0,
+            dy + y
+        );
+    }
     let simulated = cluster.nodes.iter().any(|n| n.visits.is_some());
-    // Edges first, under the boxes.
+    for (i, node) in cluster.nodes.iter().enumerate() {
+        let (x, y, w, h) = layout.boxes[i];
+        let (x, y) = (dx + x, dy + y);
+        draw_node(out, node, (x, y, w, h), simulated);
+        for (child, (cx, cy, child_layout)) in node.children.iter().zip(&layout.children[i]) {
+            let (cx, cy) = (x + cx, y + cy);
+            let _ = writeln!(
+                out,
+                r##"<rect x="{cx:.1}" y="{cy:.1}" width="{:.1}" height="{:.1}" rx="6" fill="#fafafa" stroke="#dadce0"/><text x="{:.1}" y="{:.1}" font-size="9.5" fill="#5f6368">{}</text>"##,
+                child_layout.width,
+                child_layout.height,
+                cx + 6.0,
+                cy - 4.0,
+                escape(&child.label)
+            );
+            draw(out, labels, child, child_layout, (cx, cy));
+        }
+    }
+}
+
+/// One state's box and its lines of text.
+fn draw_node(out: &mut String, node: &GraphNode, (x, y, w, h): Rect, simulated: bool) {
+    let (stroke, stroke_width) = if node.failed || !node.broken.is_empty() {
+        ("#c0392b", 3.0)
+    } else if node.visits.is_some_and(|v| v > 0) {
+        ("#1f6feb", 2.0)
+    } else {
+        ("#9aa0a6", 1.0)
+    };
+    let opacity = if simulated && node.visits == Some(0) {
+        0.55
+    } else {
+        1.0
+    };
+    let dash = if node.children.is_empty() {
+        ""
+    } else {
+        r#" stroke-dasharray="6,4""#
+    };
+    let radius = match node.kind {
+        "Succeed" | "Fail" => h / 2.0,
+        "Choice" => 2.0,
+        _ => 8.0,
+    };
+    let _ = writeln!(
+        out,
+        r#"<g opacity="{opacity}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{radius:.1}" fill="{}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>"#,
+        fill(node.kind)
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#202124" text-anchor="middle">{}</text>"##,
+        x + w / 2.0,
+        y + 17.0,
+        escape(&node.name)
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#5f6368" text-anchor="middle">{}</text>"##,
+        x + w / 2.0,
+        y + 31.0,
+        escape(&kind_line(node))
+    );
+    if node.children.is_empty() {
+        let notes = node.notes.first().map_or(0, |n| wrap(n, 38, 2).len());
+        for (k, line) in notes_lines(node).iter().enumerate() {
+            let red = node.failed || k >= notes;
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" font-size="9.5" fill="{}" text-anchor="middle">{}</text>"#,
+                x + w / 2.0,
+                y + 45.0 + k as f64 * LINE,
+                if red { "#c0392b" } else { "#3c4043" },
+                escape(line)
+            );
+        }
+    }
+    out.push_str("</g>\n");
+}
+
+/// Where a cluster's edge labels may go: inside its bounds, clear of its boxes and of the
+/// labels already placed.
+struct LabelSpace {
+    bounds: Rect,
+    boxes: Vec<Rect>,
+    placed: Vec<Rect>,
+}
+
+impl LabelSpace {
+    fn free(&self, r: Rect) -> bool {
+        let (bx, by, bw, bh) = self.bounds;
+        let inside = r.0 >= bx && r.1 >= by && r.0 + r.2 <= bx + bw && r.1 + r.3 <= by + bh;
+        let apart =
+            |o: &Rect| r.0 + r.2 <= o.0 || o.0 + o.2 <= r.0 || r.1 + r.3 <= o.1 || o.1 + o.3 <= r.1;
+        inside && self.boxes.iter().all(apart) && self.placed.iter().all(apart)
+    }
+
+    /// The first free of `candidates` (top-left corners) for a label `width` wide, or the
+    /// first when none is.
+    fn place(&mut self, candidates: &[(f64, f64)], width: f64) -> (f64, f64) {
+        let chosen = candidates
+            .iter()
+            .copied()
+            .find(|&(x, y)| self.free((x, y, width, LABEL_HEIGHT)))
+            .unwrap_or(candidates[0]);
+        self.placed.push((chosen.0, chosen.1, width, LABEL_HEIGHT));
+        chosen
+    }
+}
+
+/// Spots near `(x, y)` stepping by a label's height in `direction`, `count` of them.
+fn stack(x: f64, y: f64, direction: f64, count: usize) -> impl Iterator<Item = (f64, f64)> {
+    (0..count).map(move |k| (x, y + direction * LABEL_HEIGHT * k as f64))
+}
+
+#[allow(clippy::many_single_char_names)] // x, y, w, h: geometry reads best short
+fn draw_edges(
+    out: &mut String,
+    labels: &mut String,
+    cluster: &Cluster,
+    layout: &Layout,
+    (dx, dy): (f64, f64),
+) {
+    let mut space = LabelSpace {
+        bounds: (dx, dy, layout.width, layout.height),
+        boxes: layout
+            .boxes
+            .iter()
+            .map(|&(x, y, w, h)| (dx + x - 2.0, dy + y - 2.0, w + 4.0, h + 4.0))
+            .collect(),
+        placed: Vec::new(),
+    };
     let mut lane_slot = 0;
     for edge in &cluster.edges {
         let (fx, fy, fw, fh) = layout.boxes[edge.from];
         let (tx, ty, tw, th) = layout.boxes[edge.to];
+        let (fx, fy, tx, ty) = (dx + fx, dy + fy, dx + tx, dy + ty);
         let (color, marker, width) = if edge.taken {
             ("#1f6feb", "t", 2.4)
         } else if edge.kind == EdgeKind::Catch {
@@ -237,132 +411,86 @@ fn draw(out: &mut String, cluster: &Cluster, layout: &Layout, dx: f64, dy: f64) 
         } else {
             ""
         };
+        let label_width = text_width(&edge.label, LABEL_CHAR);
         let (from_rank, to_rank) = (layout.ranks[edge.from], layout.ranks[edge.to]);
+        // Each layout: its path, and the spots for its label, best first.
         #[allow(clippy::comparison_chain)] // three layouts, by where the target's layer is
-        let (path, label_at) = if from_rank == to_rank {
-            // Side by side: straight across, between the facing sides.
-            let y = dy + fy.max(ty) + fh.min(th) / 2.0;
+        let (path, spots): (String, Vec<(f64, f64)>) = if from_rank == to_rank {
+            // Side by side: straight across, between the facing sides; the label above or
+            // below the line, else in the gaps above and below the layer.
+            let y = fy.max(ty) + fh.min(th) / 2.0;
             let (x1, x2) = if tx > fx {
-                (dx + fx + fw, dx + tx)
+                (fx + fw, tx)
             } else {
-                (dx + fx, dx + tx + tw)
+                (fx, tx + tw)
             };
-            (
-                format!("M{x1:.1},{y:.1}L{x2:.1},{y:.1}"),
-                (f64::midpoint(x1, x2) - 20.0, y - 4.0),
-            )
+            let mid = f64::midpoint(x1, x2) - label_width / 2.0;
+            let (top, bottom) = layout.bands[from_rank];
+            let mut spots = vec![(mid, y - LABEL_HEIGHT - 2.0), (mid, y + 2.0)];
+            spots.extend(stack(mid, dy + top - LABEL_HEIGHT - 3.0, -1.0, 3));
+            spots.extend(stack(mid, dy + bottom + 3.0, 1.0, 3));
+            (format!("M{x1:.1},{y:.1}L{x2:.1},{y:.1}"), spots)
         } else if to_rank > from_rank {
-            let (x1, y1) = (dx + fx + fw / 2.0, dy + fy + fh);
-            let (x2, y2) = (dx + tx + tw / 2.0, dy + ty);
-            let mid = y1 + GAP_Y / 2.0;
+            // Down: out of the source's bottom, across in the gap below its layer, into the
+            // target's top; the label beside the segment into the target, else beside the one
+            // out of the source.
+            let (x1, y1) = (fx + fw / 2.0, fy + fh);
+            let (x2, y2) = (tx + tw / 2.0, ty);
+            let mid = dy + layout.bands[from_rank].1 + GAP_Y / 2.0;
+            let mut spots: Vec<(f64, f64)> = Vec::new();
+            for x in [x2 + 4.0, x2 - 4.0 - label_width] {
+                spots.extend(stack(x, y2 - LABEL_HEIGHT - 3.0, -1.0, 3));
+            }
+            for x in [x1 + 4.0, x1 - 4.0 - label_width] {
+                spots.extend(stack(x, y1 + 3.0, 1.0, 3));
+            }
             (
                 format!("M{x1:.1},{y1:.1}L{x1:.1},{mid:.1}L{x2:.1},{mid:.1}L{x2:.1},{y2:.1}"),
-                (x2 + 4.0, mid + 12.0),
+                spots,
             )
         } else {
-            // Back up (a loop) or across: along the right-hand lane.
+            // Back up (a loop): along the right-hand lane, leaving and entering by the right
+            // side where it is free, else by the gap below the source's layer and the one
+            // above the target's.
             let lane = dx + layout.lane + 8.0 * f64::from(lane_slot % 6);
             lane_slot += 1;
-            let (x1, y1) = (dx + fx + fw, dy + fy + fh / 2.0);
-            let (x2, y2) = (dx + tx + tw, dy + ty + th / 2.0);
-            (
-                format!("M{x1:.1},{y1:.1}L{lane:.1},{y1:.1}L{lane:.1},{y2:.1}L{x2:.1},{y2:.1}"),
-                (lane + 3.0, f64::midpoint(y1, y2)),
-            )
+            let exit = if layout.rightmost[from_rank] == edge.from {
+                let y1 = fy + fh / 2.0;
+                format!("M{:.1},{y1:.1}L{lane:.1},{y1:.1}", fx + fw)
+            } else {
+                let (x1, y1) = (fx + fw * 0.75, fy + fh);
+                let below = dy + layout.bands[from_rank].1 + 10.0;
+                format!("M{x1:.1},{y1:.1}L{x1:.1},{below:.1}L{lane:.1},{below:.1}")
+            };
+            let (entry, y_end) = if layout.rightmost[to_rank] == edge.to {
+                let y2 = ty + th / 2.0;
+                (format!("L{lane:.1},{y2:.1}L{:.1},{y2:.1}", tx + tw), y2)
+            } else {
+                let (x2, y2) = (tx + tw * 0.75, ty);
+                let above = dy + layout.bands[to_rank].0 - 10.0;
+                (
+                    format!("L{lane:.1},{above:.1}L{x2:.1},{above:.1}L{x2:.1},{y2:.1}"),
+                    y2,
+                )
+            };
+            let y_start = fy + fh / 2.0;
+            let middle = f64::midpoint(y_start, y_end) - LABEL_HEIGHT / 2.0;
+            let mut spots: Vec<(f64, f64)> = stack(lane + 3.0, middle, -1.0, 6).collect();
+            spots.extend(stack(lane + 3.0, middle, 1.0, 6));
+            (format!("{exit}{entry}"), spots)
         };
         let _ = writeln!(
             out,
             r#"<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})"/>"#
         );
         if !edge.label.is_empty() {
+            let (x, top) = space.place(&spots, label_width);
             let _ = writeln!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" font-size="9.5" fill="{color}">{}</text>"#,
-                label_at.0,
-                label_at.1,
+                labels,
+                r#"<text x="{x:.1}" y="{:.1}" font-size="9.5" fill="{color}">{}</text>"#,
+                top + 9.0,
                 escape(&edge.label)
             );
-        }
-    }
-    if let Some(start) = cluster.start {
-        let (x, y, w, _) = layout.boxes[start];
-        let (cx, cy) = (dx + x + w / 2.0, dy + y - 18.0);
-        let _ = writeln!(
-            out,
-            r##"<circle cx="{cx:.1}" cy="{cy:.1}" r="5" fill="#202124"/><path d="M{cx:.1},{:.1}L{cx:.1},{:.1}" stroke="#202124" stroke-width="1.2" marker-end="url(#a)"/>"##,
-            cy + 5.0,
-            dy + y
-        );
-    }
-    for (i, node) in cluster.nodes.iter().enumerate() {
-        let (x, y, w, h) = layout.boxes[i];
-        let (x, y) = (dx + x, dy + y);
-        let (stroke, stroke_width) = if node.failed {
-            ("#c0392b", 3.0)
-        } else if node.visits.is_some_and(|v| v > 0) {
-            ("#1f6feb", 2.0)
-        } else {
-            ("#9aa0a6", 1.0)
-        };
-        let opacity = if simulated && node.visits == Some(0) {
-            0.55
-        } else {
-            1.0
-        };
-        let dash = if node.children.is_empty() {
-            ""
-        } else {
-            r#" stroke-dasharray="6,4""#
-        };
-        let radius = match node.kind {
-            "Succeed" | "Fail" => h / 2.0,
-            "Choice" => 2.0,
-            _ => 8.0,
-        };
-        let _ = writeln!(
-            out,
-            r#"<g opacity="{opacity}"><rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{radius:.1}" fill="{}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>"#,
-            fill(node.kind)
-        );
-        let _ = writeln!(
-            out,
-            r##"<text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#202124" text-anchor="middle">{}</text>"##,
-            x + w / 2.0,
-            y + 17.0,
-            escape(&node.name)
-        );
-        let _ = writeln!(
-            out,
-            r##"<text x="{:.1}" y="{:.1}" font-size="10" fill="#5f6368" text-anchor="middle">{}</text>"##,
-            x + w / 2.0,
-            y + 31.0,
-            escape(&kind_line(node))
-        );
-        if node.children.is_empty() {
-            for (k, line) in notes_lines(node).iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    r#"<text x="{:.1}" y="{:.1}" font-size="9.5" fill="{}" text-anchor="middle">{}</text>"#,
-                    x + w / 2.0,
-                    y + 45.0 + k as f64 * LINE,
-                    if node.failed { "#c0392b" } else { "#3c4043" },
-                    escape(line)
-                );
-            }
-        }
-        out.push_str("</g>\n");
-        for (child, (cx, cy, child_layout)) in node.children.iter().zip(&layout.children[i]) {
-            let (cx, cy) = (x + cx, y + cy);
-            let _ = writeln!(
-                out,
-                r##"<rect x="{cx:.1}" y="{cy:.1}" width="{:.1}" height="{:.1}" rx="6" fill="#fafafa" stroke="#dadce0"/><text x="{:.1}" y="{:.1}" font-size="9.5" fill="#5f6368">{}</text>"##,
-                child_layout.width,
-                child_layout.height,
-                cx + 6.0,
-                cy - 4.0,
-                escape(&child.label)
-            );
-            draw(out, child, child_layout, cx, cy);
         }
     }
 }

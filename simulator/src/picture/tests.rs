@@ -112,3 +112,27 @@ fn svg_nests_branches_and_scales() {
     assert!(started.elapsed().as_secs_f64() < 5.0);
     assert_eq!(svg.matches("<rect x=").count(), 2001);
 }
+
+#[test]
+fn a_transition_to_a_missing_state_is_drawn_broken() {
+    let text = r#"{"StartAt": "Pick", "States": {
+        "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Shipp"}], "Default": "Done"},
+        "Done": {"Type": "Pass", "Next": "Gone"}}}"#;
+    let checked = check(text, Format::Json, CheckOptions::default());
+    assert!(!checked.diagnostics.is_empty());
+    let root = graph(&checked.tree, &checked.machine, None);
+    assert_eq!(
+        root.nodes[0].broken,
+        ["Choice rule → \"Shipp\": no such state"]
+    );
+    assert_eq!(root.nodes[1].broken, ["Next → \"Gone\": no such state"]);
+    // The edge that exists is still drawn.
+    assert_eq!(root.edges.len(), 1);
+    let svg = svg::to_svg(&root);
+    assert!(
+        svg.contains(
+            r##"fill="#c0392b" text-anchor="middle">Next → &quot;Gone&quot;: no such state<"##
+        ),
+        "{svg}"
+    );
+}

@@ -10,7 +10,8 @@ use crate::model::StateMachine;
 
 const LEFT: f64 = 220.0;
 const ROW: f64 = 22.0;
-const TOP: f64 = 40.0;
+/// The rows start under the title, the legend and the band of the axis breaks' labels.
+const TOP: f64 = 70.0;
 
 /// One visit of a state: when it was entered and left (ms from the start), its depth, and
 /// what marks it carries.
@@ -111,12 +112,67 @@ fn visits(
     visits
 }
 
+/// The time axis: each distinct instant, gaps sized by log2(1 + seconds).
+struct Axis {
+    instants: Vec<i64>,
+    xs: Vec<f64>,
+    /// Instants of history events (heartbeats are ticks without a label).
+    labelled: std::collections::HashSet<i64>,
+}
+
+impl Axis {
+    fn new(execution: &Execution, start: i64, beats: &[(&str, i64, i64)]) -> Axis {
+        let labelled: std::collections::HashSet<i64> = execution
+            .events
+            .iter()
+            .map(|e| e.timestamp_ms - start)
+            .collect();
+        let mut instants: Vec<i64> = labelled
+            .iter()
+            .copied()
+            .chain(beats.iter().map(|b| b.2))
+            .collect();
+        instants.sort_unstable();
+        instants.dedup();
+        let mut xs = Vec::with_capacity(instants.len());
+        let mut x = LEFT + 10.0;
+        for (k, &t) in instants.iter().enumerate() {
+            if k > 0 {
+                let gap_s = (t - instants[k - 1]) as f64 / 1000.0;
+                x += 14.0 + 28.0 * (1.0 + gap_s).log2();
+            }
+            xs.push(x);
+        }
+        Axis {
+            instants,
+            xs,
+            labelled,
+        }
+    }
+
+    fn x_of(&self, t: i64) -> f64 {
+        let k = self
+            .instants
+            .partition_point(|&i| i < t)
+            .min(self.instants.len().saturating_sub(1));
+        self.xs.get(k).copied().unwrap_or(LEFT + 10.0)
+    }
+
+    fn right(&self) -> f64 {
+        self.xs.last().copied().unwrap_or(LEFT + 10.0)
+    }
+}
+
+/// Approximate widths of the timeline's texts (Helvetica / Arial), generous.
+fn text_width(s: &str, font_size: f64) -> f64 {
+    s.chars().count() as f64 * font_size * 0.56
+}
+
 /// The SVG timeline of an execution of `machine`.
 pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
     let start = execution.events.first().map_or(0, |e| e.timestamp_ms);
     let end = execution.events.last().map_or(start, |e| e.timestamp_ms) - start;
-    let depth_of = depths(machine);
-    let visits = visits(execution, start, &depth_of);
+    let visits = visits(execution, start, &depths(machine));
     // Heartbeats are not history events; they go on the axis too, unlabelled.
     let beats: Vec<(&str, i64, i64)> = execution
         .tokens
@@ -127,36 +183,15 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
                 .map(move |b| (t.state.as_str(), t.issued_ms - start, b - start))
         })
         .collect();
-    // The axis: each distinct instant, gaps sized by log2(1 + seconds).
-    let labelled: std::collections::HashSet<i64> = execution
-        .events
+    let axis = Axis::new(execution, start, &beats);
+    // Room on the right for the last tick's label and a failure's name.
+    let widest_failure = visits
         .iter()
-        .map(|e| e.timestamp_ms - start)
-        .collect();
-    let mut instants: Vec<i64> = labelled
-        .iter()
-        .copied()
-        .chain(beats.iter().map(|b| b.2))
-        .collect();
-    instants.sort_unstable();
-    instants.dedup();
-    let mut xs = Vec::with_capacity(instants.len());
-    let mut x = LEFT + 10.0;
-    for (k, &t) in instants.iter().enumerate() {
-        if k > 0 {
-            let gap_s = (t - instants[k - 1]) as f64 / 1000.0;
-            x += 14.0 + 28.0 * (1.0 + gap_s).log2();
-        }
-        xs.push(x);
-    }
-    let x_of = |t: i64| {
-        let k = instants
-            .partition_point(|&i| i < t)
-            .min(instants.len().saturating_sub(1));
-        xs.get(k).copied().unwrap_or(LEFT + 10.0)
-    };
-    let width = (x + 80.0).max(LEFT + 560.0);
-    let height = TOP + ROW * visits.len() as f64 + 30.0;
+        .filter_map(|v| v.failed_at.as_ref())
+        .map(|(_, what)| text_width(what, 10.0) + 8.0)
+        .fold(60.0, f64::max);
+    let width = (axis.right() + widest_failure.max(48.0) + 12.0).max(LEFT + 560.0);
+    let height = TOP + ROW * visits.len() as f64 + 44.0;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -169,104 +204,25 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
         execution.status.as_str(),
         crate::simulation::duration(end)
     );
+    // The legend on a line of its own, under the title: nothing else is drawn there.
     let legend = [
         ("#8ab4f8", "in the state"),
         ("#fdd663", "waiting for a callback or a job"),
         ("#188038", "heartbeat"),
         ("#f28b82", "failed or timed out"),
     ];
-    let mut lx = width - 500.0;
+    let mut lx = 10.0;
     for (color, what) in legend {
         let _ = writeln!(
             out,
-            r##"<rect x="{lx:.1}" y="9" width="10" height="10" rx="2" fill="{color}"/><text x="{:.1}" y="18" font-size="10" fill="#5f6368">{what}</text>"##,
+            r##"<rect x="{lx:.1}" y="26" width="10" height="10" rx="2" fill="{color}"/><text x="{:.1}" y="35" font-size="10" fill="#5f6368">{what}</text>"##,
             lx + 14.0
         );
-        lx += 14.0 + what.len() as f64 * 5.6 + 16.0;
+        lx += 14.0 + text_width(what, 10.0) * 0.93 + 16.0;
     }
-    // The axis: a tick per instant, a break in each gap over an hour.
-    for (k, &t) in instants.iter().enumerate() {
-        let x = xs[k];
-        let _ = writeln!(
-            out,
-            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#e8eaed"/>"##,
-            TOP - 6.0,
-            height - 24.0
-        );
-        if labelled.contains(&t) {
-            let _ = writeln!(
-                out,
-                r##"<text x="{x:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
-                height - 10.0,
-                crate::simulation::offset(t)
-            );
-        }
-        if k > 0 && t - instants[k - 1] > 3_600_000 {
-            let mid = f64::midpoint(xs[k - 1], x);
-            let _ = writeln!(
-                out,
-                r##"<path d="M{:.1},{:.1}l6,-6l6,12l6,-6" fill="none" stroke="#9aa0a6"/><text x="{mid:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
-                mid - 9.0,
-                TOP - 14.0,
-                TOP - 22.0,
-                crate::simulation::duration(t - instants[k - 1])
-            );
-        }
-    }
+    draw_axis(&mut out, &axis, height);
     for (row, visit) in visits.iter().enumerate() {
-        let y = TOP + ROW * row as f64;
-        let indent = 10.0 + 14.0 * visit.depth as f64;
-        let _ = writeln!(
-            out,
-            r##"<text x="{indent:.1}" y="{:.1}" fill="#202124">{}</text>"##,
-            y + 14.0,
-            escape(&visit.label)
-        );
-        let x1 = x_of(visit.entered);
-        let x2 = x_of(
-            visit
-                .left
-                .or(visit.failed_at.as_ref().map(|f| f.0))
-                .unwrap_or(end),
-        )
-        .max(x1 + 3.0);
-        let color = if visit.failed_at.is_some() {
-            "#f28b82"
-        } else {
-            "#8ab4f8"
-        };
-        let _ = writeln!(
-            out,
-            r#"<rect x="{x1:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{color}"/>"#,
-            y + 4.0,
-            x2 - x1,
-            ROW - 8.0
-        );
-        if let Some(from) = visit.waiting_from {
-            let wx = x_of(from);
-            if x2 > wx {
-                // Waiting: for a callback (a token) or for a job to end.
-                let _ = writeln!(
-                    out,
-                    r##"<rect x="{wx:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#fdd663" opacity="0.85"/>"##,
-                    y + 8.0,
-                    x2 - wx,
-                    ROW - 16.0
-                );
-            }
-        }
-        if let Some((at, what)) = &visit.failed_at {
-            let fx = x_of(*at);
-            let _ = writeln!(
-                out,
-                r##"<line x1="{fx:.1}" y1="{:.1}" x2="{fx:.1}" y2="{:.1}" stroke="#c5221f" stroke-width="2"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#c5221f">{}</text>"##,
-                y + 2.0,
-                y + ROW - 2.0,
-                fx + 4.0,
-                y + 14.0,
-                escape(what)
-            );
-        }
+        draw_row(&mut out, &axis, visit, TOP + ROW * row as f64, end, width);
     }
     // Each heartbeat on the row of the task that waited for it.
     for (state, issued, at) in &beats {
@@ -274,7 +230,7 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
             v.name == *state && v.entered <= *issued && v.left.is_none_or(|l| l >= *at)
         });
         if let Some(row) = row {
-            let (bx, y) = (x_of(*at), TOP + ROW * row as f64);
+            let (bx, y) = (axis.x_of(*at), TOP + ROW * row as f64);
             let _ = writeln!(
                 out,
                 r##"<line x1="{bx:.1}" y1="{:.1}" x2="{bx:.1}" y2="{:.1}" stroke="#188038" stroke-width="2"><title>heartbeat at {}</title></line>"##,
@@ -286,6 +242,117 @@ pub fn to_svg(machine: &StateMachine, execution: &Execution) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// A tick per instant, labelled on one of two lines below the rows where the label fits (a
+/// label that would touch its neighbours on both lines is left out: its tick stays); a break
+/// in each gap over an hour, labelled with the gap, in the band between the legend and the
+/// rows.
+fn draw_axis(out: &mut String, axis: &Axis, height: f64) {
+    // The right end of the last label on each line.
+    let mut line_ends = [f64::MIN; 2];
+    for (k, &t) in axis.instants.iter().enumerate() {
+        let x = axis.xs[k];
+        let _ = writeln!(
+            out,
+            r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="#e8eaed"/>"##,
+            TOP - 6.0,
+            height - 34.0
+        );
+        if axis.labelled.contains(&t) {
+            let label = crate::simulation::offset(t);
+            let half = text_width(&label, 9.0) / 2.0;
+            if let Some(line) = (0..2).find(|&l| line_ends[l] + 6.0 < x - half) {
+                line_ends[line] = x + half;
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{x:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{label}</text>"##,
+                    height - 22.0 + 12.0 * line as f64
+                );
+            }
+        }
+        if k > 0 && t - axis.instants[k - 1] > 3_600_000 {
+            let mid = f64::midpoint(axis.xs[k - 1], x);
+            let _ = writeln!(
+                out,
+                r##"<path d="M{:.1},{:.1}l6,-6l6,12l6,-6" fill="none" stroke="#9aa0a6"/><text x="{mid:.1}" y="{:.1}" font-size="9" fill="#5f6368" text-anchor="middle">{}</text>"##,
+                mid - 9.0,
+                TOP - 14.0,
+                TOP - 23.0,
+                crate::simulation::duration(t - axis.instants[k - 1])
+            );
+        }
+    }
+}
+
+/// One visit's row: its name (cut to fit beside the bars), its bar, the wait inside it and
+/// where it failed.
+fn draw_row(out: &mut String, axis: &Axis, visit: &Visit, y: f64, end: i64, width: f64) {
+    let indent = 10.0 + 14.0 * visit.depth as f64;
+    let room = ((LEFT - indent) / (11.0 * 0.56)).max(4.0) as usize;
+    let name = if visit.label.chars().count() > room {
+        let cut: String = visit.label.chars().take(room - 1).collect();
+        format!("{cut}…")
+    } else {
+        visit.label.clone()
+    };
+    let _ = writeln!(
+        out,
+        r##"<text x="{indent:.1}" y="{:.1}" fill="#202124">{}</text>"##,
+        y + 14.0,
+        escape(&name)
+    );
+    let x1 = axis.x_of(visit.entered);
+    let x2 = axis
+        .x_of(
+            visit
+                .left
+                .or(visit.failed_at.as_ref().map(|f| f.0))
+                .unwrap_or(end),
+        )
+        .max(x1 + 3.0);
+    let color = if visit.failed_at.is_some() {
+        "#f28b82"
+    } else {
+        "#8ab4f8"
+    };
+    let _ = writeln!(
+        out,
+        r#"<rect x="{x1:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="3" fill="{color}"/>"#,
+        y + 4.0,
+        x2 - x1,
+        ROW - 8.0
+    );
+    if let Some(from) = visit.waiting_from {
+        let wx = axis.x_of(from);
+        if x2 > wx {
+            // Waiting: for a callback (a token) or for a job to end.
+            let _ = writeln!(
+                out,
+                r##"<rect x="{wx:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#fdd663" opacity="0.85"/>"##,
+                y + 8.0,
+                x2 - wx,
+                ROW - 16.0
+            );
+        }
+    }
+    if let Some((at, what)) = &visit.failed_at {
+        let fx = axis.x_of(*at);
+        // Right of the mark, or left of it when the picture ends first.
+        let (tx, anchor) = if fx + 4.0 + text_width(what, 10.0) < width - 4.0 {
+            (fx + 4.0, "start")
+        } else {
+            (fx - 4.0, "end")
+        };
+        let _ = writeln!(
+            out,
+            r##"<line x1="{fx:.1}" y1="{:.1}" x2="{fx:.1}" y2="{:.1}" stroke="#c5221f" stroke-width="2"/><text x="{tx:.1}" y="{:.1}" font-size="10" fill="#c5221f" text-anchor="{anchor}">{}</text>"##,
+            y + 2.0,
+            y + ROW - 2.0,
+            y + 14.0,
+            escape(what)
+        );
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -416,6 +483,28 @@ mod tests {
     }
 
     #[test]
+    fn durations_are_exact_to_the_second() {
+        let said: Vec<String> = [
+            1_500, 90_000, 600_000, 700_000, 5_400_000, 86_400_000, 90_061_000,
+        ]
+        .into_iter()
+        .map(crate::simulation::duration)
+        .collect();
+        assert_eq!(
+            said,
+            [
+                "1.500 s",
+                "90 s",
+                "10 min",
+                "11 min 40 s",
+                "90 min",
+                "24 h",
+                "25 h 1 min 1 s"
+            ]
+        );
+    }
+
+    #[test]
     fn a_year_and_a_task_share_one_legible_axis() {
         let text = r#"{"StartAt": "Quick", "States": {
             "Quick": {"Type": "Wait", "Seconds": 2, "Next": "Year"},
@@ -427,7 +516,7 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         // Three rows, the year's gap broken and labelled, the failure in red.
         assert_eq!(svg.matches(r#"rx="3""#).count(), 3);
-        assert!(svg.contains(">358 d<"), "{svg}");
+        assert!(svg.contains(">358 d 19 h 6 min 40 s<"), "{svg}");
         assert!(svg.contains("Done.Badly"), "{svg}");
         // The 2-second wait is drawn wide enough to see.
         let widths: Vec<f64> = svg
