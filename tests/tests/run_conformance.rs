@@ -111,6 +111,7 @@ fn test_state_outcome(case: &Value) -> Result<(), String> {
         variables: json_text(&args["variables"])
             .and_then(|v| v.as_object().cloned())
             .unwrap_or_default(),
+        ..StateTest::default()
     };
     let options = RunOptions {
         input: (execution_input(case)).into(),

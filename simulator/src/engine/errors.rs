@@ -156,7 +156,7 @@ impl<'t> Engine<'t> {
         at: &At,
         mut attempt: impl FnMut(&mut Self) -> Result<Value, Failure>,
     ) -> Handled {
-        let mut retries: Vec<u64> = vec![0; handlers.retry.len()];
+        let mut retries: Vec<u64> = vec![self.tested_retry_count(at); handlers.retry.len()];
         loop {
             let failure = match attempt(self) {
                 Ok(result) => return Handled::Done(result),

@@ -56,7 +56,11 @@ pub use execution::{Execution, Handler, Handling, RunOptions, Status};
 pub use history::{Details, Event, Expired};
 pub(crate) use rng::hex;
 pub use rng::Rng;
-pub use test_state::{test_state, StateTest, TestStatus, TestedState};
+pub use test_state::request::{
+    response as test_state_response, single_state_machine, test_state_request, ApiError,
+    FieldValidationMode, InspectionLevel, MockValidator,
+};
+pub use test_state::{test_state, Inspection, StateTest, TestStatus, TestedState};
 pub use time::{format_timestamp, parse_timestamp};
 
 /// History has at most this many events; an execution that would go further fails.

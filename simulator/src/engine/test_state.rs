@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+mod inspection;
+pub mod request;
+
 use super::{context_object, At, Engine, Event, Failure, Handler, RunOptions};
 use crate::mocks::Outcome;
 use crate::model::{StateKind, StateMachine};
@@ -24,6 +27,33 @@ pub struct StateTest {
     pub context: Option<Value>,
     /// The variables in scope when the state starts.
     pub variables: Map<String, Value>,
+    /// `stateConfiguration.retrierRetryCount`: the retries already made, for Retry's decision
+    /// and backoff.
+    pub retrier_retry_count: u64,
+    /// Record what each step of the state's data flow produced (`inspectionData`).
+    pub inspect: bool,
+}
+
+/// What each step of the tested state's data flow produced: TestState's `inspectionData`
+/// beyond the input.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Inspection {
+    pub after_input_path: Option<Value>,
+    pub after_parameters: Option<Value>,
+    pub after_arguments: Option<Value>,
+    pub after_items_path: Option<Value>,
+    pub after_item_selector: Option<Value>,
+    pub result: Option<Value>,
+    pub after_result_selector: Option<Value>,
+    pub after_result_path: Option<Value>,
+    pub variables: Option<Value>,
+    pub max_concurrency: Option<u64>,
+    pub tolerated_failure_count: Option<u64>,
+    pub tolerated_failure_percentage: Option<f64>,
+    /// The Retrier that would take the error, and its backoff in seconds.
+    pub retry: Option<(usize, f64)>,
+    /// The Catcher that took the error.
+    pub catch_index: Option<usize>,
 }
 
 /// How the tested state ended, in TestState's words.
@@ -59,6 +89,8 @@ pub struct TestedState {
     /// The state's events, as an execution would record them.
     pub events: Vec<Event>,
     pub warnings: Vec<String>,
+    /// With [`StateTest::inspect`]: what each step of the data flow produced.
+    pub inspection: Option<Inspection>,
 }
 
 /// `asl-sim run --state NAME --format json`: `{"status", "output", "error", "cause",
@@ -89,6 +121,7 @@ pub(super) struct Tested {
     state: crate::syntax::Text,
     mock: Option<Outcome>,
     context_given: bool,
+    retry_count: u64,
 }
 
 /// What the tested state's `$$.State` is.
@@ -111,6 +144,14 @@ impl Engine<'_> {
 
     pub(super) fn is_tested(&self, at: &At) -> bool {
         self.tested.as_ref().is_some_and(|t| t.state == at.state)
+    }
+
+    /// The retries the tested state has already made (`stateConfiguration.retrierRetryCount`).
+    pub(super) fn tested_retry_count(&self, at: &At) -> u64 {
+        self.tested
+            .as_ref()
+            .filter(|t| t.state == at.state)
+            .map_or(0, |t| t.retry_count)
     }
 
     /// The tested state's mocked result (or error), once: its children never run.
@@ -196,6 +237,7 @@ pub fn test_state(
         state: state.name.value.clone(),
         mock: test.mock.clone(),
         context_given: test.context.is_some(),
+        retry_count: test.retrier_retry_count,
     });
     // Numbered as in an execution that starts with this state.
     engine.event(
@@ -226,6 +268,7 @@ pub fn test_state(
                 next_state: next_state.map(|n| n.to_string()),
                 events: Vec::new(),
                 warnings: Vec::new(),
+                inspection: None,
             }
         }
         Err(failure) => {
@@ -242,12 +285,17 @@ pub fn test_state(
                 next_state: None,
                 events: Vec::new(),
                 warnings: Vec::new(),
+                inspection: None,
             }
         }
     };
+    let inspection = test
+        .inspect
+        .then(|| engine.inspection(state, &input, test.mock.as_ref()));
     Ok(TestedState {
         events: engine.events,
         warnings: engine.warnings,
+        inspection,
         ..tested
     })
 }

@@ -342,6 +342,7 @@ fn test_one_state(
             mock,
             context,
             variables,
+            ..StateTest::default()
         })
     };
     let options = RunOptions {

@@ -1,0 +1,163 @@
+#![allow(clippy::print_stdout)] // the conformance tests report their pass counts
+
+//! AWS's TestState API against the calls recorded on AWS: every case of
+//! `../shared/conformance/localstack/test_state` and the `test_state` cases of `service_free`,
+//! sent as the API's own request object to `asl_sim::engine::test_state_request` (what
+//! `asl-sim test-state` prints), its response (status, output, error, cause, nextState,
+//! inspectionData member for member) or exception (`__type` and message) compared with AWS's.
+//! The ids that pass are committed in `tests/conformance/test_state.passing`; losing one fails.
+//!
+//! Left out, with the reason: `client_side` cases (the SDK refused the request; nothing reached
+//! AWS), `unmocked_service_call` cases (AWS called a real Lambda function), and the cases of
+//! `test_field_validation_mode*.py` (a mocked result checked against the service's API model:
+//! they need a `MockValidator` from the API models, which the models work plugs in here).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use asl_e2e::recorded::{guard_passing, parsed, recorded_equal, run_corpus};
+use asl_sim::engine::test_state_request;
+use serde_json::{json, Value};
+
+const PASSING: &str = include_str!("../conformance/test_state.passing");
+
+/// Why a case is left out, if it is.
+fn excluded(case: &Value) -> Option<&'static str> {
+    if case["client_side"] == true {
+        return Some("client_side");
+    }
+    if case["unmocked_service_call"] == true {
+        return Some("unmocked_service_call");
+    }
+    let id = case["id"].as_str().unwrap_or_default();
+    id.contains("/test_field_validation_mode")
+        .then_some("field_validation_mode")
+}
+
+/// The request and AWS's answer, from either corpus's layout.
+fn request_and_expected(case: &Value) -> (Value, Value) {
+    if let Some(request) = case.get("request") {
+        return (request.clone(), case["expected"].clone());
+    }
+    // service_free: the definition and input beside the other arguments.
+    let mut request = case["test_state_args"].clone();
+    if !request.is_object() {
+        request = json!({});
+    }
+    request["definition"] = case["definition"].clone();
+    request["input"] = case["input"].clone();
+    (request, json!({"response": case["expected"]}))
+}
+
+/// A recorded member against ours: JSON text compared parsed, placeholders loosely.
+fn member_equal(expected: &Value, actual: &Value) -> bool {
+    let actual = match actual {
+        Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| actual.clone()),
+        other => other.clone(),
+    };
+    let expected = match expected {
+        Value::String(text) if !text.starts_with('{') && !text.starts_with('[') => {
+            serde_json::from_str(text).unwrap_or_else(|_| expected.clone())
+        }
+        other => parsed(other),
+    };
+    recorded_equal(&expected, &actual)
+}
+
+fn compare_response(expected: &Value, actual: &Value) -> Result<(), String> {
+    let differ = |what: &str| format!("{what}: ours {actual}, AWS {expected}");
+    let (Some(expected), Some(actual)) = (expected.as_object(), actual.as_object()) else {
+        return Err(differ("not objects"));
+    };
+    for (name, want) in expected {
+        let Some(got) = actual.get(name) else {
+            return Err(differ(&format!("`{name}` missing")));
+        };
+        let equal = if name == "inspectionData" {
+            compare_response(want, got).is_ok()
+        } else if name == "errorDetails" {
+            want == got
+        } else {
+            member_equal(want, got)
+        };
+        if !equal {
+            return Err(differ(&format!("`{name}` differs")));
+        }
+    }
+    if let Some(extra) = actual.keys().find(|k| !expected.contains_key(*k)) {
+        return Err(differ(&format!("`{extra}` is not in AWS's answer")));
+    }
+    Ok(())
+}
+
+fn outcome(case: &Value) -> Result<(), String> {
+    let (request, expected) = request_and_expected(case);
+    let answer = test_state_request(&request, None);
+    match (&expected["exception"], answer) {
+        (Value::Object(exception), Err(error)) => {
+            if exception["code"] == error.code && exception["message"] == error.message.as_str() {
+                Ok(())
+            } else {
+                Err(format!("exception {error:?}, AWS {exception:?}"))
+            }
+        }
+        (Value::Object(exception), Ok(response)) => {
+            Err(format!("answered {response}, AWS refused: {exception:?}"))
+        }
+        (_, Err(error)) => Err(format!(
+            "refused {error:?}, AWS answered {}",
+            expected["response"]
+        )),
+        (_, Ok(response)) => compare_response(&expected["response"], &response),
+    }
+}
+
+#[test]
+fn test_state_calls_match_aws() {
+    let mut passing = BTreeSet::new();
+    let mut counted = 0;
+    let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
+    for corpus in [
+        "conformance/localstack/test_state",
+        "conformance/localstack/service_free",
+    ] {
+        let check = |case: &Value| {
+            if case["api"] != "test_state" {
+                return Err("not a TestState call".to_string());
+            }
+            match excluded(case) {
+                Some(reason) => Err(format!("excluded: {reason}")),
+                None => outcome(case),
+            }
+        };
+        let groups = |case: &Value| -> Vec<String> {
+            if case["api"] != "test_state" {
+                return Vec::new();
+            }
+            vec![excluded(case).map_or_else(|| "compared".to_string(), |r| format!("excluded: {r}"))]
+        };
+        let tally = run_corpus(corpus, check, groups);
+        let name = corpus.rsplit('/').next().unwrap_or(corpus);
+        for (group, (pass, total)) in &tally.by_group {
+            if let Some(reason) = group.strip_prefix("excluded: ") {
+                *left_out.entry(reason.to_string()).or_default() += total;
+            } else {
+                println!("{name}: {pass} of {total} TestState calls match AWS");
+                counted += total;
+            }
+        }
+        passing.extend(tally.passing);
+    }
+    println!(
+        "test_state + service_free: {} of {counted} compared calls match AWS",
+        passing.len()
+    );
+    for (reason, count) in &left_out {
+        println!("  left out ({reason}): {count}");
+    }
+    guard_passing(
+        PASSING,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/test_state.passing"),
+        "ids of TestState calls (test_state + service_free) whose answer asl-sim test-state matches; CI fails if one is lost",
+        &passing,
+    );
+}
