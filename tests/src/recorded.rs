@@ -15,6 +15,7 @@ pub fn is_placeholder(s: &str) -> bool {
             "timestamp"
                 | "date"
                 | "start-time"
+                | "start-date"
                 | "entered-time"
                 | "snf_role_arn"
                 | "sfn_role_arn"
@@ -212,11 +213,13 @@ pub fn run_corpus(
                     .insert(case["id"].as_str().unwrap_or_default().to_string());
             }
             Err(reason) => {
-                if std::env::var_os("ASL_SHOW_FAILURES").is_some() {
+                if let Some(show) = std::env::var_os("ASL_SHOW_FAILURES") {
+                    // `ASL_SHOW_FAILURES=full` prints each difference whole.
+                    let width = if show == "full" { usize::MAX } else { 700 };
                     println!(
                         "FAIL {}\n     {}",
                         path.display(),
-                        reason.chars().take(700).collect::<String>()
+                        reason.chars().take(width).collect::<String>()
                     );
                 }
                 tally.failures.push(reason);

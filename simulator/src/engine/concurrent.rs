@@ -19,7 +19,7 @@ pub(super) struct Tolerated {
 }
 
 impl Tolerated {
-    fn exceeded(self, failed: usize, total: usize) -> bool {
+    pub(super) fn exceeded(self, failed: usize, total: usize) -> bool {
         let over_count = self.count.is_some_and(|c| failed as u64 > c);
         #[allow(clippy::cast_precision_loss)] // counts of children are far below 2^52
         let over_percentage = self

@@ -34,7 +34,10 @@ impl<'t> Engine<'t> {
             }
             _ => None,
         };
+        // TestState reads an ItemReader's items from its state configuration.
+        let reader_items = self.tested_reader_items(map, at);
         let items = match &map.items_path {
+            _ if reader_items.is_some() => reader_items.unwrap_or_default(),
             _ if jsonata_items.is_some() => jsonata_items.unwrap_or_default(),
             Some(p) => self
                 .select(p, &effective, &self.context)
@@ -93,7 +96,7 @@ impl<'t> Engine<'t> {
             at,
         )?;
         if let Some(result) = self.mocked_result(at) {
-            return result;
+            return self.mocked_map_result(map, result, items.len(), &effective, at);
         }
         let Some(processor) = &map.processor else {
             return Err(at.runtime("The Map state has no ItemProcessor."));

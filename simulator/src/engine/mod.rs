@@ -419,8 +419,14 @@ impl<'t> Engine<'t> {
                     _ => state.name.value.clone(),
                 },
                 entered_ms: self.clock_ms,
-                // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none).
-                retry_count: (type_name == "Task").then_some(0),
+                // A Task's first attempt sees RetryCount 0 (AWS's recorded Pass states have none);
+                // TestState gives every state that can retry the attempt it is configured at.
+                retry_count: match tested {
+                    Some(_) if matches!(type_name, "Task" | "Map" | "Parallel") => {
+                        Some(self.tested_retry_count(at))
+                    }
+                    _ => (type_name == "Task").then_some(0),
+                },
             }),
         }
     }

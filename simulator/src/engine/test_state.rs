@@ -11,7 +11,7 @@ pub mod request;
 
 use super::{context_object, At, Engine, Event, Failure, Handler, RunOptions};
 use crate::mocks::Outcome;
-use crate::model::{StateKind, StateMachine};
+use crate::model::{MapState, StateKind, StateMachine};
 use crate::syntax::Tree;
 
 /// What to test, beyond the run's options (input, start time, seed, mock file).
@@ -30,6 +30,13 @@ pub struct StateTest {
     /// `stateConfiguration.retrierRetryCount`: the retries already made, for Retry's decision
     /// and backoff.
     pub retrier_retry_count: u64,
+    /// `stateConfiguration.mapIterationFailureCount`: how many of a mocked Map's iterations
+    /// failed, against its ToleratedFailureCount / ToleratedFailurePercentage.
+    pub map_iteration_failure_count: Option<u64>,
+    /// `stateConfiguration.mapItemReaderData`: the items a Map's ItemReader reads.
+    pub map_item_reader_data: Option<Value>,
+    /// `roleArn`: the role the state runs as (`$$.Execution.RoleArn`).
+    pub role_arn: Option<String>,
     /// Record what each step of the state's data flow produced (`inspectionData`).
     pub inspect: bool,
 }
@@ -122,6 +129,8 @@ pub(super) struct Tested {
     mock: Option<Outcome>,
     context_given: bool,
     retry_count: u64,
+    map_failures: Option<u64>,
+    reader_items: Option<Value>,
 }
 
 /// What the tested state's `$$.State` is.
@@ -132,7 +141,7 @@ pub(super) enum ContextState {
     Unnamed,
 }
 
-impl Engine<'_> {
+impl<'t> Engine<'t> {
     pub(super) fn tested_context_state(&self, at: &At) -> Option<ContextState> {
         let tested = self.tested.as_ref().filter(|t| t.state == at.state)?;
         Some(if tested.context_given {
@@ -167,6 +176,47 @@ impl Engine<'_> {
             ))),
             Outcome::NoResponse => None,
         }
+    }
+
+    /// The items a tested Map's ItemReader reads (`stateConfiguration.mapItemReaderData`).
+    pub(super) fn tested_reader_items(&self, map: &MapState, at: &At) -> Option<Value> {
+        map.item_reader?;
+        let tested = self.tested.as_ref().filter(|t| t.state == at.state)?;
+        tested.reader_items.clone()
+    }
+
+    /// A tested Map's mocked result, failed when `stateConfiguration.mapIterationFailureCount`
+    /// is more than the Map tolerates (of its `items` items).
+    pub(super) fn mocked_map_result(
+        &mut self,
+        map: &'t MapState,
+        result: Result<Value, Failure>,
+        items: usize,
+        input: &Value,
+        at: &At,
+    ) -> Result<Value, Failure> {
+        let value = result?;
+        let Some(failed) = self.tested.as_ref().and_then(|t| t.map_failures) else {
+            return Ok(value);
+        };
+        let count = self.map_setting(
+            "ToleratedFailureCount",
+            map.tolerated_failure_count,
+            input,
+            "ToleratedFailureCount cannot be negative.",
+            at,
+        )?;
+        let tolerated = super::concurrent::Tolerated {
+            count: count.and_then(|c| u64::try_from(c).ok()),
+            percentage: self.tolerated_percentage(map, input, at)?,
+        };
+        if tolerated.exceeded(usize::try_from(failed).unwrap_or(usize::MAX), items) {
+            return Err(Failure::new(
+                "States.ExceedToleratedFailureThreshold",
+                "The specified tolerated failure threshold was exceeded",
+            ));
+        }
+        Ok(value)
     }
 
     /// A Task's mocked response, if it is the tested state.
@@ -227,7 +277,8 @@ pub fn test_state(
                 ..options.clone()
             };
             let mut context = context_object(&express);
-            context["Execution"]["RoleArn"] = Value::Null;
+            context["Execution"]["RoleArn"] =
+                test.role_arn.as_deref().map_or(Value::Null, Value::from);
             (context, Arc::clone(&input))
         }
     };
@@ -238,6 +289,8 @@ pub fn test_state(
         mock: test.mock.clone(),
         context_given: test.context.is_some(),
         retry_count: test.retrier_retry_count,
+        map_failures: test.map_iteration_failure_count,
+        reader_items: test.map_item_reader_data.clone(),
     });
     // Numbered as in an execution that starts with this state.
     engine.event(

@@ -359,6 +359,9 @@ pub fn test_state_request(
         context,
         variables,
         retrier_retry_count: configuration["retrierRetryCount"].as_u64().unwrap_or(0),
+        map_iteration_failure_count: configuration["mapIterationFailureCount"].as_u64(),
+        map_item_reader_data: json_member(configuration, "mapItemReaderData")?,
+        role_arn: request["roleArn"].as_str().map(str::to_string),
         inspect: level > InspectionLevel::Info,
     };
     let options = RunOptions {
