@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::{
-    jayway_path, missing_path, parse_timestamp, At, Engine, Failure, QueryLanguage, State, Text,
+    jayway_path, missing_path, parse_timestamp, Assigned, At, Engine, Failure, QueryLanguage,
+    State, Text,
 };
 use crate::model::Choice;
 use crate::syntax::Node;
@@ -25,21 +26,24 @@ impl<'t> Engine<'t> {
         }
         let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
         let mut chosen = None;
+        let mut assigned = Assigned::default();
         for rule in &choice.rules {
             let Some(node) = self.node(rule.condition) else {
                 continue;
             };
             if self.rule(node, &effective, at)? {
                 chosen = rule.next.as_ref().map(|n| n.value.clone());
-                self.assign(rule.assign, &effective, at)?;
+                assigned = self.assigned(rule.assign, &effective, at)?;
                 break;
             }
         }
         let Some(next) = chosen.or_else(|| choice.default.as_ref().map(|d| d.value.clone())) else {
             return Err(no_choice_matched(at));
         };
-        self.assign(state.io.assign, &effective, at)?;
+        // The state's Assign, like the rule's, sees the variables as they were before the state.
+        let assigned = assigned.and(self.assigned(state.io.assign, &effective, at)?);
         let output = self.output_path(state.io.output_path.as_ref(), effective, at)?;
+        self.commit(assigned);
         Ok((output, Some(next)))
     }
 

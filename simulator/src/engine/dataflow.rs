@@ -145,6 +145,24 @@ pub(super) fn json_type_name(value: &Value) -> &'static str {
     value_type(value)
 }
 
+/// The values a state's Assign evaluated, not yet visible (see [`Engine::assigned`]).
+#[derive(Debug, Default)]
+#[must_use = "assigned values take effect only through Engine::commit"]
+pub(super) struct Assigned(Option<Map<String, Value>>);
+
+impl Assigned {
+    /// Both sets, `later`'s values winning where both assign a name.
+    pub(super) fn and(self, later: Assigned) -> Assigned {
+        match (self.0, later.0) {
+            (Some(mut first), Some(second)) => {
+                first.extend(second);
+                Assigned(Some(first))
+            }
+            (first, second) => Assigned(first.or(second)),
+        }
+    }
+}
+
 pub(super) fn value_type(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -368,22 +386,31 @@ impl<'t> Engine<'t> {
         }
     }
 
-    /// Assign: every value is evaluated first (seeing the variables as they were), then set.
-    pub(super) fn assign(
-        &mut self,
+    /// Assign's values, evaluated against `data` with the variables as they were. They are not
+    /// set yet: AWS makes them visible to the next state only, so no field the state evaluates
+    /// after Assign (ResultPath, OutputPath, Output) sees them; [`Self::commit`] sets them once
+    /// the state is done.
+    pub(super) fn assigned(
+        &self,
         assign: Option<NodePtr>,
         data: &Value,
         at: &At,
-    ) -> Result<(), Failure> {
+    ) -> Result<Assigned, Failure> {
         let Some(node) = assign.and_then(|p| self.node(p)) else {
-            return Ok(());
+            return Ok(Assigned::default());
         };
-        let Value::Object(values) = self.template(node, data, &self.context, at)? else {
-            return Ok(());
-        };
-        let scope = self.scopes.last_mut().expect("there is always a scope");
-        scope.extend(values);
-        Ok(())
+        match self.template(node, data, &self.context, at)? {
+            Value::Object(values) => Ok(Assigned(Some(values))),
+            _ => Ok(Assigned::default()),
+        }
+    }
+
+    /// Sets the values a state assigned, when nothing after its Assign failed.
+    pub(super) fn commit(&mut self, assigned: Assigned) {
+        if let Some(values) = assigned.0 {
+            let scope = self.scopes.last_mut().expect("there is always a scope");
+            scope.extend(values);
+        }
     }
 
     /// ResultSelector, Assign, ResultPath and OutputPath after a result.
@@ -402,15 +429,16 @@ impl<'t> Engine<'t> {
             Some(selector) => self.template(selector, &result, &self.context, at)?,
             None => result,
         };
-        self.assign(state.io.assign, &result, at)?;
+        let assigned = self.assigned(state.io.assign, &result, at)?;
         let combined = self.result_path(state.io.result_path.as_ref(), input, result, at)?;
-        self.filter_path(
+        let output = self.filter_path(
             "OutputPath",
             state.io.output_path.as_ref(),
             Cow::Owned(combined),
             at,
-        )
-        .map(Cow::into_owned)
+        )?;
+        self.commit(assigned);
+        Ok(output.into_owned())
     }
 
     /// A `States.QueryEvaluationError`, recorded as AWS records it: an EvaluationFailed event.
@@ -523,19 +551,17 @@ impl<'t> Engine<'t> {
         at: &At,
     ) -> Result<Value, Failure> {
         let assigned = match assign.and_then(|p| self.node(p)) {
-            Some(node) => Some(self.jsonata_template(node, states, "Assign", at)?),
-            None => None,
+            Some(node) => match self.jsonata_template(node, states, "Assign", at)? {
+                Value::Object(values) => Assigned(Some(values)),
+                _ => Assigned::default(),
+            },
+            None => Assigned::default(),
         };
         let output = match output.and_then(|p| self.node(p)) {
             Some(node) => self.jsonata_template(node, states, "Output", at)?,
             None => default,
         };
-        if let Some(Value::Object(values)) = assigned {
-            self.scopes
-                .last_mut()
-                .expect("there is always a scope")
-                .extend(values);
-        }
+        self.commit(assigned);
         Ok(output)
     }
 }

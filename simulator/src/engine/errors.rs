@@ -249,7 +249,9 @@ impl<'t> Engine<'t> {
             let states = self.states_value(input, None, Some(&error_output));
             return self.jsonata_finish(catcher.assign, catcher.output, &states, error_output, at);
         }
-        self.assign(catcher.assign, &error_output, at)?;
-        self.result_path(catcher.result_path.as_ref(), input, error_output, at)
+        let assigned = self.assigned(catcher.assign, &error_output, at)?;
+        let output = self.result_path(catcher.result_path.as_ref(), input, error_output, at)?;
+        self.commit(assigned);
+        Ok(output)
     }
 }

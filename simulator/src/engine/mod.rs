@@ -47,7 +47,8 @@ use crate::syntax::{Node, NodePtr, Text, Tree};
 
 use context::{context_object, StateNow};
 use dataflow::{
-    jayway_path, json_type_name, missing_path, payload_size, value_type, MAX_PAYLOAD_BYTES,
+    jayway_path, json_type_name, missing_path, payload_size, value_type, Assigned,
+    MAX_PAYLOAD_BYTES,
 };
 use errors::{At, Failure, PAUSED, TIMED_OUT};
 
@@ -69,6 +70,14 @@ pub const MAX_EVENTS: usize = 25_000;
 const MAX_DURATION_MS: i64 = 365 * 24 * 3600 * 1000;
 /// An Express execution, five minutes.
 const MAX_EXPRESS_DURATION_MS: i64 = 5 * 60 * 1000;
+
+/// How long an execution of this type may run; a single Wait may last as long, no longer.
+fn max_duration_ms(workflow_type: crate::analysis::WorkflowType) -> i64 {
+    match workflow_type {
+        crate::analysis::WorkflowType::Standard => MAX_DURATION_MS,
+        crate::analysis::WorkflowType::Express => MAX_EXPRESS_DURATION_MS,
+    }
+}
 
 /// Run `machine` (read from `tree`) to its end.
 pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
@@ -158,6 +167,8 @@ struct Engine<'t> {
     /// Variables, innermost scope last.
     scopes: Vec<Map<String, Value>>,
     deadline_ms: i64,
+    /// A Wait may last this long (AWS: one year, five minutes for Express), no longer.
+    longest_wait_ms: i64,
     /// Above zero while running child executions of a Distributed Map, whose events are in
     /// their own histories, not this one.
     quiet: u32,
@@ -204,11 +215,9 @@ impl<'t> Engine<'t> {
             context,
             execution_input,
             scopes: vec![Map::new()],
+            longest_wait_ms: max_duration_ms(options.workflow_type),
             deadline_ms: options.start_time_ms + {
-                let limit = match options.workflow_type {
-                    crate::analysis::WorkflowType::Standard => MAX_DURATION_MS,
-                    crate::analysis::WorkflowType::Express => MAX_EXPRESS_DURATION_MS,
-                };
+                let limit = max_duration_ms(options.workflow_type);
                 machine
                     .timeout_seconds
                     .map_or(limit, |s| (s as i64 * 1000).min(limit))

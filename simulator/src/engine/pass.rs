@@ -38,7 +38,7 @@ impl<'t> Engine<'t> {
             }
             (None, None) => effective,
         };
-        self.assign(state.io.assign, &result, at)?;
+        let assigned = self.assigned(state.io.assign, &result, at)?;
         let combined = match state.io.result_path {
             None => result,
             Some(_) => Cow::Owned(self.result_path(
@@ -49,6 +49,7 @@ impl<'t> Engine<'t> {
             )?),
         };
         let output = self.output_path(state.io.output_path.as_ref(), combined, at)?;
+        self.commit(assigned);
         Ok((output, next_of(state)))
     }
 }

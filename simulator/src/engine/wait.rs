@@ -21,6 +21,7 @@ impl<'t> Engine<'t> {
         if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_value(input, None, None);
             let until = self.wait_until_jsonata(wait, &states, input, at)?;
+            self.within_limit(until, at)?;
             if until > self.clock_ms {
                 self.sleep(until - self.clock_ms)?;
             }
@@ -30,12 +31,23 @@ impl<'t> Engine<'t> {
         }
         let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
         let until = self.wait_until(wait, &effective, at)?;
+        self.within_limit(until, at)?;
         if until > self.clock_ms {
             self.sleep(until - self.clock_ms)?;
         }
-        self.assign(state.io.assign, &effective, at)?;
+        let assigned = self.assigned(state.io.assign, &effective, at)?;
         let output = self.output_path(state.io.output_path.as_ref(), effective, at)?;
+        self.commit(assigned);
         Ok((output, next_of(state)))
+    }
+
+    /// AWS refuses, at run time, a wait longer than an execution may last, however the end was
+    /// given (Seconds, Timestamp, their paths or JSONata forms).
+    fn within_limit(&self, until: i64, at: &At) -> Result<(), Failure> {
+        if until - self.clock_ms > self.longest_wait_ms {
+            return Err(at.runtime("Wait state delay is too long"));
+        }
+        Ok(())
     }
 
     /// When a JSONata state's wait ends (virtual ms).

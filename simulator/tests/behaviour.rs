@@ -1,0 +1,204 @@
+//! The engine where it differed from AWS (issue 14), case by case from the developer guide's
+//! rules: when a state's Assign takes effect, Wait's limit, the causes of wrongly typed JSONata
+//! results and of `*Path` fields that select nothing.
+
+use asl_sim::engine::{run, Execution, RunOptions, Status};
+use asl_sim::WorkflowType;
+use serde_json::{json, Value};
+
+mod common;
+
+fn execute(definition: &Value, input: Value) -> Execution {
+    execute_as(WorkflowType::Standard, definition, input)
+}
+
+fn execute_as(workflow_type: WorkflowType, definition: &Value, input: Value) -> Execution {
+    let text = serde_json::to_string_pretty(definition).expect("serialisable");
+    let checked = common::checked(&text);
+    let options = RunOptions {
+        input: input.into(),
+        workflow_type,
+        ..RunOptions::default()
+    };
+    run(&checked.tree, &checked.machine, &options)
+}
+
+fn succeeded(definition: &Value, input: Value) -> Value {
+    let execution = execute(definition, input);
+    assert_eq!(
+        execution.status,
+        Status::Succeeded,
+        "{:?}: {:?}",
+        execution.error,
+        execution.cause
+    );
+    execution.output.expect("an output")
+}
+
+/// The error and cause of a failed execution.
+fn failed(definition: &Value, input: Value) -> (String, String) {
+    let execution = execute(definition, input);
+    assert_eq!(execution.status, Status::Failed, "{:?}", execution.output);
+    (
+        execution.error.unwrap_or_default(),
+        execution.cause.unwrap_or_default(),
+    )
+}
+
+/// `Init` sets `x` to "old", then `state` runs, then `Show` outputs `{x, y}` as they are then.
+fn after_init(state: Value) -> Value {
+    json!({"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Assign": {"x": "old", "y": "unset"}, "Next": "S"},
+        "S": state,
+        "Show": {"Type": "Pass", "Parameters": {"x.$": "$x", "y.$": "$y", "output.$": "$"}, "End": true}
+    }})
+}
+
+#[test]
+fn a_jsonpath_states_assign_is_invisible_to_its_own_output_path() {
+    let shown = |state: Value| succeeded(&after_init(state), json!({"a": 1}));
+    // Pass: Assign's own values read the old `x`; OutputPath, after Assign, still sees "old".
+    assert_eq!(
+        shown(
+            json!({"Type": "Pass", "Assign": {"x": "new", "y.$": "$x"}, "OutputPath": "$x", "Next": "Show"})
+        ),
+        json!({"x": "new", "y": "old", "output": "old"})
+    );
+    // Wait: the same order.
+    assert_eq!(
+        shown(
+            json!({"Type": "Wait", "Seconds": 0, "Assign": {"x": "new"}, "OutputPath": "$x", "Next": "Show"})
+        ),
+        json!({"x": "new", "y": "unset", "output": "old"})
+    );
+    // Parallel: ResultSelector, then Assign, ResultPath, OutputPath.
+    assert_eq!(
+        shown(json!({"Type": "Parallel", "Next": "Show",
+            "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "r", "End": true}}}],
+            "ResultSelector": {"r.$": "$[0]", "x.$": "$x"},
+            "Assign": {"x": "new", "y.$": "$.x"},
+            "ResultPath": "$.result",
+            "OutputPath": "$x"})),
+        json!({"x": "new", "y": "old", "output": "old"})
+    );
+}
+
+#[test]
+fn a_choice_rules_assign_and_the_states_both_see_the_variables_from_before() {
+    let choice = json!({"Type": "Choice",
+        "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Assign": {"x": "new"}, "Next": "Show"}],
+        "Assign": {"y.$": "$x"},
+        "OutputPath": "$x",
+        "Default": "Show"});
+    assert_eq!(
+        succeeded(&after_init(choice), json!({"a": 1})),
+        json!({"x": "new", "y": "old", "output": "old"})
+    );
+}
+
+#[test]
+fn a_catchers_assign_takes_effect_for_the_next_state_only() {
+    let state = json!({"Type": "Parallel", "Next": "Show",
+        "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Fail", "Error": "E", "Cause": "c"}}}],
+        "Assign": {"x": "from the state"},
+        "Catch": [{"ErrorEquals": ["E"], "Assign": {"x": "caught", "y.$": "$x"}, "ResultPath": "$.error", "Next": "Show"}]});
+    assert_eq!(
+        succeeded(&after_init(state), json!({"a": 1})),
+        json!({"x": "caught", "y": "old", "output": {"a": 1, "error": {"Error": "E", "Cause": "c"}}})
+    );
+}
+
+#[test]
+fn a_jsonata_states_assign_is_invisible_to_its_output() {
+    let machine = json!({"QueryLanguage": "JSONata", "StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Assign": {"x": "old"}, "Next": "S"},
+        "S": {"Type": "Pass", "Assign": {"x": "new", "y": "{% $x %}"}, "Output": {"x": "{% $x %}"}, "Next": "Show"},
+        "Show": {"Type": "Pass", "Output": {"before": "{% $states.input.x %}", "x": "{% $x %}", "y": "{% $y %}"}, "End": true}
+    }});
+    assert_eq!(
+        succeeded(&machine, json!({})),
+        json!({"before": "old", "x": "new", "y": "old"})
+    );
+}
+
+fn one_state(state: Value) -> Value {
+    let jsonata = state.to_string().contains("{%");
+    let mut machine = json!({"StartAt": "W", "States": {"W": state}});
+    if jsonata {
+        machine["QueryLanguage"] = json!("JSONata");
+    }
+    machine
+}
+
+#[test]
+fn a_wait_past_the_execution_limit_fails_however_its_end_is_given() {
+    // Runs start at 2026-01-01T00:00:00Z; a Standard execution lasts at most a year.
+    let too_long = [
+        (
+            json!({"Type": "Wait", "Seconds": 99_999_999, "End": true}),
+            json!({}),
+        ),
+        (
+            json!({"Type": "Wait", "SecondsPath": "$.s", "End": true}),
+            json!({"s": 31_536_001}),
+        ),
+        (
+            json!({"Type": "Wait", "Timestamp": "2027-01-01T00:00:01Z", "End": true}),
+            json!({}),
+        ),
+        (
+            json!({"Type": "Wait", "TimestampPath": "$.t", "End": true}),
+            json!({"t": "2030-06-01T00:00:00Z"}),
+        ),
+        (
+            json!({"Type": "Wait", "Seconds": "{% $states.input.s %}", "End": true}),
+            json!({"s": 40_000_000}),
+        ),
+        (
+            json!({"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": true}),
+            json!({"t": "2028-01-01T00:00:00Z"}),
+        ),
+    ];
+    for (state, input) in too_long {
+        let machine = one_state(state);
+        let (error, cause) = failed(&machine, input);
+        assert_eq!(error, "States.Runtime", "{machine}");
+        assert_eq!(
+            cause,
+            "An error occurred while executing the state 'W' (entered at the event id #2). Wait state delay is too long",
+            "{machine}"
+        );
+    }
+    // Exactly the limit is allowed, and so is a timestamp already past.
+    for (state, input) in [
+        (
+            json!({"Type": "Wait", "SecondsPath": "$.s", "End": true}),
+            json!({"s": 31_536_000}),
+        ),
+        (
+            json!({"Type": "Wait", "Timestamp": "2027-01-01T00:00:00Z", "End": true}),
+            json!({}),
+        ),
+        (
+            json!({"Type": "Wait", "Timestamp": "2020-01-01T00:00:00Z", "End": true}),
+            json!({}),
+        ),
+    ] {
+        succeeded(&one_state(state), input);
+    }
+    // An Express execution waits at most five minutes.
+    let express = |seconds: u64| {
+        execute_as(
+            WorkflowType::Express,
+            &one_state(json!({"Type": "Wait", "Seconds": seconds, "End": true})),
+            json!({}),
+        )
+    };
+    assert_eq!(express(300).status, Status::Succeeded);
+    let refused = express(301);
+    assert_eq!(refused.error.as_deref(), Some("States.Runtime"));
+    assert!(refused
+        .cause
+        .unwrap_or_default()
+        .ends_with("Wait state delay is too long"));
+}
