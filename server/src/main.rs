@@ -7,25 +7,26 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::Write;
 use std::process::ExitCode;
 
+use clap::Parser;
+
+/// asl-lsp: the language server for the Amazon States Language. It speaks LSP on stdin and
+/// stdout; an editor starts it. Logs go to stderr (ASL_LSP_LOG=debug for more).
+#[derive(Parser)]
+#[command(name = "asl-lsp", version, max_term_width = 100)]
+struct Args {
+    /// Speak LSP over stdin/stdout (the only transport, and the default; accepted because
+    /// editors' clients pass it)
+    #[arg(long)]
+    stdio: bool,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--version" || a == "-V") {
-        let _ = writeln!(
-            std::io::stdout().lock(),
-            "asl-lsp {}",
-            env!("CARGO_PKG_VERSION")
-        );
-        return ExitCode::SUCCESS;
-    }
-    if let Some(other) = args.iter().find(|a| *a != "--stdio") {
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "asl-lsp: unknown argument `{other}`; the server speaks LSP on stdin/stdout (`asl-lsp [--stdio]`)"
-        );
-        return ExitCode::from(2);
+    if let Err(e) = Args::try_parse() {
+        // Help and version on stdout (exit 0), usage problems on stderr (exit 2).
+        let _ = e.print();
+        return ExitCode::from(e.exit_code() as u8);
     }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -9,46 +9,46 @@ use crate::flags;
 use crate::render::{self, OutputFormat};
 use crate::Outcome;
 
-pub fn main(args: &[String]) -> Outcome {
-    let mut format = OutputFormat::Human;
-    let mut options = CheckOptions::default();
-    let mut files = Vec::new();
-    let mut stderr = std::io::stderr().lock();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--format" => match iter.next().map(String::as_str) {
-                Some("human" | "text") => format = OutputFormat::Human,
-                Some("json") => format = OutputFormat::Json,
-                other => {
-                    let _ = writeln!(
-                        stderr,
-                        "asl-sim check: --format takes `human` or `json`, not {other:?}"
-                    );
-                    return Outcome::Usage;
-                }
-            },
-            "--type" => match flags::workflow_type(iter.next().map_or("", String::as_str)) {
-                Ok(workflow_type) => options.workflow_type = workflow_type,
-                Err(e) => {
-                    let _ = writeln!(stderr, "asl-sim check: {e}");
-                    return Outcome::Usage;
-                }
-            },
-            flag if flag.starts_with("--") => {
-                let _ = writeln!(stderr, "asl-sim check: unknown option `{flag}`");
-                return Outcome::Usage;
-            }
-            file => files.push(file.to_string()),
-        }
-    }
+pub const AFTER_HELP: &str = "\
+Files named *.asl.yaml, *.asl.yml, *.yaml or *.yml are read as YAML, any other as JSON.
+Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// How to print the diagnostics: for people (rustc style) or as a JSON array (LSP positions)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+    /// The workflow type whose rules apply (Express: request-response only)
+    #[arg(long = "type", value_enum, ignore_case = true, default_value_t)]
+    workflow_type: flags::WorkflowType,
+    /// The definitions to check
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    #[value(alias = "text")]
+    Human,
+    Json,
+}
+
+pub fn main(args: &Args) -> Outcome {
+    let format = match args.format {
+        CheckFormat::Human => OutputFormat::Human,
+        CheckFormat::Json => OutputFormat::Json,
+    };
+    let options = CheckOptions {
+        workflow_type: args.workflow_type.into(),
+    };
+    let files = &args.files;
     if files.is_empty() {
-        let _ = writeln!(stderr, "asl-sim check: name at least one file to check");
-        return Outcome::Usage;
+        return flags::usage_error("check", "name at least one file to check");
     }
+    let mut stderr = std::io::stderr().lock();
     let mut reports = Vec::new();
     let mut unread = 0;
-    for file in &files {
+    for file in files {
         let text = match std::fs::read(file) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,

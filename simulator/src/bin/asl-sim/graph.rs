@@ -13,69 +13,77 @@ use crate::render;
 use crate::run::load_mocks;
 use crate::Outcome;
 
-pub fn main(args: &[String]) -> Outcome {
+pub const AFTER_HELP: &str = "\
+Draws the states (Parallel and Map nested), transitions, Choice rules and Catches; simulated
+(--simulate, or a test case), the path taken, visits and what happened.
+Exit status: 0 drawn, 2 usage or I/O problem, or a definition with errors asked to simulate.";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The definition to draw
+    #[arg(value_name = "DEFINITION")]
+    file: String,
+    /// The picture's format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+    format: GraphFormat,
+    /// Write the picture to this file (default: stdout)
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<String>,
+    /// Simulate an execution and draw what it did
+    #[arg(long)]
+    simulate: bool,
+    /// A Step Functions Local mock file (goes with --test-case; implies --simulate)
+    #[arg(long, value_name = "MockConfigFile.json")]
+    mocks: Option<String>,
+    /// The mock file's test case to simulate
+    #[arg(long, value_name = "NAME")]
+    test_case: Option<String>,
+    /// The mock file's state machine (default: the one named like the definition)
+    #[arg(long, value_name = "NAME")]
+    state_machine: Option<String>,
+    /// The simulated execution's input, as JSON text (default: the test case's Input, else {})
+    #[arg(long, value_name = "JSON")]
+    input: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Svg,
+    Dot,
+    Mermaid,
+}
+
+pub fn main(args: &Args) -> Outcome {
+    if args.mocks.is_some() != args.test_case.is_some() {
+        return crate::flags::usage_error("graph", "--mocks and --test-case go together");
+    }
     let mut stderr = std::io::stderr().lock();
-    let mut file = None;
-    let (mut format, mut output) = ("svg".to_string(), None);
-    let (mut mocks, mut test_case, mut machine, mut input) = (None, None, None, None);
-    let mut simulate = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| iter.next().cloned().ok_or(format!("{name} needs a value"));
-        let parsed = match arg.as_str() {
-            "--format" => value("--format").map(|v| format = v),
-            "-o" | "--output" => value("-o").map(|v| output = Some(v)),
-            "--mocks" => value("--mocks").map(|v| mocks = Some(v)),
-            "--test-case" => value("--test-case").map(|v| test_case = Some(v)),
-            "--state-machine" => value("--state-machine").map(|v| machine = Some(v)),
-            "--input" => value("--input").map(|v| input = Some(v)),
-            "--simulate" => {
-                simulate = true;
-                Ok(())
-            }
-            flag if flag.starts_with("--") => Err(format!("unknown option `{flag}`")),
-            name if file.is_none() => {
-                file = Some(name.to_string());
-                Ok(())
-            }
-            extra => Err(format!("one definition at a time (also got `{extra}`)")),
-        };
-        if let Err(e) = parsed {
-            let _ = writeln!(stderr, "asl-sim graph: {e}");
-            return Outcome::Usage;
-        }
-    }
-    let Some(file) = file else {
-        let _ = writeln!(stderr, "asl-sim graph: name the definition to draw");
-        return Outcome::Usage;
-    };
-    if !matches!(format.as_str(), "svg" | "dot" | "mermaid") {
-        let _ = writeln!(
-            stderr,
-            "asl-sim graph: --format takes svg, dot or mermaid, not `{format}`"
-        );
-        return Outcome::Usage;
-    }
-    if mocks.is_some() != test_case.is_some() {
-        let _ = writeln!(stderr, "asl-sim graph: --mocks and --test-case go together");
-        return Outcome::Usage;
-    }
-    let text = match std::fs::read_to_string(&file) {
+    let Args {
+        file,
+        format,
+        output,
+        simulate,
+        mocks,
+        test_case,
+        state_machine: machine,
+        input,
+    } = args;
+    let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
             let _ = writeln!(stderr, "asl-sim graph: {file}: {e}");
             return Outcome::Usage;
         }
     };
-    let checked = check(&text, Format::from_path(&file), CheckOptions::default());
-    let simulate = simulate || mocks.is_some();
+    let checked = check(&text, Format::from_path(file), CheckOptions::default());
+    let simulate = *simulate || mocks.is_some();
     if simulate
-        && render::refused_for_errors("graph", "simulate", &file, &text, &checked.diagnostics)
+        && render::refused_for_errors("graph", "simulate", file, &text, &checked.diagnostics)
     {
         return Outcome::Usage;
     }
     let simulated = if simulate {
-        let name = definition_name(&file);
+        let name = definition_name(file);
         let mocks_file = mocks.clone();
         let mocks = match (&mocks, &test_case) {
             (Some(f), Some(case)) => {
@@ -124,10 +132,10 @@ pub fn main(args: &[String]) -> Outcome {
         &checked.machine,
         simulated.as_ref().map(|(e, f)| (e, f.as_slice())),
     );
-    let drawing = match format.as_str() {
-        "dot" => dot::to_dot(&root),
-        "mermaid" => dot::to_mermaid(&root),
-        _ => svg::to_svg(&root),
+    let drawing = match format {
+        GraphFormat::Dot => dot::to_dot(&root),
+        GraphFormat::Mermaid => dot::to_mermaid(&root),
+        GraphFormat::Svg => svg::to_svg(&root),
     };
     let written = match &output {
         Some(path) => std::fs::write(path, drawing),

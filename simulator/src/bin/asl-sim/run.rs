@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 
-use asl_sim::analysis::{check, CheckOptions, WorkflowType};
+use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::{
     format_timestamp, run, test_state, Execution, RunOptions, StateTest, Status, TestStatus,
 };
@@ -12,133 +12,115 @@ use serde_json::Value;
 
 use crate::flags;
 use crate::mock_file::{definition_name, MockFile};
-use crate::render::{self, OutputFormat};
+use crate::render;
 use crate::Outcome;
 
-struct Args {
+pub const AFTER_HELP: &str = "\
+Exit status: 0 SUCCEEDED, 1 the execution did not succeed, 2 usage problem or a definition with
+errors. With --state, runs that one state once, as AWS's TestState API does (the definition may
+be one state): status SUCCEEDED or CAUGHT_ERROR (exit 0), RETRIABLE or FAILED (exit 1), its
+output and next state.";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The definition to run
+    #[arg(value_name = "DEFINITION")]
     file: String,
+    /// The execution's input, as JSON text (default: the test case's Input, else {})
+    #[arg(long, value_name = "JSON", conflicts_with = "input_file")]
     input: Option<String>,
+    /// Read the input from a file, or from stdin with -
+    #[arg(long, value_name = "PATH|-")]
     input_file: Option<String>,
+    /// When the execution starts on the virtual clock (default: now)
+    #[arg(long = "start-time", value_name = "RFC3339", value_parser = flags::start_time)]
     start_ms: Option<i64>,
+    /// Fix every random choice (jitter, States.MathRandom, States.UUID, $random, $uuid)
+    #[arg(long, value_name = "N", value_parser = flags::seed, default_value = "0")]
     seed: u64,
-    format: OutputFormat,
+    /// A timeline for people, or one JSON object (events in GetExecutionHistory's shape)
+    #[arg(long, value_enum, default_value_t = RunFormat::Text)]
+    format: RunFormat,
+    /// Show every event in the timeline, not only the states'
+    #[arg(long)]
     history: bool,
+    /// After the result, what the simulation found, as diagnostics on the definition
+    #[arg(long)]
     explain: bool,
+    /// A Step Functions Local mock file (goes with --test-case)
+    #[arg(long, value_name = "MockConfigFile.json")]
     mocks: Option<String>,
+    /// The mock file's test case to run
+    #[arg(long, value_name = "NAME")]
     test_case: Option<String>,
+    /// The mock file's state machine (default: the one named like the definition)
+    #[arg(long, value_name = "NAME")]
     state_machine: Option<String>,
+    /// Also draw the execution's timeline to this SVG file
+    #[arg(long, value_name = "FILE.svg")]
     timeline: Option<String>,
-    workflow_type: WorkflowType,
+    /// The workflow type (Express: request-response only)
+    #[arg(long = "type", value_enum, ignore_case = true, default_value_t)]
+    workflow_type: flags::WorkflowType,
+    /// Stop the execution after this many history events
+    #[arg(long, value_name = "N", value_parser = flags::positive, default_value_t = asl_sim::engine::MAX_EVENTS)]
     history_limit: usize,
-    /// TestState: the one state to run, and what it is given.
+    /// TestState: run this one state once
+    #[arg(long, value_name = "NAME", help_heading = "Testing one state")]
     state: Option<String>,
+    /// The state's task returns this JSON
+    #[arg(long, value_name = "JSON", help_heading = "Testing one state")]
     mock_result: Option<String>,
+    /// The state's task fails with this error
+    #[arg(long, value_name = "ERROR", help_heading = "Testing one state")]
     mock_error: Option<String>,
+    /// The mocked error's cause
+    #[arg(long, value_name = "TEXT", help_heading = "Testing one state")]
     mock_cause: Option<String>,
+    /// The context object ($$) the state sees
+    #[arg(long, value_name = "JSON", help_heading = "Testing one state")]
     context: Option<String>,
+    /// The variables the state sees, as a JSON object
+    #[arg(long, value_name = "JSON", help_heading = "Testing one state")]
     variables: Option<String>,
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        file: String::new(),
-        input: None,
-        input_file: None,
-        start_ms: None,
-        seed: 0,
-        format: OutputFormat::Human,
-        history: false,
-        explain: false,
-        mocks: None,
-        test_case: None,
-        state_machine: None,
-        timeline: None,
-        workflow_type: WorkflowType::Standard,
-        history_limit: asl_sim::engine::MAX_EVENTS,
-        state: None,
-        mock_result: None,
-        mock_error: None,
-        mock_cause: None,
-        context: None,
-        variables: None,
-    };
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut value = |name: &str| iter.next().cloned().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--input" => parsed.input = Some(value("--input")?),
-            "--input-file" => parsed.input_file = Some(value("--input-file")?),
-            "--start-time" => parsed.start_ms = Some(flags::start_time(&value("--start-time")?)?),
-            "--seed" => parsed.seed = flags::seed(&value("--seed")?)?,
-            "--format" => {
-                parsed.format = match value("--format")?.as_str() {
-                    "text" | "human" => OutputFormat::Human,
-                    "json" => OutputFormat::Json,
-                    other => return Err(format!("--format takes `text` or `json`, not {other:?}")),
-                }
-            }
-            "--history" => parsed.history = true,
-            "--explain" => parsed.explain = true,
-            "--mocks" => parsed.mocks = Some(value("--mocks")?),
-            "--test-case" => parsed.test_case = Some(value("--test-case")?),
-            "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
-            "--timeline" => parsed.timeline = Some(value("--timeline")?),
-            "--type" => parsed.workflow_type = flags::workflow_type(&value("--type")?)?,
-            "--history-limit" => {
-                let limit = value("--history-limit")?;
-                parsed.history_limit = limit.parse().ok().filter(|n| *n > 0).ok_or(format!(
-                    "--history-limit takes a positive whole number, not {limit:?}"
-                ))?;
-            }
-            "--state" => parsed.state = Some(value("--state")?),
-            "--mock-result" => parsed.mock_result = Some(value("--mock-result")?),
-            "--mock-error" => parsed.mock_error = Some(value("--mock-error")?),
-            "--mock-cause" => parsed.mock_cause = Some(value("--mock-cause")?),
-            "--context" => parsed.context = Some(value("--context")?),
-            "--variables" => parsed.variables = Some(value("--variables")?),
-            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
-            file if parsed.file.is_empty() => parsed.file = file.to_string(),
-            extra => return Err(format!("one definition at a time (also got `{extra}`)")),
-        }
-    }
-    if parsed.file.is_empty() {
-        return Err("name the definition to run".into());
-    }
-    if parsed.input.is_some() && parsed.input_file.is_some() {
-        return Err("give --input or --input-file, not both".into());
-    }
-    if parsed.mocks.is_some() != parsed.test_case.is_some() {
-        return Err("--mocks and --test-case go together".into());
-    }
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RunFormat {
+    #[value(alias = "human")]
+    Text,
+    Json,
+}
+
+/// What clap's declarations cannot say: which flags go together.
+fn usage_problem(parsed: &Args) -> Option<&'static str> {
     let testing = parsed.mock_result.is_some()
         || parsed.mock_error.is_some()
         || parsed.mock_cause.is_some()
         || parsed.context.is_some()
         || parsed.variables.is_some();
-    if testing && parsed.state.is_none() {
-        return Err("--mock-result, --mock-error, --context and --variables test one state: name it with --state".into());
+    if parsed.mocks.is_some() != parsed.test_case.is_some() {
+        Some("--mocks and --test-case go together")
+    } else if testing && parsed.state.is_none() {
+        Some("--mock-result, --mock-error, --context and --variables test one state: name it with --state")
+    } else if parsed.mock_result.is_some() && parsed.mock_error.is_some() {
+        Some("give --mock-result or --mock-error, not both")
+    } else if parsed.mock_cause.is_some() && parsed.mock_error.is_none() {
+        Some("--mock-cause goes with --mock-error")
+    } else if parsed.state.is_some()
+        && (parsed.history || parsed.explain || parsed.timeline.is_some())
+    {
+        Some("--state tests one state: --history, --explain and --timeline describe whole executions")
+    } else {
+        None
     }
-    if parsed.mock_result.is_some() && parsed.mock_error.is_some() {
-        return Err("give --mock-result or --mock-error, not both".into());
-    }
-    if parsed.mock_cause.is_some() && parsed.mock_error.is_none() {
-        return Err("--mock-cause goes with --mock-error".into());
-    }
-    if parsed.state.is_some() && (parsed.history || parsed.explain || parsed.timeline.is_some()) {
-        return Err("--state tests one state: --history, --explain and --timeline describe whole executions".into());
-    }
-    Ok(parsed)
 }
 
-pub fn main(args: &[String]) -> Outcome {
+pub fn main(args: &Args) -> Outcome {
+    if let Some(problem) = usage_problem(args) {
+        return flags::usage_error("run", problem);
+    }
     let mut stderr = std::io::stderr().lock();
-    let args = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = writeln!(stderr, "asl-sim run: {e}");
-            return Outcome::Usage;
-        }
-    };
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
@@ -188,13 +170,13 @@ pub fn main(args: &[String]) -> Outcome {
             .map_or(0, |d| d.as_millis() as i64)
     });
     if let Some(state) = &args.state {
-        return test_one_state(&args, state, &text, input, start_time_ms);
+        return test_one_state(args, state, &text, input, start_time_ms);
     }
     let checked = check(
         &text,
         Format::from_path(&args.file),
         CheckOptions {
-            workflow_type: args.workflow_type,
+            workflow_type: args.workflow_type.into(),
         },
     );
     if render::refused_for_errors("run", "run", &args.file, &text, &checked.diagnostics) {
@@ -225,7 +207,7 @@ pub fn main(args: &[String]) -> Outcome {
         seed: args.seed,
         execution_name: "asl-sim".into(),
         state_machine_name: name,
-        workflow_type: args.workflow_type,
+        workflow_type: args.workflow_type.into(),
         max_history_events: args.history_limit,
         mocks,
         ..RunOptions::default()
@@ -237,8 +219,8 @@ pub fn main(args: &[String]) -> Outcome {
     // Buffered: a history can run to tens of thousands of lines.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = match args.format {
-        OutputFormat::Json => write_json(&mut out, &execution),
-        OutputFormat::Human => write_text(&mut out, &execution, start_time_ms, args.history),
+        RunFormat::Json => write_json(&mut out, &execution),
+        RunFormat::Text => write_text(&mut out, &execution, start_time_ms, args.history),
     };
     if args.explain {
         let explained =
@@ -300,7 +282,7 @@ fn test_one_state(
             text,
             format,
             CheckOptions {
-                workflow_type: args.workflow_type,
+                workflow_type: args.workflow_type.into(),
             },
         )
         .diagnostics
@@ -350,7 +332,7 @@ fn test_one_state(
         start_time_ms,
         seed: args.seed,
         state_machine_name: definition_name(&args.file),
-        workflow_type: args.workflow_type,
+        workflow_type: args.workflow_type.into(),
         ..RunOptions::default()
     };
     let tested = match given().and_then(|test| test_state(&parsed.tree, &machine, &options, &test))
@@ -366,8 +348,8 @@ fn test_one_state(
     }
     let mut out = std::io::stdout().lock();
     let _ = match args.format {
-        OutputFormat::Json => write_json(&mut out, &tested),
-        OutputFormat::Human => write_fields(
+        RunFormat::Json => write_json(&mut out, &tested),
+        RunFormat::Text => write_fields(
             &mut out,
             &[
                 ("status", Some(tested.status.as_str().to_string())),

@@ -16,42 +16,31 @@ use crate::render::{self, OutputFormat};
 use crate::Outcome;
 use asl_sim::simulation::offset;
 
-#[derive(Default)]
-struct Args {
-    definitions: Vec<String>,
-    mocks: Option<String>,
-    state_machine: Option<String>,
-    junit: Option<String>,
-    start_ms: Option<i64>,
-    seed: u64,
-}
+pub const AFTER_HELP: &str = "\
+Each definition's mock file is --mocks, else NAME.mocks.json (or MockConfigFile.json) beside
+NAME.asl.json. Exit status: 0 all pass, 1 a case failed, 2 a definition or mock file could not
+be tested.";
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |flag: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match arg.as_str() {
-            "--mocks" => parsed.mocks = Some(value("--mocks")?),
-            "--state-machine" => parsed.state_machine = Some(value("--state-machine")?),
-            "--junit" => parsed.junit = Some(value("--junit")?),
-            "--start-time" => parsed.start_ms = Some(flags::start_time(&value("--start-time")?)?),
-            "--seed" => parsed.seed = flags::seed(&value("--seed")?)?,
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            file => parsed.definitions.push(file.to_string()),
-        }
-    }
-    if parsed.definitions.is_empty() {
-        return Err("which definitions? asl-sim test DEFINITION... [--mocks FILE]".into());
-    }
-    if parsed.definitions.len() > 1 && (parsed.mocks.is_some() || parsed.state_machine.is_some()) {
-        return Err("--mocks and --state-machine name one definition's mocks; with several definitions each uses its own NAME.mocks.json".into());
-    }
-    Ok(parsed)
+#[derive(clap::Args)]
+pub struct Args {
+    /// The definitions to test
+    #[arg(value_name = "DEFINITION", required = true)]
+    definitions: Vec<String>,
+    /// The mock file (one definition only; default: NAME.mocks.json beside it)
+    #[arg(long, value_name = "FILE")]
+    mocks: Option<String>,
+    /// The mock file's state machine (default: the one named like the definition)
+    #[arg(long, value_name = "NAME")]
+    state_machine: Option<String>,
+    /// Also write the results as JUnit XML to this file
+    #[arg(long, value_name = "FILE")]
+    junit: Option<String>,
+    /// When each execution starts on the virtual clock (default: 2026-01-01T00:00:00Z)
+    #[arg(long = "start-time", value_name = "RFC3339", value_parser = flags::start_time)]
+    start_ms: Option<i64>,
+    /// Fix every random choice (jitter, States.MathRandom, States.UUID, $random, $uuid)
+    #[arg(long, value_name = "N", value_parser = flags::seed, default_value = "0")]
+    seed: u64,
 }
 
 /// One test case's result.
@@ -83,21 +72,17 @@ fn sibling_mocks(definition: &str) -> String {
         .into_owned()
 }
 
-pub fn main(args: &[String]) -> Outcome {
+pub fn main(args: &Args) -> Outcome {
+    if args.definitions.len() > 1 && (args.mocks.is_some() || args.state_machine.is_some()) {
+        return flags::usage_error("test", "--mocks and --state-machine name one definition's mocks; with several definitions each uses its own NAME.mocks.json");
+    }
     let mut stderr = std::io::stderr().lock();
-    let args = match parse_args(args) {
-        Ok(a) => a,
-        Err(e) => {
-            let _ = writeln!(stderr, "asl-sim test: {e}");
-            return Outcome::Usage;
-        }
-    };
     // Fixed by default, so that expected durations and outputs do not depend on the day.
     let start_time_ms = args.start_ms.unwrap_or(RunOptions::default().start_time_ms);
     let mut out = std::io::stdout().lock();
     let mut suites = Vec::new();
     for definition in &args.definitions {
-        let suite = run_suite(definition, &args, start_time_ms, &mut out);
+        let suite = run_suite(definition, args, start_time_ms, &mut out);
         suites.push(suite);
     }
 
