@@ -7,8 +7,9 @@
 //! inspectionData member for member) or exception (`__type` and message) compared with AWS's.
 //! The ids that pass are committed in `tests/conformance/test_state.passing`; losing one fails.
 //!
-//! Left out, with the reason: `client_side` cases (the SDK refused the request; nothing reached
-//! AWS), `unmocked_service_call` cases (AWS called a real Lambda function), and the cases of
+//! Every call compared must match (the test fails on any difference and prints the
+//! differences grouped by cause). Left out, with the reason: `client_side` cases (the SDK
+//! refused the request; nothing reached AWS), `unmocked_service_call` cases (AWS called a real Lambda function), and the cases of
 //! `test_field_validation_mode*.py` (a mocked result checked against the service's API model:
 //! they need a `MockValidator` from the API models, which the models work plugs in here).
 
@@ -141,6 +142,7 @@ fn causes(failures: &[String]) -> Vec<(String, usize)> {
 fn test_state_calls_match_aws() {
     let mut passing = BTreeSet::new();
     let mut counted = 0;
+    let mut matching = 0;
     let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     for corpus in [
@@ -170,19 +172,18 @@ fn test_state_calls_match_aws() {
             } else {
                 println!("{name}: {pass} of {total} TestState calls match AWS");
                 counted += total;
+                matching += pass;
             }
         }
         passing.extend(tally.passing);
         failures.extend(tally.failures);
     }
-    println!(
-        "test_state + service_free: {} of {counted} compared calls match AWS",
-        passing.len()
-    );
+    println!("test_state + service_free: {matching} of {counted} compared calls match AWS");
     for (reason, count) in &left_out {
         println!("  left out ({reason}): {count}");
     }
-    for (cause, count) in causes(&failures) {
+    let causes = causes(&failures);
+    for (cause, count) in &causes {
         println!("  differing, by cause: {count} {cause}");
     }
     guard_passing(
@@ -190,5 +191,11 @@ fn test_state_calls_match_aws() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/test_state.passing"),
         "ids of TestState calls (test_state + service_free) whose answer asl-sim test-state matches; CI fails if one is lost",
         &passing,
+    );
+    // Every call compared matches: a new difference fails here even before it is listed.
+    assert!(
+        causes.is_empty(),
+        "{} compared calls differ from AWS (ASL_SHOW_FAILURES=full shows them)",
+        counted - matching
     );
 }

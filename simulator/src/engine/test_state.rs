@@ -57,8 +57,10 @@ pub struct Inspection {
     pub max_concurrency: Option<u64>,
     pub tolerated_failure_count: Option<u64>,
     pub tolerated_failure_percentage: Option<f64>,
-    /// The Retrier that would take the error, and its backoff in seconds.
-    pub retry: Option<(usize, f64)>,
+    /// The Retrier that takes the error (or matched it with no attempt left).
+    pub retry_index: Option<usize>,
+    /// The wait before the retry, in whole seconds, as the API gives it.
+    pub retry_backoff_seconds: Option<i64>,
     /// The Catcher that took the error.
     pub catch_index: Option<usize>,
 }
@@ -131,6 +133,8 @@ pub(super) struct Tested {
     retry_count: u64,
     map_failures: Option<u64>,
     reader_items: Option<Value>,
+    /// The mocked result was taken and then failed the state (too many failed iterations).
+    result_rejected: bool,
 }
 
 /// What the tested state's `$$.State` is.
@@ -211,6 +215,9 @@ impl<'t> Engine<'t> {
             percentage: self.tolerated_percentage(map, input, at)?,
         };
         if tolerated.exceeded(usize::try_from(failed).unwrap_or(usize::MAX), items) {
+            if let Some(tested) = self.tested.as_mut() {
+                tested.result_rejected = true;
+            }
             return Err(Failure::new(
                 "States.ExceedToleratedFailureThreshold",
                 "The specified tolerated failure threshold was exceeded",
@@ -259,29 +266,7 @@ pub fn test_state(
         ));
     }
     let input = Arc::clone(&options.input);
-    let (context, execution_input) = match &test.context {
-        Some(Value::Object(given)) => {
-            let mut context = given.clone();
-            let execution_input = context
-                .get_mut("Execution")
-                .and_then(Value::as_object_mut)
-                .and_then(|execution| execution.shift_remove("Input"))
-                .unwrap_or(Value::Null);
-            (Value::Object(context), Arc::new(execution_input))
-        }
-        Some(_) => return Err("The context object must be a JSON object.".into()),
-        // AWS's recorded TestState context: an Express execution's, with no role.
-        None => {
-            let express = RunOptions {
-                workflow_type: crate::analysis::WorkflowType::Express,
-                ..options.clone()
-            };
-            let mut context = context_object(&express);
-            context["Execution"]["RoleArn"] =
-                test.role_arn.as_deref().map_or(Value::Null, Value::from);
-            (context, Arc::clone(&input))
-        }
-    };
+    let (context, execution_input) = starting_context(options, test)?;
     let mut engine = Engine::new(tree, machine, options, context, execution_input);
     engine.scopes = vec![test.variables.clone()];
     engine.tested = Some(Tested {
@@ -291,7 +276,10 @@ pub fn test_state(
         retry_count: test.retrier_retry_count,
         map_failures: test.map_iteration_failure_count,
         reader_items: test.map_item_reader_data.clone(),
+        result_rejected: false,
     });
+    // The inspection reads the context the state started with (a callback Task's token).
+    let entry_context = engine.context.clone();
     // Numbered as in an execution that starts with this state.
     engine.event(
         "ExecutionStarted",
@@ -301,12 +289,68 @@ pub fn test_state(
         },
     );
     let result = engine.state(state, &input);
+    let tested = outcome(&engine, state, result);
+    let inspection = test.inspect.then(|| {
+        engine.context = entry_context;
+        let rejected = engine.tested.as_ref().is_some_and(|t| t.result_rejected);
+        let result = match &test.mock {
+            Some(Outcome::Return(value)) if !rejected => Some(value),
+            _ => None,
+        };
+        let ran = inspection::Ran {
+            input: &input,
+            result,
+        };
+        engine.inspection(state, &ran)
+    });
+    Ok(TestedState {
+        events: engine.events,
+        warnings: engine.warnings,
+        inspection,
+        ..tested
+    })
+}
+
+/// The context object the tested state starts with (`Execution.Input` apart, see `Engine`):
+/// the caller's, or AWS's recorded TestState context (an Express execution's).
+fn starting_context(options: &RunOptions, test: &StateTest) -> Result<(Value, Arc<Value>), String> {
+    match &test.context {
+        Some(Value::Object(given)) => {
+            let mut context = given.clone();
+            let execution_input = context
+                .get_mut("Execution")
+                .and_then(Value::as_object_mut)
+                .and_then(|execution| execution.shift_remove("Input"))
+                .unwrap_or(Value::Null);
+            Ok((Value::Object(context), Arc::new(execution_input)))
+        }
+        Some(_) => Err("The context object must be a JSON object.".into()),
+        None => {
+            let express = RunOptions {
+                workflow_type: crate::analysis::WorkflowType::Express,
+                ..options.clone()
+            };
+            let mut context = context_object(&express);
+            // The request's role, or none.
+            context["Execution"]["RoleArn"] =
+                test.role_arn.as_deref().map_or(Value::Null, Value::from);
+            Ok((context, Arc::clone(&options.input)))
+        }
+    }
+}
+
+/// How the tested state ended, from its result and the handler that took its error.
+fn outcome(
+    engine: &Engine<'_>,
+    state: &crate::model::State,
+    result: Result<(Arc<Value>, Option<crate::syntax::Text>), Failure>,
+) -> TestedState {
     let handled = engine
         .handlings
         .iter()
         .rev()
         .find(|h| h.state == state.name.value);
-    let tested = match result {
+    match result {
         Ok((output, next_state)) => {
             let caught = handled.filter(|h| matches!(h.by, Handler::Catch { .. }));
             TestedState {
@@ -341,14 +385,5 @@ pub fn test_state(
                 inspection: None,
             }
         }
-    };
-    let inspection = test
-        .inspect
-        .then(|| engine.inspection(state, &input, test.mock.as_ref()));
-    Ok(TestedState {
-        events: engine.events,
-        warnings: engine.warnings,
-        inspection,
-        ..tested
-    })
+    }
 }

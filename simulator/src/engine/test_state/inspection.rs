@@ -1,103 +1,105 @@
 //! TestState's `inspectionData`: the tested state's data flow, step by step, computed again
 //! with the engine's own steps once the state has run (the run itself records nothing: it is
 //! the same code as an execution's). A step that fails ends the record there, as AWS's does.
+//!
+//! Which steps AWS reports depends on the state's type, as the recorded calls show: a Pass
+//! state with a Result reports that Result and what follows it, not its input's steps; a
+//! Parallel state only what follows its branches' result; a Map its items and its limits, and
+//! never the result itself; a JSONata state only its Task's Arguments and result.
 
 use serde_json::Value;
 
-use super::super::{At, Engine, Handler};
+use super::super::{errors, At, Engine, Failure, Handler};
 use super::Inspection;
-use crate::mocks::Outcome;
 use crate::model::{QueryLanguage, State, StateKind};
 
+/// What the inspection starts from: the state's input and, when the state's work succeeded,
+/// its result (a mocked one, or a Pass state's own).
+pub(super) struct Ran<'a> {
+    pub input: &'a Value,
+    /// The mocked result, if the mock was a result the state took.
+    pub result: Option<&'a Value>,
+}
+
 impl<'t> Engine<'t> {
-    pub(super) fn inspection(
-        &mut self,
-        state: &'t State,
-        input: &Value,
-        mock: Option<&Outcome>,
-    ) -> Inspection {
+    pub(super) fn inspection(&mut self, state: &'t State, ran: &Ran<'_>) -> Inspection {
         let events = self.events.len();
         let at = At {
             state: state.name.value.clone(),
             entered_event: 2,
         };
         let mut inspection = Inspection::default();
-        let result = match mock {
-            Some(Outcome::Return(value)) => Some(value.clone()),
-            _ => None,
-        };
         if state.query_language == QueryLanguage::Jsonata {
-            self.inspect_jsonata(state, input, result, &at, &mut inspection);
+            self.inspect_jsonata(state, ran, &at, &mut inspection);
         } else {
-            self.inspect_jsonpath(state, input, result, &at, &mut inspection);
+            self.inspect_jsonpath(state, ran, &at, &mut inspection);
         }
-        self.inspect_map(state, input, &mut inspection);
-        if let Some(handling) = self
+        let variables = self.scopes.last().filter(|v| !v.is_empty());
+        inspection.variables = variables.map(|v| Value::Object(v.clone()));
+        self.inspect_handling(state, &mut inspection);
+        self.events.truncate(events);
+        inspection
+    }
+
+    /// `errorDetails`: the Retrier that takes the error (and its backoff) or that matched it
+    /// with no attempt left, and the Catcher that took it.
+    fn inspect_handling(&self, state: &State, inspection: &mut Inspection) {
+        let Some(handling) = self
             .handlings
             .iter()
             .rev()
             .find(|h| h.state == state.name.value)
-        {
-            match handling.by {
-                Handler::Retry { index, delay_ms } => {
-                    inspection.retry = Some((index, delay_ms as f64 / 1000.0));
+        else {
+            return;
+        };
+        match handling.by {
+            Handler::Retry { index, delay_ms } => {
+                inspection.retry_index = Some(index);
+                inspection.retry_backoff_seconds = Some((delay_ms + 500) / 1000);
+            }
+            Handler::Catch { .. } | Handler::Uncaught => {
+                let failure = Failure {
+                    heartbeat: handling.heartbeat,
+                    ..Failure::new(&handling.error, handling.cause.clone())
+                };
+                let retriers = state.handlers().map_or(&[][..], |h| h.retry.as_slice());
+                inspection.retry_index = retriers
+                    .iter()
+                    .position(|r| errors::matches(&r.error_equals, &failure));
+                if let Handler::Catch { index } = handling.by {
+                    inspection.catch_index = Some(index);
                 }
-                Handler::Catch { index } => inspection.catch_index = Some(index),
-                Handler::Uncaught => {}
             }
         }
-        self.events.truncate(events);
-        inspection
     }
 
     fn inspect_jsonpath(
         &mut self,
         state: &'t State,
-        input: &Value,
-        mocked: Option<Value>,
+        ran: &Ran<'_>,
         at: &At,
         inspection: &mut Inspection,
     ) {
-        let Ok(effective) = self.effective(state.io.input_path.as_ref(), input, at) else {
-            return;
-        };
-        let effective = effective.into_owned();
-        inspection.after_input_path = Some(effective.clone());
-        if matches!(
-            state.kind,
-            StateKind::Choice(_)
-                | StateKind::Wait(_)
-                | StateKind::Succeed
-                | StateKind::Fail(_)
-                | StateKind::Map(_)
-                | StateKind::Parallel(_)
-        ) {
-            return;
-        }
-        let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
-            Some(template) => match self.template(template, &effective, &self.context, at) {
-                Ok(value) => value,
-                Err(_) => return,
-            },
-            None => effective,
-        };
-        inspection.after_parameters = Some(parameters.clone());
-        let result = match (&state.kind, mocked) {
-            (
-                StateKind::Pass {
-                    result: Some(fixed),
-                },
-                _,
-            ) => match self.node(*fixed) {
-                Some(node) => node.to_json(),
+        let result = match &state.kind {
+            // A Pass state's Result stands for its work: its input's steps are not reported.
+            StateKind::Pass {
+                result: Some(fixed),
+            } => {
+                let Some(fixed) = self.node(*fixed).map(crate::syntax::Node::to_json) else {
+                    return;
+                };
+                inspection.result = Some(fixed.clone());
+                Some(fixed)
+            }
+            // A Parallel state reports only what follows its branches.
+            StateKind::Parallel(_) => ran.result.cloned(),
+            _ => match self.inspect_request(state, ran, at, inspection) {
+                Some(result) => result,
                 None => return,
             },
-            (StateKind::Pass { .. }, _) => parameters,
-            (_, Some(result)) => {
-                inspection.result = Some(result.clone());
-                result
-            }
-            (_, None) => return,
+        };
+        let Some(result) = result else {
+            return;
         };
         let selected = match state.io.result_selector.and_then(|p| self.node(p)) {
             Some(selector) => match self.template(selector, &result, &self.context, at) {
@@ -107,57 +109,117 @@ impl<'t> Engine<'t> {
             None => result,
         };
         inspection.after_result_selector = Some(selected.clone());
-        if let Ok(combined) = self.result_path(state.io.result_path.as_ref(), input, selected, at) {
+        if let Ok(combined) =
+            self.result_path(state.io.result_path.as_ref(), ran.input, selected, at)
+        {
             inspection.after_result_path = Some(combined);
+        }
+    }
+
+    /// A JSONPath state's steps up to its work: InputPath, then Parameters or a Map's items
+    /// and limits. `None` when a step failed; else the result the later steps start from.
+    fn inspect_request(
+        &mut self,
+        state: &'t State,
+        ran: &Ran<'_>,
+        at: &At,
+        inspection: &mut Inspection,
+    ) -> Option<Option<Value>> {
+        let effective = self
+            .effective(state.io.input_path.as_ref(), ran.input, at)
+            .ok()?
+            .into_owned();
+        inspection.after_input_path = Some(effective.clone());
+        match &state.kind {
+            StateKind::Map(_) => {
+                self.inspect_map(state, &effective, at, inspection)?;
+                // A Map's result is not reported, only what follows it.
+                Some(ran.result.cloned())
+            }
+            StateKind::Task(_) | StateKind::Pass { .. } => {
+                let parameters = match state.io.parameters.and_then(|p| self.node(p)) {
+                    Some(template) => self
+                        .template(template, &effective, &self.context, at)
+                        .ok()?,
+                    None => effective,
+                };
+                inspection.after_parameters = Some(parameters.clone());
+                if matches!(state.kind, StateKind::Pass { .. }) {
+                    return Some(Some(parameters));
+                }
+                inspection.result = ran.result.cloned();
+                Some(ran.result.cloned())
+            }
+            _ => None,
         }
     }
 
     fn inspect_jsonata(
         &mut self,
         state: &'t State,
-        input: &Value,
-        mocked: Option<Value>,
+        ran: &Ran<'_>,
         at: &At,
         inspection: &mut Inspection,
     ) {
-        if let Some(arguments) = state.io.arguments.and_then(|p| self.node(p)) {
-            let states = self.states_value(input, None, None);
-            match self.jsonata_template(arguments, &states, "Arguments", at) {
-                Ok(value) => inspection.after_arguments = Some(value),
-                Err(_) => return,
+        match &state.kind {
+            StateKind::Task(_) => {
+                if let Some(arguments) = state.io.arguments.and_then(|p| self.node(p)) {
+                    let states = self.states_value(ran.input, None, None);
+                    match self.jsonata_template(arguments, &states, "Arguments", at) {
+                        Ok(value) => inspection.after_arguments = Some(value),
+                        Err(_) => return,
+                    }
+                }
+                inspection.result = ran.result.cloned();
             }
-        }
-        if matches!(state.kind, StateKind::Task(_)) {
-            inspection.result = mocked;
+            StateKind::Map(_) => {
+                let _ = self.inspect_map(state, ran.input, at, inspection);
+            }
+            _ => {}
         }
     }
 
-    /// A Map's own fields: the items, and the limits it runs them under.
-    fn inspect_map(&mut self, state: &'t State, input: &Value, inspection: &mut Inspection) {
+    /// A Map's own steps: its items (ItemsPath, for JSONPath), then the limits it runs them
+    /// under, each as evaluated. `None` when a step failed.
+    fn inspect_map(
+        &mut self,
+        state: &'t State,
+        input: &Value,
+        at: &At,
+        inspection: &mut Inspection,
+    ) -> Option<()> {
         let StateKind::Map(map) = &state.kind else {
-            return;
+            return None;
         };
-        let number = |engine: &Self, node: Option<crate::syntax::NodePtr>| {
-            node.and_then(|p| engine.node(p))
-                .and_then(crate::syntax::Node::as_number)
-                .and_then(serde_json::Number::as_f64)
-        };
-        inspection.max_concurrency =
-            Some(number(self, map.max_concurrency).map_or(0, |n| n as u64));
-        inspection.tolerated_failure_count =
-            number(self, map.tolerated_failure_count).map(|n| n as u64);
-        inspection.tolerated_failure_percentage = number(self, map.tolerated_failure_percentage);
-        if state.query_language == QueryLanguage::Jsonata {
-            return;
-        }
-        if let Some(items_path) = &map.items_path {
-            let effective = inspection
-                .after_input_path
-                .clone()
-                .unwrap_or_else(|| input.clone());
-            if let Ok(Some(items)) = self.select(items_path, &effective, &self.context) {
-                inspection.after_items_path = Some(items);
+        if let (QueryLanguage::JsonPath, Some(items_path), None) =
+            (state.query_language, &map.items_path, map.item_reader)
+        {
+            match self.select(items_path, input, &self.context) {
+                Ok(Some(items)) if items.is_array() => inspection.after_items_path = Some(items),
+                _ => return None,
             }
         }
+        let max_concurrency = self
+            .map_setting(
+                "MaxConcurrency",
+                map.max_concurrency,
+                input,
+                "MaxConcurrency cannot be negative.",
+                at,
+            )
+            .ok()?;
+        inspection.max_concurrency = Some(max_concurrency.map_or(0, i64::unsigned_abs));
+        let count = self
+            .map_setting(
+                "ToleratedFailureCount",
+                map.tolerated_failure_count,
+                input,
+                "ToleratedFailureCount cannot be negative.",
+                at,
+            )
+            .ok()?;
+        inspection.tolerated_failure_count = count.map(i64::unsigned_abs);
+        inspection.tolerated_failure_percentage = self.tolerated_percentage(map, input, at).ok()?;
+        Some(())
     }
 }

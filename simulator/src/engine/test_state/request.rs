@@ -247,8 +247,15 @@ fn state_rules(
             ));
         }
     }
-    if let (Some(Outcome::Return(result)), StateKind::Map(map)) = (mock, &state.kind) {
-        if map.result_writer.is_none() && !result.is_array() {
+    // A Map's children give an array (an object when a ResultWriter writes it), as do a
+    // Parallel's branches.
+    if let Some(Outcome::Return(result)) = mock {
+        let array_expected = match &state.kind {
+            StateKind::Map(map) => map.result_writer.is_none(),
+            StateKind::Parallel(_) => true,
+            _ => false,
+        };
+        if array_expected && !result.is_array() {
             return Err(ApiError::validation("Mocked result must be an array."));
         }
     }
@@ -439,11 +446,14 @@ fn inspection_data(inspection: Option<&Inspection>, input: &Value, status: TestS
         data.insert("toleratedFailurePercentage".into(), json!(p));
     }
     let mut details = Map::new();
-    if status == TestStatus::Retriable {
-        if let Some((index, seconds)) = inspection.retry {
-            details.insert("retryIndex".into(), json!(index));
-            details.insert("retryBackoffIntervalSeconds".into(), json!(seconds));
-        }
+    if let Some(index) = inspection.retry_index {
+        details.insert("retryIndex".into(), json!(index));
+    }
+    if let Some(seconds) = inspection
+        .retry_backoff_seconds
+        .filter(|_| status == TestStatus::Retriable)
+    {
+        details.insert("retryBackoffIntervalSeconds".into(), json!(seconds));
     }
     if let Some(index) = inspection
         .catch_index
