@@ -5,8 +5,7 @@
 //! the answer written member for member, `inspectionData` at the level asked for.
 //!
 //! A mocked result is checked against the integrated API's output shape by a
-//! [`MockValidator`] the caller passes (the API models' module provides one): this layer knows
-//! no service models.
+//! [`MockValidator`]: the API models' (`model::output_check`) unless the caller passes another.
 
 use std::sync::Arc;
 
@@ -38,18 +37,11 @@ impl ApiError {
     }
 }
 
-/// `mock.fieldValidationMode`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldValidationMode {
-    /// The default: types checked and required members present.
-    Strict,
-    /// Only the types of the members present.
-    Present,
-    None,
-}
+pub use crate::model::output_check::FieldValidationMode;
 
 /// Checks a mocked result against the output shape of the API `resource` calls; `Err` holds
-/// what follows "Mock result schema validation error: ".
+/// what follows "Mock result schema validation error: ". By default the API models'
+/// ([`crate::model::output_check::check_result`]).
 pub type MockValidator<'a> =
     &'a dyn Fn(&Resource, &Value, FieldValidationMode) -> Result<(), String>;
 
@@ -259,9 +251,10 @@ fn state_rules(
             return Err(ApiError::validation("Mocked result must be an array."));
         }
     }
-    if let (Some(Outcome::Return(result)), Some(target), Some(validator)) =
-        (mock, task.and_then(|t| t.target.as_ref()), validator)
+    if let (Some(Outcome::Return(result)), Some(target)) =
+        (mock, task.and_then(|t| t.target.as_ref()))
     {
+        let validator = validator.unwrap_or(&crate::model::output_check::check_result);
         validator(target, result, field_validation_mode(request)).map_err(|e| {
             ApiError::validation(format!("Mock result schema validation error: {e}"))
         })?;
@@ -317,6 +310,7 @@ fn context_rules(context: &Value, state: &State) -> Result<(), ApiError> {
 }
 
 /// Run a TestState request: the API's response object, or the exception AWS would answer.
+/// `validator` checks a mocked Task result (`None`: against the API models).
 pub fn test_state_request(
     request: &Value,
     validator: Option<MockValidator<'_>>,
