@@ -38,6 +38,8 @@ const SYNTAX: &str = "AWS parses the definition as JSON first: INVALID_JSON_DESC
 /// The table: one row per code, sorted by code.
 pub const CODES: &[CodeRule] = &[
     rule("control-character", Error, true, SYNTAX),
+    rule("definition-file", Error, true, "a template names a definition file that cannot be read: nothing can be deployed"),
+    rule("definition-not-local", Information, false, "a definition kept in S3 is not read: information, nothing to check"),
     rule("duplicate-key", Error, true, "AWS's parser refuses a key given twice, and `a` beside `a.$` (both produce `a`) is a SCHEMA_VALIDATION_FAILED"),
     rule("duplicate-state-name", Error, true, "AWS: DUPLICATE_STATE_NAME; names are unique across branches and processors"),
     rule("empty-array", Error, true, "the schema's minItems: Choices, Branches, ErrorEquals, And / Or need one element"),
@@ -69,6 +71,7 @@ pub const CODES: &[CodeRule] = &[
     rule("missing-comma", Error, true, SYNTAX),
     rule("missing-field", Error, true, "recorded: \"These fields are required: [...]\""),
     rule("missing-parameter", Error, false, "a member the API model requires is left out of Parameters / Arguments: the call fails on every input (the service's validation), though AWS accepts the definition"),
+    rule("missing-substitution", Error, false, "a `${Name}` no substitution gives: Terraform's templatefile refuses it; with DefinitionSubstitutions the text stays, so a run shows what it does"),
     rule("missing-transition", Error, true, "the schema: a state needs `Next` or `End`"),
     rule("mock-file", Error, false, "the mock file, not the definition: the run reports the broken mock itself"),
     rule("multiple-documents", Error, true, "a definition is one document"),
@@ -90,6 +93,7 @@ pub const CODES: &[CodeRule] = &[
     rule("states-all-not-alone", Error, true, "AWS: States.ALL must stand alone in ErrorEquals"),
     rule("states-all-not-last", Error, true, "AWS: the retrier / catcher with States.ALL must be the last"),
     rule("task-token-not-passed", Warning, false, "AWS runs it (the task waits until it times out): almost surely a mistake"),
+    rule("terraform-syntax", Error, true, "Terraform cannot read the file"),
     rule("trailing-comma", Error, true, SYNTAX),
     rule("trailing-content", Error, true, SYNTAX),
     rule("transition-out-of-scope", Error, true, "AWS: a transition names a state of its own branch or processor"),
@@ -103,6 +107,7 @@ pub const CODES: &[CodeRule] = &[
     rule("unknown-field", Error, true, "AWS: SCHEMA_VALIDATION_FAILED for a field the state does not have"),
     rule("unknown-intrinsic", Error, true, "AWS parses intrinsic calls at creation and knows its functions"),
     rule("unknown-parameter", Error, false, "a member the API model does not have: Step Functions fails the task (\"The field ... is not supported by Step Functions\") on every input"),
+    rule("unknown-reference", Error, true, "CloudFormation refuses a reference to no parameter or resource: Unresolved resource dependencies"),
     rule("unknown-resource", Error, true, "AWS refuses a Resource that is no integration, function or activity"),
     rule("unknown-sdk-action", Error, false, "an aws-sdk action the service's model does not have: no input can make the call; not marked as refused at creation, as no recording says so"),
     rule("unknown-sdk-service", Warning, false, "an aws-sdk service no SDK model names as Step Functions spells it: our list of names is derived, so a warning"),

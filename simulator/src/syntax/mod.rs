@@ -4,6 +4,7 @@
 mod format;
 mod json;
 mod line_index;
+pub mod templates;
 mod tree;
 mod yaml;
 
@@ -40,6 +41,12 @@ impl Format {
 pub struct Parse {
     pub tree: Tree,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A YAML CloudFormation template: short-form tags (`!Sub`, `!GetAtt`) kept as their long
+/// forms (`{"Fn::Sub": ...}`), the key's range the tag's.
+pub fn parse_template(text: &str) -> Parse {
+    yaml::parse_keeping_tags(text)
 }
 
 pub fn parse(text: &str, format: Format) -> Parse {

@@ -1,5 +1,10 @@
 //! YAML documents through saphyr's marked nodes, into the same tree as JSON. saphyr stops at
 //! the first error, so a broken YAML document yields an empty tree and that error.
+//!
+//! A state machine file drops tags (`!Sub` on a value stands for a value we cannot know); a
+//! CloudFormation template keeps them ([`parse_keeping_tags`]): `!GetAtt A.Arn` becomes the
+//! long form `{"Fn::GetAtt": "A.Arn"}`, its key's range the tag's. saphyr gives a scalar under
+//! a tag no span of its own (0..0), so its range is the tagged node's less the tag.
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Marker, Scalar, YamlData};
 
@@ -8,6 +13,15 @@ use super::Parse;
 use crate::diagnostic::Diagnostic;
 
 pub fn parse(text: &str) -> Parse {
+    parse_with(text, false)
+}
+
+/// A CloudFormation template: short-form tags kept as their long forms (see the module doc).
+pub fn parse_keeping_tags(text: &str) -> Parse {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, keep_tags: bool) -> Parse {
     // saphyr counts characters; we count bytes.
     let mut char_to_byte: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
     char_to_byte.push(text.len() as u32);
@@ -27,7 +41,14 @@ pub fn parse(text: &str) -> Parse {
             }
             match docs.first() {
                 Some(doc) => {
-                    convert(doc, &to_byte, &mut out, &mut diagnostics, 0);
+                    let mut converter = Converter {
+                        text,
+                        to_byte: &to_byte,
+                        out: &mut out,
+                        diagnostics: &mut diagnostics,
+                        keep_tags,
+                    };
+                    converter.convert(doc, None, 0);
                 }
                 None => {
                     diagnostics.push(Diagnostic::error(
@@ -61,80 +82,133 @@ pub fn parse(text: &str) -> Parse {
 
 const MAX_DEPTH: usize = 512;
 
-/// Add a node to the tree; returns the end of its text (a block collection's own end marker
-/// can lie past trailing blank lines, so collections end where their last child does).
-fn convert(
-    node: &MarkedYaml<'_>,
-    to_byte: &impl Fn(&Marker) -> usize,
-    out: &mut TreeBuilder,
-    diagnostics: &mut Vec<Diagnostic>,
-    depth: usize,
-) -> usize {
-    let start = to_byte(&node.span.start);
-    let end = to_byte(&node.span.end).max(start);
-    let range = TextRange::new(start, end);
-    if depth > MAX_DEPTH {
-        diagnostics.push(Diagnostic::error(
-            "nesting-too-deep",
-            TextRange::new(start, start),
-            format!(
-                "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
-            ),
-        ));
-        out.missing(range);
-        return end;
-    }
-    match &node.data {
-        YamlData::Value(value) => add_scalar(out, range, scalar_value(value)),
-        YamlData::Representation(raw, _, _) => out.string(range, raw),
-        YamlData::Sequence(items) => {
-            let mut array = out.open_array(start);
-            let mut last = end;
-            for item in items {
-                out.element(&mut array);
-                last = convert(item, to_byte, out, diagnostics, depth + 1);
-            }
-            let end = if items.is_empty() {
-                end
-            } else {
-                last.max(start)
-            };
-            out.finish(array, end);
+struct Converter<'a, F: Fn(&Marker) -> usize> {
+    text: &'a str,
+    to_byte: &'a F,
+    out: &'a mut TreeBuilder,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    keep_tags: bool,
+}
+
+impl<F: Fn(&Marker) -> usize> Converter<'_, F> {
+    /// Add a node to the tree; returns the end of its text (a block collection's own end marker
+    /// can lie past trailing blank lines, so collections end where their last child does).
+    /// `under_tag`: the range of the tagged node this one is the value of.
+    fn convert(
+        &mut self,
+        node: &MarkedYaml<'_>,
+        under_tag: Option<TextRange>,
+        depth: usize,
+    ) -> usize {
+        let range = self.range_of(node, under_tag);
+        let (start, end) = (range.start as usize, range.end as usize);
+        if depth > MAX_DEPTH {
+            self.diagnostics.push(Diagnostic::error(
+                "nesting-too-deep",
+                TextRange::new(start, start),
+                format!(
+                    "Nesting deeper than {MAX_DEPTH} levels is not supported; this value is skipped."
+                ),
+            ));
+            self.out.missing(range);
             return end;
         }
-        YamlData::Mapping(map) => {
-            let mut object = out.open_object(start);
-            let mut last = end;
-            let mut any = false;
-            for (k, v) in map {
-                let key_start = to_byte(&k.span.start);
-                let key_end = to_byte(&k.span.end).max(key_start);
-                let key_range = TextRange::new(key_start, key_end);
-                let name = match &k.data {
-                    YamlData::Value(Scalar::String(s)) => s.to_string(),
-                    YamlData::Value(other) => scalar_text(other),
-                    _ => {
-                        diagnostics.push(Diagnostic::error(
-                            "unsupported-key",
-                            key_range,
-                            "Property names must be plain strings.",
-                        ));
-                        continue;
-                    }
+        match &node.data {
+            YamlData::Value(value) => add_scalar(self.out, range, scalar_value(value)),
+            YamlData::Representation(raw, _, _) => self.out.string(range, raw),
+            YamlData::Sequence(items) => {
+                let mut array = self.out.open_array(start);
+                let mut last = end;
+                for item in items {
+                    self.out.element(&mut array);
+                    last = self.convert(item, None, depth + 1);
+                }
+                let end = if items.is_empty() {
+                    end
+                } else {
+                    last.max(start)
                 };
-                out.key(&mut object, &name, key_range);
-                last = convert(v, to_byte, out, diagnostics, depth + 1).max(key_end);
-                any = true;
+                self.out.finish(array, end);
+                return end;
             }
-            let end = if any { last.max(start) } else { end };
-            out.finish(object, end);
-            return end;
+            YamlData::Mapping(map) => return self.mapping(map, range, depth),
+            YamlData::Tagged(tag, inner) if self.keep_tags && tag.handle == "!" => {
+                let mut object = self.out.open_object(start);
+                let name = long_form(&tag.suffix);
+                let tag_end = (start + tag.handle.len() + tag.suffix.len()).min(end);
+                self.out
+                    .key(&mut object, &name, TextRange::new(start, tag_end));
+                let last = self.convert(inner, Some(range), depth + 1).max(tag_end);
+                self.out.finish(object, last);
+                return last;
+            }
+            // CloudFormation short forms (`!Sub`, `!GetAtt`) stand for a value we cannot know.
+            YamlData::Tagged(_, inner) => return self.convert(inner, under_tag, depth + 1),
+            YamlData::Alias(_) | YamlData::BadValue => self.out.missing(range),
         }
-        // CloudFormation short forms (`!Sub`, `!GetAtt`) stand for a value we cannot know.
-        YamlData::Tagged(_, inner) => return convert(inner, to_byte, out, diagnostics, depth + 1),
-        YamlData::Alias(_) | YamlData::BadValue => out.missing(range),
+        end
     }
-    end
+
+    /// The node's byte range; a scalar under a tag has none, so it is the tag's text less the
+    /// tag itself and the blanks after it.
+    fn range_of(&self, node: &MarkedYaml<'_>, under_tag: Option<TextRange>) -> TextRange {
+        let start = (self.to_byte)(&node.span.start);
+        let end = (self.to_byte)(&node.span.end).max(start);
+        match under_tag {
+            Some(tagged) if end <= tagged.start as usize => {
+                let raw = &self.text[tagged.start as usize..tagged.end as usize];
+                let after_tag = raw.find(char::is_whitespace).unwrap_or(raw.len());
+                let value = raw[after_tag..].trim_start();
+                let value_start = tagged.end as usize - value.len();
+                let value_end = value_start + value.trim_end().len();
+                TextRange::new(value_start, value_end)
+            }
+            _ => TextRange::new(start, end),
+        }
+    }
+
+    fn mapping(
+        &mut self,
+        map: &saphyr::AnnotatedMapping<'_, MarkedYaml<'_>>,
+        range: TextRange,
+        depth: usize,
+    ) -> usize {
+        let (start, end) = (range.start as usize, range.end as usize);
+        let mut object = self.out.open_object(start);
+        let mut last = end;
+        let mut any = false;
+        for (k, v) in map {
+            let key_start = (self.to_byte)(&k.span.start);
+            let key_end = (self.to_byte)(&k.span.end).max(key_start);
+            let key_range = TextRange::new(key_start, key_end);
+            let name = match &k.data {
+                YamlData::Value(Scalar::String(s)) => s.to_string(),
+                YamlData::Value(other) => scalar_text(other),
+                _ => {
+                    self.diagnostics.push(Diagnostic::error(
+                        "unsupported-key",
+                        key_range,
+                        "Property names must be plain strings.",
+                    ));
+                    continue;
+                }
+            };
+            self.out.key(&mut object, &name, key_range);
+            last = self.convert(v, None, depth + 1).max(key_end);
+            any = true;
+        }
+        let end = if any { last.max(start) } else { end };
+        self.out.finish(object, end);
+        end
+    }
+}
+
+/// The long form of a CloudFormation short-form tag: `!Ref` → `Ref`, `!Sub` → `Fn::Sub`.
+fn long_form(suffix: &str) -> String {
+    match suffix {
+        "Ref" | "Condition" => suffix.to_string(),
+        _ => format!("Fn::{suffix}"),
+    }
 }
 
 enum ScalarValue<'s> {
