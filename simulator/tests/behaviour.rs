@@ -204,3 +204,175 @@ fn a_wait_past_the_execution_limit_fails_however_its_end_is_given() {
         .unwrap_or_default()
         .ends_with("Wait state delay is too long"));
 }
+
+/// The cause AWS gives a failure in state `W`, entered at event 2.
+fn in_w(cause: &str) -> String {
+    format!("An error occurred while executing the state 'W' (entered at the event id #2). {cause}")
+}
+
+fn task(fields: &Value) -> Value {
+    let mut state =
+        json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true});
+    for (k, v) in fields.as_object().expect("fields") {
+        state[k] = v.clone();
+    }
+    state
+}
+
+fn map(fields: &Value) -> Value {
+    let mut state = json!({"Type": "Map", "End": true, "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}});
+    for (k, v) in fields.as_object().expect("fields") {
+        state[k] = v.clone();
+    }
+    state
+}
+
+#[test]
+fn a_jsonata_result_of_the_wrong_type_names_the_field_and_the_type_it_takes() {
+    let cases = [
+        (
+            json!({"Type": "Wait", "Seconds": "{% $states.input.v %}", "End": true}),
+            json!("ten"),
+            "Seconds",
+            "integer",
+            "string",
+            "\"ten\"",
+        ),
+        (
+            json!({"Type": "Wait", "Seconds": "{% $states.input.v %}", "End": true}),
+            json!(1.5),
+            "Seconds",
+            "integer",
+            "number",
+            "1.5",
+        ),
+        (
+            json!({"Type": "Wait", "Timestamp": "{% $states.input.v %}", "End": true}),
+            json!(20),
+            "Timestamp",
+            "string",
+            "number",
+            "20",
+        ),
+        (
+            task(
+                &json!({"Arguments": {"FunctionName": "f"}, "TimeoutSeconds": "{% $states.input.v %}"}),
+            ),
+            json!("60"),
+            "TimeoutSeconds",
+            "integer",
+            "string",
+            "\"60\"",
+        ),
+        (
+            task(
+                &json!({"Arguments": {"FunctionName": "f"}, "HeartbeatSeconds": "{% $states.input.v %}"}),
+            ),
+            json!([5]),
+            "HeartbeatSeconds",
+            "integer",
+            "array",
+            "[5]",
+        ),
+        (
+            map(&json!({"Items": "{% $states.input.v %}"})),
+            json!({"a": 1}),
+            "Items",
+            "array",
+            "object",
+            "{\"a\":1}",
+        ),
+        (
+            map(&json!({"Items": [1], "MaxConcurrency": "{% $states.input.v %}"})),
+            json!("2"),
+            "MaxConcurrency",
+            "integer",
+            "string",
+            "\"2\"",
+        ),
+        (
+            map(&json!({"Items": [1], "ToleratedFailureCount": "{% $states.input.v %}"})),
+            json!(true),
+            "ToleratedFailureCount",
+            "integer",
+            "boolean",
+            "true",
+        ),
+        (
+            map(&json!({"Items": [1], "ToleratedFailurePercentage": "{% $states.input.v %}"})),
+            json!("5%"),
+            "ToleratedFailurePercentage",
+            "number",
+            "string",
+            "\"5%\"",
+        ),
+    ];
+    for (state, v, field, expected, was, shown) in cases {
+        let machine = one_state(state);
+        let (error, cause) = failed(&machine, json!({"v": v}));
+        assert_eq!(error, "States.QueryEvaluationError", "{machine}");
+        assert_eq!(
+            cause,
+            in_w(&format!("The JSONata expression '$states.input.v' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{was}' for value: {shown}")),
+            "{machine}"
+        );
+    }
+    // JSONata's arithmetic gives whole numbers as `2.0`: still an integer.
+    let whole =
+        one_state(json!({"Type": "Wait", "Seconds": "{% $states.input.v / 2 %}", "End": true}));
+    assert_eq!(succeeded(&whole, json!({"v": 4})), json!({"v": 4}));
+}
+
+#[test]
+fn a_path_field_that_selects_nothing_fails_with_jayways_message() {
+    let cases = [
+        (
+            task(&json!({"Parameters": {"FunctionName": "f"}, "TimeoutSecondsPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            task(&json!({"Parameters": {"FunctionName": "f"}, "HeartbeatSecondsPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            task(&json!({"Parameters": {"FunctionName": "f"}, "InputPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            map(&json!({"ItemsPath": "$.a.b"})),
+            "Invalid path '$.a.b' : Missing property in path $['a']",
+        ),
+        (
+            map(&json!({"ItemsPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            map(&json!({"ItemsPath": "$.items", "MaxConcurrencyPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            map(&json!({"ItemsPath": "$.items", "ToleratedFailureCountPath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            map(&json!({"ItemsPath": "$.items", "ToleratedFailurePercentagePath": "$.x"})),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            json!({"Type": "Pass", "OutputPath": "$.x", "End": true}),
+            "Invalid path '$.x' : No results for path: $['x']",
+        ),
+        (
+            json!({"Type": "Wait", "SecondsPath": "$.x", "End": true}),
+            "The SecondsPath parameter does not reference an input value: $.x",
+        ),
+    ];
+    for (state, cause) in cases {
+        let machine = one_state(state);
+        let (error, got) = failed(&machine, json!({"items": [1]}));
+        assert_eq!(error, "States.Runtime", "{machine}");
+        assert_eq!(got, in_w(cause), "{machine}");
+    }
+}

@@ -141,10 +141,6 @@ pub(super) fn target_preview(value: &Value) -> String {
     value.to_string()
 }
 
-pub(super) fn json_type_name(value: &Value) -> &'static str {
-    value_type(value)
-}
-
 /// The values a state's Assign evaluated, not yet visible (see [`Engine::assigned`]).
 #[derive(Debug, Default)]
 #[must_use = "assigned values take effect only through Engine::commit"]
@@ -161,6 +157,16 @@ impl Assigned {
             (first, second) => Assigned(first.or(second)),
         }
     }
+}
+
+/// A whole number, as JSONata's arithmetic may give it (`2.0` for 2).
+pub(super) fn whole_number(value: &Value) -> Option<i64> {
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= i64::MAX as f64)
+            .map(|f| f as i64)
+    })
 }
 
 pub(super) fn value_type(value: &Value) -> &'static str {
@@ -451,6 +457,25 @@ impl<'t> Engine<'t> {
             },
         );
         Failure::new("States.QueryEvaluationError", cause)
+    }
+
+    /// AWS's `States.QueryEvaluationError` for a JSONata expression in `field` whose result is
+    /// not of the type the field takes (`integer`, `string`, `array`, `number`).
+    pub(super) fn unexpected_type(
+        &mut self,
+        expr: &str,
+        field: &str,
+        expected: &str,
+        value: &Value,
+        at: &At,
+    ) -> Failure {
+        self.query_failure(format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{}' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {value}",
+            at.state,
+            at.entered_event,
+            expr.trim(),
+            value_type(value)
+        ))
     }
 
     /// `$states` for a JSONata expression.

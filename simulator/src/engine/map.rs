@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::{
-    concurrent, jayway_path, json_type_name, jsonpath, payload_size, value_type, At, Details,
+    concurrent, jsonpath, missing_path, payload_size, value_type, whole_number, At, Details,
     Engine, Failure, MapState, QueryLanguage, State,
 };
 use crate::syntax::{Node, NodePtr};
@@ -42,12 +42,7 @@ impl<'t> Engine<'t> {
             Some(p) => self
                 .select(p, &effective, &self.context)
                 .map_err(|e| at.runtime(e))?
-                .ok_or_else(|| {
-                    at.runtime(format!(
-                        "Invalid path '{p}' : No results for path: {}",
-                        jayway_path(p)
-                    ))
-                })?,
+                .ok_or_else(|| at.runtime(missing_path(p, &effective)))?,
             None => effective.as_ref().clone(),
         };
         if let (true, Some(node)) = (jsonata, map.items.and_then(|p| self.node(p))) {
@@ -55,12 +50,7 @@ impl<'t> Engine<'t> {
                 node.as_str().and_then(crate::model::jsonata_expression),
                 items.is_array(),
             ) {
-                return Err(self.query_failure(
-                    format!(
-                        "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONata expression '{}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{}' for value: {items}",
-                        at.state, at.entered_event, expr.trim(), json_type_name(&items)
-                    ),
-                ));
+                return Err(self.unexpected_type(expr, "Items", "array", &items, at));
             }
         }
         let Value::Array(items) = items else {
@@ -298,15 +288,21 @@ impl<'t> Engine<'t> {
         };
         let value = match node.as_str() {
             Some(s) if crate::model::jsonata_expression(s).is_some() => {
+                let field = "ToleratedFailurePercentage";
                 let states = self.states_value(input, None, None);
-                let value =
-                    self.jsonata_template(node, &states, "ToleratedFailurePercentage", at)?;
+                let value = self.jsonata_template(node, &states, field, at)?;
+                if !value.is_number() {
+                    let expr = crate::model::jsonata_expression(s).unwrap_or(s);
+                    return Err(self.unexpected_type(expr, field, "number", &value, at));
+                }
                 value.as_f64()
             }
             Some(path) => {
                 let found = self
                     .select(path, input, &self.context)
-                    .map_err(|e| at.runtime(e))?;
+                    .map_err(|e| at.runtime(e))?
+                    .ok_or_else(|| at.runtime(missing_path(path, input)))?;
+                let found = Some(found);
                 match &found {
                     Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
                     other => other.as_ref().and_then(Value::as_f64),
@@ -335,15 +331,21 @@ impl<'t> Engine<'t> {
         let value = match node.as_str() {
             Some(s) if crate::model::jsonata_expression(s).is_some() => {
                 let states = self.states_value(input, None, None);
-                match self.jsonata_template(node, &states, field, at)?.as_i64() {
+                let value = self.jsonata_template(node, &states, field, at)?;
+                match whole_number(&value) {
                     Some(n) => n,
-                    None => return Err(at.runtime(format!("{field} is not a whole number."))),
+                    None => {
+                        let expr = crate::model::jsonata_expression(s).unwrap_or(s);
+                        return Err(self.unexpected_type(expr, field, "integer", &value, at));
+                    }
                 }
             }
             Some(p) => {
                 let found = self
                     .select(p, input, &self.context)
-                    .map_err(|e| at.runtime(e))?;
+                    .map_err(|e| at.runtime(e))?
+                    .ok_or_else(|| at.runtime(missing_path(p, input)))?;
+                let found = Some(found);
                 // A number, or a string that holds one ("1"), as AWS accepts.
                 let number = match &found {
                     Some(Value::String(s)) => s.trim().parse::<i64>().ok(),

@@ -47,8 +47,7 @@ use crate::syntax::{Node, NodePtr, Text, Tree};
 
 use context::{context_object, StateNow};
 use dataflow::{
-    jayway_path, json_type_name, missing_path, payload_size, value_type, Assigned,
-    MAX_PAYLOAD_BYTES,
+    jayway_path, missing_path, payload_size, value_type, whole_number, Assigned, MAX_PAYLOAD_BYTES,
 };
 use errors::{At, Failure, PAUSED, TIMED_OUT};
 

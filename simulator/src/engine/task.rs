@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{At, Details, Engine, Expired, Failure, TaskToken, TokenState};
+use super::{missing_path, At, Details, Engine, Expired, Failure, TaskToken, TokenState};
 use crate::mocks::Outcome;
 use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
 
@@ -318,19 +318,22 @@ impl<'t> Engine<'t> {
                 let value = self
                     .select(p, input, &self.context)
                     .map_err(|e| at.runtime(e))?;
-                value
-                    .as_ref()
-                    .and_then(Value::as_u64)
-                    .filter(|s| *s > 0)
-                    .map(Some)
-                    .ok_or_else(|| at.runtime(format!("The {field}Path parameter does not reference a valid positive integer: {p}")))
+                let Some(value) = value else {
+                    return Err(at.runtime(missing_path(p, input)));
+                };
+                value.as_u64().filter(|s| *s > 0).map(Some).ok_or_else(|| {
+                    at.runtime(format!(
+                        "The {field}Path parameter does not reference a valid positive integer: {p}"
+                    ))
+                })
             }
             Seconds::Jsonata(expr) => {
                 let states = self.states_value(input, None, None);
                 let value = self.jsonata_expr(expr, &states, field, at)?;
-                positive_whole(&value).map(Some).ok_or_else(|| {
-                    at.runtime(format!("{field} must be a positive integer, not {value}"))
-                })
+                match positive_whole(&value) {
+                    Some(seconds) => Ok(Some(seconds)),
+                    None => Err(self.unexpected_type(expr, field, "integer", &value, at)),
+                }
             }
         }
     }

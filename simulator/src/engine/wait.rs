@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::{
-    json_type_name, next_of, parse_timestamp, At, Engine, Failure, QueryLanguage, State, Text, Wait,
+    next_of, parse_timestamp, whole_number, At, Engine, Failure, QueryLanguage, State, Text, Wait,
 };
 
 impl<'t> Engine<'t> {
@@ -62,25 +62,23 @@ impl<'t> Engine<'t> {
         Ok(match wait {
             Wait::SecondsJsonata(expr) => {
                 let value = self.jsonata_expr(expr, states, "Seconds", at)?;
-                let seconds = value.as_i64().filter(|s| *s >= 0).ok_or_else(|| {
-                    self.query_failure(
-                        format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '{}' for value: {value}", json_type_name(&value)),
-                    )
-                })?;
-                self.clock_ms + seconds * 1000
+                match whole_number(&value).filter(|s| *s >= 0) {
+                    Some(seconds) => self.clock_ms + seconds * 1000,
+                    None => {
+                        return Err(self.unexpected_type(expr, "Seconds", "integer", &value, at))
+                    }
+                }
             }
             Wait::TimestampJsonata(expr) => {
                 let value = self.jsonata_expr(expr, states, "Timestamp", at)?;
-                match value.as_str() {
-                    Some(text) => parse_timestamp(text).ok_or_else(|| {
-                        self.query_failure(
-                            format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
-                        )
-                    })?,
-                    None => return Err(self.query_failure(
-                        format!("An error occurred while executing the state '{name}' (entered at the event id #{entered}). The JSONata expression '{expr}' specified for the field 'Timestamp' returned an unexpected result type. Expected 'string', but was '{}' for value: {value}", json_type_name(&value)),
-                    )),
-                }
+                let Some(text) = value.as_str() else {
+                    return Err(self.unexpected_type(expr, "Timestamp", "string", &value, at));
+                };
+                parse_timestamp(text).ok_or_else(|| {
+                    self.query_failure(format!(
+                        "An error occurred while executing the state '{name}' (entered at the event id #{entered}). The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"
+                    ))
+                })?
             }
             other => self.wait_until(other, input, at)?,
         })
@@ -107,8 +105,14 @@ impl<'t> Engine<'t> {
                     Some(Value::Number(n)) => Err(at.runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {p} == {n}"
                     ))),
-                    _ => Err(at.runtime(format!(
-                        "The SecondsPath parameter does not reference a valid positive integer: {p}"
+                    None => Err(at.runtime(format!(
+                        "The SecondsPath parameter does not reference an input value: {p}"
+                    ))),
+                    Some(Value::String(s)) => Err(at.runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {p} == {s}"
+                    ))),
+                    Some(other) => Err(at.runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {p} == {other}"
                     ))),
                 }
             }
