@@ -82,8 +82,12 @@ pub fn state_machines(config: &Value) -> Vec<(String, Vec<String>)> {
         .unwrap_or_default()
 }
 
-/// `examples/heartbeat.asl.json` → `heartbeat`: how Step Functions Local names a machine.
+/// `examples/heartbeat.asl.json` → `heartbeat`: how Step Functions Local names a machine. A
+/// state machine in a template, `template.yaml#OrderFlow`, is named by its logical id.
 pub fn definition_name(path: &str) -> String {
+    if let Some((_, logical_id)) = path.rsplit_once('#') {
+        return logical_id.to_string();
+    }
     std::path::Path::new(path)
         .file_name()
         .and_then(|n| n.to_str())

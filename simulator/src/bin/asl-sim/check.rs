@@ -7,10 +7,13 @@ use asl_sim::syntax::Format;
 
 use crate::flags;
 use crate::render::{self, OutputFormat};
+use crate::source;
 use crate::Outcome;
 
 pub const AFTER_HELP: &str = "\
 Files named *.asl.yaml, *.asl.yml, *.yaml or *.yml are read as YAML, any other as JSON.
+A SAM / CloudFormation / CDK template or a Terraform file (.tf): each state machine in it is
+checked, its diagnostics at their places in the template.
 Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage or I/O problem.";
 
 #[derive(clap::Args)]
@@ -68,6 +71,10 @@ pub fn main(args: &Args) -> Outcome {
                 continue;
             }
         };
+        if let Some(template) = source::template(file, &text) {
+            reports.extend(source::check_template(file, &text, &template, options));
+            continue;
+        }
         let checked = check(&text, Format::from_path(file), options);
         reports.push((file.clone(), text, checked.diagnostics));
     }

@@ -6,7 +6,6 @@ use std::io::Write;
 use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::{run, RunOptions};
 use asl_sim::picture::{dot, graph, svg};
-use asl_sim::syntax::Format;
 
 use crate::mock_file::definition_name;
 use crate::render;
@@ -20,7 +19,7 @@ Exit status: 0 drawn, 2 usage or I/O problem, or a definition with errors asked 
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The definition to draw
+    /// The definition to draw: a file, or FILE#NAME for a state machine in a template
     #[arg(value_name = "DEFINITION")]
     file: String,
     /// The picture's format
@@ -68,17 +67,21 @@ pub fn main(args: &Args) -> Outcome {
         state_machine: machine,
         input,
     } = args;
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
+    let source = match crate::source::read(file) {
+        Ok(source) => source,
         Err(e) => {
-            let _ = writeln!(stderr, "asl-sim graph: {file}: {e}");
+            let _ = writeln!(stderr, "asl-sim graph: {e}");
             return Outcome::Usage;
         }
     };
-    let checked = check(&text, Format::from_path(file), CheckOptions::default());
+    let checked = check(&source.text, source.format, CheckOptions::default());
     let simulate = *simulate || mocks.is_some();
     if simulate
-        && render::refused_for_errors("graph", "simulate", file, &text, &checked.diagnostics)
+        && render::refused_for_errors(
+            "graph",
+            "simulate",
+            &source.located(file, &checked.diagnostics),
+        )
     {
         return Outcome::Usage;
     }

@@ -11,6 +11,7 @@ mod graph;
 mod mock_file;
 mod render;
 mod run;
+mod source;
 mod test;
 
 use std::process::ExitCode;

@@ -149,17 +149,19 @@ fn write_human(
 pub fn refused_for_errors(
     command: &str,
     action: &str,
-    file: &str,
-    text: &str,
-    diagnostics: &[Diagnostic],
+    report: &(String, String, Vec<Diagnostic>),
 ) -> bool {
+    let diagnostics = &report.2;
     // Only what AWS itself refuses at creation stops a run (analysis/codes.rs).
     if !asl_sim::analysis::stops_run(diagnostics) {
         return false;
     }
     let mut stderr = std::io::stderr().lock();
-    let reports = vec![(file.to_string(), text.to_string(), diagnostics.to_vec())];
-    write_report(&mut stderr, OutputFormat::Human, &reports);
+    write_report(
+        &mut stderr,
+        OutputFormat::Human,
+        std::slice::from_ref(report),
+    );
     let _ = writeln!(
         stderr,
         "asl-sim {command}: the definition has errors; fix them to {action} it"

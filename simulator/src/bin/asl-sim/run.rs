@@ -7,7 +7,6 @@ use asl_sim::engine::{
     format_timestamp, run, test_state, Execution, RunOptions, StateTest, Status, TestStatus,
 };
 use asl_sim::mocks::Outcome as MockOutcome;
-use asl_sim::syntax::Format;
 use serde_json::Value;
 
 use crate::flags;
@@ -23,7 +22,7 @@ output and next state.";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The definition to run
+    /// The definition to run: a file, or FILE#NAME for a state machine in a template
     #[arg(value_name = "DEFINITION")]
     file: String,
     /// The execution's input, as JSON text (default: the test case's Input, else {})
@@ -121,13 +120,14 @@ pub fn main(args: &Args) -> Outcome {
         return flags::usage_error("run", problem);
     }
     let mut stderr = std::io::stderr().lock();
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(t) => t,
+    let source = match crate::source::read(&args.file) {
+        Ok(source) => source,
         Err(e) => {
-            let _ = writeln!(stderr, "asl-sim run: {}: {e}", args.file);
+            let _ = writeln!(stderr, "asl-sim run: {e}");
             return Outcome::Usage;
         }
     };
+    let text = source.text.clone();
     let input_text = match (&args.input, &args.input_file) {
         (Some(json), _) => json.clone(),
         (None, Some(path)) if path == "-" => {
@@ -170,16 +170,20 @@ pub fn main(args: &Args) -> Outcome {
             .map_or(0, |d| d.as_millis() as i64)
     });
     if let Some(state) = &args.state {
-        return test_one_state(args, state, &text, input, start_time_ms);
+        return test_one_state(args, state, &source, input, start_time_ms);
     }
     let checked = check(
         &text,
-        Format::from_path(&args.file),
+        source.format,
         CheckOptions {
             workflow_type: args.workflow_type.into(),
         },
     );
-    if render::refused_for_errors("run", "run", &args.file, &text, &checked.diagnostics) {
+    if render::refused_for_errors(
+        "run",
+        "run",
+        &source.located(&args.file, &checked.diagnostics),
+    ) {
         return Outcome::Usage;
     }
     let name = definition_name(&args.file);
@@ -225,7 +229,7 @@ pub fn main(args: &Args) -> Outcome {
     if args.explain {
         let explained =
             asl_sim::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
-        let reports = vec![(args.file.clone(), text, explained)];
+        let reports = vec![source.located(&args.file, &explained)];
         let _ = writeln!(out);
         render::write_notes(&mut out, &reports);
     }
@@ -265,12 +269,12 @@ fn json_option(what: &str, text: &str) -> Result<Value, String> {
 fn test_one_state(
     args: &Args,
     state: &str,
-    text: &str,
+    source: &crate::source::Source,
     input: Value,
     start_time_ms: i64,
 ) -> Outcome {
     let mut stderr = std::io::stderr().lock();
-    let format = Format::from_path(&args.file);
+    let (text, format) = (source.text.as_str(), source.format);
     let parsed = asl_sim::syntax::parse(text, format);
     let root = parsed.tree.root();
     let single = root.get("Type").is_some() && root.get("States").is_none();
@@ -287,7 +291,7 @@ fn test_one_state(
         )
         .diagnostics
     };
-    if render::refused_for_errors("run", "run", &args.file, text, &diagnostics) {
+    if render::refused_for_errors("run", "run", &source.located(&args.file, &diagnostics)) {
         return Outcome::Usage;
     }
     let machine = if single {

@@ -7,7 +7,6 @@ use std::time::Instant;
 
 use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::RunOptions;
-use asl_sim::syntax::Format;
 use asl_sim::test_cases::{prepare, run_case, CaseOutcome, RunSettings, SuiteError};
 
 use crate::flags;
@@ -133,17 +132,13 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         suite.error = Some(message);
         suite
     };
-    let text = match std::fs::read_to_string(definition) {
-        Ok(t) => t,
-        Err(e) => return fail(suite, format!("{definition}: {e}"), out),
+    let source = match crate::source::read(definition) {
+        Ok(source) => source,
+        Err(e) => return fail(suite, e, out),
     };
-    let checked = check(
-        &text,
-        Format::from_path(definition),
-        CheckOptions::default(),
-    );
+    let checked = check(&source.text, source.format, CheckOptions::default());
     if asl_sim::analysis::stops_run(&checked.diagnostics) {
-        let reports = vec![(definition.to_string(), text, checked.diagnostics)];
+        let reports = vec![source.located(definition, &checked.diagnostics)];
         render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
         return fail(
             suite,
