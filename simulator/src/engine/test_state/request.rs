@@ -233,6 +233,16 @@ fn state_rules(
                 "TestState does not support MapIterationFailureCount when a mock is not specified.",
             ));
         }
+        let waits = task
+            .and_then(|t| t.target.as_ref())
+            .is_some_and(|r| r.pattern() != Pattern::RequestResponse);
+        if waits {
+            // AWS's documented rule (no refusal of it is recorded): the wording follows its
+            // recorded refusal of a MapIterationFailureCount without a mock.
+            return Err(ApiError::validation(
+                "TestState does not support Activity tasks, .sync or .waitForTaskToken service integration patterns when a mock is not specified.",
+            ));
+        }
         if task.is_some() && request.get("roleArn").is_none() {
             return Err(ApiError::validation(
                 "RoleArn must be specified when testing a Task state",
