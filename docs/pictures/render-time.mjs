@@ -1,7 +1,7 @@
 // How long Chromium takes to render an SVG (a fresh page each time; median of 5):
 //   asl-sim graph target/bench-inputs/large-2000.asl.json -o /tmp/large.svg
-//   cp docs/pictures/render-time.mjs target/full-editor/ && node target/full-editor/render-time.mjs /tmp/large.svg
-// playwright-core comes with the full-editor test's install (target/full-editor).
+//   cp docs/pictures/render-time.mjs target/picture-check/ && node target/picture-check/render-time.mjs /tmp/large.svg
+// playwright-core comes with the picture test's install (simulator/tests/pictures/install.sh).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 const svg = fs.readFileSync(process.argv[2], 'utf8');

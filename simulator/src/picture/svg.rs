@@ -222,14 +222,27 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Edge labels, drawn after everything else so that no box covers one, and how far right they
+/// reach (the picture widens for a label that fits nowhere inside it).
+struct Labels {
+    svg: String,
+    right: f64,
+}
+
 /// The SVG document of the graph.
 pub fn to_svg(root: &Cluster) -> String {
     let layout = layout(root);
+    let mut body = String::new();
+    let mut labels = Labels {
+        svg: String::new(),
+        right: 0.0,
+    };
+    draw(&mut body, &mut labels, root, &layout, (0.0, 0.0));
     let mut out = String::new();
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="Helvetica, Arial, sans-serif">"#,
-        w = layout.width,
+        w = layout.width.max(labels.right + MARGIN).ceil(),
         h = layout.height
     );
     out.push_str(concat!(
@@ -240,15 +253,13 @@ pub fn to_svg(root: &Cluster) -> String {
         r##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
         "\n"
     ));
-    // Edge labels last, above every box, each where it hides nothing.
-    let mut labels = String::new();
-    draw(&mut out, &mut labels, root, &layout, (0.0, 0.0));
-    out.push_str(&labels);
+    out.push_str(&body);
+    out.push_str(&labels.svg);
     out.push_str("</svg>\n");
     out
 }
 
-fn draw(out: &mut String, labels: &mut String, cluster: &Cluster, layout: &Layout, at: (f64, f64)) {
+fn draw(out: &mut String, labels: &mut Labels, cluster: &Cluster, layout: &Layout, at: (f64, f64)) {
     draw_edges(out, labels, cluster, layout, at);
     let (dx, dy) = at;
     if let Some(start) = cluster.start {
@@ -377,28 +388,172 @@ fn stack(x: f64, y: f64, direction: f64, count: usize) -> impl Iterator<Item = (
     (0..count).map(move |k| (x, y + direction * LABEL_HEIGHT * k as f64))
 }
 
+/// An edge laid out: the corners of its path and the spots for its label, best first.
+struct Route {
+    points: Vec<(f64, f64)>,
+    spots: Vec<(f64, f64)>,
+}
+
+impl Route {
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for (k, (x, y)) in self.points.iter().enumerate() {
+            let _ = write!(path, "{}{x:.1},{y:.1}", if k == 0 { 'M' } else { 'L' });
+        }
+        path
+    }
+
+    /// Each straight piece as a thin box, which labels keep clear of.
+    fn segments(&self) -> impl Iterator<Item = Rect> + '_ {
+        self.points.windows(2).map(|w| {
+            let ((x1, y1), (x2, y2)) = (w[0], w[1]);
+            (
+                x1.min(x2) - 1.0,
+                y1.min(y2) - 1.0,
+                (x2 - x1).abs() + 2.0,
+                (y2 - y1).abs() + 2.0,
+            )
+        })
+    }
+}
+
+/// Where `edge` runs, by where its target's layer is (`lane_slot` counts the back edges).
 #[allow(clippy::many_single_char_names)] // x, y, w, h: geometry reads best short
+#[allow(clippy::comparison_chain)] // three layouts, by where the target's layer is
+fn route(
+    edge: &super::Edge,
+    layout: &Layout,
+    (dx, dy): (f64, f64),
+    lane_slot: &mut u32,
+    label_width: f64,
+) -> Route {
+    let (fx, fy, fw, fh) = layout.boxes[edge.from];
+    let (tx, ty, tw, th) = layout.boxes[edge.to];
+    let (fx, fy, tx, ty) = (dx + fx, dy + fy, dx + tx, dy + ty);
+    let (from_rank, to_rank) = (layout.ranks[edge.from], layout.ranks[edge.to]);
+    if from_rank == to_rank {
+        // Side by side: straight across, between the facing sides; the label above or
+        // below the line, else in the gaps above and below the layer.
+        let y = fy.max(ty) + fh.min(th) / 2.0;
+        let (x1, x2) = if tx > fx {
+            (fx + fw, tx)
+        } else {
+            (fx, tx + tw)
+        };
+        let mid = f64::midpoint(x1, x2) - label_width / 2.0;
+        let (top, bottom) = layout.bands[from_rank];
+        let mut spots = vec![(mid, y - LABEL_HEIGHT - 2.0), (mid, y + 2.0)];
+        spots.extend(stack(mid, dy + top - LABEL_HEIGHT - 3.0, -1.0, 3));
+        spots.extend(stack(mid, dy + bottom + 3.0, 1.0, 3));
+        Route {
+            points: vec![(x1, y), (x2, y)],
+            spots,
+        }
+    } else if to_rank > from_rank {
+        // Down: out of the source's bottom, across in the gap below its layer, into the
+        // target's top; the label beside the segment into the target, else beside the one
+        // out of the source, else beside the target.
+        let (x1, y1) = (fx + fw / 2.0, fy + fh);
+        let (x2, y2) = (tx + tw / 2.0, ty);
+        let mid = dy + layout.bands[from_rank].1 + GAP_Y / 2.0;
+        let mut spots: Vec<(f64, f64)> = Vec::new();
+        for x in [x2 + 4.0, x2 - 4.0 - label_width] {
+            spots.extend(stack(x, y2 - LABEL_HEIGHT - 3.0, -1.0, 3));
+        }
+        for x in [x1 + 4.0, x1 - 4.0 - label_width] {
+            spots.extend(stack(x, y1 + 3.0, 1.0, 3));
+        }
+        spots.extend(stack(tx + tw + 4.0, ty, 1.0, 3));
+        spots.extend(stack(tx - 4.0 - label_width, ty, 1.0, 3));
+        Route {
+            points: vec![(x1, y1), (x1, mid), (x2, mid), (x2, y2)],
+            spots,
+        }
+    } else {
+        back_route(edge, layout, (dx, dy), lane_slot)
+    }
+}
+
+/// Back up (a loop): along the right-hand lane, leaving and entering by the right side where it
+/// is free, else by the gap below the source's layer and the one above the target's.
+fn back_route(
+    edge: &super::Edge,
+    layout: &Layout,
+    (dx, dy): (f64, f64),
+    lane_slot: &mut u32,
+) -> Route {
+    let (fx, fy, fw, fh) = layout.boxes[edge.from];
+    let (tx, ty, tw, th) = layout.boxes[edge.to];
+    let (fx, fy, tx, ty) = (dx + fx, dy + fy, dx + tx, dy + ty);
+    let (from_rank, to_rank) = (layout.ranks[edge.from], layout.ranks[edge.to]);
+    let lane = dx + layout.lane + 8.0 * f64::from(*lane_slot % 6);
+    *lane_slot += 1;
+    let mut points = Vec::with_capacity(6);
+    if layout.rightmost[from_rank] == edge.from {
+        let y1 = fy + fh / 2.0;
+        points.extend([(fx + fw, y1), (lane, y1)]);
+    } else {
+        let (x1, y1) = (fx + fw * 0.75, fy + fh);
+        let below = dy + layout.bands[from_rank].1 + 10.0;
+        points.extend([(x1, y1), (x1, below), (lane, below)]);
+    }
+    let y_end = if layout.rightmost[to_rank] == edge.to {
+        let y2 = ty + th / 2.0;
+        points.extend([(lane, y2), (tx + tw, y2)]);
+        y2
+    } else {
+        let (x2, y2) = (tx + tw * 0.75, ty);
+        let above = dy + layout.bands[to_rank].0 - 10.0;
+        points.extend([(lane, above), (x2, above), (x2, y2)]);
+        y2
+    };
+    let middle = f64::midpoint(fy + fh / 2.0, y_end) - LABEL_HEIGHT / 2.0;
+    let mut spots: Vec<(f64, f64)> = stack(lane + 3.0, middle, -1.0, 6).collect();
+    spots.extend(stack(lane + 3.0, middle, 1.0, 6));
+    Route { points, spots }
+}
+
+/// A cluster's edges, and their labels (into `labels`, drawn last) where they hide nothing:
+/// clear of the boxes, of every edge's path and of each other.
 fn draw_edges(
     out: &mut String,
-    labels: &mut String,
+    labels: &mut Labels,
     cluster: &Cluster,
     layout: &Layout,
     (dx, dy): (f64, f64),
 ) {
+    let mut lane_slot = 0;
+    let routes: Vec<Route> = cluster
+        .edges
+        .iter()
+        .map(|edge| {
+            let width = text_width(&edge.label, LABEL_CHAR);
+            route(edge, layout, (dx, dy), &mut lane_slot, width)
+        })
+        .collect();
+    // The whole picture's labels may reach past its right side (it widens); a branch's stay
+    // inside their box.
+    let open_right = (dx, dy) == (0.0, 0.0);
     let mut space = LabelSpace {
-        bounds: (dx, dy, layout.width, layout.height),
+        bounds: (
+            dx,
+            dy,
+            if open_right {
+                f64::INFINITY
+            } else {
+                layout.width
+            },
+            layout.height,
+        ),
         boxes: layout
             .boxes
             .iter()
             .map(|&(x, y, w, h)| (dx + x - 2.0, dy + y - 2.0, w + 4.0, h + 4.0))
+            .chain(routes.iter().flat_map(Route::segments))
             .collect(),
         placed: Vec::new(),
     };
-    let mut lane_slot = 0;
-    for edge in &cluster.edges {
-        let (fx, fy, fw, fh) = layout.boxes[edge.from];
-        let (tx, ty, tw, th) = layout.boxes[edge.to];
-        let (fx, fy, tx, ty) = (dx + fx, dy + fy, dx + tx, dy + ty);
+    for (edge, route) in cluster.edges.iter().zip(&routes) {
         let (color, marker, width) = if edge.taken {
             ("#1f6feb", "t", 2.4)
         } else if edge.kind == EdgeKind::Catch {
@@ -411,82 +566,17 @@ fn draw_edges(
         } else {
             ""
         };
-        let label_width = text_width(&edge.label, LABEL_CHAR);
-        let (from_rank, to_rank) = (layout.ranks[edge.from], layout.ranks[edge.to]);
-        // Each layout: its path, and the spots for its label, best first.
-        #[allow(clippy::comparison_chain)] // three layouts, by where the target's layer is
-        let (path, spots): (String, Vec<(f64, f64)>) = if from_rank == to_rank {
-            // Side by side: straight across, between the facing sides; the label above or
-            // below the line, else in the gaps above and below the layer.
-            let y = fy.max(ty) + fh.min(th) / 2.0;
-            let (x1, x2) = if tx > fx {
-                (fx + fw, tx)
-            } else {
-                (fx, tx + tw)
-            };
-            let mid = f64::midpoint(x1, x2) - label_width / 2.0;
-            let (top, bottom) = layout.bands[from_rank];
-            let mut spots = vec![(mid, y - LABEL_HEIGHT - 2.0), (mid, y + 2.0)];
-            spots.extend(stack(mid, dy + top - LABEL_HEIGHT - 3.0, -1.0, 3));
-            spots.extend(stack(mid, dy + bottom + 3.0, 1.0, 3));
-            (format!("M{x1:.1},{y:.1}L{x2:.1},{y:.1}"), spots)
-        } else if to_rank > from_rank {
-            // Down: out of the source's bottom, across in the gap below its layer, into the
-            // target's top; the label beside the segment into the target, else beside the one
-            // out of the source.
-            let (x1, y1) = (fx + fw / 2.0, fy + fh);
-            let (x2, y2) = (tx + tw / 2.0, ty);
-            let mid = dy + layout.bands[from_rank].1 + GAP_Y / 2.0;
-            let mut spots: Vec<(f64, f64)> = Vec::new();
-            for x in [x2 + 4.0, x2 - 4.0 - label_width] {
-                spots.extend(stack(x, y2 - LABEL_HEIGHT - 3.0, -1.0, 3));
-            }
-            for x in [x1 + 4.0, x1 - 4.0 - label_width] {
-                spots.extend(stack(x, y1 + 3.0, 1.0, 3));
-            }
-            (
-                format!("M{x1:.1},{y1:.1}L{x1:.1},{mid:.1}L{x2:.1},{mid:.1}L{x2:.1},{y2:.1}"),
-                spots,
-            )
-        } else {
-            // Back up (a loop): along the right-hand lane, leaving and entering by the right
-            // side where it is free, else by the gap below the source's layer and the one
-            // above the target's.
-            let lane = dx + layout.lane + 8.0 * f64::from(lane_slot % 6);
-            lane_slot += 1;
-            let exit = if layout.rightmost[from_rank] == edge.from {
-                let y1 = fy + fh / 2.0;
-                format!("M{:.1},{y1:.1}L{lane:.1},{y1:.1}", fx + fw)
-            } else {
-                let (x1, y1) = (fx + fw * 0.75, fy + fh);
-                let below = dy + layout.bands[from_rank].1 + 10.0;
-                format!("M{x1:.1},{y1:.1}L{x1:.1},{below:.1}L{lane:.1},{below:.1}")
-            };
-            let (entry, y_end) = if layout.rightmost[to_rank] == edge.to {
-                let y2 = ty + th / 2.0;
-                (format!("L{lane:.1},{y2:.1}L{:.1},{y2:.1}", tx + tw), y2)
-            } else {
-                let (x2, y2) = (tx + tw * 0.75, ty);
-                let above = dy + layout.bands[to_rank].0 - 10.0;
-                (
-                    format!("L{lane:.1},{above:.1}L{x2:.1},{above:.1}L{x2:.1},{y2:.1}"),
-                    y2,
-                )
-            };
-            let y_start = fy + fh / 2.0;
-            let middle = f64::midpoint(y_start, y_end) - LABEL_HEIGHT / 2.0;
-            let mut spots: Vec<(f64, f64)> = stack(lane + 3.0, middle, -1.0, 6).collect();
-            spots.extend(stack(lane + 3.0, middle, 1.0, 6));
-            (format!("{exit}{entry}"), spots)
-        };
         let _ = writeln!(
             out,
-            r#"<path d="{path}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})"/>"#
+            r#"<path d="{}" fill="none" stroke="{color}" stroke-width="{width}"{dash} marker-end="url(#{marker})"/>"#,
+            route.path()
         );
         if !edge.label.is_empty() {
-            let (x, top) = space.place(&spots, label_width);
+            let label_width = text_width(&edge.label, LABEL_CHAR);
+            let (x, top) = space.place(&route.spots, label_width);
+            labels.right = labels.right.max(x + label_width);
             let _ = writeln!(
-                labels,
+                labels.svg,
                 r#"<text x="{x:.1}" y="{:.1}" font-size="9.5" fill="{color}">{}</text>"#,
                 top + 9.0,
                 escape(&edge.label)

@@ -482,6 +482,40 @@ mod tests {
         );
     }
 
+    /// The issue's case: MaxConcurrency 2 over three five-second items. The first two run
+    /// 0–5 s, the third 5–10 s, and the first is not drawn to the Map's end.
+    #[test]
+    fn two_slots_over_three_five_second_items() {
+        let text = r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map", "MaxConcurrency": 2,
+            "ItemProcessor": {"StartAt": "Work", "States": {
+              "Work": {"Type": "Wait", "Seconds": 5, "End": true}}}, "End": true}}}"#;
+        let checked = check(text, Format::Json, CheckOptions::default());
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+        let options = RunOptions {
+            input: std::sync::Arc::new(serde_json::json!([1, 2, 3])),
+            ..RunOptions::default()
+        };
+        let execution = run(&checked.tree, &checked.machine, &options);
+        let start = execution.events[0].timestamp_ms;
+        let rows: Vec<(String, i64, Option<i64>)> =
+            super::visits(&execution, start, &super::depths(&checked.machine))
+                .into_iter()
+                .map(|v| (v.label, v.entered, v.left))
+                .collect();
+        let row = |label: &str, entered: i64, left: i64| (label.to_string(), entered, Some(left));
+        assert_eq!(
+            rows,
+            [
+                row("Each", 0, 10_000),
+                row("Work #0", 0, 5_000),
+                row("Work #1", 0, 5_000),
+                row("Work #2", 5_000, 10_000),
+            ]
+        );
+        let svg = super::to_svg(&checked.machine, &execution);
+        assert!(svg.contains("SUCCEEDED · 10 s (virtual)"), "{svg}");
+    }
+
     #[test]
     fn durations_are_exact_to_the_second() {
         let said: Vec<String> = [
