@@ -1,5 +1,7 @@
-//! Helpers shared by the end-to-end tests: where `../shared` is, and reading its corpora.
+//! Helpers shared by the end-to-end tests: where `../shared` is, reading its corpora, and the
+//! conformance figures the README quotes.
 
+pub mod counts;
 pub mod recorded;
 
 use std::path::{Path, PathBuf};
@@ -10,6 +12,21 @@ pub fn shared_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+}
+
+/// Whether `../shared`'s corpora are beside the project. A conformance test that finds them
+/// absent says so in one line and passes: everything else works without them.
+#[allow(clippy::print_stdout)] // the one line that says the test was skipped
+pub fn shared_present(test: &str) -> bool {
+    let dir = shared_dir().join("conformance");
+    let present = dir.is_dir();
+    if !present {
+        println!(
+            "{test}: skipped, {} is absent (the conformance corpora; see the README's Set-up)",
+            dir.display()
+        );
+    }
+    present
 }
 
 /// The `*.json` files of a corpus folder, sorted, or a panic that says where shared/ should be.

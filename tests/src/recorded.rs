@@ -230,14 +230,13 @@ pub fn run_corpus(
 }
 
 impl Tally {
-    /// `NAME: N of M executions match AWS`, then the count per group.
+    /// `NAME: N of M executions match AWS`, then the count per group; the figure is the
+    /// README's `counts_name` (see [`crate::counts`]).
     #[allow(clippy::print_stdout)]
-    pub fn report(&self, name: &str, width: usize) {
-        println!(
-            "{name}: {} of {} executions match AWS",
-            self.passing.len(),
-            self.total
-        );
+    pub fn report(&self, name: &str, width: usize, counts_name: &str) {
+        let figure = format!("{} of {} match", self.passing.len(), self.total);
+        println!("{name}: {figure} AWS");
+        crate::counts::record(counts_name, &figure);
         for (group, (pass, total)) in &self.by_group {
             println!("  {group:<width$} {pass:>4} / {total}");
         }

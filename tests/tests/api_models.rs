@@ -90,6 +90,9 @@ fn passed_members(definition: &Value, found: &mut Vec<(String, String)>) {
 
 #[test]
 fn recorded_definitions_draw_no_parameter_diagnostics() {
+    if !asl_e2e::shared_present("recorded_definitions_draw_no_parameter_diagnostics") {
+        return;
+    }
     let definitions = definitions();
     let mut alarms = Vec::new();
     for (name, text) in &definitions {
@@ -99,10 +102,15 @@ fn recorded_definitions_draw_no_parameter_diagnostics() {
             }
         }
     }
-    println!(
-        "parameter checks: {} definitions, {} false alarms",
+    let figure = format!(
+        "{} definitions, {} false alarms",
         definitions.len(),
         alarms.len()
+    );
+    println!("parameter checks: {figure}");
+    asl_e2e::counts::record(
+        "Task parameters of the recorded definitions, against the API models",
+        &figure,
     );
     assert!(
         definitions.len() > 300,
@@ -114,6 +122,9 @@ fn recorded_definitions_draw_no_parameter_diagnostics() {
 
 #[test]
 fn recorded_member_names_are_the_models_step_functions_spelling() {
+    if !asl_e2e::shared_present("recorded_member_names_are_the_models_step_functions_spelling") {
+        return;
+    }
     let mut passed = Vec::new();
     for (_, text) in definitions() {
         if let Ok(v) = serde_json::from_str::<Value>(&text) {
@@ -139,9 +150,11 @@ fn recorded_member_names_are_the_models_step_functions_spelling() {
             unmatched.push(format!("{resource}: {key}"));
         }
     }
-    println!(
-        "member names: {matched} found as spelt, {} not",
-        unmatched.len()
+    let figure = format!("{matched} found, {} not", unmatched.len());
+    println!("member names: {figure}");
+    asl_e2e::counts::record(
+        "members those Tasks pass, found in the API models as spelt",
+        &figure,
     );
     assert!(matched >= 100, "{matched}");
     assert!(unmatched.is_empty(), "{}", unmatched.join("\n"));

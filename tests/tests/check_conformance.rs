@@ -2,7 +2,7 @@
 //! `asl-sim check` against corpora no one here wrote: AWS-recorded executions (no errors
 //! allowed), AWS-rejected definitions (each must be an error), asl-validator's labelled files.
 
-use asl_e2e::corpus;
+use asl_e2e::{corpus, counts, shared_present};
 use asl_sim::analysis::{check, CheckOptions, WorkflowType};
 use asl_sim::syntax::Format;
 use asl_sim::Severity;
@@ -75,6 +75,9 @@ fn load(path: &std::path::Path) -> Value {
 
 #[test]
 fn aws_executed_definitions_have_no_errors() {
+    if !shared_present("aws_executed_definitions_have_no_errors") {
+        return;
+    }
     let mut files = corpus("conformance/localstack/service_free");
     files.extend(corpus("conformance/localstack/mocked"));
     let mut failures = Vec::new();
@@ -85,11 +88,13 @@ fn aws_executed_definitions_have_no_errors() {
             failures.push(format!("{}\n    {}", path.display(), found.join("\n    ")));
         }
     }
-    println!(
-        "service_free + mocked: {} of {} definitions AWS ran check clean",
+    let figure = format!(
+        "{} of {} check clean",
         files.len() - failures.len(),
         files.len()
     );
+    println!("service_free + mocked: {figure} (definitions AWS ran)");
+    counts::record("definitions AWS ran (`service_free` + `mocked`)", &figure);
     assert!(
         failures.is_empty(),
         "false alarms on definitions AWS ran:\n{}",
@@ -99,6 +104,9 @@ fn aws_executed_definitions_have_no_errors() {
 
 #[test]
 fn aws_rejected_definitions_are_errors() {
+    if !shared_present("aws_rejected_definitions_are_errors") {
+        return;
+    }
     let files = corpus("conformance/localstack/invalid_definitions");
     let (mut rejected, mut accepted_by_aws) = (0, 0);
     let mut missed = Vec::new();
@@ -120,10 +128,12 @@ fn aws_rejected_definitions_are_errors() {
             rejected += 1;
         }
     }
-    println!(
-        "invalid_definitions: {rejected} of {} rejected as AWS did; {accepted_by_aws} that AWS accepted pass clean",
+    let figure = format!(
+        "{rejected} of {} that AWS rejected are errors; the {accepted_by_aws} it accepted check clean",
         files.len() - accepted_by_aws
     );
+    println!("invalid_definitions: {figure}");
+    counts::record("definitions AWS validated (`invalid_definitions`)", &figure);
     assert!(
         missed.is_empty(),
         "AWS rejected these, we did not:\n{}",
@@ -157,6 +167,9 @@ const VALIDATOR_EXCEPTIONS: &[(&str, &str)] = &[
 
 #[test]
 fn asl_validator_verdicts() {
+    if !shared_present("asl_validator_verdicts") {
+        return;
+    }
     let files = corpus("conformance/asl-validator");
     let mut agree = 0;
     let mut disagree = Vec::new();
@@ -188,11 +201,13 @@ fn asl_validator_verdicts() {
             ));
         }
     }
-    println!(
-        "asl-validator: {agree} of {} verdicts shared, {} documented exceptions",
+    let figure = format!(
+        "{agree} of {} verdicts shared, {} documented exceptions",
         files.len(),
         VALIDATOR_EXCEPTIONS.len()
     );
+    println!("asl-validator: {figure}");
+    counts::record("asl-validator's labelled definitions", &figure);
     assert!(
         disagree.is_empty(),
         "verdicts not shared:\n{}",

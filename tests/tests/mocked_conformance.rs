@@ -32,6 +32,9 @@ fn outcome(case: &Value) -> Result<(), String> {
 
 #[test]
 fn mocked_executions() {
+    if !asl_e2e::shared_present("mocked_executions") {
+        return;
+    }
     let flags = |case: &Value| -> Vec<String> {
         case["flags"]
             .as_array()
@@ -42,7 +45,11 @@ fn mocked_executions() {
             .collect()
     };
     let tally = run_corpus("conformance/localstack/mocked", outcome, flags);
-    tally.report("mocked", 40);
+    tally.report(
+        "mocked",
+        40,
+        "executions calling mocked services (`mocked`), run",
+    );
     guard_passing(
         PASSING,
         concat!(env!("CARGO_MANIFEST_DIR"), "/conformance/mocked.passing"),

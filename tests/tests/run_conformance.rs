@@ -131,6 +131,9 @@ fn test_state_outcome(case: &Value) -> Result<(), String> {
 
 #[test]
 fn service_free_executions() {
+    if !asl_e2e::shared_present("service_free_executions") {
+        return;
+    }
     let features = |case: &Value| -> Vec<String> {
         let mut features: Vec<String> = case["features"]["state_types"]
             .as_object()
@@ -148,7 +151,11 @@ fn service_free_executions() {
         features
     };
     let tally = run_corpus("conformance/localstack/service_free", outcome, features);
-    tally.report("service_free", 12);
+    tally.report(
+        "service_free",
+        12,
+        "executions recorded on AWS (`service_free`), run",
+    );
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for reason in &tally.failures {
         *reasons
