@@ -181,7 +181,7 @@ pub fn states_for_mock_file(uri: &Uri, open: Option<(String, Format)>) -> Vec<St
         .collect()
 }
 
-fn convert(
+pub fn convert(
     uri: &Uri,
     doc: &Snapshot,
     found: impl Iterator<Item = asl_sim::Diagnostic>,

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use asl_sim::syntax::templates::{Mapped, TemplateKind};
 use asl_sim::syntax::{parse, Format, LineIndex, Parse, PositionEncoding, TextRange};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range};
@@ -12,6 +13,9 @@ pub struct Document {
     pub rope: Rope,
     pub version: i32,
     pub format: Format,
+    /// A yaml / json / terraform document that is no state machine file: it may be a template
+    /// holding state machines (`crate::templates`).
+    pub template: Option<TemplateKind>,
     /// The current version's snapshot, made on first request; reset by each change.
     snapshot: OnceLock<Arc<Snapshot>>,
 }
@@ -24,6 +28,19 @@ pub struct Snapshot {
     pub encoding: PositionEncoding,
     index: OnceLock<LineIndex>,
     parse: OnceLock<Parse>,
+    pub template: Option<TemplateKind>,
+    /// A template's state machines, read on first request.
+    pub(crate) views: OnceLock<Option<Arc<crate::templates::Views>>>,
+    /// For one state machine of a template: its definition's text is `text`, and positions
+    /// are the template's.
+    view: Option<View>,
+}
+
+/// Where a state machine's definition text came from in its template.
+struct View {
+    template_text: Arc<str>,
+    template_index: Arc<LineIndex>,
+    mapped: Arc<Mapped>,
 }
 
 impl Snapshot {
@@ -35,7 +52,35 @@ impl Snapshot {
             encoding,
             index: OnceLock::new(),
             parse: OnceLock::new(),
+            template: None,
+            views: OnceLock::new(),
+            view: None,
         }
+    }
+
+    /// One state machine of the template `template`: its definition text, read and answered
+    /// on as a state machine file, its positions the template's.
+    pub fn of_definition(template: &Snapshot, mapped: Arc<Mapped>) -> Self {
+        let mut snapshot = Snapshot::new(
+            &mapped.text,
+            Format::Json,
+            template.version,
+            template.encoding,
+        );
+        snapshot.view = Some(View {
+            template_text: Arc::clone(&template.text),
+            template_index: Arc::new(template.index().clone()),
+            mapped,
+        });
+        snapshot
+    }
+
+    /// The range this definition's text covers in its template (the whole text otherwise).
+    pub fn span_in_template(&self) -> TextRange {
+        let whole = TextRange::new(0, self.text.len());
+        self.view
+            .as_ref()
+            .map_or(whole, |v| v.mapped.source_range(whole))
     }
 
     pub fn index(&self) -> &LineIndex {
@@ -52,12 +97,25 @@ impl Snapshot {
             line: position.line,
             character: position.character,
         };
-        self.index().offset(&self.text, at, self.encoding)
+        match &self.view {
+            Some(v) => {
+                let offset = v.template_index.offset(&v.template_text, at, self.encoding);
+                v.mapped.built_offset(offset).unwrap_or(0)
+            }
+            None => self.index().offset(&self.text, at, self.encoding),
+        }
     }
 
     /// The LSP range of a byte range.
     pub fn range(&self, range: TextRange) -> Range {
-        let (start, end) = self.index().range(&self.text, range, self.encoding);
+        let (start, end) = match &self.view {
+            Some(v) => {
+                let in_template = v.mapped.source_range(range);
+                v.template_index
+                    .range(&v.template_text, in_template, self.encoding)
+            }
+            None => self.index().range(&self.text, range, self.encoding),
+        };
         Range::new(
             Position::new(start.line, start.character),
             Position::new(end.line, end.character),
@@ -71,6 +129,7 @@ impl Document {
             rope: Rope::from_str(text),
             version,
             format,
+            template: None,
             snapshot: OnceLock::new(),
         }
     }
@@ -78,12 +137,9 @@ impl Document {
     /// This version as requests read it.
     pub fn snapshot(&self, encoding: PositionEncoding) -> Arc<Snapshot> {
         Arc::clone(self.snapshot.get_or_init(|| {
-            Arc::new(Snapshot::new(
-                &self.text(),
-                self.format,
-                self.version,
-                encoding,
-            ))
+            let mut snapshot = Snapshot::new(&self.text(), self.format, self.version, encoding);
+            snapshot.template = self.template;
+            Arc::new(snapshot)
         }))
     }
 

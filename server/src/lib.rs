@@ -15,5 +15,6 @@ mod hover;
 mod navigation;
 mod server;
 mod settings;
+mod templates;
 
 pub use server::{serve_stdio, Backend};

@@ -183,6 +183,10 @@ impl State {
         work: impl FnOnce(&Uri, &Snapshot) -> T + Send + 'static,
     ) -> Option<T> {
         let doc = self.snapshot(&uri)?;
+        // A template's requests are answered on its state machines, at positions.
+        if doc.template.is_some() {
+            return None;
+        }
         off_thread(what, move || work(&uri, &doc)).await
     }
 
@@ -193,11 +197,18 @@ impl State {
         at: TextDocumentPositionParams,
         work: impl FnOnce(&Uri, &Snapshot, Position) -> T + Send + 'static,
     ) -> Option<T> {
-        let position = at.position;
-        self.on_document(what, at.text_document.uri, move |uri, doc| {
-            work(uri, doc, position)
+        let (uri, position) = (at.text_document.uri, at.position);
+        let doc = self.snapshot(&uri)?;
+        off_thread(what, move || {
+            if doc.template.is_none() {
+                return Some(work(&uri, &doc, position));
+            }
+            // In a template: on the state machine under the cursor, if any.
+            let view = crate::templates::view_at(&uri, &doc, position)?;
+            Some(work(&uri, &view, position))
         })
         .await
+        .flatten()
     }
 
     fn set_settings(&self, value: &Value) {
@@ -333,6 +344,23 @@ impl State {
         let Some(cancelled) = self.supersede(&uri, version, rerun) else {
             return;
         };
+        if doc.template.is_some() {
+            let (template_uri, mocks) = (uri.clone(), self.mock_source(&uri));
+            let published = off_thread("template", move || {
+                crate::templates::publish(&template_uri, &doc, &mocks, simulate)
+            })
+            .await;
+            drop(check_slot);
+            // Nothing for a document without state machines, unless it had some before.
+            let published = match published.flatten() {
+                Some(found) => found,
+                None if self.last_published.contains_key(&uri) => Vec::new(),
+                None => return,
+            };
+            self.deliver(&uri, version, &cancelled, published, None)
+                .await;
+            return;
+        }
         let deny_warnings = self.settings().deny_warnings;
         let (checked_uri, checked_doc) = (uri.clone(), Arc::clone(&doc));
         let Some((checked, published)) = off_thread("check", move || {
@@ -565,10 +593,9 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let format = format_of(&doc.uri, &doc.language_id);
-        self.documents.insert(
-            doc.uri.clone(),
-            Document::new(&doc.text, doc.version, format),
-        );
+        let mut document = Document::new(&doc.text, doc.version, format);
+        document.template = crate::templates::kind_of(&doc.uri, &doc.language_id);
+        self.documents.insert(doc.uri.clone(), document);
         self.in_background(|state| async move { state.changed(doc.uri, false).await });
     }
 
