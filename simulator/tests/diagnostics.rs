@@ -233,3 +233,42 @@ fn arguments_against_the_api_models() {
     let (text, format) = example("broken/arguments.asl.yaml");
     insta::assert_snapshot!(render(&text, format, CheckOptions::default()));
 }
+
+/// The snippets messages quote are spelt as the document is written: `"End": true` in JSON,
+/// `End: true` in YAML (keys and plain values unquoted, JSONata still quoted).
+#[test]
+fn snippets_are_spelt_as_the_document_is_written() {
+    let json = r#"{"StartAt": "Ask", "States": {
+  "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          "Parameters": {"QueueUrl": "q", "MessageBody": "hi"}, "Next": "Done", "End": true},
+  "Done": {"Type": "Pass"},
+  "Ask again": {"Type": "Task", "QueryLanguage": "JSONata",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Arguments": {"QueueUrl": "q", "MessageBody": "hi"}, "TimeoutSeconds": 60, "End": true}}}
+"#;
+    let yaml = "StartAt: Ask
+States:
+  Ask:
+    Type: Task
+    Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken
+    Parameters: {QueueUrl: q, MessageBody: hi}
+    Next: Done
+    End: true
+  Done:
+    Type: Pass
+  Ask again:
+    Type: Task
+    QueryLanguage: JSONata
+    Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken
+    Arguments: {QueueUrl: q, MessageBody: hi}
+    TimeoutSeconds: 60
+    End: true
+";
+    let json_said = render(json, Format::Json, CheckOptions::default());
+    let yaml_said = render(yaml, Format::Yaml, CheckOptions::default());
+    assert!(json_said.contains(r#"`"End": true`"#), "{json_said}");
+    assert!(yaml_said.contains("`End: true`"), "{yaml_said}");
+    assert!(!yaml_said.contains(r#"`"End""#), "{yaml_said}");
+    insta::assert_snapshot!("snippets_in_json", json_said);
+    insta::assert_snapshot!("snippets_in_yaml", yaml_said);
+}

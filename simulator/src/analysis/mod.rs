@@ -124,6 +124,9 @@ fn check_on_threads(
             ),
         ));
     }
+    if syntax::spelling::is_block_yaml(text) {
+        spell_for_yaml(&mut diagnostics);
+    }
     diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
@@ -132,6 +135,22 @@ fn check_on_threads(
         tree: parse.tree,
         machine,
         diagnostics,
+    }
+}
+
+/// The ASL snippets the messages quote, as a YAML document spells them (`End: true`, not
+/// `"End": true`).
+fn spell_for_yaml(diagnostics: &mut [Diagnostic]) {
+    let respell = |message: &mut String| {
+        if message.contains('"') {
+            *message = syntax::spelling::message_for_yaml(message);
+        }
+    };
+    for d in diagnostics {
+        respell(&mut d.message);
+        for related in &mut d.related {
+            respell(&mut related.message);
+        }
     }
 }
 

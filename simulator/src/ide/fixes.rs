@@ -151,7 +151,7 @@ fn create_state(
 
 /// An edit adding `"key": value` to `object`, after its last member, in the object's own style:
 /// JSON on a line of its own with the last member's indentation (or inline), YAML as a new
-/// line of the block mapping (JSON values are valid YAML flow).
+/// line of the block mapping, spelt as YAML (`MessageBody: {TaskToken.$: $$.Task.Token}`).
 fn insert_member(text: &str, object: Node<'_>, key: &str, value: &str) -> (TextRange, String) {
     let quoted = serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""));
     let start = object.range().start as usize;
@@ -177,7 +177,8 @@ fn insert_member(text: &str, object: Node<'_>, key: &str, value: &str) -> (TextR
             .chars()
             .map(|c| if c == '-' { ' ' } else { c })
             .collect();
-        format!("\n{indent}{quoted}: {value}")
+        let member = crate::syntax::spelling::snippet_for_yaml(&format!("{quoted}: {value}"));
+        format!("\n{indent}{member}")
     };
     (TextRange::new(after, after), insertion)
 }
@@ -252,9 +253,8 @@ mod tests {
         let yaml = "StartAt: Wait\nStates:\n  Wait:\n    Type: Task\n    Resource: arn:aws:states:::sqs:sendMessage.waitForTaskToken\n    Parameters:\n      QueueUrl: q\n    End: true\n";
         let fixed_yaml = fixed(yaml, Format::Yaml, "Pass the task token");
         assert!(
-            fixed_yaml.contains(
-                "      QueueUrl: q\n      \"MessageBody\": {\"TaskToken.$\": \"$$.Task.Token\"}\n"
-            ),
+            fixed_yaml
+                .contains("      QueueUrl: q\n      MessageBody: {TaskToken.$: $$.Task.Token}\n"),
             "{fixed_yaml}"
         );
         assert!(

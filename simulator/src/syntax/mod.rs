@@ -4,6 +4,7 @@
 mod format;
 mod json;
 mod line_index;
+pub mod spelling;
 pub mod templates;
 mod tree;
 mod yaml;
