@@ -352,8 +352,12 @@ fn mock_cases(
         Ok(cases) => cases,
         // A mock file for other state machines only: this definition is simulated unmocked.
         Err(asl_sim::test_cases::SuiteError::NoStateMachine(_)) => return (Vec::new(), Vec::new()),
-        Err(asl_sim::test_cases::SuiteError::Mock(e)) => {
-            return unusable(format!("{} (at {})", e.message, e.pointer))
+        Err(asl_sim::test_cases::SuiteError::Mock(errors)) => {
+            let each: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{} (at {})", e.message, e.pointer))
+                .collect();
+            return unusable(each.join("\n"));
         }
     };
     let Some(case) = &mocks.test_case else {

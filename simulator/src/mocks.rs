@@ -121,8 +121,61 @@ pub fn machine_name(config: &Value, requested: Option<&str>, definition_name: &s
     }
 }
 
-/// Read one test case of one state machine from a mock file.
+/// Read one test case of one state machine from a mock file (its first problem, if any).
 pub fn test_case(config: &Value, machine: &str, case: &str) -> Result<TestCase, MockError> {
+    read_test_case(config, machine, case).map_err(|mut problems| problems.swap_remove(0))
+}
+
+/// Read one test case of one state machine from a mock file, or every problem found on the
+/// way (never empty): each state's mock is read even when another's is wrong.
+pub fn read_test_case(
+    config: &Value,
+    machine: &str,
+    case: &str,
+) -> Result<TestCase, Vec<MockError>> {
+    let states = case_states(config, machine, case).map_err(|e| vec![e])?;
+    let responses = config.get("MockedResponses").and_then(Value::as_object);
+    let mut out = TestCase::default();
+    let mut problems = Vec::new();
+    for (state, response_name) in states {
+        let pointer = format!("/StateMachines/{machine}/TestCases/{case}/{state}");
+        let Some(name) = response_name.as_str() else {
+            problems.push(error(
+                &pointer,
+                "A test case maps a state name to a mocked response's name.",
+            ));
+            continue;
+        };
+        let Some(response) = responses
+            .and_then(|r| r.get(name))
+            .and_then(Value::as_object)
+        else {
+            problems.push(error(
+                &pointer,
+                format!("No mocked response `{name}` under `MockedResponses`."),
+            ));
+            continue;
+        };
+        match mocked_response(response, &format!("/MockedResponses/{name}")) {
+            Ok(mocked) => {
+                out.states.insert(state.clone(), mocked);
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A test case's object of state names and mocked responses' names.
+fn case_states<'c>(
+    config: &'c Value,
+    machine: &str,
+    case: &str,
+) -> Result<&'c Map<String, Value>, MockError> {
     let machines = config
         .get("StateMachines")
         .and_then(Value::as_object)
@@ -152,38 +205,18 @@ pub fn test_case(config: &Value, machine: &str, case: &str) -> Result<TestCase, 
                 "Expected a `TestCases` object.",
             )
         })?;
-    let states = cases.get(case).and_then(Value::as_object).ok_or_else(|| {
+    cases.get(case).and_then(Value::as_object).ok_or_else(|| {
         let known: Vec<&str> = cases.keys().map(String::as_str).collect();
+        let near = crate::analysis::closest(case, known.iter().copied())
+            .map_or_else(String::new, |near| format!(" Did you mean `{near}`?"));
         error(
             format!("/StateMachines/{machine}/TestCases/{case}"),
-            format!("No test case `{case}` (there are: {}).", known.join(", ")),
+            format!(
+                "No test case `{case}` (there are: {}).{near}",
+                known.join(", ")
+            ),
         )
-    })?;
-    let responses = config.get("MockedResponses").and_then(Value::as_object);
-    let mut out = TestCase::default();
-    for (state, response_name) in states {
-        let pointer = format!("/StateMachines/{machine}/TestCases/{case}/{state}");
-        let name = response_name.as_str().ok_or_else(|| {
-            error(
-                &pointer,
-                "A test case maps a state name to a mocked response's name.",
-            )
-        })?;
-        let response = responses
-            .and_then(|r| r.get(name))
-            .and_then(Value::as_object)
-            .ok_or_else(|| {
-                error(
-                    &pointer,
-                    format!("No mocked response `{name}` under `MockedResponses`."),
-                )
-            })?;
-        out.states.insert(
-            state.clone(),
-            mocked_response(response, &format!("/MockedResponses/{name}"))?,
-        );
-    }
-    Ok(out)
+    })
 }
 
 fn mocked_response(
@@ -330,56 +363,70 @@ pub fn check_file(text: &str) -> Vec<crate::Diagnostic> {
     let mut out = Vec::new();
     for (machine, cases) in state_machines(&config) {
         for case in cases {
-            if let Err(e) = test_case(&config, &machine, &case) {
-                out.push(crate::Diagnostic::error(
-                    "mock-file",
-                    locate(&parsed.tree, &e.pointer),
-                    e.message,
-                ));
+            for e in read_test_case(&config, &machine, &case)
+                .err()
+                .unwrap_or_default()
+            {
+                let range = locate(&parsed.tree, &e.pointer);
+                // A response two cases share is wrong once.
+                if !out
+                    .iter()
+                    .any(|d: &crate::Diagnostic| d.range == range && d.message == e.message)
+                {
+                    out.push(crate::Diagnostic::error("mock-file", range, e.message));
+                }
             }
         }
     }
     out
 }
 
-/// A test case that mocks a state the definition lacks, or one that is not a Task: a typo that
-/// would otherwise leave the real task unmocked without a word.
-pub fn misplaced_state(
+/// The test case's mocks of states the definition lacks, or of states that are not Tasks: a
+/// typo that would otherwise leave the real task unmocked without a word.
+pub fn misplaced_states(
     case: &TestCase,
     definition: &crate::model::StateMachine,
     machine: &str,
     case_name: &str,
-) -> Option<MockError> {
+) -> Vec<MockError> {
     let states = definition.all_states();
     let mut named: Vec<&String> = case.states.keys().collect();
     named.sort();
-    named.into_iter().find_map(|name| {
-        let pointer = format!("/StateMachines/{machine}/TestCases/{case_name}/{name}");
-        match states.iter().find(|s| &*s.name.value == name.as_str()) {
-            None => {
-                let tasks: Vec<&str> = states
-                    .iter()
-                    .filter(|s| s.kind.type_name() == "Task")
-                    .map(|s| &*s.name.value)
-                    .collect();
-                Some(error(
+    let tasks = || -> Vec<&str> {
+        states
+            .iter()
+            .filter(|s| s.kind.type_name() == "Task")
+            .map(|s| &*s.name.value)
+            .collect()
+    };
+    named
+        .into_iter()
+        .filter_map(|name| {
+            let pointer = format!("/StateMachines/{machine}/TestCases/{case_name}/{name}");
+            match states.iter().find(|s| &*s.name.value == name.as_str()) {
+                None => {
+                    let tasks = tasks();
+                    let near = crate::analysis::closest(name, tasks.iter().copied())
+                        .map_or_else(String::new, |near| format!(" Did you mean `{near}`?"));
+                    Some(error(
+                        pointer,
+                        format!(
+                            "The definition has no state `{name}` (its Task states: {}).{near}",
+                            tasks.join(", ")
+                        ),
+                    ))
+                }
+                Some(state) if state.kind.type_name() != "Task" => Some(error(
                     pointer,
                     format!(
-                        "The definition has no state `{name}` (its Task states: {}).",
-                        tasks.join(", ")
+                        "`{name}` is a {} state; only Task states call services and take mocks.",
+                        state.kind.type_name()
                     ),
-                ))
+                )),
+                Some(_) => None,
             }
-            Some(state) if state.kind.type_name() != "Task" => Some(error(
-                pointer,
-                format!(
-                    "`{name}` is a {} state; only Task states call services and take mocks.",
-                    state.kind.type_name()
-                ),
-            )),
-            Some(_) => None,
-        }
-    })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -429,6 +476,22 @@ mod tests {
             .expect_err("case")
             .message
             .contains("`D`"));
+    }
+
+    #[test]
+    fn every_broken_mock_of_a_case_is_reported() {
+        let config = json!({"StateMachines": {"SM": {"TestCases": {"C": {"A": "Nope", "B": 3, "C": "R"}}}},
+            "MockedResponses": {"R": {"x": {"Return": 1}}}});
+        let problems = read_test_case(&config, "SM", "C").expect_err("three mistakes");
+        let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/StateMachines/SM/TestCases/C/A",
+                "/StateMachines/SM/TestCases/C/B",
+                "/MockedResponses/R/x"
+            ]
+        );
     }
 
     #[test]

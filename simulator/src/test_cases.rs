@@ -42,12 +42,14 @@ pub struct Case {
 pub enum SuiteError {
     /// The mock file has no state machine of this name.
     NoStateMachine(String),
-    /// A place in the mock file is wrong (a response, an expectation, a misplaced state).
-    Mock(MockError),
+    /// Places in the mock file that are wrong (a response, an expectation, a misplaced state):
+    /// every one found, never none.
+    Mock(Vec<MockError>),
 }
 
 /// The test cases of state machine `machine` in the mock file `config`, in the file's order,
-/// every one read before any runs: a broken mock file runs nothing.
+/// every one read before any runs: a broken mock file runs nothing, and every mistake in it is
+/// reported at once.
 pub fn prepare(
     config: &Value,
     machine: &str,
@@ -59,43 +61,71 @@ pub fn prepare(
         .find(|(m, _)| *m == machine)
         .map(|(_, cases)| cases)
         .ok_or_else(|| SuiteError::NoStateMachine(machine.to_string()))?;
-    if let Some(orphan) = orphans(config, machine).first() {
-        return Err(SuiteError::Mock(MockError {
+    let mut problems: Vec<MockError> = orphans(config, machine)
+        .into_iter()
+        .map(|orphan| MockError {
             pointer: format!("/StateMachines/{machine}/Expectations/{orphan}"),
             message: format!("Expectations for `{orphan}`, which is not one of the TestCases."),
-        }));
-    }
-    names
-        .into_iter()
-        .map(|name| {
-            let mocks = crate::mocks::test_case(config, machine, &name)?;
-            if let Some(misplaced) =
-                crate::mocks::misplaced_state(&mocks, definition, machine, &name)
-            {
-                return Err(misplaced);
-            }
-            let expected = expectation(config, machine, &name)?;
-            let options = RunOptions {
-                input: expected
-                    .input
-                    .clone()
-                    .unwrap_or_else(|| serde_json::json!({}))
-                    .into(),
-                start_time_ms: settings.start_time_ms,
-                seed: settings.seed,
-                execution_name: name.clone(),
-                state_machine_name: machine.to_string(),
-                mocks: Some(mocks),
-                ..RunOptions::default()
-            };
-            Ok(Case {
-                name,
-                options,
-                expected,
-            })
         })
-        .collect::<Result<_, MockError>>()
-        .map_err(SuiteError::Mock)
+        .collect();
+    let mut cases = Vec::new();
+    for name in names {
+        match prepare_case(config, machine, definition, settings, name) {
+            Ok(case) => cases.push(case),
+            Err(found) => {
+                // A response two cases share is wrong once.
+                for problem in found {
+                    if !problems.contains(&problem) {
+                        problems.push(problem);
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(SuiteError::Mock(problems))
+    }
+}
+
+fn prepare_case(
+    config: &Value,
+    machine: &str,
+    definition: &StateMachine,
+    settings: &RunSettings,
+    name: String,
+) -> Result<Case, Vec<MockError>> {
+    let read = crate::mocks::read_test_case(config, machine, &name);
+    let expected = expectation(config, machine, &name);
+    let mut problems = match &read {
+        Ok(mocks) => crate::mocks::misplaced_states(mocks, definition, machine, &name),
+        Err(found) => found.clone(),
+    };
+    if let Err(e) = &expected {
+        problems.push(e.clone());
+    }
+    let (Ok(mocks), Ok(expected), true) = (read, expected, problems.is_empty()) else {
+        return Err(problems);
+    };
+    let options = RunOptions {
+        input: expected
+            .input
+            .clone()
+            .unwrap_or_else(|| serde_json::json!({}))
+            .into(),
+        start_time_ms: settings.start_time_ms,
+        seed: settings.seed,
+        execution_name: name.clone(),
+        state_machine_name: machine.to_string(),
+        mocks: Some(mocks),
+        ..RunOptions::default()
+    };
+    Ok(Case {
+        name,
+        options,
+        expected,
+    })
 }
 
 /// One test case run: its execution and every way it differs from what the case expects
@@ -166,11 +196,11 @@ mod tests {
             Some(SuiteError::NoStateMachine("Nope".into()))
         );
         config["StateMachines"]["SM"]["Expectations"]["Typo"] = json!({});
-        let Err(SuiteError::Mock(error)) =
+        let Err(SuiteError::Mock(errors)) =
             prepare(&config, "SM", &checked.machine, &RunSettings::default())
         else {
             panic!("an orphan expectation is an error");
         };
-        assert_eq!(error.pointer, "/StateMachines/SM/Expectations/Typo");
+        assert_eq!(errors[0].pointer, "/StateMachines/SM/Expectations/Typo");
     }
 }

@@ -540,7 +540,7 @@ fn run_with_state_tests_one_state_as_aws_test_state_does() {
         asl_sim(&["run", "examples/sqs-callback.asl.json", "--state", "Nope"]);
     assert_eq!(code, 2, "{stdout}");
     assert!(
-        stderr.contains("There is no state named 'Nope'."),
+        stderr.contains("error: examples/sqs-callback.asl.json: there is no state `Nope`."),
         "{stderr}"
     );
     exits_two_saying(&["run", lone, "--mock-error", "X"], "name it with --state");
@@ -551,5 +551,234 @@ fn run_with_state_tests_one_state_as_aws_test_state_does() {
     exits_two_saying(
         &["run", lone, "--state", "Charge", "--context", "{oops"],
         "--context is not JSON",
+    );
+}
+
+#[test]
+fn the_same_file_problem_reads_the_same_in_every_command() {
+    let dir = scratch("same-problem");
+    let directory = dir.join("folder.asl.json");
+    std::fs::create_dir_all(&directory).expect("scratch directory");
+    let binary = dir.join("binary.asl.json");
+    std::fs::write(&binary, [0xff, 0xfe]).expect("scratch file");
+    let missing = dir.join("missing.asl.json");
+    for (path, problem) in [
+        (&missing, "no such file"),
+        (&directory, "is a directory, not a file"),
+        (&binary, "not UTF-8 text (invalid byte at offset 0)"),
+    ] {
+        let path = path.to_str().expect("UTF-8 path");
+        let said = format!("{path}: {problem}");
+        for command in ["check", "run", "graph", "test"] {
+            let (code, stdout, stderr) = asl_sim(&[command, path]);
+            assert_eq!(code, 2, "{command} {path}: {stdout}{stderr}");
+            assert!(
+                stderr.contains(&format!("error: {said}")) || stdout.contains(&said),
+                "{command}: {stdout}{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn check_json_reports_an_unreadable_file_inside_its_output() {
+    let (code, stdout, stderr) = asl_sim(&[
+        "check",
+        "--format",
+        "json",
+        "no/such/file.asl.json",
+        "examples/heartbeat.asl.json",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    let diagnostics: serde_json::Value = serde_json::from_str(&stdout).expect("JSON array");
+    assert_eq!(
+        diagnostics,
+        serde_json::json!([{"file": "no/such/file.asl.json",
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "severity": "error", "code": "unreadable-file", "message": "no such file"}])
+    );
+    assert!(
+        stderr.contains("error: no/such/file.asl.json: no such file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_errors() {
+    let dir = scratch("deny-warnings");
+    let file = dir.join("wait.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"StartAt": "W", "States": {"W": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}, "End": true}}}"#,
+    )
+    .expect("scratch file");
+    let file = file.to_str().expect("UTF-8 path");
+    let (code, stdout, _) = asl_sim(&["check", file]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("warning[unbounded-callback-wait]"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = asl_sim(&["check", "--deny-warnings", file]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("error[unbounded-callback-wait]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_mistake_of_a_mock_file_is_reported_at_once_with_its_place() {
+    let dir = scratch("all-mock-mistakes");
+    let definition = dir.join("flow.asl.json");
+    std::fs::copy("../examples/heartbeat.asl.json", &definition).expect("scratch file");
+    std::fs::write(
+        dir.join("flow.mocks.json"),
+        "{\"StateMachines\": {\"flow\": {\n  \"TestCases\": {\"A\": {\"Push to SQS\": \"Nope\"},\n    \"B\": {\"Push to SQSS\": \"R\"}},\n  \"Expectations\": {\"A\": {\"Staus\": \"FAILED\"}, \"C\": {}}}},\n \"MockedResponses\": {\"R\": {\"x\": {\"Return\": {}}}}}",
+    )
+    .expect("scratch file");
+    let (code, stdout, _) = asl_sim(&["test", definition.to_str().expect("UTF-8 path")]);
+    assert_eq!(code, 2, "{stdout}");
+    for expected in [
+        "flow.mocks.json:4:46: Expectations for `C`, which is not one of the TestCases.",
+        "flow.mocks.json:2:23: No mocked response `Nope` under `MockedResponses`.",
+        "flow.mocks.json:4:26: Unknown expectation `Staus`",
+        "flow.mocks.json:5:28: `x` is not an invocation number",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    assert!(!stdout.contains("PASS"), "{stdout}");
+}
+
+#[test]
+fn graph_of_a_broken_definition_says_so_draws_it_and_exits_one() {
+    let (code, stdout, stderr) = asl_sim(&["graph", "examples/broken/typos.asl.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.starts_with("<svg"), "{stdout}");
+    assert!(stderr.contains("error[unknown-state]"), "{stderr}");
+    assert!(
+        stderr.contains("error: examples/broken/typos.asl.json: the definition has errors; the picture shows what could be read"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = asl_sim(&["graph", "examples/heartbeat.asl.json", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("digraph"), "{stdout}");
+}
+
+/// `asl-sim test-state -` with `request` on stdin.
+fn test_state(request: &serde_json::Value) -> (i32, serde_json::Value) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asl-sim"))
+        .args(["test-state", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("asl-sim runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(request.to_string().as_bytes())
+        .expect("request written");
+    let out = child.wait_with_output().expect("asl-sim ends");
+    let response = serde_json::from_slice(&out.stdout).expect("a JSON answer");
+    (out.status.code().unwrap_or(-1), response)
+}
+
+#[test]
+fn test_state_answers_the_apis_request_with_its_response() {
+    let definition =
+        serde_json::json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Retry": [{"ErrorEquals": ["Throttled"]}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "Next": "Done"})
+        .to_string();
+    let (code, response) = test_state(&serde_json::json!({
+        "definition": definition, "input": "{\"n\": 1}",
+        "mock": {"result": "{\"ok\": true}"}}));
+    assert_eq!(code, 0);
+    assert_eq!(
+        response,
+        serde_json::json!({"status": "SUCCEEDED", "output": "{\"ok\":true}", "nextState": "Done"})
+    );
+    let (code, response) = test_state(&serde_json::json!({
+        "definition": definition, "inspectionLevel": "DEBUG",
+        "mock": {"errorOutput": {"error": "Throttled", "cause": "slow"}}}));
+    assert_eq!(code, 1);
+    assert_eq!(response["status"], "RETRIABLE");
+    assert_eq!(response["inspectionData"]["errorDetails"]["retryIndex"], 0);
+    let (code, response) = test_state(&serde_json::json!({
+        "definition": definition, "inspectionLevel": "LOUD"}));
+    assert_eq!(code, 2);
+    assert_eq!(response["__type"], "ValidationException");
+    assert!(
+        response["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("[INFO, DEBUG, TRACE]")),
+        "{response}"
+    );
+}
+
+#[test]
+fn run_state_sends_inspection_level_and_state_configuration_as_the_api_does() {
+    let dir = scratch("run-state-inspection");
+    let lone = dir.join("charge.json");
+    std::fs::write(
+        &lone,
+        r#"{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "charge", "Payload.$": "$"},
+            "Retry": [{"ErrorEquals": ["Throttled"], "MaxAttempts": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "Next": "Done"}"#,
+    )
+    .expect("scratch file");
+    let lone = lone.to_str().expect("UTF-8 path");
+    let (code, stdout, stderr) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Charge",
+        "--mock-error",
+        "Throttled",
+        "--inspection-level",
+        "DEBUG",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    for expected in [
+        "status:     RETRIABLE",
+        "inspection data:",
+        "  afterParameters:",
+        "{\"FunctionName\":\"charge\",\"Payload\":{}}",
+        "  errorDetails.retryIndex:",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    // Retries used up: the Catch takes it.
+    let (code, stdout, _) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Charge",
+        "--mock-error",
+        "Throttled",
+        "--state-configuration",
+        r#"{"retrierRetryCount": 2}"#,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(json["status"], "CAUGHT_ERROR");
+    assert_eq!(json["nextState"], "Handle");
+    exits_two_saying(
+        &[
+            "run",
+            lone,
+            "--state",
+            "Charge",
+            "--inspection-level",
+            "LOUD",
+        ],
+        "[possible values: INFO, DEBUG, TRACE]",
     );
 }

@@ -114,6 +114,7 @@ pub const CODES: &[CodeRule] = &[
     rule("unknown-state", Error, true, "AWS: MISSING_TRANSITION_TARGET, a transition to a state that does not exist"),
     rule("unquoted-key", Error, true, SYNTAX),
     rule("unreachable-state", Error, true, "AWS: MISSING_TRANSITION_TARGET / the state is not reachable"),
+    rule("unreadable-file", Error, true, "asl-sim check: the file could not be read as text, so nothing in it was checked"),
     rule("unsupported-key", Error, true, "a YAML key that is no JSON string: not a definition"),
     rule("unused-field", Error, true, "the schema: `Variable` stands only beside a comparison"),
     rule("variable-assigned-after-read", Warning, false, "legal; the read sees the value from before the state"),

@@ -166,10 +166,7 @@ fn is_placeholder(s: &str) -> bool {
 }
 
 /// The closest name by edit distance, for "did you mean" hints.
-pub(crate) fn closest<'n>(
-    name: &str,
-    candidates: impl Iterator<Item = &'n str>,
-) -> Option<&'n str> {
+pub fn closest<'n>(name: &str, candidates: impl Iterator<Item = &'n str>) -> Option<&'n str> {
     let lower = name.to_ascii_lowercase();
     candidates
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))

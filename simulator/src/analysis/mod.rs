@@ -29,6 +29,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::StateMachine;
 use crate::syntax::{self, Format, Tree};
 pub use codes::{code_rule, deny_warnings, stops_run, CodeRule, CODES};
+// "Did you mean" for the front ends too (`--state Nope`).
+pub use fields::closest;
 use fields::StateQueue;
 
 /// Standard workflows support every pattern; Express ones request-response only.

@@ -8,11 +8,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod check;
 mod flags;
 mod graph;
+mod messages;
 mod mock_file;
 mod render;
 mod run;
 mod source;
 mod test;
+mod test_state;
 
 use std::process::ExitCode;
 
@@ -38,13 +40,16 @@ enum Command {
     Check(check::Args),
     /// Simulate an execution on a virtual clock, or test one state as AWS's TestState does
     #[command(after_help = run::AFTER_HELP)]
-    Run(run::Args),
+    Run(Box<run::Args>),
     /// Run every test case of each definition's mock file and check its Expectations
     #[command(after_help = test::AFTER_HELP)]
     Test(test::Args),
     /// Draw the state machine (SVG, DOT or Mermaid), simulated on request
     #[command(after_help = graph::AFTER_HELP)]
     Graph(graph::Args),
+    /// Answer a TestState request object (as `aws stepfunctions test-state --cli-input-json`)
+    #[command(after_help = test_state::AFTER_HELP)]
+    TestState(test_state::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::main(&args),
         Command::Test(args) => test::main(&args),
         Command::Graph(args) => graph::main(&args),
+        Command::TestState(args) => test_state::main(&args),
     }
     .into()
 }

@@ -13,14 +13,8 @@ pub struct MockFile {
 
 impl MockFile {
     pub fn read(path: &str) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-        let config: Value = serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "{path}:{}:{}: the mock file is not JSON: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let text = crate::messages::read_text(path)?;
+        let config = crate::messages::parse_json_file(path, "the mock file", &text)?;
         Ok(MockFile {
             path: path.to_string(),
             text,
@@ -48,24 +42,26 @@ impl MockFile {
         asl_sim::mocks::machine_name(&self.config, requested, definition_name)
     }
 
-    /// `file:line:column: message`, at the place the error's JSON Pointer names.
-    pub fn locate(&self, error: &MockError) -> String {
+    /// Each problem as `file:line:column: message`, at the place its JSON Pointer names (a
+    /// member's key when it names a member: `"Staus": ...` points at `"Staus"`).
+    pub fn locate(&self, errors: &[MockError]) -> Vec<String> {
         let parsed = parse(&self.text, Format::Json);
-        // At the member's key when the place is a member: `"Staus": ...` points at `"Staus"`.
-        let range = asl_sim::mocks::locate(&parsed.tree, &error.pointer);
-        let position = LineIndex::new(&self.text).position(
-            &self.text,
-            range.start as usize,
-            PositionEncoding::Utf16,
-        );
-        format!(
-            "{}:{}:{}: {} (at {})",
-            self.path,
-            position.line + 1,
-            position.character + 1,
-            error.message,
-            error.pointer
-        )
+        let lines = LineIndex::new(&self.text);
+        errors
+            .iter()
+            .map(|error| {
+                let range = asl_sim::mocks::locate(&parsed.tree, &error.pointer);
+                let position =
+                    lines.position(&self.text, range.start as usize, PositionEncoding::Utf16);
+                format!(
+                    "{}:{}:{}: {}",
+                    self.path,
+                    position.line + 1,
+                    position.character + 1,
+                    error.message
+                )
+            })
+            .collect()
     }
 }
 

@@ -144,27 +144,22 @@ fn write_human(
     }
 }
 
-/// When `diagnostics` hold an error: print them to stderr as `check` does, and that `command`
-/// cannot `action` a definition with errors. Whether it did (the caller then exits 2).
-pub fn refused_for_errors(
-    command: &str,
-    action: &str,
-    report: &(String, String, Vec<Diagnostic>),
-) -> bool {
-    let diagnostics = &report.2;
+/// When a report's diagnostics hold an error that stops a run: print them to stderr as `check` does, and
+/// that the definition cannot be `action`ed (`run`, `simulate`). Whether it did (the caller then
+/// exits 2).
+pub fn refused_for_errors(action: &str, report: &crate::source::Report) -> bool {
     // Only what AWS itself refuses at creation stops a run (analysis/codes.rs).
-    if !asl_sim::analysis::stops_run(diagnostics) {
+    if !asl_sim::analysis::stops_run(&report.2) {
         return false;
     }
-    let mut stderr = std::io::stderr().lock();
     write_report(
-        &mut stderr,
+        &mut std::io::stderr().lock(),
         OutputFormat::Human,
         std::slice::from_ref(report),
     );
-    let _ = writeln!(
-        stderr,
-        "asl-sim {command}: the definition has errors; fix them to {action} it"
-    );
+    crate::messages::error(format!(
+        "{}: the definition has errors; fix them to {action} it",
+        report.0
+    ));
     true
 }

@@ -38,7 +38,7 @@ pub fn read(argument: &str) -> Result<Source, String> {
         Some((file, name)) if Path::new(file).is_file() => (file, Some(name)),
         _ => (argument, None),
     };
-    let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+    let text = crate::messages::read_text(file)?;
     let Some(template) = template(file, &text) else {
         if let Some(name) = name {
             return Err(format!(

@@ -75,7 +75,6 @@ pub fn main(args: &Args) -> Outcome {
     if args.definitions.len() > 1 && (args.mocks.is_some() || args.state_machine.is_some()) {
         return flags::usage_error("test", "--mocks and --state-machine name one definition's mocks; with several definitions each uses its own NAME.mocks.json");
     }
-    let mut stderr = std::io::stderr().lock();
     // Fixed by default, so that expected durations and outputs do not depend on the day.
     let start_time_ms = args.start_ms.unwrap_or(RunOptions::default().start_time_ms);
     let mut out = std::io::stdout().lock();
@@ -107,7 +106,10 @@ pub fn main(args: &Args) -> Outcome {
     );
     if let Some(path) = &args.junit {
         if let Err(e) = std::fs::write(path, junit(&suites)) {
-            let _ = writeln!(stderr, "asl-sim test: {path}: {e}");
+            crate::messages::error(format!(
+                "{path}: cannot write the JUnit report: {}",
+                crate::messages::unreadable(&e)
+            ));
             return Outcome::Usage;
         }
     }
@@ -127,14 +129,17 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         cases: Vec::new(),
         error: None,
     };
-    let fail = |mut suite: Suite, message: String, out: &mut dyn Write| {
-        let _ = writeln!(out, "ERROR {definition}\n      {message}");
-        suite.error = Some(message);
+    let fail = |mut suite: Suite, problems: Vec<String>, out: &mut dyn Write| {
+        let _ = writeln!(out, "ERROR {definition}");
+        for problem in &problems {
+            let _ = writeln!(out, "      {problem}");
+        }
+        suite.error = Some(problems.join("\n"));
         suite
     };
     let source = match crate::source::read(definition) {
         Ok(source) => source,
-        Err(e) => return fail(suite, e, out),
+        Err(problem) => return fail(suite, vec![problem], out),
     };
     let checked = check(&source.text, source.format, CheckOptions::default());
     if asl_sim::analysis::stops_run(&checked.diagnostics) {
@@ -142,7 +147,9 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         render::write_report(&mut std::io::stderr().lock(), OutputFormat::Human, &reports);
         return fail(
             suite,
-            "the definition has errors (above); fix them to test it".into(),
+            vec![format!(
+                "{definition}: the definition has errors (above); fix them to test it"
+            )],
             out,
         );
     }
@@ -152,7 +159,7 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         .unwrap_or_else(|| sibling_mocks(definition));
     let mock_file = match MockFile::read(&mocks_path) {
         Ok(m) => m,
-        Err(e) => return fail(suite, e, out),
+        Err(problem) => return fail(suite, vec![problem], out),
     };
     let machine = mock_file.machine(args.state_machine.as_deref(), &name);
     let settings = RunSettings {
@@ -162,12 +169,15 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
     let prepared = match prepare(&mock_file.config, &machine, &checked.machine, &settings) {
         Ok(cases) => cases,
         Err(SuiteError::NoStateMachine(machine)) => {
+            let known = asl_sim::mocks::state_machines(&mock_file.config);
+            let near =
+                crate::messages::did_you_mean(&machine, known.iter().map(|(m, _)| m.as_str()));
             let message = format!(
-                "{mocks_path}: no state machine `{machine}` (name it with --state-machine)"
+                "{mocks_path}: no state machine `{machine}` (name it with --state-machine).{near}"
             );
-            return fail(suite, message, out);
+            return fail(suite, vec![message], out);
         }
-        Err(SuiteError::Mock(e)) => return fail(suite, mock_file.locate(&e), out),
+        Err(SuiteError::Mock(errors)) => return fail(suite, mock_file.locate(&errors), out),
     };
     suite.name.clone_from(&machine);
     for case in prepared {
