@@ -153,3 +153,65 @@ fn intrinsics_in_credentials() {
     }}});
     assert!(errors(&bad).iter().any(|d| d.code == "unknown-intrinsic"));
 }
+
+#[test]
+fn jayway_functions_and_filters_in_templates_result_selectors_and_items_paths() {
+    let input = json!({"Items": [
+        {"Id": "a1", "n": 1, "tags": []},
+        {"Id": "B2", "n": 4, "tags": ["x"]},
+        {"Id": "c3", "n": 7, "tags": ["x", "y"]}
+    ]});
+    let forms = pass(&json!({"Parameters": {
+        "count.$": "$.Items.length()",
+        "sum.$": "$.Items[*].n.sum()",
+        "min.$": "$.Items[*].n.min()",
+        "max.$": "$.Items[*].n.max()",
+        "avg.$": "$.Items[*].n.avg()",
+        "keys.$": "$.Items[0].keys()",
+        "last.$": "$.Items[*].Id.last()",
+        "quoted.$": "$.Items[?(@['n'] > 3)].Id",
+        "nested.$": "$.Items[?(@.tags[0] == 'x')].Id",
+        "regex.$": "$.Items[?(@.Id =~ /[a-z]\\d/)].Id",
+        "ignoring_case.$": "$.Items[?(@.Id =~ /b\\d/i)].Id",
+        "in.$": "$.Items[?(@.Id in ['a1', 'c3'])].n",
+        "nin.$": "$.Items[?(@.Id nin ['a1', 'c3'])].n",
+        "size.$": "$.Items[?(@.tags size 2)].Id",
+        "empty.$": "$.Items[?(@.tags empty true)].Id",
+        "not.$": "$.Items[?(!(@.n > 3))].Id",
+        "grouped.$": "$.Items[?(@.n == 1 || (@.n > 3 && @.Id != 'c3'))].Id"
+    }}));
+    assert!(errors(&forms).is_empty(), "{:?}", errors(&forms));
+    assert_eq!(
+        output(&forms, input.clone()),
+        json!({
+            "count": 3, "sum": 12.0, "min": 1.0, "max": 7.0, "avg": 4.0,
+            "keys": ["Id", "n", "tags"], "last": "c3",
+            "quoted": ["B2", "c3"], "nested": ["B2", "c3"],
+            "regex": ["a1", "c3"], "ignoring_case": ["B2"],
+            "in": [1, 7], "nin": [4], "size": ["c3"], "empty": ["a1"],
+            "not": ["a1"], "grouped": ["a1", "B2"]
+        })
+    );
+    // The same forms where a result is reshaped, and in a Map's ItemSelector (ItemsPath takes
+    // a Reference Path, which AWS holds to).
+    let parallel = json!({"StartAt": "P", "States": {"P": {
+        "Type": "Parallel", "End": true,
+        "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}],
+        "ResultSelector": {"count.$": "$[0].Items.length()", "big.$": "$[0].Items[?(@.n > 3)].Id"}
+    }}});
+    assert!(errors(&parallel).is_empty(), "{:?}", errors(&parallel));
+    assert_eq!(
+        output(&parallel, input.clone()),
+        json!({"count": 3, "big": ["B2", "c3"]})
+    );
+    let map = json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemsPath": "$['Items']", "End": true,
+        "ItemSelector": {"tags.$": "$$.Map.Item.Value.tags.length()", "x.$": "$$.Map.Item.Value.tags[?(@ == 'x')]"},
+        "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}
+    }}});
+    assert!(errors(&map).is_empty(), "{:?}", errors(&map));
+    assert_eq!(
+        output(&map, input),
+        json!([{"tags": 0, "x": []}, {"tags": 1, "x": ["x"]}, {"tags": 2, "x": ["x"]}])
+    );
+}

@@ -128,6 +128,7 @@ pub(super) fn jayway_path(p: &str) -> String {
                 let _ = match segment {
                     path::Segment::Field(f) => write!(out, "['{f}']"),
                     path::Segment::Index(i) => write!(out, "[{i}]"),
+                    path::Segment::Query(q) if path::is_function(q) => write!(out, ".{q}"),
                     path::Segment::Query(q) => write!(out, "{q}"),
                 };
             }

@@ -69,7 +69,18 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
             &variable_value
         }
     };
-    if path.is_reference() {
+    // Jayway applies a function at the end to what the rest of the path selects.
+    if let Some((Segment::Query(name), rest)) = segments.split_last() {
+        if crate::model::path::is_function(name) {
+            return function(name, &walk(start, rest)?);
+        }
+    }
+    walk(start, segments)
+}
+
+/// The steps from `start`: one value (or nothing) for plain steps, else the list selected.
+fn walk(start: &Value, segments: &[Segment<'_>]) -> Option<Value> {
+    if segments.iter().all(|s| !matches!(s, Segment::Query(_))) {
         let mut current = start;
         for segment in segments {
             current = match segment {
@@ -89,6 +100,40 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
         current = next;
     }
     Some(Value::Array(current.into_iter().cloned().collect()))
+}
+
+/// A Jayway function on the value selected: `length()` of an array, object or string; the
+/// numeric ones (as Java doubles) over an array of numbers; `keys()`, `first()`, `last()`.
+fn function(name: &str, value: &Value) -> Option<Value> {
+    let numbers = || -> Option<Vec<f64>> {
+        let items = value.as_array()?;
+        let numbers: Vec<f64> = items.iter().filter_map(Value::as_f64).collect();
+        (!numbers.is_empty()).then_some(numbers)
+    };
+    let double = |f: f64| serde_json::Number::from_f64(f).map(Value::Number);
+    match name {
+        "length()" => match value {
+            Value::Array(items) => Some(Value::from(items.len())),
+            Value::Object(members) => Some(Value::from(members.len())),
+            Value::String(text) => Some(Value::from(text.chars().count())),
+            _ => None,
+        },
+        "sum()" => double(numbers()?.iter().sum()),
+        "min()" => double(numbers()?.into_iter().fold(f64::INFINITY, f64::min)),
+        "max()" => double(numbers()?.into_iter().fold(f64::NEG_INFINITY, f64::max)),
+        "avg()" => numbers().and_then(|n| double(n.iter().sum::<f64>() / n.len() as f64)),
+        "stddev()" => numbers().and_then(|n| {
+            let mean = n.iter().sum::<f64>() / n.len() as f64;
+            let variance = n.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n.len() as f64;
+            double(variance.sqrt())
+        }),
+        "keys()" => value
+            .as_object()
+            .map(|o| Value::Array(o.keys().cloned().map(Value::String).collect())),
+        "first()" => value.as_array()?.first().cloned(),
+        "last()" => value.as_array()?.last().cloned(),
+        _ => None,
+    }
 }
 
 fn index(items: &[Value], i: i64) -> Option<&Value> {
@@ -184,59 +229,141 @@ fn query<'v>(value: &'v Value, q: &str, out: &mut Vec<&'v Value>) {
     }
 }
 
-/// `@.field op literal`, `@.field` (exists), joined with `&&` / `||`.
+/// The filter operators that are words, matched before the symbols they contain.
+const WORDS: [&str; 8] = [
+    " subsetof ",
+    " noneof ",
+    " anyof ",
+    " empty ",
+    " size ",
+    " nin ",
+    " in ",
+    " =~ ",
+];
+
+/// A Jayway filter on one item: comparisons (`==`, `!=`, `<`, `<=`, `>`, `>=`, `=~ /re/i`,
+/// `in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`), `@...` alone (exists),
+/// `!`, parentheses, `&&` before `||`.
 fn filter_matches(item: &Value, filter: &str) -> bool {
-    if let Some((a, b)) = filter.split_once("||") {
+    let filter = filter.trim();
+    if let Some((a, b)) = split_outside(filter, "||") {
         return filter_matches(item, a) || filter_matches(item, b);
     }
-    if let Some((a, b)) = filter.split_once("&&") {
+    if let Some((a, b)) = split_outside(filter, "&&") {
         return filter_matches(item, a) && filter_matches(item, b);
     }
-    let filter = filter.trim();
-    for op in ["==", "!=", "<=", ">=", "<", ">"] {
-        if let Some((left, right)) = filter.split_once(op) {
-            let Some(left) = at_path(item, left.trim()) else {
-                return false;
-            };
-            let right = right.trim();
-            let right: Value = serde_json::from_str(right)
-                .unwrap_or_else(|_| Value::String(right.trim_matches('\'').to_string()));
-            return compare(&left, op, &right);
+    if let Some(inner) = filter.strip_prefix('!') {
+        return !filter_matches(item, inner);
+    }
+    if let Some(inner) = filter.strip_prefix('(').and_then(|f| f.strip_suffix(')')) {
+        if split_outside(inner, ")").is_none() {
+            return filter_matches(item, inner);
         }
     }
-    at_path(item, filter).is_some()
-}
-
-fn at_path(item: &Value, path: &str) -> Option<Value> {
-    let rest = path.strip_prefix('@')?;
-    let mut current = item;
-    for field in rest.split('.').filter(|s| !s.is_empty()) {
-        current = current.as_object()?.get(field)?;
+    for op in WORDS
+        .iter()
+        .copied()
+        .chain(["==", "!=", "<=", ">=", "<", ">", "=~"])
+    {
+        if let Some((left, right)) = split_outside(filter, op) {
+            let Some(left) = operand(item, left.trim()) else {
+                return false;
+            };
+            return compare(&left, op.trim(), right.trim());
+        }
     }
-    Some(current.clone())
+    operand(item, filter).is_some()
 }
 
-fn compare(left: &Value, op: &str, right: &Value) -> bool {
-    let ordering = match (left, right) {
+/// `text` split at the first `sep` outside quotes, brackets, parentheses and `/regex/`.
+fn split_outside<'s>(text: &'s str, sep: &str) -> Option<(&'s str, &'s str)> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut quote) = (0usize, None::<u8>);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(q) = quote {
+            if b == b'\\' {
+                i += 1;
+            } else if b == q {
+                quote = None;
+            }
+        } else if matches!(b, b'\'' | b'"') || (b == b'/' && text[..i].trim_end().ends_with("=~")) {
+            quote = Some(b);
+        } else if matches!(b, b'[' | b'(') {
+            depth += 1;
+        } else if depth > 0 && matches!(b, b']' | b')') {
+            depth -= 1;
+        } else if depth == 0 && text[i..].starts_with(sep) {
+            return Some((&text[..i], &text[i + sep.len()..]));
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `@...` read on the item with the path parser (`@.a.b`, `@['a']`, `@.a[0]`), or a literal.
+fn operand(item: &Value, text: &str) -> Option<Value> {
+    if let Some(rest) = text.strip_prefix('@') {
+        let whole = format!("${rest}");
+        let path = crate::model::path::parse(&whole).ok()?;
+        return walk(item, &path.segments);
+    }
+    Some(
+        serde_json::from_str(text)
+            .or_else(|_| serde_json::from_str(&text.replace('\'', "\"")))
+            .unwrap_or_else(|_| Value::String(text.trim_matches('\'').to_string())),
+    )
+}
+
+fn compare(left: &Value, op: &str, right: &str) -> bool {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    if op == "=~" {
+        return regex_matches(left, right);
+    }
+    let right = operand(&Value::Null, right).unwrap_or(Value::Null);
+    let members = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let ordering = match (left, &right) {
         (Value::Number(a), Value::Number(b)) => a.as_f64().partial_cmp(&b.as_f64()),
         (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
         _ => None,
     };
+    let length = |v: &Value| match v {
+        Value::Array(a) => Some(a.len()),
+        Value::String(s) => Some(s.chars().count()),
+        Value::Object(o) => Some(o.len()),
+        _ => None,
+    };
     match op {
-        "==" => left == right || ordering == Some(std::cmp::Ordering::Equal),
-        "!=" => left != right,
-        "<" => ordering == Some(std::cmp::Ordering::Less),
-        ">" => ordering == Some(std::cmp::Ordering::Greater),
-        "<=" => matches!(
-            ordering,
-            Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal)
-        ),
-        ">=" => matches!(
-            ordering,
-            Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
-        ),
+        "==" => *left == right || ordering == Some(Equal),
+        "!=" => *left != right && ordering != Some(Equal),
+        "<" => ordering == Some(Less),
+        ">" => ordering == Some(Greater),
+        "<=" => matches!(ordering, Some(Less | Equal)),
+        ">=" => matches!(ordering, Some(Greater | Equal)),
+        "in" => members(&right).contains(left),
+        "nin" => !members(&right).contains(left),
+        "subsetof" => members(left).iter().all(|v| members(&right).contains(v)),
+        "anyof" => members(left).iter().any(|v| members(&right).contains(v)),
+        "noneof" => !members(left).iter().any(|v| members(&right).contains(v)),
+        "size" => length(left).is_some_and(|n| right.as_u64() == Some(n as u64)),
+        "empty" => length(left).is_some_and(|n| (n == 0) == (right == Value::Bool(true))),
         _ => false,
     }
+}
+
+/// `=~ /pattern/flags`: Java's `matches`, the whole string; `i` ignores case.
+fn regex_matches(left: &Value, right: &str) -> bool {
+    let Some(text) = left.as_str() else {
+        return false;
+    };
+    let Some((pattern, flags)) = right.strip_prefix('/').and_then(|r| r.rsplit_once('/')) else {
+        return false;
+    };
+    regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .case_insensitive(flags.contains('i'))
+        .build()
+        .is_ok_and(|re| re.is_match(text))
 }
 
 /// A member of an object. Payloads are mostly small objects, in which comparing a few keys

@@ -150,7 +150,7 @@ fn scan_prefix<'a>(
                     return Err(err(pos, "Expected a field name after `.`."));
                 }
                 let name = &text[pos..end];
-                segment(if name == "*" {
+                segment(if name == "*" || is_function(name) {
                     Segment::Query(name)
                 } else {
                     Segment::Field(Cow::Borrowed(name))
@@ -177,6 +177,16 @@ fn scan_prefix<'a>(
         }
     }
     Ok((root, pos))
+}
+
+/// Jayway's functions without arguments, which end a path: `$.items.length()`.
+pub const FUNCTIONS: &[&str] = &[
+    "avg()", "first()", "keys()", "last()", "length()", "max()", "min()", "stddev()", "sum()",
+];
+
+/// Whether a `.name` step is one of Jayway's functions (`length()`, `sum()`, ...).
+pub fn is_function(name: &str) -> bool {
+    name.ends_with("()") && FUNCTIONS.contains(&name)
 }
 
 fn field_end(text: &str, start: usize, in_args: bool) -> usize {
