@@ -6,6 +6,10 @@ vim.opt.rtp:prepend(root)
 vim.cmd('runtime plugin/asl.lua')
 
 local failures = {}
+local function client_of(b)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  return get({ bufnr = b, name = 'asl_lsp' })[1]
+end
 local function check(ok, what)
   io.stdout:write((ok and 'ok   ' or 'FAIL ') .. what .. '\n')
   if not ok then
@@ -112,6 +116,27 @@ vim.wait(10000, function()
 end, 50)
 local svg = opened and table.concat(vim.fn.readfile(opened), '\n') or ''
 check(svg:find('<svg', 1, true) ~= nil and svg:find('Ask', 1, true) ~= nil, ':AslGraph writes the graph as SVG')
+
+-- A SAM template (a yaml buffer): the client attaches because it holds a state machine, and
+-- the diagnostic is at its place in the template; a plain yaml buffer gets no client.
+local plain = dir .. '/config.yaml'
+vim.fn.writefile({ 'name: service', 'replicas: 3' }, plain)
+vim.cmd('edit ' .. plain)
+local plain_buf = vim.api.nvim_get_current_buf()
+local template = dir .. '/template.yaml'
+vim.fn.writefile(vim.fn.readfile(root .. '/../../simulator/tests/templates/sam-inline.yaml'), template)
+vim.cmd('edit ' .. template)
+buf = vim.api.nvim_get_current_buf()
+check(vim.bo[buf].filetype == 'yaml', 'a SAM template is a yaml buffer (' .. vim.bo[buf].filetype .. ')')
+diagnostics_with(function(list)
+  for _, d in ipairs(list) do
+    if d.lnum == 41 and d.col == 10 and has_code({ d }, 'unreachable-state') then
+      return true
+    end
+  end
+  return false
+end, 'the SAM template gets unreachable-state on `Audit:` (line 42, column 11)')
+check(client_of(plain_buf) == nil, 'no client on a plain yaml buffer')
 
 vim.fn.delete(dir, 'rf')
 if #failures > 0 then

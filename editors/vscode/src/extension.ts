@@ -12,7 +12,15 @@ import {
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 
-const SELECTOR = [{ language: 'asl' }, { language: 'asl-yaml' }];
+// State machine files, and the templates that may hold state machines (SAM / CloudFormation /
+// CDK, Terraform): the server reads those once and publishes nothing where there is none.
+const SELECTOR = [
+  { language: 'asl' },
+  { language: 'asl-yaml' },
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'file', language: 'json' },
+  { scheme: 'file', language: 'terraform' },
+];
 
 /** One run of the simulation, as `asl.simulate` returns it. */
 interface Run {

@@ -120,3 +120,32 @@ test('fixed, the simulation reports on the callback task, and asl.simulate retur
   assert.equal(result.runs[0].error, 'States.Timeout');
   assert.ok(result.runs[0].timeline.some((l) => l.includes('TaskTimedOut')), result.runs[0].timeline.join('\n'));
 });
+
+test('a SAM template (a yaml document) gets its diagnostic at its place, hover inside it', async () => {
+  const samUri = 'file:///tmp/template.yaml';
+  const samText = readFileSync(path.resolve(here, '../../../simulator/tests/templates/sam-inline.yaml'), 'utf8');
+  const arrived = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no diagnostics for the template')), 15000);
+    const poll = setInterval(() => {
+      const found = published.find((p) => p.uri === samUri);
+      if (found) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(found.diagnostics);
+      }
+    }, 20);
+  });
+  await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri: samUri, languageId: 'yaml', version: 1, text: samText },
+  });
+  const found = await arrived;
+  const unreachable = found.find((d) => d.code === 'unreachable-state');
+  assert.ok(unreachable, JSON.stringify(found));
+  // `Audit:` on line 42, column 11 (0-based 41, 10).
+  assert.deepEqual(unreachable.range.start, { line: 41, character: 10 });
+  const hover = await connection.sendRequest(HoverRequest.type, {
+    textDocument: { uri: samUri },
+    position: { line: 34, character: 14 },
+  });
+  assert.match(hover.contents.value, /\*\*Resource\*\*/);
+});

@@ -15,14 +15,41 @@ M.defaults = {
 
 M.filetypes = { 'asl', 'asl-yaml' }
 
+-- Templates: the buffer types that may hold state machines, and the resource types that say
+-- one does (SAM / CloudFormation / CDK, Terraform).
+M.template_filetypes = { 'yaml', 'json', 'terraform' }
+M.template_markers = { 'AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine', 'aws_sfn_state_machine' }
+
+-- Whether a yaml / json / terraform buffer holds a state machine resource.
+function M.holds_state_machine(buf)
+  local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+  for _, marker in ipairs(M.template_markers) do
+    if text:find(marker, 1, true) then
+      return true
+    end
+  end
+  return false
+end
+
+-- Whether the client attaches to a buffer: a state machine file, or a template holding one.
+function M.attaches(buf)
+  return vim.tbl_contains(M.filetypes, vim.bo[buf].filetype) or M.holds_state_machine(buf)
+end
+
 -- The client config, for vim.lsp.config (0.11+) and vim.lsp.start (older).
 function M.config(opts)
   opts = vim.tbl_deep_extend('force', M.defaults, opts or {})
   return {
     name = 'asl_lsp',
     cmd = opts.cmd,
-    filetypes = M.filetypes,
+    filetypes = vim.list_extend(vim.deepcopy(M.filetypes), M.template_filetypes),
     root_markers = { 'MockConfigFile.json', '.git' },
+    -- Neovim 0.11+: a yaml / json / terraform buffer only when it holds a state machine.
+    root_dir = function(buf, on_dir)
+      if M.attaches(buf) then
+        on_dir(vim.fs.root(buf, { 'MockConfigFile.json', '.git' }) or vim.fn.getcwd())
+      end
+    end,
     init_options = { asl = opts.settings },
     settings = { asl = opts.settings },
   }
@@ -36,9 +63,12 @@ function M.setup(opts)
   else
     -- Neovim 0.10 and older: start (or reuse) the client per buffer.
     vim.api.nvim_create_autocmd('FileType', {
-      pattern = M.filetypes,
+      pattern = config.filetypes,
       group = vim.api.nvim_create_augroup('asl_lsp', { clear = true }),
       callback = function(args)
+        if not M.attaches(args.buf) then
+          return
+        end
         local root = vim.fs.root and vim.fs.root(args.buf, config.root_markers) or vim.fn.getcwd()
         vim.lsp.start(vim.tbl_extend('force', config, { root_dir = root }), { bufnr = args.buf })
       end,
