@@ -84,6 +84,35 @@ fn failed_map_iterations_beyond_the_tolerated_count_fail_the_map() {
 }
 
 #[test]
+fn a_maps_inspection_shows_each_childs_input_after_item_selector_and_item_batcher() {
+    let response = answer(&json!({
+        "definition": {
+            "Type": "Map",
+            "ItemsPath": "$.orders",
+            "ItemSelector": {"order.$": "$$.Map.Item.Value", "shop.$": "$.shop"},
+            "ItemBatcher": {"MaxItemsPerBatch": 2},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "Ship",
+                "States": {"Ship": {"Type": "Pass", "End": true}}
+            },
+            "End": true
+        },
+        "input": {"orders": [1, 2, 3], "shop": "s"},
+        "mock": {"result": "[{}, {}]"},
+        "inspectionLevel": "DEBUG",
+    }));
+    assert_eq!(
+        member(&response, "/inspectionData/afterItemSelector"),
+        json!([{"order": 1, "shop": "s"}, {"order": 2, "shop": "s"}, {"order": 3, "shop": "s"}]),
+        "{response}"
+    );
+    let batches = member(&response, "/inspectionData/afterItemBatcher");
+    assert_eq!(batches.as_array().map(Vec::len), Some(2), "{response}");
+    assert_eq!(response["inspectionData"]["maxConcurrency"], 0);
+}
+
+#[test]
 fn a_retrier_reports_its_backoff_in_whole_seconds_and_its_index_when_exhausted() {
     let request = |count: u64| {
         json!({

@@ -50,6 +50,7 @@ pub struct Inspection {
     pub after_arguments: Option<Value>,
     pub after_items_path: Option<Value>,
     pub after_item_selector: Option<Value>,
+    pub after_item_batcher: Option<Value>,
     pub result: Option<Value>,
     pub after_result_selector: Option<Value>,
     pub after_result_path: Option<Value>,

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::super::{errors, At, Engine, Failure, Handler};
 use super::Inspection;
-use crate::model::{QueryLanguage, State, StateKind};
+use crate::model::{MapState, QueryLanguage, State, StateKind};
 
 /// What the inspection starts from: the state's input and, when the state's work succeeded,
 /// its result (a mocked one, or a Pass state's own).
@@ -179,8 +179,9 @@ impl<'t> Engine<'t> {
         }
     }
 
-    /// A Map's own steps: its items (ItemsPath, for JSONPath), then the limits it runs them
-    /// under, each as evaluated. `None` when a step failed.
+    /// A Map's own steps: its items (ItemsPath, for JSONPath), each item's input after
+    /// ItemSelector and ItemBatcher, then the limits it runs them under, each as evaluated.
+    /// `None` when a step failed.
     fn inspect_map(
         &mut self,
         state: &'t State,
@@ -191,14 +192,70 @@ impl<'t> Engine<'t> {
         let StateKind::Map(map) = &state.kind else {
             return None;
         };
-        if let (QueryLanguage::JsonPath, Some(items_path), None) =
-            (state.query_language, &map.items_path, map.item_reader)
-        {
-            match self.select(items_path, input, &self.context) {
-                Ok(Some(items)) if items.is_array() => inspection.after_items_path = Some(items),
-                _ => return None,
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let items = match (self.tested_reader_items(map, at), &map.items_path) {
+            (Some(read), _) => read,
+            (None, Some(items_path)) if !jsonata => {
+                let items = self.select(items_path, input, &self.context).ok()??;
+                if !items.is_array() {
+                    return None;
+                }
+                inspection.after_items_path = Some(items.clone());
+                items
             }
+            _ => match map.items.and_then(|p| self.node(p)).filter(|_| jsonata) {
+                Some(items) => {
+                    let states = self.states_value(input, None, None);
+                    self.jsonata_template(items, &states, "Items", at).ok()?
+                }
+                None => input.clone(),
+            },
+        };
+        let Value::Array(items) = items else {
+            return None;
+        };
+        self.inspect_item_inputs(map, jsonata, items, input, at, inspection)?;
+        self.inspect_map_limits(map, input, at, inspection)
+    }
+
+    /// `afterItemSelector` and `afterItemBatcher`: every child's input, when the Map has them.
+    fn inspect_item_inputs(
+        &mut self,
+        map: &'t MapState,
+        jsonata: bool,
+        items: Vec<Value>,
+        input: &Value,
+        at: &At,
+        inspection: &mut Inspection,
+    ) -> Option<()> {
+        let item_batcher = map.item_batcher.and_then(|p| self.node(p));
+        if map.item_selector.is_none() && item_batcher.is_none() {
+            return Some(());
         }
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            inputs.push(self.item_input(map, jsonata, index, item, input, at).ok()?);
+        }
+        if map.item_selector.is_some() {
+            inspection.after_item_selector = Some(Value::Array(inputs.clone()));
+        }
+        if let Some(item_batcher) = item_batcher {
+            let batches = self
+                .batches(item_batcher, inputs, input, jsonata, at)
+                .ok()?;
+            inspection.after_item_batcher = Some(Value::Array(batches));
+        }
+        Some(())
+    }
+
+    /// MaxConcurrency (0 when unset), ToleratedFailureCount and ToleratedFailurePercentage.
+    fn inspect_map_limits(
+        &mut self,
+        map: &'t MapState,
+        input: &Value,
+        at: &At,
+        inspection: &mut Inspection,
+    ) -> Option<()> {
         let max_concurrency = self
             .map_setting(
                 "MaxConcurrency",

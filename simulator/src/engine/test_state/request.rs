@@ -426,6 +426,7 @@ fn inspection_data(inspection: Option<&Inspection>, input: &Value, status: TestS
         ("afterArguments", &inspection.after_arguments),
         ("afterItemsPath", &inspection.after_items_path),
         ("afterItemSelector", &inspection.after_item_selector),
+        ("afterItemBatcher", &inspection.after_item_batcher),
         ("result", &inspection.result),
         ("afterResultSelector", &inspection.after_result_selector),
         ("afterResultPath", &inspection.after_result_path),
