@@ -160,6 +160,8 @@ pub fn read_test_case(
             Ok(mocked) => {
                 out.states.insert(state.clone(), mocked);
             }
+            // A response two states share is wrong once.
+            Err(e) if problems.contains(&e) => {}
             Err(e) => problems.push(e),
         }
     }

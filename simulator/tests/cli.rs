@@ -782,3 +782,27 @@ fn run_state_sends_inspection_level_and_state_configuration_as_the_api_does() {
         "[possible values: INFO, DEBUG, TRACE]",
     );
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_same_definitions() {
+    for (shell, marks) in [
+        ("bash", ["complete -F _asl__sim", "test-state"]),
+        ("zsh", ["#compdef asl-sim", "--deny-warnings"]),
+        ("fish", ["complete -c asl-sim", "-l inspection-level"]),
+    ] {
+        let (code, stdout, stderr) = asl_sim(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        for mark in marks {
+            assert!(stdout.contains(mark), "{shell}: {mark}\n{stdout}");
+        }
+    }
+    let (code, page, _) = asl_sim(&["man"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH asl-sim 1"), "{page}");
+    assert!(page.contains("asl\\-sim\\-check(1)"), "{page}");
+    let (code, page, _) = asl_sim(&["man", "run"]);
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH asl-sim-run 1"), "{page}");
+    assert!(page.contains("\\-\\-state\\-configuration"), "{page}");
+    exits_two_saying(&["man", "chek"], "Did you mean `check`?");
+}

@@ -18,9 +18,11 @@ mod test_state;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use std::io::Write;
 
-/// asl-sim: check and simulate Amazon States Language state machines.
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// Check and simulate Amazon States Language state machines
 #[derive(Parser)]
 #[command(
     name = "asl-sim",
@@ -50,6 +52,24 @@ enum Command {
     /// Answer a TestState request object (as `aws stepfunctions test-state --cli-input-json`)
     #[command(after_help = test_state::AFTER_HELP)]
     TestState(test_state::Args),
+    /// Print the completion script for bash, zsh or fish
+    #[command(after_help = "\
+For bash: asl-sim completions bash > ~/.local/share/bash-completion/completions/asl-sim
+For zsh:  asl-sim completions zsh > ~/.zfunc/_asl-sim (with ~/.zfunc in $fpath)
+For fish: asl-sim completions fish > ~/.config/fish/completions/asl-sim.fish")]
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page asl-sim(1), or asl-sim-SUBCOMMAND(1), in roff
+    #[command(after_help = "\
+Read it with: asl-sim man | man -l -    Install it: asl-sim man > ~/.local/share/man/man1/asl-sim.1")]
+    Man {
+        /// The subcommand whose page to print
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 /// Exit codes shared by every subcommand.
@@ -84,6 +104,46 @@ fn main() -> ExitCode {
         Command::Test(args) => test::main(&args),
         Command::Graph(args) => graph::main(&args),
         Command::TestState(args) => test_state::main(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "asl-sim",
+                &mut std::io::stdout(),
+            );
+            Outcome::Ok
+        }
+        Command::Man { subcommand } => manual(subcommand.as_deref()),
     }
     .into()
+}
+
+/// `asl-sim man [SUBCOMMAND]`: the page asl-sim(1), or asl-sim-SUBCOMMAND(1), in roff.
+fn manual(subcommand: Option<&str>) -> Outcome {
+    let mut command = Cli::command();
+    command.build();
+    let page = match subcommand {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            // Built, a subcommand is displayed as `asl-sim-NAME`, the page's title.
+            Some(sub) => sub.clone(),
+            None => {
+                let names = command.get_subcommands().map(clap::Command::get_name);
+                let near = messages::did_you_mean(name, names);
+                return flags::usage_error("man", format!("no subcommand `{name}`.{near}"));
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    let written = clap_mangen::Man::new(page)
+        .source(format!("asl-sim {}", env!("CARGO_PKG_VERSION")))
+        .render(&mut roff)
+        .and_then(|()| std::io::stdout().lock().write_all(&roff));
+    match written {
+        Ok(()) => Outcome::Ok,
+        Err(e) => {
+            messages::error(format!("cannot write the manual page: {e}"));
+            Outcome::Failed
+        }
+    }
 }
