@@ -4,11 +4,13 @@
 //! running then; the history is merged into time order.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
+use std::sync::Arc;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use super::{Details, Engine, Event, Failure, PAUSED};
+use super::resume::Frame;
+use super::{Details, Engine, Event, Failure, StateKind, StateMachine, PAUSED};
 
 /// A Distributed Map's ToleratedFailureCount / ToleratedFailurePercentage: how many failed
 /// children the Map Run bears before it fails with States.ExceedToleratedFailureThreshold.
@@ -29,123 +31,373 @@ impl Tolerated {
     }
 }
 
-/// How one child ended.
+/// How one child ended, for the merge of a first pass.
 struct Ended {
-    /// Virtual time of the end.
+    /// Virtual time of the end (of the pause, for a paused child).
     at_ms: i64,
+    paused: bool,
     /// Its events, `first..last` in `Engine::events` before merging.
     events: std::ops::Range<usize>,
 }
 
-impl Engine<'_> {
-    /// Run `children` side by side, at most `limit` at once (`0`: no limit). `run` runs one
-    /// child from the current clock. The outputs in order, or the failure that came first.
-    pub(super) fn side_by_side<C>(
-        &mut self,
-        children: Vec<C>,
+/// A Parallel's branches or a Map's iterations, as a frame: each child started, ended or
+/// paused where it stands, and those still to start.
+#[derive(Clone, Debug)]
+pub(super) struct Siblings {
+    pub(super) family: Family,
+    limit: usize,
+    lockstep: bool,
+    tolerated: Option<Tolerated>,
+    total: usize,
+    /// The inputs of the children not yet started, in order (a branch's input is its
+    /// Parallel's, in `Family::Branches`: its entry here is `null`).
+    pending: VecDeque<Value>,
+    children: Vec<Child>,
+    /// When the concurrency slots of ended children freed (a child takes the earliest; a
+    /// heap: MaxConcurrency may be thousands).
+    free_at: BinaryHeap<Reverse<i64>>,
+    /// Paused children, each holding its slot.
+    held: usize,
+    outputs: Vec<Option<Value>>,
+    failure: Option<(i64, Failure)>,
+    /// With a tolerance: each failed child, when it failed; its output is its error.
+    tolerated_failures: Vec<i64>,
+    /// Paused children by wake-up (entries for children since resumed are skipped).
+    wakes: BinaryHeap<Reverse<(i64, usize)>>,
+}
+
+/// How a Parallel or Map begins: its children, or (tested) its mocked result.
+pub(super) enum Start {
+    Children(Box<Siblings>),
+    Mocked(Result<Value, Failure>),
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Family {
+    Branches { input: Arc<Value> },
+    Iterations { distributed: bool },
+}
+
+#[derive(Clone, Debug)]
+enum Child {
+    Ended,
+    Paused {
+        frames: Vec<Frame>,
+        scope: Map<String, Value>,
+        lane: u32,
+        wake: Option<i64>,
+    },
+}
+
+impl Siblings {
+    /// `inputs` run side by side, at most `limit` at once (`0`: no limit).
+    pub(super) fn new(
+        family: Family,
+        inputs: Vec<Value>,
         limit: usize,
         lockstep: bool,
         tolerated: Option<Tolerated>,
-        mut run: impl FnMut(&mut Self, usize, C) -> Result<Value, Failure>,
-        mut aborted: impl FnMut(&mut Self, usize),
+    ) -> Box<Self> {
+        let total = inputs.len();
+        Box::new(Siblings {
+            family,
+            limit,
+            lockstep,
+            tolerated,
+            total,
+            pending: inputs.into(),
+            children: Vec::with_capacity(total),
+            free_at: BinaryHeap::new(),
+            held: 0,
+            outputs: Vec::with_capacity(total),
+            failure: None,
+            tolerated_failures: Vec::new(),
+            wakes: BinaryHeap::new(),
+        })
+    }
+
+    /// When the next child may start, if one may (`None`: every slot is held by a paused
+    /// child, or none is left).
+    fn next_start(&mut self, start_ms: i64) -> Option<i64> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let starts_at = if self.limit == 0 || self.free_at.len() + self.held < self.limit {
+            start_ms
+        } else {
+            self.free_at.pop().map(|Reverse(at)| at)?
+        };
+        // A child that would start after the first failure never starts.
+        match &self.failure {
+            Some((at, _)) if *at <= starts_at => None,
+            _ => Some(starts_at),
+        }
+    }
+
+    /// The earliest wake-up of a paused child.
+    fn wake(&mut self) -> Option<i64> {
+        while let Some(Reverse((at, index))) = self.wakes.peek().copied() {
+            match &self.children[index] {
+                Child::Paused { wake: Some(w), .. } if *w == at => return Some(at),
+                _ => {
+                    self.wakes.pop();
+                }
+            }
+        }
+        None
+    }
+
+    /// The paused children due at `at_ms`, in order.
+    fn due(&mut self, at_ms: i64, target: Option<usize>) -> Vec<usize> {
+        let mut due: Vec<usize> = target.into_iter().collect();
+        while let Some(wake) = self.wake().filter(|w| *w <= at_ms) {
+            let _ = wake;
+            if let Some(Reverse((_, index))) = self.wakes.pop() {
+                due.push(index);
+            }
+        }
+        due.sort_unstable();
+        due.dedup();
+        due
+    }
+
+    fn is_done(&self) -> bool {
+        self.held == 0 && self.pending.is_empty()
+    }
+
+    /// The failure that crossed a Map Run's tolerance first, if one did (in virtual time).
+    fn crossing(&mut self) {
+        let Some(tolerated) = self.tolerated else {
+            return;
+        };
+        self.tolerated_failures.sort_unstable();
+        let total = self.total;
+        let crossed = self
+            .tolerated_failures
+            .iter()
+            .enumerate()
+            .find(|(k, _)| tolerated.exceeded(k + 1, total))
+            .map(|(_, at)| *at);
+        if let Some(at) = crossed {
+            if self.failure.as_ref().is_none_or(|(first, _)| at < *first) {
+                self.failure = Some((
+                    at,
+                    Failure::new(
+                        "States.ExceedToleratedFailureThreshold",
+                        "The specified tolerated failure threshold was exceeded",
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// What runs a child: its index and, started fresh, its input (`None`: resume it from the
+/// frames in `Engine::resume`).
+pub(super) type RunChild<'a, 't> =
+    &'a mut dyn FnMut(&mut Engine<'t>, usize, Option<Value>) -> Result<Value, Failure>;
+
+impl<'t> Engine<'t> {
+    /// Run the children of `siblings` side by side on the virtual clock: a first pass
+    /// (`resumed` false) starts them from the current clock; resumed, only the children due
+    /// now go on. The outputs in order, or the failure that came first (each child still
+    /// running then aborted, with `aborted`), or a pause, `siblings` left as a frame.
+    pub(super) fn side_by_side(
+        &mut self,
+        mut siblings: Box<Siblings>,
+        resumed: bool,
+        run: RunChild<'_, 't>,
+        aborted: &mut dyn FnMut(&mut Self, usize),
+        machine_of: &dyn Fn(usize) -> &'t StateMachine,
     ) -> Result<Vec<Value>, Failure> {
         let start_ms = self.clock_ms;
         let first_event = self.events.len();
-        // When each slot frees; a child takes the earliest (a heap: MaxConcurrency may be
-        // thousands).
-        let mut slots: BinaryHeap<Reverse<i64>> = BinaryHeap::new();
-        let mut ended: Vec<Ended> = Vec::with_capacity(children.len());
-        let total = children.len();
-        let mut outputs = Vec::with_capacity(children.len());
-        let mut failure: Option<(i64, Failure)> = None;
-        // With a tolerance: each failed child, when it failed; its output is its error.
-        let mut tolerated_failures: Vec<i64> = Vec::new();
-        // A child that reached a driver's "now" holds its siblings back from nothing.
-        let mut paused: Option<Failure> = None;
-        for (index, child) in children.into_iter().enumerate() {
-            let starts_at = if limit == 0 || slots.len() < limit {
-                start_ms
-            } else {
-                slots.pop().map_or(start_ms, |Reverse(at)| at)
-            };
-            // A child that would start after the first failure never starts.
-            if failure.as_ref().is_some_and(|(at, _)| *at <= starts_at) {
-                break;
-            }
+        let mut ended: Vec<Ended> = Vec::new();
+        if resumed {
+            self.resume_due(&mut siblings, run);
+        }
+        while let Some(starts_at) = siblings.next_start(start_ms) {
             self.clock_ms = starts_at;
             let events_before = self.events.len();
-            let outer_lane = self.lane;
+            let input = siblings.pending.pop_front();
+            let index = siblings.children.len();
+            siblings.children.push(Child::Ended);
+            siblings.outputs.push(None);
             self.lanes += 1;
-            self.lane = self.lanes;
-            let result = run(self, index, child);
-            self.lane = outer_lane;
-            let end = self.clock_ms;
-            if limit != 0 {
-                slots.push(Reverse(end));
-            }
+            let lane = self.lanes;
+            let (result, scope, wake) = self.run_child(index, lane, Map::new(), input, run);
             ended.push(Ended {
-                at_ms: end,
+                at_ms: self.clock_ms,
+                paused: matches!(&result, Err(f) if f.error == PAUSED),
                 events: events_before..self.events.len(),
             });
-            match result {
-                Ok(output) => outputs.push(output),
-                Err(f) if f.error == PAUSED => paused = Some(f),
-                Err(f) if tolerated.is_some() && !f.halts() => {
-                    tolerated_failures.push(end);
-                    outputs.push(serde_json::json!({"Error": f.error, "Cause": f.cause}));
+            self.child_ended(&mut siblings, index, result, scope, lane, wake);
+        }
+        siblings.crossing();
+        // Children that ran past the failure are cut short there.
+        let mut past_cut = Vec::new();
+        if !resumed {
+            let cut = siblings.failure.as_ref().map(|(at, _)| *at);
+            match cut {
+                None => {
+                    self.clock_ms = ended.iter().map(|e| e.at_ms).max().unwrap_or(start_ms);
                 }
-                Err(f) => {
-                    if failure.as_ref().is_none_or(|(at, _)| end < *at) {
-                        failure = Some((end, f));
+                Some(cut) => {
+                    past_cut = (ended.iter().enumerate())
+                        .filter(|(_, e)| e.at_ms > cut && !e.paused)
+                        .map(|(i, _)| i)
+                        .collect();
+                }
+            }
+            self.merge(first_event, &ended, cut, siblings.lockstep);
+        }
+        self.siblings_end(siblings, &past_cut, resumed, aborted, machine_of)
+    }
+
+    /// Resuming: run the paused children due now (the clock reached their wake-up, or the
+    /// token answered is theirs).
+    fn resume_due(&mut self, siblings: &mut Siblings, run: RunChild<'_, 't>) {
+        let at_ms = self.clock_ms;
+        let target = self.target.pop().map(|i| i as usize);
+        let beyond = std::mem::take(&mut self.target);
+        for index in siblings.due(at_ms, target) {
+            let Child::Paused {
+                frames,
+                scope,
+                lane,
+                ..
+            } = std::mem::replace(&mut siblings.children[index], Child::Ended)
+            else {
+                continue;
+            };
+            siblings.held -= 1;
+            self.clock_ms = at_ms;
+            self.resume = frames;
+            if Some(index) == target {
+                self.target.clone_from(&beyond);
+            }
+            let (result, scope, wake) = self.run_child(index, lane, scope, None, run);
+            self.target.clear();
+            self.resume.clear();
+            self.child_ended(siblings, index, result, scope, lane, wake);
+        }
+        self.clock_ms = at_ms;
+    }
+
+    /// One child run in its lane and its own variable scope; its result, its scope after,
+    /// and its wake-up if it paused.
+    fn run_child(
+        &mut self,
+        index: usize,
+        lane: u32,
+        scope: Map<String, Value>,
+        input: Option<Value>,
+        run: RunChild<'_, 't>,
+    ) -> (Result<Value, Failure>, Map<String, Value>, Option<i64>) {
+        let outer_lane = std::mem::replace(&mut self.lane, lane);
+        let outer_wake = self.wakes_at_ms.take();
+        self.scopes.push(scope);
+        self.fiber.push(index as u32);
+        let result = run(self, index, input);
+        self.fiber.pop();
+        let scope = self.scopes.pop().unwrap_or_default();
+        let wake = std::mem::replace(&mut self.wakes_at_ms, outer_wake);
+        self.lane = outer_lane;
+        (result, scope, wake)
+    }
+
+    /// Record how child `index` came out of a run.
+    fn child_ended(
+        &mut self,
+        siblings: &mut Siblings,
+        index: usize,
+        result: Result<Value, Failure>,
+        scope: Map<String, Value>,
+        lane: u32,
+        wake: Option<i64>,
+    ) {
+        let end = self.clock_ms;
+        let paused = matches!(&result, Err(f) if f.error == PAUSED);
+        if paused {
+            let frames = std::mem::take(&mut self.unwound);
+            siblings.children[index] = Child::Paused {
+                frames,
+                scope,
+                lane,
+                wake,
+            };
+            siblings.held += 1;
+            if let Some(wake) = wake {
+                siblings.wakes.push(Reverse((wake, index)));
+            }
+            return;
+        }
+        if siblings.limit != 0 {
+            siblings.free_at.push(Reverse(end));
+        }
+        match result {
+            Ok(output) => siblings.outputs[index] = Some(output),
+            Err(f) if siblings.tolerated.is_some() && !f.halts() => {
+                siblings.tolerated_failures.push(end);
+                siblings.outputs[index] =
+                    Some(serde_json::json!({"Error": f.error, "Cause": f.cause}));
+            }
+            Err(f) => {
+                if siblings.failure.as_ref().is_none_or(|(at, _)| end < *at) {
+                    siblings.failure = Some((end, f));
+                }
+            }
+        }
+    }
+
+    /// After a pass: the failure (children still running aborted), a pause, or the outputs.
+    fn siblings_end(
+        &mut self,
+        mut siblings: Box<Siblings>,
+        past_cut: &[usize],
+        resumed: bool,
+        aborted: &mut dyn FnMut(&mut Self, usize),
+        machine_of: &dyn Fn(usize) -> &'t StateMachine,
+    ) -> Result<Vec<Value>, Failure> {
+        if let Some((at_ms, failure)) = siblings.failure.take() {
+            // Children still running when the failure came are aborted then (a first pass
+            // merged the aborts of their states in; a resumed one has them from the frames).
+            self.clock_ms = at_ms;
+            for index in 0..siblings.children.len() {
+                let child = std::mem::replace(&mut siblings.children[index], Child::Ended);
+                match child {
+                    Child::Paused { frames, lane, .. } => {
+                        if resumed {
+                            self.abort_paused(&frames, machine_of(index), lane);
+                        }
+                        aborted(self, index);
                     }
+                    Child::Ended if past_cut.binary_search(&index).is_ok() => aborted(self, index),
+                    Child::Ended => {}
                 }
             }
+            return Err(failure);
         }
-        if let Some(tolerated) = tolerated {
-            // The failure that crossed the threshold, in virtual time, fails the Map Run then.
-            tolerated_failures.sort_unstable();
-            let crossed = tolerated_failures
-                .iter()
-                .enumerate()
-                .find(|(k, _)| tolerated.exceeded(k + 1, total))
-                .map(|(_, at)| *at);
-            if let Some(at) = crossed {
-                if failure.as_ref().is_none_or(|(first, _)| at < *first) {
-                    failure = Some((
-                        at,
-                        Failure::new(
-                            "States.ExceedToleratedFailureThreshold",
-                            "The specified tolerated failure threshold was exceeded",
-                        ),
-                    ));
-                }
+        if !siblings.is_done() {
+            if let Some(wake) = siblings.wake() {
+                self.wakes_at_ms = Some(self.wakes_at_ms.map_or(wake, |w| w.min(wake)));
             }
+            self.unwind(Frame::Siblings(siblings));
+            return Err(Failure::new(PAUSED, ""));
         }
-        match failure {
-            None => {
-                self.clock_ms = ended.iter().map(|e| e.at_ms).max().unwrap_or(start_ms);
-                self.merge(first_event, &ended, None, lockstep);
-                match paused {
-                    Some(p) => Err(p),
-                    None => Ok(outputs),
-                }
-            }
-            Some((at_ms, f)) => {
-                self.merge(first_event, &ended, Some(at_ms), lockstep);
-                // Children still running when the failure came are aborted then.
-                self.clock_ms = at_ms;
-                let running: Vec<usize> = ended
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.at_ms > at_ms)
-                    .map(|(i, _)| i)
-                    .collect();
-                for index in running {
-                    aborted(self, index);
-                }
-                Err(f)
-            }
+        Ok(siblings.outputs.into_iter().flatten().collect())
+    }
+
+    /// The abort events of the states a paused child is in, innermost first.
+    fn abort_paused(&mut self, frames: &[Frame], machine: &'t StateMachine, lane: u32) {
+        let mut open = Vec::new();
+        in_progress_frames(frames, machine, lane, &mut open);
+        let outer_lane = self.lane;
+        for (kind, name, lane) in open.into_iter().rev() {
+            self.lane = lane;
+            self.event(kind, Details::StateAborted { name });
         }
+        self.lane = outer_lane;
     }
 
     /// Put the children's events in time order (stable: at one instant, child order), dropping
@@ -170,7 +422,7 @@ impl Engine<'_> {
             let range = (child.events.start - first_event)..(child.events.end - first_event);
             let events = &mut tail[range];
             let before: Vec<&Event> = events.iter().filter(|e| e.timestamp_ms <= cut).collect();
-            let cut_short = child.at_ms > cut;
+            let cut_short = (cut_ms.is_some() && child.paused) || child.at_ms > cut;
             // Every state it was in, innermost first (a nested Parallel or Map and the task
             // inside it are all aborted).
             let aborts: Vec<Event> = if cut_short {
@@ -255,5 +507,44 @@ pub(super) fn aborted_kind(entered: &str) -> Option<&'static str> {
         "MapStateEntered" => Some("MapStateAborted"),
         "ParallelStateEntered" => Some("ParallelStateAborted"),
         _ => None,
+    }
+}
+
+/// The states a paused child's `frames` are in, outermost first (as [`in_progress`]).
+fn in_progress_frames(
+    frames: &[Frame],
+    machine: &StateMachine,
+    lane: u32,
+    open: &mut Vec<(&'static str, crate::syntax::Text, u32)>,
+) {
+    let mut state = None;
+    for frame in frames.iter().rev() {
+        match frame {
+            Frame::Machine { index, .. } => state = machine.states.get(*index),
+            Frame::State { .. } => {
+                if let Some(state) = state {
+                    let entered = super::history::state_event(state.kind.type_name(), false);
+                    if let Some(kind) = aborted_kind(entered) {
+                        open.push((kind, state.name.value.clone(), lane));
+                    }
+                }
+            }
+            Frame::Siblings(siblings) => {
+                for (index, child) in siblings.children.iter().enumerate() {
+                    let Child::Paused { frames, lane, .. } = child else {
+                        continue;
+                    };
+                    let inner = match state.map(|s| &s.kind) {
+                        Some(StateKind::Parallel(parallel)) => parallel.branches.get(index),
+                        Some(StateKind::Map(map)) => map.processor.as_ref(),
+                        _ => None,
+                    };
+                    if let Some(inner) = inner {
+                        in_progress_frames(frames, inner, *lane, open);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }

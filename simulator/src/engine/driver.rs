@@ -1,15 +1,20 @@
 //! Driving an execution from outside, as a worker and a clock would: list the tasks waiting for
 //! their tokens, send success, failure or a heartbeat by token, move the clock on.
 //!
-//! The engine runs to completion in one call, so a driver keeps what was sent and when, and
-//! runs the execution again up to "now" after each callback: the run is deterministic (virtual
-//! clock, seeded randomness), so every earlier token, event and decision comes out the same.
-//! A callback costs one run of the history so far (histories are at most 25,000 events); moving
-//! the clock costs nothing until the next wait, timeout or heartbeat expiry is due.
+//! A `Driver` holds a [`Resumable`]: the execution paused where it waits, as data (see
+//! `engine::resume`). A callback resumes the task its token belongs to, and only what that
+//! unblocks runs (the rest of its Map iteration or branch, and the states after its Map or
+//! Parallel once the last child ends); moving the clock resumes, instant by instant, each wait,
+//! timeout, heartbeat expiry or retry backoff that falls due, and costs nothing short of the
+//! next one. Nothing is run again: the history is written once, in the order things happen
+//! (a callback sent at an instant comes after what the execution had already done then).
 
 use serde_json::Value;
 
-use super::{run, Details, Event, Execution, RunOptions, Status};
+use std::sync::Arc;
+
+use super::{Details, Event, Execution, Resumable, RunOptions, Status};
+use crate::analysis::Checked;
 use crate::fxhash::FxHashMap;
 use crate::mocks::Outcome;
 use crate::model::StateMachine;
@@ -114,61 +119,51 @@ impl TokenError {
 
 /// An execution paused at a virtual "now", moved on by the caller.
 pub struct Driver<'a> {
-    tree: &'a Tree,
-    machine: &'a StateMachine,
-    options: RunOptions,
-    now_ms: i64,
-    callbacks: Callbacks,
-    execution: Execution,
-    /// StopExecution's error and cause, once stopped.
-    stopped: Option<(String, String)>,
+    execution: Resumable,
+    definition: std::marker::PhantomData<&'a StateMachine>,
 }
 
 impl<'a> Driver<'a> {
     /// Start an execution and run it until it waits for a token or ends.
     pub fn start(tree: &'a Tree, machine: &'a StateMachine, options: RunOptions) -> Self {
-        let now_ms = options.start_time_ms;
-        let first = RunOptions {
-            callbacks: Some(Callbacks::default()),
-            pause_at_ms: Some(now_ms),
-            ..options.clone()
-        };
-        let execution = run(tree, machine, &first);
+        let definition = Arc::new(Checked {
+            tree: tree.clone(),
+            machine: machine.clone(),
+            diagnostics: Vec::new(),
+        });
+        Driver::resuming(Resumable::start(definition, options))
+    }
+
+    /// Drive an execution already started (or forked from another).
+    pub fn resuming(execution: Resumable) -> Self {
         Driver {
-            tree,
-            machine,
-            options,
-            now_ms,
-            callbacks: Callbacks::default(),
             execution,
-            stopped: None,
+            definition: std::marker::PhantomData,
         }
     }
 
     /// The execution as far as "now": `Status::Running` while it has not ended.
     pub fn execution(&self) -> &Execution {
+        self.execution.execution()
+    }
+
+    /// The paused execution itself: clone it to fork ("what if...").
+    pub fn resumable(&self) -> &Resumable {
         &self.execution
     }
 
     pub fn now_ms(&self) -> i64 {
-        self.now_ms
+        self.execution.now_ms()
     }
 
     /// The tasks waiting for their tokens now.
     pub fn waiting(&self) -> Vec<&TaskToken> {
-        if self.execution.status != Status::Running {
-            return Vec::new();
-        }
-        self.execution
-            .tokens
-            .iter()
-            .filter(|t| t.state_now == TokenState::Waiting)
-            .collect()
+        self.execution.waiting().collect()
     }
 
     /// SendTaskSuccess: the task's result is `output`.
     pub fn send_success(&mut self, token: &str, output: Value) -> Result<(), TokenError> {
-        self.send(token, CallbackKind::Success(output))
+        self.execution.send(token, CallbackKind::Success(output))
     }
 
     /// SendTaskFailure: the task fails with `error` and `cause`.
@@ -178,7 +173,7 @@ impl<'a> Driver<'a> {
         error: &str,
         cause: &str,
     ) -> Result<(), TokenError> {
-        self.send(
+        self.execution.send(
             token,
             CallbackKind::Failure {
                 error: error.to_string(),
@@ -189,82 +184,31 @@ impl<'a> Driver<'a> {
 
     /// SendTaskHeartbeat: the HeartbeatSeconds clock starts again (TimeoutSeconds does not).
     pub fn send_heartbeat(&mut self, token: &str) -> Result<(), TokenError> {
-        self.send(token, CallbackKind::Heartbeat)
+        self.execution.send(token, CallbackKind::Heartbeat)
     }
 
     /// StopExecution: the execution ends ABORTED now; the states in progress record their
     /// abort (best effort: AWS cancels running `.sync` jobs and pending callbacks).
     pub fn stop(&mut self, error: &str, cause: &str) {
-        if self.execution.status != Status::Running {
-            return;
-        }
-        self.stopped = Some((error.to_string(), cause.to_string()));
-        self.replay();
+        self.execution.stop(error, cause);
     }
 
     /// Move the clock on: waits end, timeouts and heartbeat expiries fire.
     pub fn advance(&mut self, seconds: f64) {
-        let now_ms = self.now_ms + (seconds * 1000.0).round() as i64;
-        // Short of the next wake-up nothing happens: the execution only gets older.
-        if self.execution.status == Status::Running
-            && self.execution.wakes_at_ms.is_some_and(|wake| now_ms < wake)
-        {
-            self.now_ms = now_ms;
-            self.execution.elapsed_seconds = (now_ms - self.options.start_time_ms) as f64 / 1000.0;
-            return;
-        }
-        self.now_ms = now_ms;
-        self.replay();
+        let now_ms = self.execution.now_ms() + (seconds * 1000.0).round() as i64;
+        self.execution.advance_to(now_ms);
     }
 
     /// Let the execution run to its end with nobody sending anything more.
     pub fn finish(&mut self) -> &Execution {
-        self.now_ms = i64::MAX;
-        self.replay();
-        &self.execution
-    }
-
-    fn send(&mut self, token: &str, kind: CallbackKind) -> Result<(), TokenError> {
-        let issued = self.execution.tokens.iter().find(|t| t.token == token);
-        match issued.map(|t| t.state_now) {
-            None => return Err(TokenError::InvalidToken),
-            Some(TokenState::TimedOut) => return Err(TokenError::TaskTimedOut),
-            Some(TokenState::Answered) => return Err(TokenError::TaskDoesNotExist),
-            Some(TokenState::Waiting) if self.execution.status != Status::Running => {
-                return Err(TokenError::TaskDoesNotExist)
-            }
-            Some(TokenState::Waiting) => {}
-        }
-        self.callbacks.send(
-            token,
-            Callback {
-                at_ms: self.now_ms,
-                kind,
-            },
-        );
-        self.replay();
-        Ok(())
-    }
-
-    fn replay(&mut self) {
-        if self.stopped.is_some() && self.execution.status == Status::Aborted {
-            return; // a stopped execution stays as it ended
-        }
-        let options = RunOptions {
-            callbacks: Some(self.callbacks.clone()),
-            pause_at_ms: (self.now_ms != i64::MAX).then_some(self.now_ms),
-            ..self.options.clone()
-        };
-        self.execution = run(self.tree, self.machine, &options);
-        if let (Some((error, cause)), Status::Running) = (&self.stopped, self.execution.status) {
-            abort(&mut self.execution, self.now_ms, error, cause);
-        }
+        self.execution.advance_to(i64::MAX);
+        self.execution.execution()
     }
 }
 
 /// End a paused execution ABORTED at `now_ms`: each state still in progress, innermost first,
 /// then `ExecutionAborted`.
-fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
+pub(super) fn abort(execution: &mut Execution, now_ms: i64, error: &str, cause: &str) {
     let in_progress = super::concurrent::in_progress(execution.events.iter());
     let mut push = |kind: &'static str, details: Details, lane: u32| {
         let id = execution.events.len() + 1;

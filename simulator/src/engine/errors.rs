@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use super::resume::Frame;
 use super::{Details, Engine, Handler, Handling, QueryLanguage, Rng, State, Transition};
 use crate::model::{Catcher, Handlers, Retrier};
 use crate::syntax::Text;
@@ -139,7 +140,10 @@ impl<'t> Engine<'t> {
                 Ok((output, Some(next)))
             }
             Handled::Failed(f) => {
-                if let (Some(kind), false) = (failed_event, f.error == "States.Runtime") {
+                // A pause is no failure: the state goes on when the execution resumes.
+                if let (Some(kind), false, false) =
+                    (failed_event, f.error == "States.Runtime", f.error == PAUSED)
+                {
                     self.event(kind, Details::None);
                 }
                 Err(f)
@@ -156,12 +160,40 @@ impl<'t> Engine<'t> {
         at: &At,
         mut attempt: impl FnMut(&mut Self) -> Result<Value, Failure>,
     ) -> Handled {
-        let mut retries: Vec<u64> = vec![self.tested_retry_count(at); handlers.retry.len()];
+        let (mut retries, mut backoff_until) =
+            match self.resuming(|f| matches!(f, Frame::Retry { .. })) {
+                Some(Frame::Retry {
+                    retries,
+                    backoff_until,
+                }) => (retries, backoff_until),
+                _ => (
+                    vec![self.tested_retry_count(at); handlers.retry.len()],
+                    None,
+                ),
+            };
         loop {
+            if let Some(until) = backoff_until.take() {
+                if let Err(f) = self.sleep(until - self.clock_ms) {
+                    if f.error == PAUSED {
+                        self.unwind(Frame::Retry {
+                            retries,
+                            backoff_until: Some(until),
+                        });
+                    }
+                    return Handled::Failed(f);
+                }
+            }
             let failure = match attempt(self) {
                 Ok(result) => return Handled::Done(result),
                 Err(f) => f,
             };
+            if failure.error == PAUSED {
+                self.unwind(Frame::Retry {
+                    retries,
+                    backoff_until: None,
+                });
+                return Handled::Failed(failure);
+            }
             if failure.halts() {
                 return Handled::Failed(failure);
             }
@@ -189,9 +221,7 @@ impl<'t> Engine<'t> {
                     if let Some(state) = self.state_now.as_mut() {
                         state.retry_count = Some(retries[i]);
                     }
-                    if let Err(f) = self.sleep(delay) {
-                        return Handled::Failed(f);
-                    }
+                    backoff_until = Some(self.clock_ms + delay);
                     continue;
                 }
             }

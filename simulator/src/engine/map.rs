@@ -5,8 +5,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
+use super::concurrent::{Family, Siblings, Start};
+use super::resume::Frame;
 use super::{
     concurrent, jsonpath, missing_path, payload_size, value_type, whole_number, At, Details,
     Engine, Failure, MapState, QueryLanguage, State,
@@ -21,6 +23,87 @@ impl<'t> Engine<'t> {
         input: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
+        let (siblings, resumed) = match self.resuming(|f| matches!(f, Frame::Siblings(_))) {
+            Some(Frame::Siblings(siblings)) => (siblings, true),
+            _ => match self.iterations(state, map, input, at)? {
+                Start::Children(siblings) => (siblings, false),
+                Start::Mocked(result) => return result,
+            },
+        };
+        let Some(processor) = &map.processor else {
+            return Err(at.runtime("The Map state has no ItemProcessor."));
+        };
+        let distributed = matches!(siblings.family, Family::Iterations { distributed: true });
+        if distributed && resumed {
+            self.quiet += 1;
+        }
+        let context = self.context.clone();
+        let state_now = self.state_now.clone();
+        let iteration = |index: usize| Details::MapIteration {
+            index,
+            name: at.state.clone(),
+        };
+        let mut run = |engine: &mut Self, index: usize, fresh: Option<Value>| {
+            let result = match fresh {
+                Some(item_input) => {
+                    engine.event("MapIterationStarted", iteration(index));
+                    engine.machine(processor, Some(Arc::new(item_input)))
+                }
+                None => engine.machine(processor, None),
+            };
+            match &result {
+                Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
+                Err(f) if f.halts() => 0,
+                Err(_) => engine.event("MapIterationFailed", iteration(index)),
+            };
+            result
+        };
+        let result = self.side_by_side(
+            siblings,
+            resumed,
+            &mut run,
+            &mut |engine, index| {
+                engine.event("MapIterationAborted", iteration(index));
+            },
+            &|_| processor,
+        );
+        self.context = context;
+        self.state_now = state_now;
+        let outputs = match result {
+            Ok(outputs) => outputs,
+            Err(f) => {
+                if distributed {
+                    self.quiet -= 1;
+                    if !f.halts() {
+                        self.event(
+                            "MapRunFailed",
+                            Details::Error {
+                                error: f.error.clone(),
+                                cause: f.cause.clone(),
+                            },
+                        );
+                    }
+                }
+                return Err(f);
+            }
+        };
+        if distributed {
+            self.quiet -= 1;
+            self.event("MapRunSucceeded", Details::None);
+        }
+        self.event("MapStateSucceeded", Details::None);
+        Ok(Value::Array(outputs))
+    }
+
+    /// A Map about to run its iterations: the items, each child's input, the concurrency and
+    /// the tolerance (or, tested, its mocked result).
+    fn iterations(
+        &mut self,
+        state: &'t State,
+        map: &'t MapState,
+        input: &Value,
+        at: &At,
+    ) -> Result<Start, Failure> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
             Cow::Borrowed(input)
@@ -86,13 +169,17 @@ impl<'t> Engine<'t> {
             at,
         )?;
         if let Some(result) = self.mocked_result(at) {
-            return self.mocked_map_result(map, result, items.len(), &effective, at);
+            return Ok(Start::Mocked(self.mocked_map_result(
+                map,
+                result,
+                items.len(),
+                &effective,
+                at,
+            )));
         }
-        let Some(processor) = &map.processor else {
+        if map.processor.is_none() {
             return Err(at.runtime("The Map state has no ItemProcessor."));
-        };
-        let context = self.context.clone();
-        let state_now = self.state_now.clone();
+        }
         self.event(
             "MapStateStarted",
             Details::MapStarted {
@@ -127,58 +214,11 @@ impl<'t> Engine<'t> {
         if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
             inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
         }
-        let iteration = |index: usize| Details::MapIteration {
-            index,
-            name: at.state.clone(),
-        };
         let limit = usize::try_from(max_concurrency.unwrap_or(0)).unwrap_or(0);
-        let result = self.side_by_side(
-            inputs,
-            limit,
-            false,
-            tolerated,
-            |engine, index, item_input| {
-                engine.event("MapIterationStarted", iteration(index));
-                engine.scopes.push(Map::new());
-                let result = engine.machine(processor, Arc::new(item_input));
-                engine.scopes.pop();
-                match &result {
-                    Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
-                    Err(f) if f.halts() => 0,
-                    Err(_) => engine.event("MapIterationFailed", iteration(index)),
-                };
-                result
-            },
-            |engine, index| {
-                engine.event("MapIterationAborted", iteration(index));
-            },
-        );
-        self.context = context;
-        self.state_now = state_now;
-        let outputs = match result {
-            Ok(outputs) => outputs,
-            Err(f) => {
-                if distributed {
-                    self.quiet -= 1;
-                    if !f.halts() {
-                        self.event(
-                            "MapRunFailed",
-                            Details::Error {
-                                error: f.error.clone(),
-                                cause: f.cause.clone(),
-                            },
-                        );
-                    }
-                }
-                return Err(f);
-            }
-        };
-        if distributed {
-            self.quiet -= 1;
-            self.event("MapRunSucceeded", Details::None);
-        }
-        self.event("MapStateSucceeded", Details::None);
-        Ok(Value::Array(outputs))
+        let family = Family::Iterations { distributed };
+        Ok(Start::Children(Siblings::new(
+            family, inputs, limit, false, tolerated,
+        )))
     }
 
     /// One Map item through ItemSelector, which sees the Map state's context with the item.

@@ -23,6 +23,7 @@ mod jsonpath;
 mod map;
 mod parallel;
 mod pass;
+mod resume;
 mod rng;
 mod succeed;
 mod task;
@@ -54,6 +55,7 @@ use errors::{At, Failure, PAUSED, TIMED_OUT};
 pub use driver::{Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState};
 pub use execution::{Execution, Handler, Handling, RunOptions, Status};
 pub use history::{Details, Event, Expired};
+pub use resume::Resumable;
 pub(crate) use rng::hex;
 pub use rng::Rng;
 pub use test_state::request::{
@@ -80,6 +82,17 @@ fn max_duration_ms(workflow_type: crate::analysis::WorkflowType) -> i64 {
 
 /// Run `machine` (read from `tree`) to its end.
 pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Execution {
+    run_to_pause(tree, machine, options, false).0
+}
+
+/// Run `machine` until it ends or pauses at `options.pause_at_ms`; paused, and if `keep`, what
+/// it needs to resume.
+fn run_to_pause(
+    tree: &Tree,
+    machine: &StateMachine,
+    options: &RunOptions,
+    keep: bool,
+) -> (Execution, Option<(resume::Core, Vec<resume::Frame>)>) {
     // One value, shared by the history, `$$.Execution.Input` and the first state.
     let input = Arc::clone(&options.input);
     let mut engine = Engine::new(
@@ -96,59 +109,9 @@ pub fn run(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Executi
             role_arn: "arn:aws:iam::111111111111:role/asl-sim".into(),
         },
     );
-    let result = engine.machine(machine, input);
-    let (status, output, error, cause) = match result {
-        Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
-        Ok(output) => {
-            engine.event(
-                "ExecutionSucceeded",
-                Details::Output(Box::new(output.clone())),
-            );
-            (Status::Succeeded, Some(output), None, None)
-        }
-        Err(failure) if failure.error == TIMED_OUT => {
-            engine.event(
-                "ExecutionTimedOut",
-                Details::Error {
-                    error: "States.Timeout".into(),
-                    cause: failure.cause.clone(),
-                },
-            );
-            (
-                Status::TimedOut,
-                None,
-                Some("States.Timeout".to_string()),
-                Some(failure.cause),
-            )
-        }
-        Err(failure) => {
-            engine.event(
-                "ExecutionFailed",
-                Details::Error {
-                    error: failure.error.clone(),
-                    cause: failure.cause.clone(),
-                },
-            );
-            // A Fail state without Error or Cause leaves them null.
-            let error = (!failure.error.is_empty()).then_some(failure.error);
-            let cause = (!failure.cause.is_empty()).then_some(failure.cause);
-            (Status::Failed, None, error, cause)
-        }
-    };
-    Execution {
-        status,
-        output,
-        error,
-        cause,
-        elapsed_seconds: (engine.clock_ms - options.start_time_ms) as f64 / 1000.0,
-        events: engine.events,
-        warnings: engine.warnings,
-        tokens: engine.tokens,
-        handlings: engine.handlings,
-        wakes_at_ms: (status == Status::Running)
-            .then_some(engine.wakes_at_ms)
-            .flatten(),
-    }
+    let result = engine.machine(machine, Some(input));
+    let (execution, paused) = engine.ended(result, options);
+    (execution, paused.filter(|_| keep))
 }
 
 struct Engine<'t> {
@@ -193,6 +156,16 @@ struct Engine<'t> {
     /// Paths and intrinsic calls parsed once per run, by their text in the definition.
     paths: RefCell<FxHashMap<&'t str, Rc<path::Path<'t>>>>,
     calls: RefCell<FxHashMap<&'t str, Rc<intrinsic_syntax::Call<'t>>>>,
+    /// Pausing: the frames left on the way out, innermost first.
+    unwound: Vec<resume::Frame>,
+    /// Resuming: the frames to walk back into (the next one last).
+    resume: Vec<resume::Frame>,
+    /// Resuming for a token: the child index to take at each Parallel / Map (the next last).
+    target: Vec<u32>,
+    /// The child index at each Parallel / Map around the events written now.
+    fiber: Vec<u32>,
+    /// Driven: each token's place in `tokens` and the path to its task (see `resume::Core`).
+    token_fibers: FxHashMap<String, (usize, Vec<u32>)>,
 }
 
 impl<'t> Engine<'t> {
@@ -238,11 +211,75 @@ impl<'t> Engine<'t> {
             state_now: None,
             paths: RefCell::default(),
             calls: RefCell::default(),
+            unwound: Vec::new(),
+            resume: Vec::new(),
+            target: Vec::new(),
+            fiber: Vec::new(),
+            token_fibers: FxHashMap::default(),
         }
     }
 }
 
 impl<'t> Engine<'t> {
+    /// The execution as the top machine's `result` leaves it: ended, or paused with its frames.
+    fn ended(
+        mut self,
+        result: Result<Value, Failure>,
+        options: &RunOptions,
+    ) -> (Execution, Option<(resume::Core, Vec<resume::Frame>)>) {
+        let (status, output, error, cause) = match result {
+            Err(failure) if failure.error == PAUSED => (Status::Running, None, None, None),
+            Ok(output) => {
+                self.event(
+                    "ExecutionSucceeded",
+                    Details::Output(Box::new(output.clone())),
+                );
+                (Status::Succeeded, Some(output), None, None)
+            }
+            Err(failure) if failure.error == TIMED_OUT => {
+                self.event(
+                    "ExecutionTimedOut",
+                    Details::Error {
+                        error: "States.Timeout".into(),
+                        cause: failure.cause.clone(),
+                    },
+                );
+                (
+                    Status::TimedOut,
+                    None,
+                    Some("States.Timeout".to_string()),
+                    Some(failure.cause),
+                )
+            }
+            Err(failure) => {
+                self.event(
+                    "ExecutionFailed",
+                    Details::Error {
+                        error: failure.error.clone(),
+                        cause: failure.cause.clone(),
+                    },
+                );
+                // A Fail state without Error or Cause leaves them null.
+                let error = (!failure.error.is_empty()).then_some(failure.error);
+                let cause = (!failure.cause.is_empty()).then_some(failure.cause);
+                (Status::Failed, None, error, cause)
+            }
+        };
+        let elapsed_seconds = (self.clock_ms - options.start_time_ms) as f64 / 1000.0;
+        let frames = std::mem::take(&mut self.unwound);
+        let (core, mut execution) = self.into_core();
+        execution.status = status;
+        execution.output = output;
+        execution.error = error;
+        execution.cause = cause;
+        execution.elapsed_seconds = elapsed_seconds;
+        if status != Status::Running {
+            execution.wakes_at_ms = None;
+        }
+        let paused = (status == Status::Running).then_some((core, frames));
+        (execution, paused)
+    }
+
     fn event(&mut self, kind: &'static str, details: Details) -> usize {
         let id = self.events.len() + 1;
         if self.quiet > 0 {
@@ -319,19 +356,43 @@ impl<'t> Engine<'t> {
         Ok(())
     }
 
-    /// Run a state machine (the top one, a branch, or a Map iteration) from its StartAt.
-    fn machine(&mut self, machine: &'t StateMachine, input: Arc<Value>) -> Result<Value, Failure> {
-        let mut current = machine
-            .start_at
-            .as_ref()
-            .and_then(|s| machine.state(&s.value))
-            .ok_or_else(|| {
-                Failure::new("States.Runtime", "The state machine has no valid StartAt.")
-            })?;
-        let mut data = input;
+    /// Run a state machine (the top one, a branch, or a Map iteration) from its StartAt with
+    /// `input`, or (`None`) resume it from its frame.
+    fn machine(
+        &mut self,
+        machine: &'t StateMachine,
+        input: Option<Arc<Value>>,
+    ) -> Result<Value, Failure> {
+        let (mut current, mut data, mut resumed) = match input {
+            Some(input) => (start_at(machine)?, input, false),
+            None => match self.resuming(|f| matches!(f, resume::Frame::Machine { .. })) {
+                Some(resume::Frame::Machine { index, input }) => {
+                    (&machine.states[index], input, true)
+                }
+                _ => return Err(Failure::new("States.Runtime", "Nothing to resume.")),
+            },
+        };
         loop {
-            self.tick()?;
-            let (output, next) = self.state(current, &data)?;
+            let step = if resumed {
+                resumed = false;
+                self.state(current, &data)
+            } else {
+                self.tick().and_then(|()| self.state(current, &data))
+            };
+            let (output, next) = match step {
+                Ok(step) => step,
+                Err(failure) => {
+                    if failure.error == PAUSED {
+                        let index = machine
+                            .states
+                            .iter()
+                            .position(|s| std::ptr::eq(s, current))
+                            .unwrap_or(0);
+                        self.unwind(resume::Frame::Machine { index, input: data });
+                    }
+                    return Err(failure);
+                }
+            };
             data = output;
             match next {
                 Some(name) => {
@@ -349,59 +410,98 @@ impl<'t> Engine<'t> {
 
     /// Run one state: its output and the name of the next state (`None` at the end). The
     /// input and output are shared with the history events; a state that passes its input on
-    /// hands on the same value.
+    /// hands on the same value. Resuming, it goes back into the state where it paused.
     fn state(
         &mut self,
         state: &'t State,
         shared: &Arc<Value>,
     ) -> Result<(Arc<Value>, Option<Text>), Failure> {
-        let input: &Value = shared;
         let type_name = state.kind.type_name();
-        let entered = self.event(
-            history::state_event(type_name, false),
-            Details::StateEntered {
-                name: state.name.value.clone(),
-                input: Arc::clone(shared),
-            },
-        );
-        let at = At {
-            state: state.name.value.clone(),
-            entered_event: entered,
+        let at = match self.resuming(|f| matches!(f, resume::Frame::State { .. })) {
+            Some(resume::Frame::State {
+                entered_event,
+                state_now,
+            }) => {
+                self.state_now = state_now;
+                At {
+                    state: state.name.value.clone(),
+                    entered_event,
+                }
+            }
+            _ => {
+                let entered = self.event(
+                    history::state_event(type_name, false),
+                    Details::StateEntered {
+                        name: state.name.value.clone(),
+                        input: Arc::clone(shared),
+                    },
+                );
+                let at = At {
+                    state: state.name.value.clone(),
+                    entered_event: entered,
+                };
+                self.state_now = self.entered_state(state, type_name, &at);
+                at
+            }
         };
-        self.state_now = self.entered_state(state, type_name, &at);
-        let (output, next) = match &state.kind {
-            StateKind::Pass { result } => self.pass(state, *result, input, &at)?,
-            StateKind::Succeed => (self.succeed(state, input, &at)?, None),
-            StateKind::Fail(fail) => return Err(self.fail(state, fail, input, &at)),
-            StateKind::Choice(choice) => self.choice(state, choice, input, &at)?,
-            StateKind::Wait(wait) => self.wait(state, wait, input, &at)?,
+        match self.state_body(state, shared, &at) {
+            Ok((output, next)) => {
+                let output = self.exited(state, shared, output)?;
+                Ok((output, next))
+            }
+            Err(failure) => {
+                if failure.error == PAUSED {
+                    self.unwind(resume::Frame::State {
+                        entered_event: at.entered_event,
+                        state_now: self.state_now.clone(),
+                    });
+                }
+                Err(failure)
+            }
+        }
+    }
+
+    /// What a state of each type does with its input: its output and next state.
+    fn state_body<'v>(
+        &mut self,
+        state: &'t State,
+        shared: &'v Arc<Value>,
+        at: &At,
+    ) -> Result<(Cow<'v, Value>, Option<Text>), Failure> {
+        let input: &Value = shared;
+        Ok(match &state.kind {
+            StateKind::Pass { result } => self.pass(state, *result, input, at)?,
+            StateKind::Succeed => (self.succeed(state, input, at)?, None),
+            StateKind::Fail(fail) => return Err(self.fail(state, fail, input, at)),
+            StateKind::Choice(choice) => self.choice(state, choice, input, at)?,
+            StateKind::Wait(wait) => self.wait(state, wait, input, at)?,
             StateKind::Parallel(parallel) => {
-                let body = |engine: &mut Self| engine.parallel(state, parallel, input, &at);
+                let body = |engine: &mut Self| engine.parallel(state, parallel, input, at);
                 let (output, next) = self.handled(
                     state,
                     &parallel.handlers,
                     Some("ParallelStateFailed"),
                     input,
-                    &at,
+                    at,
                     body,
                 )?;
                 (Cow::Owned(output), next)
             }
             StateKind::Map(map) => {
-                let body = |engine: &mut Self| engine.map(state, map, input, &at);
+                let body = |engine: &mut Self| engine.map(state, map, input, at);
                 let (output, next) = self.handled(
                     state,
                     &map.handlers,
                     Some("MapStateFailed"),
                     input,
-                    &at,
+                    at,
                     body,
                 )?;
                 (Cow::Owned(output), next)
             }
             StateKind::Task(task) => {
-                let body = |engine: &mut Self| engine.task(state, task, input, &at);
-                let (output, next) = self.handled(state, &task.handlers, None, input, &at, body)?;
+                let body = |engine: &mut Self| engine.task(state, task, input, at);
+                let (output, next) = self.handled(state, &task.handlers, None, input, at, body)?;
                 (Cow::Owned(output), next)
             }
             StateKind::Unknown => {
@@ -410,9 +510,7 @@ impl<'t> Engine<'t> {
                     format!("State '{}' has no valid Type.", state.name.value),
                 ))
             }
-        };
-        let output = self.exited(state, shared, output)?;
-        Ok((output, next))
+        })
     }
 
     /// `$$.State` for a state just entered.
@@ -470,6 +568,15 @@ impl<'t> Engine<'t> {
         );
         Ok(output)
     }
+}
+
+/// A machine's first state.
+fn start_at(machine: &StateMachine) -> Result<&State, Failure> {
+    machine
+        .start_at
+        .as_ref()
+        .and_then(|s| machine.state(&s.value))
+        .ok_or_else(|| Failure::new("States.Runtime", "The state machine has no valid StartAt."))
 }
 
 /// A state's Next (`None` when it ends the machine).

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 /// A small deterministic random source (SplitMix64): the same seed gives the same execution.
+#[derive(Clone, Debug)]
 pub struct Rng(u64);
 
 impl Rng {

@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::{missing_path, At, Details, Engine, Expired, Failure, TaskToken, TokenState};
+use super::resume::{Frame, TaskWait};
+use super::{missing_path, At, Details, Engine, Expired, Failure, TaskToken, TokenState, PAUSED};
 use crate::mocks::Outcome;
 use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
 
@@ -60,6 +61,9 @@ impl<'t> Engine<'t> {
         input: &Value,
         at: &At,
     ) -> Result<Value, Failure> {
+        if let Some(Frame::Task(wait)) = self.resuming(|f| matches!(f, Frame::Task(_))) {
+            return self.task_wait(task, *wait);
+        }
         let pattern = task
             .target
             .as_ref()
@@ -169,32 +173,55 @@ impl<'t> Engine<'t> {
                 ),
             });
         }
-        // Milliseconds after the task started: when it answers, when the worker beats.
-        let (outcome, delay_ms, beats) = match (&self.callbacks, &token) {
-            // A driver answers token waits itself.
-            (Some(callbacks), Some(token)) => callbacks.answer(token, self.clock_ms),
-            _ => match response {
-                Some(r) => (
-                    r.outcome,
-                    r.delay_seconds as i64 * 1000,
-                    r.heartbeats.iter().map(|b| *b as i64 * 1000).collect(),
-                ),
-                None if pattern == Pattern::WaitForTaskToken => {
-                    (Outcome::NoResponse, 0, Vec::new())
-                }
-                None => (Outcome::Return(json!({})), 0, Vec::new()),
-            },
+        let mocked = match response {
+            Some(r) => (
+                r.outcome,
+                r.delay_seconds as i64 * 1000,
+                r.heartbeats.iter().map(|b| *b as i64 * 1000).collect(),
+            ),
+            None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),
+            None => (Outcome::Return(json!({})), 0, Vec::new()),
         };
-        let token_index = token.map(|token| {
+        let token_index = token.as_ref().map(|token| {
             self.tokens.push(TaskToken {
-                token,
+                token: token.clone(),
                 state: name.to_string(),
                 issued_ms: self.clock_ms,
                 state_now: TokenState::Waiting,
                 heartbeats_ms: Vec::new(),
             });
-            self.tokens.len() - 1
+            let index = self.tokens.len() - 1;
+            if driven {
+                (self.token_fibers).insert(token.clone(), (index, self.fiber.clone()));
+            }
+            index
         });
+        let wait = TaskWait {
+            started_ms: self.clock_ms,
+            token_index,
+            token: token.filter(|_| driven),
+            timeout,
+            heartbeat,
+            mocked,
+        };
+        self.task_wait(task, wait)
+    }
+
+    /// A task attempt from its call on: which comes first on the virtual clock, the answer, a
+    /// missed heartbeat or the timeout; paused until then if it is past "now".
+    fn task_wait(&mut self, task: &'t Task, wait: TaskWait) -> Result<Value, Failure> {
+        let pattern = task
+            .target
+            .as_ref()
+            .map_or(Pattern::RequestResponse, Resource::pattern);
+        let events = events(task.target.as_ref(), pattern);
+        // Milliseconds after the task started: when it answers, when the worker beats. A
+        // driver answers token waits itself.
+        let (outcome, delay_ms, beats) = match (&self.callbacks, &wait.token) {
+            (Some(callbacks), Some(token)) => callbacks.answer(token, wait.started_ms),
+            _ => wait.mocked.clone(),
+        };
+        let (timeout, heartbeat, token_index) = (wait.timeout, wait.heartbeat, wait.token_index);
 
         // Which comes first on the virtual clock: the answer, a missed heartbeat, the timeout.
         let timeout_ms = timeout as i64 * 1000;
@@ -221,7 +248,12 @@ impl<'t> Engine<'t> {
             .flatten()
             .min()
             .unwrap_or(timeout_ms);
-        self.sleep(first)?;
+        if let Err(f) = self.sleep(wait.started_ms + first - self.clock_ms) {
+            if f.error == PAUSED {
+                self.unwind(Frame::Task(Box::new(wait)));
+            }
+            return Err(f);
+        }
         let answered = answer_at == Some(first)
             && heartbeat_expiry.is_none_or(|h| h > first)
             && timeout_ms > first;

@@ -5,8 +5,10 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::resume::Frame;
 use super::{
     next_of, parse_timestamp, whole_number, At, Engine, Failure, QueryLanguage, State, Text, Wait,
+    PAUSED,
 };
 
 impl<'t> Engine<'t> {
@@ -18,23 +20,41 @@ impl<'t> Engine<'t> {
         input: &'v Value,
         at: &At,
     ) -> Result<(Cow<'v, Value>, Option<Text>), Failure> {
-        if state.query_language == QueryLanguage::Jsonata {
-            let states = self.states_value(input, None, None);
-            let until = self.wait_until_jsonata(wait, &states, input, at)?;
-            self.within_limit(until, at)?;
-            if until > self.clock_ms {
-                self.sleep(until - self.clock_ms)?;
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        // Resuming: the wait's end and what the rest of the state reads, as they were.
+        let (until, carried) = match self.resuming(|f| matches!(f, Frame::Wait { .. })) {
+            Some(Frame::Wait { until_ms, carried }) => (until_ms, Cow::Owned(carried)),
+            _ if jsonata => {
+                let states = self.states_value(input, None, None);
+                let until = self.wait_until_jsonata(wait, &states, input, at)?;
+                self.within_limit(until, at)?;
+                (until, Cow::Owned(states))
             }
+            _ => {
+                let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
+                let until = self.wait_until(wait, &effective, at)?;
+                self.within_limit(until, at)?;
+                (until, effective)
+            }
+        };
+        if until > self.clock_ms {
+            if let Err(f) = self.sleep(until - self.clock_ms) {
+                if f.error == PAUSED {
+                    self.unwind(Frame::Wait {
+                        until_ms: until,
+                        carried: carried.into_owned(),
+                    });
+                }
+                return Err(f);
+            }
+        }
+        if jsonata {
+            let states = carried;
             let output =
                 self.jsonata_finish(state.io.assign, state.io.output, &states, input.clone(), at)?;
             return Ok((Cow::Owned(output), next_of(state)));
         }
-        let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
-        let until = self.wait_until(wait, &effective, at)?;
-        self.within_limit(until, at)?;
-        if until > self.clock_ms {
-            self.sleep(until - self.clock_ms)?;
-        }
+        let effective = carried;
         let assigned = self.assigned(state.io.assign, &effective, at)?;
         let output = self.output_path(state.io.output_path.as_ref(), effective, at)?;
         self.commit(assigned);
