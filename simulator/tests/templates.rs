@@ -293,3 +293,28 @@ fn the_only_machine_or_one_named_and_a_clear_message_otherwise() {
     let (_, single) = read("cfn-sub.json");
     assert_eq!(single.machine(None).expect("one").name, "Flow");
 }
+
+#[test]
+fn yaml_forms_real_templates_use_flow_mappings_across_lines_comments_folded_and_quoted_tags() {
+    // saphyr reads all of these; a scalar under a tag has no span of its own in saphyr, so its
+    // range is the tagged node's less the tag (syntax/yaml.rs): the escaped `\"Nxt\"` below is
+    // found at its own column.
+    assert_eq!(
+        report("yaml-forms.yaml"),
+        ["O yaml-forms.yaml:27:93-27:100 unknown-field"]
+    );
+    let (_, template) = read("yaml-forms.yaml");
+    let m = template.machine(Some("M")).expect("M");
+    let text = m.definition.as_ref().expect("inline").text().to_string();
+    assert!(
+        text.contains("function:Fn") && text.contains("\"a:us-east-1\""),
+        "{text}"
+    );
+    let n = template.machine(Some("N")).expect("N");
+    assert!(n
+        .definition
+        .as_ref()
+        .expect("folded")
+        .text()
+        .starts_with("{\"StartAt\""));
+}
