@@ -222,16 +222,17 @@ fn state_rules(
     }
     let configuration = &request["stateConfiguration"];
     if mock.is_none() {
+        // AWS refuses the configuration before the state type.
+        if configuration.get("mapIterationFailureCount").is_some() {
+            return Err(ApiError::validation(
+                "TestState does not support MapIterationFailureCount when a mock is not specified.",
+            ));
+        }
         if matches!(state.kind, StateKind::Map(_) | StateKind::Parallel(_)) {
             return Err(ApiError {
                 code: "InvalidDefinition",
                 message: "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]".into(),
             });
-        }
-        if configuration.get("mapIterationFailureCount").is_some() {
-            return Err(ApiError::validation(
-                "TestState does not support MapIterationFailureCount when a mock is not specified.",
-            ));
         }
         let waits = task
             .and_then(|t| t.target.as_ref())
