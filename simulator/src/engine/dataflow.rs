@@ -145,14 +145,15 @@ pub(super) fn target_preview(value: &Value) -> String {
 /// The values a state's Assign evaluated, not yet visible (see [`Engine::assigned`]).
 #[derive(Debug, Default)]
 #[must_use = "assigned values take effect only through Engine::commit"]
-pub(super) struct Assigned(Option<Map<String, Value>>);
+// Boxed: a state without Assign (most) moves and drops one null pointer.
+pub(super) struct Assigned(Option<Box<Map<String, Value>>>);
 
 impl Assigned {
     /// Both sets, `later`'s values winning where both assign a name.
     pub(super) fn and(self, later: Assigned) -> Assigned {
         match (self.0, later.0) {
             (Some(mut first), Some(second)) => {
-                first.extend(second);
+                first.extend(*second);
                 Assigned(Some(first))
             }
             (first, second) => Assigned(first.or(second)),
@@ -407,7 +408,7 @@ impl<'t> Engine<'t> {
             return Ok(Assigned::default());
         };
         match self.template(node, data, &self.context, at)? {
-            Value::Object(values) => Ok(Assigned(Some(values))),
+            Value::Object(values) => Ok(Assigned(Some(Box::new(values)))),
             _ => Ok(Assigned::default()),
         }
     }
@@ -416,7 +417,7 @@ impl<'t> Engine<'t> {
     pub(super) fn commit(&mut self, assigned: Assigned) {
         if let Some(values) = assigned.0 {
             let scope = self.scopes.last_mut().expect("there is always a scope");
-            scope.extend(values);
+            scope.extend(*values);
         }
     }
 
@@ -578,7 +579,7 @@ impl<'t> Engine<'t> {
     ) -> Result<Value, Failure> {
         let assigned = match assign.and_then(|p| self.node(p)) {
             Some(node) => match self.jsonata_template(node, states, "Assign", at)? {
-                Value::Object(values) => Assigned(Some(values)),
+                Value::Object(values) => Assigned(Some(Box::new(values))),
                 _ => Assigned::default(),
             },
             None => Assigned::default(),

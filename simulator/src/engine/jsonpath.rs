@@ -69,6 +69,9 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
             &variable_value
         }
     };
+    if path.is_reference() {
+        return definite(start, segments).cloned();
+    }
     // Jayway applies a function at the end to what the rest of the path selects.
     if let Some((Segment::Query(name), rest)) = segments.split_last() {
         if crate::model::path::is_function(name) {
@@ -81,15 +84,7 @@ pub fn select(path: &Path<'_>, roots: &Roots<'_>) -> Option<Value> {
 /// The steps from `start`: one value (or nothing) for plain steps, else the list selected.
 fn walk(start: &Value, segments: &[Segment<'_>]) -> Option<Value> {
     if segments.iter().all(|s| !matches!(s, Segment::Query(_))) {
-        let mut current = start;
-        for segment in segments {
-            current = match segment {
-                Segment::Field(name) => field(current.as_object()?, name)?,
-                Segment::Index(i) => index(current.as_array()?, *i)?,
-                Segment::Query(_) => return None,
-            };
-        }
-        return Some(current.clone());
+        return definite(start, segments).cloned();
     }
     let mut current: Vec<&Value> = vec![start];
     for segment in segments {
@@ -100,6 +95,20 @@ fn walk(start: &Value, segments: &[Segment<'_>]) -> Option<Value> {
         current = next;
     }
     Some(Value::Array(current.into_iter().cloned().collect()))
+}
+
+/// Plain steps from `start`: the one value they reach, if any.
+#[inline]
+fn definite<'v>(start: &'v Value, segments: &[Segment<'_>]) -> Option<&'v Value> {
+    let mut current = start;
+    for segment in segments {
+        current = match segment {
+            Segment::Field(name) => field(current.as_object()?, name)?,
+            Segment::Index(i) => index(current.as_array()?, *i)?,
+            Segment::Query(_) => return None,
+        };
+    }
+    Some(current)
 }
 
 /// A Jayway function on the value selected: `length()` of an array, object or string; the
