@@ -107,36 +107,7 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
     // A wait that never ended: the execution ran out of time while the task waited.
     if matches!(execution.status, Status::TimedOut | Status::Failed) {
         if let Some(state) = execution.states_entered().next_back().and_then(find) {
-            let at = execution
-                .events
-                .last()
-                .map_or(0, |e| e.timestamp_ms - start_ms);
-            let message = match (&execution.status, &execution.error) {
-                (Status::TimedOut, _) if task_pattern(state) == Some(Pattern::WaitForTaskToken) => {
-                    format!("No callback ever came: the execution timed out after {}, still waiting here.", duration(at))
-                }
-                (Status::TimedOut, _) => {
-                    format!("The execution timed out after {}, here.", duration(at))
-                }
-                (_, Some(error)) => format!(
-                    "The execution fails here with `{error}` after {}.{}",
-                    duration(at),
-                    execution
-                        .cause
-                        .as_ref()
-                        .map(|c| format!(" {c}"))
-                        .unwrap_or_default()
-                ),
-                _ => format!("The execution fails here after {}.", duration(at)),
-            };
-            out.push(Diagnostic {
-                code: "simulation-end",
-                severity: Severity::Warning,
-                range: state.name.range,
-                message,
-                related: Vec::new(),
-                suggestion: None,
-            });
+            out.push(ending(state, execution, start_ms));
         }
     }
     if execution.status != Status::Running {
@@ -154,6 +125,43 @@ pub fn report(machine: &StateMachine, execution: &Execution, start_ms: i64) -> V
         }
     }
     out
+}
+
+/// Where the execution ended, failed or timed out, and after how long.
+fn ending(state: &State, execution: &Execution, start_ms: i64) -> Diagnostic {
+    let at = execution
+        .events
+        .last()
+        .map_or(0, |e| e.timestamp_ms - start_ms);
+    let message = match (&execution.status, &execution.error) {
+        (Status::TimedOut, _) if task_pattern(state) == Some(Pattern::WaitForTaskToken) => {
+            format!(
+                "No callback ever came: the execution timed out after {}, still waiting here.",
+                duration(at)
+            )
+        }
+        (Status::TimedOut, _) => {
+            format!("The execution timed out after {}, here.", duration(at))
+        }
+        (_, Some(error)) => format!(
+            "The execution fails here with `{error}` after {}.{}",
+            duration(at),
+            execution
+                .cause
+                .as_ref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        ),
+        _ => format!("The execution fails here after {}.", duration(at)),
+    };
+    Diagnostic {
+        code: "simulation-end",
+        severity: Severity::Warning,
+        range: state.name.range,
+        message,
+        related: Vec::new(),
+        suggestion: None,
+    }
 }
 
 /// For every token wait that got its callback, the same run with the callback lost.

@@ -7,53 +7,15 @@ use serde_json::{json, Value};
 use super::{hex, Rng};
 
 pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String> {
-    let arg = |i: usize| args.get(i).cloned().unwrap_or(Value::Null);
-    let int = |i: usize| -> Result<i64, String> {
-        let v = arg(i);
-        v.as_i64()
-            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
-            .ok_or_else(|| {
-                format!(
-                    "The value of argument {} of {name} must be an integer, not {v}.",
-                    i + 1
-                )
-            })
-    };
-    // Where AWS takes a number and works in integers it rounds as Java does: half up.
-    let rounded = |i: usize| -> Result<i64, String> {
-        let v = arg(i);
-        v.as_i64()
-            .or_else(|| v.as_f64().map(|f| (f + 0.5).floor() as i64))
-            .ok_or_else(|| {
-                format!(
-                    "The value of argument {} of {name} must be a number, not {v}.",
-                    i + 1
-                )
-            })
-    };
-    let array = |i: usize| -> Result<Vec<Value>, String> {
-        match arg(i) {
-            Value::Array(items) => Ok(items),
-            other => Err(format!(
-                "The value of argument {} of {name} must be an array, not {other}.",
-                i + 1
-            )),
-        }
-    };
-    let string = |i: usize| -> Result<String, String> {
-        match arg(i) {
-            Value::String(s) => Ok(s),
-            other => Err(format!(
-                "The value of argument {} of {name} must be a string, not {other}.",
-                i + 1
-            )),
-        }
-    };
+    let args = Args { name, values: args };
+    if name.starts_with("States.Array") && name != "States.Array" {
+        return array_call(name, &args);
+    }
     match name {
         "States.Format" => {
-            let template = string(0)?;
+            let template = args.string(0)?;
             let mut out = String::new();
-            let mut values = args[1..].iter();
+            let mut values = args.values[1..].iter();
             let mut rest = template.as_str();
             while let Some(i) = rest.find("{}") {
                 out.push_str(&rest[..i]);
@@ -67,18 +29,92 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
             Ok(Value::String(out))
         }
         "States.StringToJson" => {
-            let s = string(0)?;
+            let s = args.string(0)?;
             if s.trim().is_empty() {
                 return Ok(Value::Null);
             }
             serde_json::from_str(&s)
                 .map_err(|e| format!("States.StringToJson could not parse {s:?}: {e}."))
         }
-        "States.JsonToString" => Ok(Value::String(arg(0).to_string())),
-        "States.Array" => Ok(Value::Array(args)),
+        "States.JsonToString" => Ok(Value::String(args.arg(0).to_string())),
+        "States.Array" => Ok(Value::Array(args.values)),
+        "States.Base64Encode" => {
+            let s = args.string(0)?;
+            if s.len() > 10_000 {
+                return Err("States.Base64Encode takes at most 10,000 characters.".into());
+            }
+            Ok(Value::String(
+                base64::engine::general_purpose::STANDARD.encode(s),
+            ))
+        }
+        "States.Base64Decode" => {
+            let s = args.string(0)?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|e| format!("States.Base64Decode: {e}."))?;
+            String::from_utf8(bytes)
+                .map(Value::String)
+                .map_err(|_| "States.Base64Decode: the decoded bytes are not UTF-8 text.".into())
+        }
+        "States.Hash" => {
+            let data = match args.arg(0) {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let algorithm = args.string(1)?;
+            Ok(Value::String(hash(&algorithm, data.as_bytes())?))
+        }
+        "States.JsonMerge" => {
+            if args.arg(2) != Value::Bool(false) {
+                return Err("States.JsonMerge supports only shallow merges: its third argument must be false.".into());
+            }
+            match (args.arg(0), args.arg(1)) {
+                (Value::Object(mut left), Value::Object(right)) => {
+                    left.extend(right);
+                    Ok(Value::Object(left))
+                }
+                _ => Err("States.JsonMerge merges two objects.".into()),
+            }
+        }
+        "States.MathRandom" => {
+            let (start, end) = (args.rounded(0)?, args.rounded(1)?);
+            if end <= start {
+                return Err("The end of States.MathRandom must be greater than its start.".into());
+            }
+            let mut local;
+            let source = if args.values.len() > 2 {
+                local = Rng::new(args.int(2)? as u64);
+                &mut local
+            } else {
+                rng
+            };
+            Ok(json!(
+                start + (source.next_u64() % (end - start) as u64) as i64
+            ))
+        }
+        "States.MathAdd" => Ok(json!(args.rounded(0)? + args.rounded(1)?)),
+        "States.StringSplit" => {
+            let s = args.string(0)?;
+            let separators = args.string(1)?;
+            Ok(Value::Array(
+                s.split(|c| separators.contains(c))
+                    .filter(|part| !part.is_empty())
+                    .map(|part| Value::String(part.to_string()))
+                    .collect(),
+            ))
+        }
+        "States.UUID" => Ok(Value::String(rng.uuid())),
+        other => Err(format!("{other} is not an intrinsic function.")),
+    }
+}
+
+/// The array functions: ArrayPartition, ArrayContains, ArrayRange, ArrayGetItem, ArrayLength,
+/// ArrayUnique.
+fn array_call(name: &str, args: &Args<'_>) -> Result<Value, String> {
+    match name {
         "States.ArrayPartition" => {
-            let items = array(0)?;
-            let size = int(1)?;
+            let items = args.array(0)?;
+            let size = args.int(1)?;
             if size <= 0 {
                 return Err("The chunk size of States.ArrayPartition must be positive.".into());
             }
@@ -89,9 +125,9 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
                     .collect(),
             ))
         }
-        "States.ArrayContains" => Ok(Value::Bool(array(0)?.contains(&arg(1)))),
+        "States.ArrayContains" => Ok(Value::Bool(args.array(0)?.contains(&args.arg(1)))),
         "States.ArrayRange" => {
-            let (first, last, step) = (int(0)?, int(1)?, int(2)?);
+            let (first, last, step) = (args.int(0)?, args.int(1)?, args.int(2)?);
             if step == 0 {
                 return Err("The step of States.ArrayRange cannot be 0.".into());
             }
@@ -107,8 +143,8 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
             Ok(Value::Array(out))
         }
         "States.ArrayGetItem" => {
-            let items = array(0)?;
-            let i = int(1)?;
+            let items = args.array(0)?;
+            let i = args.int(1)?;
             usize::try_from(i)
                 .ok()
                 .and_then(|i| items.get(i).cloned())
@@ -119,83 +155,78 @@ pub fn call(name: &str, args: Vec<Value>, rng: &mut Rng) -> Result<Value, String
                     )
                 })
         }
-        "States.ArrayLength" => Ok(json!(array(0)?.len())),
+        "States.ArrayLength" => Ok(json!(args.array(0)?.len())),
         "States.ArrayUnique" => {
             let mut out: Vec<Value> = Vec::new();
-            for item in array(0)? {
+            for item in args.array(0)? {
                 if !out.contains(&item) {
                     out.push(item);
                 }
             }
             Ok(Value::Array(out))
         }
-        "States.Base64Encode" => {
-            let s = string(0)?;
-            if s.len() > 10_000 {
-                return Err("States.Base64Encode takes at most 10,000 characters.".into());
-            }
-            Ok(Value::String(
-                base64::engine::general_purpose::STANDARD.encode(s),
-            ))
-        }
-        "States.Base64Decode" => {
-            let s = string(0)?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(s.as_bytes())
-                .map_err(|e| format!("States.Base64Decode: {e}."))?;
-            String::from_utf8(bytes)
-                .map(Value::String)
-                .map_err(|_| "States.Base64Decode: the decoded bytes are not UTF-8 text.".into())
-        }
-        "States.Hash" => {
-            let data = match arg(0) {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            let algorithm = string(1)?;
-            Ok(Value::String(hash(&algorithm, data.as_bytes())?))
-        }
-        "States.JsonMerge" => {
-            if arg(2) != Value::Bool(false) {
-                return Err("States.JsonMerge supports only shallow merges: its third argument must be false.".into());
-            }
-            match (arg(0), arg(1)) {
-                (Value::Object(mut left), Value::Object(right)) => {
-                    left.extend(right);
-                    Ok(Value::Object(left))
-                }
-                _ => Err("States.JsonMerge merges two objects.".into()),
-            }
-        }
-        "States.MathRandom" => {
-            let (start, end) = (rounded(0)?, rounded(1)?);
-            if end <= start {
-                return Err("The end of States.MathRandom must be greater than its start.".into());
-            }
-            let mut local;
-            let source = if args.len() > 2 {
-                local = Rng::new(int(2)? as u64);
-                &mut local
-            } else {
-                rng
-            };
-            Ok(json!(
-                start + (source.next_u64() % (end - start) as u64) as i64
-            ))
-        }
-        "States.MathAdd" => Ok(json!(rounded(0)? + rounded(1)?)),
-        "States.StringSplit" => {
-            let s = string(0)?;
-            let separators = string(1)?;
-            Ok(Value::Array(
-                s.split(|c| separators.contains(c))
-                    .filter(|part| !part.is_empty())
-                    .map(|part| Value::String(part.to_string()))
-                    .collect(),
-            ))
-        }
-        "States.UUID" => Ok(Value::String(rng.uuid())),
         other => Err(format!("{other} is not an intrinsic function.")),
+    }
+}
+
+/// A call's arguments, read as the types its function takes.
+struct Args<'a> {
+    name: &'a str,
+    values: Vec<Value>,
+}
+
+impl Args<'_> {
+    fn arg(&self, i: usize) -> Value {
+        self.values.get(i).cloned().unwrap_or(Value::Null)
+    }
+
+    fn int(&self, i: usize) -> Result<i64, String> {
+        let v = self.arg(i);
+        v.as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))
+            .ok_or_else(|| {
+                format!(
+                    "The value of argument {} of {} must be an integer, not {v}.",
+                    i + 1,
+                    self.name
+                )
+            })
+    }
+
+    /// Where AWS takes a number and works in integers it rounds as Java does: half up.
+    fn rounded(&self, i: usize) -> Result<i64, String> {
+        let v = self.arg(i);
+        v.as_i64()
+            .or_else(|| v.as_f64().map(|f| (f + 0.5).floor() as i64))
+            .ok_or_else(|| {
+                format!(
+                    "The value of argument {} of {} must be a number, not {v}.",
+                    i + 1,
+                    self.name
+                )
+            })
+    }
+
+    fn array(&self, i: usize) -> Result<Vec<Value>, String> {
+        match self.arg(i) {
+            Value::Array(items) => Ok(items),
+            other => Err(format!(
+                "The value of argument {} of {} must be an array, not {other}.",
+                i + 1,
+                self.name
+            )),
+        }
+    }
+
+    fn string(&self, i: usize) -> Result<String, String> {
+        match self.arg(i) {
+            Value::String(s) => Ok(s),
+            other => Err(format!(
+                "The value of argument {} of {} must be a string, not {other}.",
+                i + 1,
+                self.name
+            )),
+        }
     }
 }
 

@@ -137,28 +137,7 @@ impl<'t> Engine<'t> {
             }
         }
         let Value::Array(items) = items else {
-            if jsonata {
-                return Err(self.query_failure(format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). Map state input must be an array but was: {items}",
-                    at.state, at.entered_event
-                )));
-            }
-            // AWS names a context path without its first `$`.
-            if let Some(context_path) = map
-                .items_path
-                .as_deref()
-                .and_then(|p| p.strip_prefix('$'))
-                .filter(|p| p.starts_with('$'))
-            {
-                return Err(Failure::new(
-                    "States.Runtime",
-                    format!("Reference path \"{context_path}\" must point to array."),
-                ));
-            }
-            return Err(at.runtime(format!(
-                "Map state input must be an array, but was: {}",
-                value_type(&items)
-            )));
+            return Err(self.not_an_array(map, jsonata, &items, at));
         };
         // AWS reads MaxConcurrency before the Map starts and the tolerated failures after.
         let max_concurrency = self.map_setting(
@@ -219,6 +198,32 @@ impl<'t> Engine<'t> {
         Ok(Start::Children(Siblings::new(
             family, inputs, limit, false, tolerated,
         )))
+    }
+
+    /// A Map's items that are not an array, in AWS's words for where they came from.
+    fn not_an_array(&mut self, map: &MapState, jsonata: bool, items: &Value, at: &At) -> Failure {
+        if jsonata {
+            return self.query_failure(format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). Map state input must be an array but was: {items}",
+                at.state, at.entered_event
+            ));
+        }
+        // AWS names a context path without its first `$`.
+        if let Some(context_path) = map
+            .items_path
+            .as_deref()
+            .and_then(|p| p.strip_prefix('$'))
+            .filter(|p| p.starts_with('$'))
+        {
+            return Failure::new(
+                "States.Runtime",
+                format!("Reference path \"{context_path}\" must point to array."),
+            );
+        }
+        at.runtime(format!(
+            "Map state input must be an array, but was: {}",
+            value_type(items)
+        ))
     }
 
     /// One Map item through ItemSelector, which sees the Map state's context with the item.

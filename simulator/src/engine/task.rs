@@ -69,15 +69,56 @@ impl<'t> Engine<'t> {
             .as_ref()
             .map_or(Pattern::RequestResponse, Resource::pattern);
         let events = events(task.target.as_ref(), pattern);
-        let jsonata = state.query_language == QueryLanguage::Jsonata;
 
         // A callback task gets a fresh token every attempt, visible only while its request is built.
-        let token = (pattern == Pattern::WaitForTaskToken).then(|| {
-            let token = self.rng.borrow_mut().uuid();
-            self.context["Task"] = json!({"Token": token});
-            token
+        let token = (pattern == Pattern::WaitForTaskToken).then(|| self.rng.borrow_mut().uuid());
+        let request = self.task_request(state, input, token.as_deref(), at)?;
+        let timeout = self
+            .task_seconds(task.timeout.as_ref(), input, "TimeoutSeconds", at)?
+            .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+        let heartbeat =
+            self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
+        self.record_call(task, &events, request);
+        let name = state.name.value.as_ref();
+        let driven = self.callbacks.is_some() && token.is_some();
+        let mocked = self.mocked_answer(name, pattern, driven, at)?;
+        let token_index = token.as_ref().map(|token| {
+            self.tokens.push(TaskToken {
+                token: token.clone(),
+                state: name.to_string(),
+                issued_ms: self.clock_ms,
+                state_now: TokenState::Waiting,
+                heartbeats_ms: Vec::new(),
+            });
+            let index = self.tokens.len() - 1;
+            if driven {
+                (self.token_fibers).insert(token.clone(), (index, self.fiber.clone()));
+            }
+            index
         });
-        let request = if jsonata {
+        let wait = TaskWait {
+            started_ms: self.clock_ms,
+            token_index,
+            token: token.filter(|_| driven),
+            timeout,
+            heartbeat,
+            mocked,
+        };
+        self.task_wait(task, wait)
+    }
+
+    /// The request a task sends: its Parameters or Arguments, which see `$$.Task.Token`.
+    fn task_request(
+        &mut self,
+        state: &'t State,
+        input: &Value,
+        token: Option<&str>,
+        at: &At,
+    ) -> Result<Value, Failure> {
+        if let Some(token) = token {
+            self.context["Task"] = json!({"Token": token});
+        }
+        let request = if state.query_language == QueryLanguage::Jsonata {
             let states = self.states_value(input, None, None);
             match state.io.arguments.and_then(|p| self.node(p)) {
                 Some(arguments) => self.jsonata_template(arguments, &states, "Arguments", at),
@@ -97,13 +138,11 @@ impl<'t> Engine<'t> {
                 context.shift_remove("Task");
             }
         }
-        let request = request?;
-        let timeout = self
-            .task_seconds(task.timeout.as_ref(), input, "TimeoutSeconds", at)?
-            .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
-        let heartbeat =
-            self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
+        request
+    }
 
+    /// The call's events: scheduled (with the API named as AWS names it), started, submitted.
+    fn record_call(&mut self, task: &'t Task, events: &Events, request: Value) {
         let (resource_type, resource) = match task.target.as_ref() {
             // AWS names the API with its pattern: `sendMessage.waitForTaskToken`.
             Some(Resource::Optimized {
@@ -137,10 +176,17 @@ impl<'t> Engine<'t> {
         if let Some(submitted) = events.submitted {
             self.event(submitted, Details::None);
         }
+    }
 
-        // What the mocks say this attempt does. Without a mock, a call answers `{}` at once and
-        // a callback never comes.
-        let name = state.name.value.as_ref();
+    /// What the mocks say this attempt of `name` does: the outcome, its delay and the worker's
+    /// heartbeats in ms. Without a mock, a call answers `{}` at once and a callback never comes.
+    fn mocked_answer(
+        &mut self,
+        name: &str,
+        pattern: Pattern,
+        driven: bool,
+        at: &At,
+    ) -> Result<(Outcome, i64, Vec<i64>), Failure> {
         let attempt = {
             let count = self.invocations.entry(name.to_string()).or_insert(0);
             let n = *count;
@@ -162,7 +208,6 @@ impl<'t> Engine<'t> {
             },
             None => None,
         };
-        let driven = self.callbacks.is_some() && token.is_some();
         if response.is_none() && self.mocks.is_some() && attempt == 0 && !driven {
             self.warnings.push(match pattern {
                 Pattern::WaitForTaskToken => format!(
@@ -173,7 +218,7 @@ impl<'t> Engine<'t> {
                 ),
             });
         }
-        let mocked = match response {
+        Ok(match response {
             Some(r) => (
                 r.outcome,
                 r.delay_seconds as i64 * 1000,
@@ -181,30 +226,7 @@ impl<'t> Engine<'t> {
             ),
             None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),
             None => (Outcome::Return(json!({})), 0, Vec::new()),
-        };
-        let token_index = token.as_ref().map(|token| {
-            self.tokens.push(TaskToken {
-                token: token.clone(),
-                state: name.to_string(),
-                issued_ms: self.clock_ms,
-                state_now: TokenState::Waiting,
-                heartbeats_ms: Vec::new(),
-            });
-            let index = self.tokens.len() - 1;
-            if driven {
-                (self.token_fibers).insert(token.clone(), (index, self.fiber.clone()));
-            }
-            index
-        });
-        let wait = TaskWait {
-            started_ms: self.clock_ms,
-            token_index,
-            token: token.filter(|_| driven),
-            timeout,
-            heartbeat,
-            mocked,
-        };
-        self.task_wait(task, wait)
+        })
     }
 
     /// A task attempt from its call on: which comes first on the virtual clock, the answer, a
@@ -272,46 +294,7 @@ impl<'t> Engine<'t> {
         }
 
         if answered {
-            return match outcome {
-                Outcome::Return(value) => {
-                    let result = match task.target {
-                        // A bare Lambda ARN returns the function's payload.
-                        Some(Resource::LambdaFunction { .. }) => {
-                            value.get("Payload").cloned().unwrap_or(value)
-                        }
-                        _ => value,
-                    };
-                    self.event(events.succeeded, Details::Output(Box::new(result.clone())));
-                    Ok(result)
-                }
-                Outcome::Throw { error, cause } if error == "States.Timeout" => {
-                    self.event(
-                        events.timed_out,
-                        Details::TaskTimedOut {
-                            cause: cause.clone().unwrap_or_default(),
-                            expired: Expired::Reported,
-                        },
-                    );
-                    Err(Failure {
-                        error,
-                        cause: cause.unwrap_or_default(),
-                        heartbeat: false,
-                        from_service: true,
-                    })
-                }
-                Outcome::Throw { error, cause } => {
-                    let cause = cause.unwrap_or_default();
-                    self.event(
-                        events.failed,
-                        Details::Error {
-                            error: error.clone(),
-                            cause: cause.clone(),
-                        },
-                    );
-                    Err(Failure::from_service(&error, cause))
-                }
-                Outcome::NoResponse => unreachable!("NoResponse never answers"),
-            };
+            return self.answered(task, &events, outcome);
         }
         let heartbeat_fired = heartbeat_expiry == Some(first) && first < timeout_ms;
         let expired = match heartbeat {
@@ -331,6 +314,55 @@ impl<'t> Engine<'t> {
             heartbeat: heartbeat_fired,
             from_service: false,
         })
+    }
+
+    /// The answer that came in time: the result, or the error the task fails with.
+    fn answered(
+        &mut self,
+        task: &'t Task,
+        events: &Events,
+        outcome: Outcome,
+    ) -> Result<Value, Failure> {
+        match outcome {
+            Outcome::Return(value) => {
+                let result = match task.target {
+                    // A bare Lambda ARN returns the function's payload.
+                    Some(Resource::LambdaFunction { .. }) => {
+                        value.get("Payload").cloned().unwrap_or(value)
+                    }
+                    _ => value,
+                };
+                self.event(events.succeeded, Details::Output(Box::new(result.clone())));
+                Ok(result)
+            }
+            Outcome::Throw { error, cause } if error == "States.Timeout" => {
+                self.event(
+                    events.timed_out,
+                    Details::TaskTimedOut {
+                        cause: cause.clone().unwrap_or_default(),
+                        expired: Expired::Reported,
+                    },
+                );
+                Err(Failure {
+                    error,
+                    cause: cause.unwrap_or_default(),
+                    heartbeat: false,
+                    from_service: true,
+                })
+            }
+            Outcome::Throw { error, cause } => {
+                let cause = cause.unwrap_or_default();
+                self.event(
+                    events.failed,
+                    Details::Error {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    },
+                );
+                Err(Failure::from_service(&error, cause))
+            }
+            Outcome::NoResponse => unreachable!("NoResponse never answers"),
+        }
     }
 
     /// TimeoutSeconds / HeartbeatSeconds: fixed, from a path, or from JSONata.

@@ -549,6 +549,32 @@ fn read_handlers(state: &Fields<'_>) -> Handlers {
     Handlers { retry, catch }
 }
 
+/// A Map state's fields (ItemProcessor or the older Iterator, Parameters as ItemSelector).
+fn read_map(fields: &Fields<'_>, language: QueryLanguage) -> MapState {
+    let get = |field: F| fields.get(field);
+    MapState {
+        processor: get(F::ItemProcessor)
+            .or_else(|| get(F::Iterator))
+            .filter(|n| n.is_object())
+            .map(|n| read_machine(n, language)),
+        items_path: get(F::ItemsPath).and_then(Node::as_str).map(str::to_string),
+        items: ptr(get(F::Items)),
+        item_selector: ptr(get(F::ItemSelector).or_else(|| get(F::Parameters))),
+        max_concurrency: ptr(get(F::MaxConcurrency).or_else(|| get(F::MaxConcurrencyPath))),
+        item_reader: ptr(get(F::ItemReader)),
+        item_batcher: ptr(get(F::ItemBatcher)),
+        result_writer: ptr(get(F::ResultWriter)),
+        tolerated_failure_count: ptr(
+            get(F::ToleratedFailureCount).or_else(|| get(F::ToleratedFailureCountPath))
+        ),
+        tolerated_failure_percentage: ptr(
+            get(F::ToleratedFailurePercentage).or_else(|| get(F::ToleratedFailurePercentagePath))
+        ),
+        label: get(F::Label).and_then(Node::as_str).map(str::to_string),
+        handlers: read_handlers(fields),
+    }
+}
+
 fn read_state(
     name: &str,
     name_range: TextRange,
@@ -634,26 +660,7 @@ fn read_state(
                 .unwrap_or_default(),
             handlers: read_handlers(&fields),
         }),
-        Some("Map") => StateKind::Map(Box::new(MapState {
-            processor: get(F::ItemProcessor)
-                .or_else(|| get(F::Iterator))
-                .filter(|n| n.is_object())
-                .map(|n| read_machine(n, language)),
-            items_path: get(F::ItemsPath).and_then(Node::as_str).map(str::to_string),
-            items: ptr(get(F::Items)),
-            item_selector: ptr(get(F::ItemSelector).or_else(|| get(F::Parameters))),
-            max_concurrency: ptr(get(F::MaxConcurrency).or_else(|| get(F::MaxConcurrencyPath))),
-            item_reader: ptr(get(F::ItemReader)),
-            item_batcher: ptr(get(F::ItemBatcher)),
-            result_writer: ptr(get(F::ResultWriter)),
-            tolerated_failure_count: ptr(
-                get(F::ToleratedFailureCount).or_else(|| get(F::ToleratedFailureCountPath))
-            ),
-            tolerated_failure_percentage: ptr(get(F::ToleratedFailurePercentage)
-                .or_else(|| get(F::ToleratedFailurePercentagePath))),
-            label: get(F::Label).and_then(Node::as_str).map(str::to_string),
-            handlers: read_handlers(&fields),
-        })),
+        Some("Map") => StateKind::Map(Box::new(read_map(&fields, language))),
         _ => StateKind::Unknown,
     };
     State {
