@@ -5,8 +5,9 @@
 //! pipeline of a state's fields is `dataflow` (JSONPath processing with `jsonpath` and the
 //! intrinsic functions, JSONata with `jsonata`), errors with Retry and Catch are `errors`.
 //! Parallel branches and Map iterations run side by side on the virtual clock (`concurrent`);
-//! an execution is driven from outside by `driver`, and AWS's TestState runs one state
-//! (`test_state`).
+//! an execution that waits pauses where it stands and is resumed there (`resume`: frames left on
+//! the way out, walked back into), driven from outside by `driver`; AWS's TestState runs one
+//! state (`test_state`).
 
 mod choice;
 mod concurrent;

@@ -194,7 +194,10 @@ impl Resumable {
             pause_at_ms: Some(now_ms),
             ..options.clone()
         };
-        let (execution, paused) = run_to_pause(&definition.tree, &definition.machine, &first, true);
+        let (mut execution, paused) =
+            run_to_pause(&definition.tree, &definition.machine, &first, true);
+        // A run reserves room for AWS's 25,000 events; thousands held paused keep only theirs.
+        execution.events.shrink_to_fit();
         Resumable {
             definition,
             options,
