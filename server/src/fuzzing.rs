@@ -46,8 +46,13 @@ pub fn session(initial: &str, yaml: bool, utf8: bool, ops: &[Op]) {
                 let analysis = diagnostics::analyse(&snapshot, &MockSource::default(), true, None);
                 let _ = diagnostics::to_lsp(&uri, &snapshot, &analysis);
                 let _ = hover::hover(&snapshot, &analysis, at);
-                let _ = completion::complete(&snapshot, at);
-                let _ = completion::complete_mock_file(&snapshot, &["A".into()], at);
+                let _ = completion::complete(&snapshot, at, completion::ClientEdits::default());
+                let _ = completion::complete_mock_file(
+                    &snapshot,
+                    &["A".into()],
+                    at,
+                    completion::ClientEdits::default(),
+                );
                 let _ = navigation::locations(&uri, &snapshot, at, true);
                 let _ = navigation::rename(&uri, &snapshot, at, "B\"\\é");
                 let _ = navigation::symbols(&snapshot);

@@ -80,6 +80,8 @@ pub struct State {
     can_watch: OnceLock<bool>,
     /// Whether the client re-requests code lenses when asked (they show the simulation).
     can_refresh_lenses: OnceLock<bool>,
+    /// How the client applies a completion's text edit.
+    completion_edits: OnceLock<completion::ClientEdits>,
 }
 
 /// YAML for `.yaml` / `.yml` documents and the YAML language ids, JSON otherwise.
@@ -145,6 +147,7 @@ impl State {
             settings: RwLock::new(Settings::default()),
             can_watch: OnceLock::new(),
             can_refresh_lenses: OnceLock::new(),
+            completion_edits: OnceLock::new(),
         }
     }
 
@@ -490,6 +493,16 @@ impl LanguageServer for Backend {
                 .and_then(|c| c.refresh_support)
                 .unwrap_or(false),
         );
+        let _ = self.completion_edits.set(completion::ClientEdits {
+            applies_ranges: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.completion.as_ref())
+                .and_then(|c| c.completion_item.as_ref())
+                .and_then(|i| i.insert_replace_support)
+                .unwrap_or(false),
+        });
         let _ = self.can_watch.set(
             params
                 .capabilities
@@ -638,19 +651,20 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
+        let client = self.completion_edits.get().copied().unwrap_or_default();
         if self.settings().is_mock_file(&at.text_document.uri) {
             let definition = self.definition_of_mock_file(&at.text_document.uri);
             return Ok(self
                 .at_position("completion", at, move |uri, d, position| {
                     let states = diagnostics::states_for_mock_file(uri, definition);
-                    completion::complete_mock_file(d, &states, position)
+                    completion::complete_mock_file(d, &states, position, client)
                 })
                 .await
                 .map(CompletionResponse::List));
         }
         Ok(self
-            .at_position("completion", at, |_, d, position| {
-                completion::complete(d, position)
+            .at_position("completion", at, move |_, d, position| {
+                completion::complete(d, position, client)
             })
             .await
             .map(CompletionResponse::List))

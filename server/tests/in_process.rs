@@ -811,3 +811,129 @@ async fn the_checkers_diagnostics_come_before_the_simulations() {
         "{found:#?}"
     );
 }
+
+/// The line at the `|` of `marked` once the completion labelled `label` is accepted: as LSP
+/// says (the edit's range replaced) and as Neovim 0.11 does (from the range's start to the
+/// cursor, keeping what follows; a snippet's placeholders are left as written).
+async fn accepted(editor: &mut Editor, uri: &str, marked: &str, label: &str) -> (String, String) {
+    let cursor = marked.find('|').expect("a cursor");
+    let text = marked.replacen('|', "", 1);
+    let language = if uri.ends_with(".yaml") {
+        "asl-yaml"
+    } else {
+        "asl"
+    };
+    editor
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        )
+        .await;
+    let line = text[..cursor].matches('\n').count();
+    let line_start = text[..cursor].rfind('\n').map_or(0, |i| i + 1);
+    let answer = editor
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": cursor - line_start}}),
+        )
+        .await;
+    let items = answer["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let item = items
+        .iter()
+        .find(|i| i["label"] == label)
+        .unwrap_or_else(|| panic!("{label} offered at {marked}: {items:#?}"));
+    let edit = &item["textEdit"];
+    let column = |end: &str| {
+        line_start + edit["range"][end]["character"].as_u64().expect("a column") as usize
+    };
+    let new_text = edit["newText"].as_str().expect("a new text");
+    let line_end = text[cursor..].find('\n').map_or(text.len(), |i| cursor + i);
+    let (start, end) = (column("start"), column("end"));
+    assert!(start <= cursor && end <= line_end, "{marked}: {edit}");
+    let as_lsp = format!(
+        "{}{new_text}{}",
+        &text[line_start..start],
+        &text[end..line_end]
+    );
+    let as_neovim = format!(
+        "{}{new_text}{}",
+        &text[line_start..start],
+        &text[cursor..line_end]
+    );
+    (as_lsp, as_neovim)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_inside_a_string_never_closes_it() {
+    let wrap = |state: &str| {
+        format!("{{\n  \"StartAt\": \"A\",\n  \"States\": {{\n{state}\n    \"B\": {{\"Type\": \"Succeed\"}}\n  }}\n}}")
+    };
+    // A client without insertReplaceSupport (Neovim 0.11 declares none).
+    let mut editor = Editor::start(Value::Null).await;
+    let cases = [
+        (
+            "    \"A\": {\"Type\": \"Pass\", \"Next\": \"|\"},",
+            "B",
+            "    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},",
+        ),
+        (
+            "    \"A\": {\"Type\": \"Pass\", \"Next\": \"|},",
+            "A",
+            "    \"A\": {\"Type\": \"Pass\", \"Next\": \"A},",
+        ),
+        (
+            "    \"A\": {\"Type\": \"Pass\", \"Ne|\"},",
+            "Next",
+            "    \"A\": {\"Type\": \"Pass\", \"Next\": \"$1\"},",
+        ),
+        (
+            "    \"A\": {\"Type\": \"Pass\", \"Re|\"},",
+            "ResultPath",
+            "    \"A\": {\"Type\": \"Pass\", \"ResultPath\": \"$1\"},",
+        ),
+        (
+            "    \"A\": {\"Type\": \"Task\", \"Resource\": \"r\", \"Retr|\"},",
+            "Retry",
+            "    \"A\": {\"Type\": \"Task\", \"Resource\": \"r\", \"Retry\"},",
+        ),
+    ];
+    for (i, (state, label, wanted)) in cases.into_iter().enumerate() {
+        let uri = format!("file:///work/string{i}.asl.json");
+        let (as_lsp, as_neovim) = accepted(&mut editor, &uri, &wrap(state), label).await;
+        assert_eq!(
+            (as_lsp.as_str(), as_neovim.as_str()),
+            (wanted, wanted),
+            "{state}"
+        );
+    }
+    let yaml =
+        "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: '|'\n  B:\n    Type: Succeed\n";
+    let (as_lsp, as_neovim) =
+        accepted(&mut editor, "file:///work/quoted.asl.yaml", yaml, "B").await;
+    assert_eq!(
+        (as_lsp.as_str(), as_neovim.as_str()),
+        ("    Next: 'B'", "    Next: 'B'")
+    );
+
+    // A client that applies edit ranges as given (VS Code) keeps the whole-member snippets.
+    let capabilities = json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true, "insertReplaceSupport": true}}}});
+    let mut editor = Editor::start_with(capabilities, Value::Null).await;
+    let state = "    \"A\": {\"Type\": \"Task\", \"Resource\": \"r\", \"Retr|\"},";
+    let (as_lsp, _) = accepted(
+        &mut editor,
+        "file:///work/vscode.asl.json",
+        &wrap(state),
+        "Retry",
+    )
+    .await;
+    assert!(
+        as_lsp.starts_with(
+            "    \"A\": {\"Type\": \"Task\", \"Resource\": \"r\", \"Retry\": [{\"ErrorEquals\""
+        ),
+        "{as_lsp}"
+    );
+    assert!(as_lsp.ends_with("}]},"), "{as_lsp}");
+}

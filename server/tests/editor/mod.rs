@@ -29,6 +29,13 @@ pub struct Editor {
 impl Editor {
     /// A server started and initialized with these initialization options.
     pub async fn start(initialization_options: Value) -> Editor {
+        let capabilities =
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+        Editor::start_with(capabilities, initialization_options).await
+    }
+
+    /// A server started and initialized with these client capabilities and options.
+    pub async fn start_with(capabilities: Value, initialization_options: Value) -> Editor {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         let (service, socket) = LspService::new(asl_lsp::Backend::new);
@@ -45,8 +52,8 @@ impl Editor {
         let init = editor
             .request(
                 "initialize",
-                json!({"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
-                       "rootUri": "file:///work", "initializationOptions": initialization_options}),
+                json!({"capabilities": capabilities, "rootUri": "file:///work",
+                       "initializationOptions": initialization_options}),
             )
             .await;
         assert!(

@@ -236,8 +236,10 @@ pub fn complete_mock_file(
 pub(super) fn string_content(range: TextRange, text: &str) -> TextRange {
     let (start, end) = (range.start as usize, range.end as usize);
     let body = text.get(start..end).unwrap_or("");
-    let open = usize::from(body.starts_with('"'));
-    let close = usize::from(body.len() > open && body.ends_with('"'));
+    // JSON's and YAML's double quotes, and YAML's single quotes.
+    let quote = body.chars().next().filter(|c| matches!(c, '"' | '\''));
+    let open = usize::from(quote.is_some());
+    let close = usize::from(quote.is_some_and(|q| body.len() > open && body.ends_with(q)));
     TextRange::new(start + open, end - close)
 }
 
