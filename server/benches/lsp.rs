@@ -1,8 +1,9 @@
 //! The language server over the protocol, on the 2,000-state file of
 //! `../shared/bench/gen_large.js`: each sample is a JSON-RPC request (or an edit and its
-//! publication) through the real server on an in-memory pipe, as an editor sees it. Run with
+//! publication) through the real server, as an editor sees it: in process on an in-memory pipe,
+//! and (`stdio_*`) the real `asl-lsp` binary over its stdin and stdout. Run with
 //! `cargo bench -p asl-lsp --bench lsp`; amazon-states-language-service is timed on the same
-//! file by `bench/peers.sh`. Results: `docs/benchmarks.md`.
+//! edits over stdio by `bench/lsp_latency.mjs`. Results: `docs/benchmarks.md`.
 
 // What the shipped binaries allocate with (see docs/benchmarks.md), so the figure is theirs.
 #[global_allocator]
@@ -11,9 +12,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[path = "../tests/editor/mod.rs"]
 mod editor;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::process::Command;
 
+use editor::stdio::Client;
 use editor::{position_of, Editor};
 use serde_json::{json, Value};
 
@@ -133,4 +136,125 @@ fn diagnostics_after_edit_2000(bencher: divan::Bencher) {
             editor.diagnostics(URI, version).await
         })
     });
+}
+
+/// An edit, until the checker's diagnostics of its version are published (the squiggle of a
+/// typo; the simulation's follow in a second publication).
+#[divan::bench(sample_count = 30)]
+fn checked_after_edit_2000(bencher: divan::Bencher) {
+    let (runtime, mut editor, _) = opened();
+    let mut version = 1;
+    bencher.bench_local(|| {
+        version += 1;
+        runtime.block_on(async {
+            editor
+                .notify("textDocument/didChange", toggle_space(version))
+                .await;
+            editor.checked(URI, version).await
+        })
+    });
+}
+
+/// The first edit after the file is opened, until its checker's diagnostics are published:
+/// each sample opens the file anew (untimed, up to the checker's publication of the opened
+/// text, while its simulation still runs) and times the edit that follows.
+#[divan::bench(sample_count = 20)]
+fn first_edit_after_open_2000(bencher: divan::Bencher) {
+    let (runtime, editor, text) = opened();
+    // Both closures drive the one editor, never at once.
+    let editor = RefCell::new(editor);
+    let mut opened = 0;
+    bencher
+        .with_inputs(|| {
+            opened += 1;
+            let uri = format!("file:///bench/first-{opened}.asl.json");
+            let editor = &mut *editor.borrow_mut();
+            runtime.block_on(async {
+                let open = json!({"textDocument": {"uri": &uri, "languageId": "asl", "version": 1, "text": &text}});
+                editor.notify("textDocument/didOpen", open).await;
+                editor.checked(&uri, 1).await;
+            });
+            uri
+        })
+        .bench_local_values(|uri| {
+            let editor = &mut *editor.borrow_mut();
+            runtime.block_on(async {
+                editor
+                    .notify("textDocument/didChange", edit_of(&uri, 2))
+                    .await;
+                editor.checked(&uri, 2).await;
+                editor
+                    .notify("textDocument/didClose", json!({"textDocument": {"uri": &uri}}))
+                    .await;
+            });
+        });
+}
+
+/// The toggling edit of `toggle_space` on another document.
+fn edit_of(uri: &str, version: i64) -> Value {
+    let mut edit = toggle_space(version);
+    edit["textDocument"]["uri"] = json!(uri);
+    edit
+}
+
+/// The real binary with the file open over stdio, both publications of the opened text read.
+fn opened_over_stdio() -> (Client, String) {
+    let text = input();
+    let mut client = Client::start();
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    let open =
+        json!({"textDocument": {"uri": URI, "languageId": "asl", "version": 1, "text": &text}});
+    client.notify("textDocument/didOpen", open);
+    client.diagnostics(1);
+    (client, text)
+}
+
+/// Over stdio: an edit, until the checker's diagnostics of its version are read.
+#[divan::bench(sample_count = 30)]
+fn stdio_checked_after_edit_2000(bencher: divan::Bencher) {
+    let (mut client, _) = opened_over_stdio();
+    let mut version = 1;
+    bencher.bench_local(|| {
+        version += 1;
+        client.notify("textDocument/didChange", toggle_space(version));
+        client.publication_of(URI, version)
+    });
+}
+
+/// Over stdio: an edit, until the whole set (the simulation's too) is read.
+#[divan::bench(sample_count = 30)]
+fn stdio_diagnostics_after_edit_2000(bencher: divan::Bencher) {
+    let (mut client, _) = opened_over_stdio();
+    let mut version = 1;
+    bencher.bench_local(|| {
+        version += 1;
+        client.notify("textDocument/didChange", toggle_space(version));
+        client.publication_of(URI, version);
+        client.publication_of(URI, version)
+    });
+}
+
+/// Over stdio: the first edit after opening, as `first_edit_after_open_2000`.
+#[divan::bench(sample_count = 20)]
+fn stdio_first_edit_after_open_2000(bencher: divan::Bencher) {
+    let (client, text) = opened_over_stdio();
+    let client = RefCell::new(client);
+    let mut opened = 0;
+    bencher
+        .with_inputs(|| {
+            let mut client = client.borrow_mut();
+            opened += 1;
+            let uri = format!("file:///bench/first-{opened}.asl.json");
+            let open = json!({"textDocument": {"uri": &uri, "languageId": "asl", "version": 1, "text": &text}});
+            client.notify("textDocument/didOpen", open);
+            client.publication_of(&uri, 1);
+            uri
+        })
+        .bench_local_values(|uri| {
+            let mut client = client.borrow_mut();
+            client.notify("textDocument/didChange", edit_of(&uri, 2));
+            client.publication_of(&uri, 2);
+            client.notify("textDocument/didClose", json!({"textDocument": {"uri": &uri}}));
+        });
 }

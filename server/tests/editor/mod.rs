@@ -12,6 +12,7 @@ use tokio::io::{
 use tower_lsp_server::{LspService, Server};
 
 pub mod lsp_text;
+pub mod stdio;
 
 pub struct Editor {
     to_server: WriteHalf<DuplexStream>,
