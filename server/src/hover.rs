@@ -18,13 +18,7 @@ pub fn hover(doc: &Snapshot, analysis: &Analysis, position: Position) -> Option<
             execution: &run.execution,
         })
         .collect();
-    let info = asl_sim::ide::hover(
-        &checked.tree,
-        &checked.machine,
-        &analysis.facts,
-        &runs,
-        offset,
-    )?;
+    let info = asl_sim::ide::hover(&checked.tree, &checked.machine, &runs, offset)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

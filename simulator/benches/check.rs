@@ -74,14 +74,13 @@ fn completion_2000(bencher: divan::Bencher) {
 }
 
 /// Hover on a state's name in the middle of the 2,000-state file, with the published
-/// analysis (checked tree and simulation facts) at hand, as the server keeps it.
+/// analysis (checked tree and simulation runs) at hand, as the server keeps it.
 #[divan::bench(sample_count = 30)]
 fn hover_2000(bencher: divan::Bencher) {
     let text = input(2000);
     let checked = check(&text, Format::Json, CheckOptions::default());
     let options = asl_sim::engine::RunOptions::default();
     let execution = asl_sim::engine::run(&checked.tree, &checked.machine, &options);
-    let facts = asl_sim::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
     let runs = [asl_sim::ide::RunView {
         test_case: None,
         execution: &execution,
@@ -91,7 +90,6 @@ fn hover_2000(bencher: divan::Bencher) {
         asl_sim::ide::hover(
             &checked.tree,
             &checked.machine,
-            &facts,
             &runs,
             divan::black_box(offset),
         )

@@ -10,7 +10,6 @@ use crate::model::schema::{CONTEXT_PATHS, ERROR_NAMES, FIELDS, STATE_TYPE_DOCS};
 use crate::model::StateMachine;
 use crate::simulation::duration;
 use crate::syntax::{Node, NodeKind, TextRange, Tree};
-use crate::Diagnostic;
 
 /// What to show when hovering at a place: Markdown, and the range it is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,12 +26,12 @@ pub struct RunView<'a> {
 
 /// Hover at byte `offset`: a field's documentation; a Resource's service, API and pattern; a
 /// state type, error name, context path, intrinsic, JSONata function or `$states` field under
-/// the cursor; on a state's name, its type and what the simulation says: the facts (`facts`,
-/// from `simulation::simulate`) and, per run, when it was entered and left, with what.
+/// the cursor; on a state's name, its type and, per run, when it was entered and left, with
+/// what. What the simulation found there is not repeated: its diagnostics are on the same name,
+/// and editors show them beside (VS Code above) the hover.
 pub fn hover(
     tree: &Tree,
     machine: &StateMachine,
-    facts: &[Diagnostic],
     runs: &[RunView<'_>],
     offset: usize,
 ) -> Option<HoverInfo> {
@@ -43,14 +42,7 @@ pub fn hover(
         .members()
         .find(|m| m.key.range.contains_inclusive(offset))
     {
-        return key_hover(
-            machine,
-            facts,
-            runs,
-            &path,
-            member.key.name,
-            member.key.range,
-        );
+        return key_hover(machine, runs, &path, member.key.name, member.key.range);
     }
     let NodeKind::String(value) = innermost.kind() else {
         return None;
@@ -129,7 +121,6 @@ fn word_hover(value: &str, string: TextRange, offset: usize) -> Option<HoverInfo
 
 fn key_hover(
     machine: &StateMachine,
-    facts: &[Diagnostic],
     runs: &[RunView<'_>],
     path: &[Node<'_>],
     key: &str,
@@ -148,17 +139,6 @@ fn key_hover(
             .into_iter()
             .find(|s| &*s.name.value == key && s.name.range == range)?;
         let mut markdown = format!("**{key}**: a `{}` state", state.kind.type_name());
-        let about: Vec<&str> = facts
-            .iter()
-            .filter(|d| d.range == range)
-            .map(|d| d.message.as_str())
-            .collect();
-        if !about.is_empty() {
-            markdown.push_str("\n\nIn the simulation:\n");
-            for fact in about {
-                let _ = write!(markdown, "\n- {fact}");
-            }
-        }
         for run in runs {
             let _ = write!(markdown, "\n\n{}", visits_summary(run, key));
         }
@@ -268,14 +248,12 @@ mod tests {
         let checked = check(text, Format::Json, CheckOptions::default());
         let options = RunOptions::default();
         let execution = crate::engine::run(&checked.tree, &checked.machine, &options);
-        let facts =
-            crate::simulation::explain(&checked.tree, &checked.machine, &options, &execution);
         let runs = [RunView {
             test_case: None,
             execution: &execution,
         }];
         let offset = text.find(marker).expect("marker") + nudge;
-        hover(&checked.tree, &checked.machine, &facts, &runs, offset).map(|h| h.markdown)
+        hover(&checked.tree, &checked.machine, &runs, offset).map(|h| h.markdown)
     }
 
     const CALLBACK: &str = r#"{"StartAt": "Ask", "States": {"Ask": {
@@ -293,10 +271,8 @@ mod tests {
         assert!(resource.contains("$$.Task.Token"), "{resource}");
         let state = hover_at(CALLBACK, "\"Ask\": {", 2).expect("a state");
         assert!(state.starts_with("**Ask**: a `Task` state"), "{state}");
-        assert!(
-            state.contains("No heartbeat for 60 s (HeartbeatSeconds)"),
-            "{state}"
-        );
+        // What the simulation found there is its diagnostic's, not repeated in the hover.
+        assert!(!state.contains("No heartbeat for 60 s"), "{state}");
         assert!(
             state.contains("Entered at +0 s with input `{}`; never left"),
             "{state}"
@@ -333,7 +309,7 @@ mod tests {
         for (text, format) in [(yaml, Format::Yaml), (json, Format::Json)] {
             let checked = check(text, format, CheckOptions::default());
             for offset in 0..=text.len() {
-                let _ = hover(&checked.tree, &checked.machine, &[], &[], offset);
+                let _ = hover(&checked.tree, &checked.machine, &[], offset);
             }
         }
     }
