@@ -1,4 +1,5 @@
 // ASL Workbench for VS Code: starts asl-lsp and adds the commands that show the simulation.
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -72,7 +73,21 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     process.env.PATH,
   );
   output.appendLine(`Starting ${command}`);
-  const serverOptions: ServerOptions = { command, args: ['--stdio'] };
+  // Started here rather than by the client, which logs any exit of the process as an error,
+  // even the clean one of a restart (vscode-languageclient 9; fixed in 10 by PR #1404).
+  const serverOptions: ServerOptions = async () => {
+    const server = spawn(command, ['--stdio'], { stdio: 'pipe' });
+    server.stderr.on('data', (data: Buffer) => output.append(data.toString()));
+    server.on('error', (e) => output.appendLine(`[Error] ${command} did not start: ${e.message}`));
+    server.on('exit', (code, signal) => {
+      if (code === 0) {
+        output.appendLine('asl-lsp stopped');
+      } else {
+        output.appendLine(`[Error] asl-lsp exited with ${signal ? `signal ${signal}` : `code ${code}`}`);
+      }
+    });
+    return { reader: server.stdout, writer: server.stdin };
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,
     outputChannel: output,
@@ -98,13 +113,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       },
     },
   };
-  client = new LanguageClient('asl', 'ASL Workbench', serverOptions, clientOptions);
-  await client.start();
+  const starting = new LanguageClient('asl', 'ASL Workbench', serverOptions, clientOptions);
+  await starting.start();
+  client = starting;
 }
 
 async function simulate(uri?: vscode.Uri): Promise<Simulation | undefined> {
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-  if (!client || !target) {
+  if (!client?.isRunning() || !target) {
     vscode.window.showWarningMessage('ASL: open a state machine (*.asl.json, *.asl.yaml) first.');
     return undefined;
   }
@@ -119,7 +135,7 @@ let graphPanel: vscode.WebviewPanel | undefined;
 let graphUri: vscode.Uri | undefined;
 
 async function showGraph(uri: vscode.Uri): Promise<void> {
-  if (!client) {
+  if (!client?.isRunning()) {
     return;
   }
   const answer = (await client.sendRequest(ExecuteCommandRequest.type, {
@@ -138,14 +154,69 @@ async function showGraph(uri: vscode.Uri): Promise<void> {
   graphUri = uri;
   graphPanel.title = `Graph: ${path.basename(uri.path)}`;
   const caption = answer.testCase ? `<p>Simulated: test case <b>${escapeHtml(answer.testCase)}</b></p>` : '';
+  // The graph scales down to the panel; the timeline keeps its size (its labels stay readable)
+  // and scrolls sideways.
   graphPanel.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
-<style>body{background:#fff;color:#202124;font-family:sans-serif} svg{max-width:none}</style></head>
-<body>${caption}${answer.graph}${answer.timeline ? '<h3>Timeline</h3>' + answer.timeline : ''}</body></html>`;
+<style>body{background:#fff;color:#202124;font-family:sans-serif}
+.graph svg{max-width:100%;height:auto} .timeline{overflow-x:auto} .timeline svg{max-width:none}</style></head>
+<body>${caption}<div class="graph">${answer.graph}</div>${
+    answer.timeline ? `<h3>Timeline</h3><div class="timeline">${answer.timeline}</div>` : ''
+  }</body></html>`;
 }
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * The timeline as a read-only virtual document (`asl-timeline:`): it names the definition it
+ * shows in its query and is simulated afresh when opened and when that definition's
+ * diagnostics change.
+ */
+const TIMELINE_SCHEME = 'asl-timeline';
+
+class TimelineDocuments implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly open = new Map<string, vscode.Uri>();
+
+  static uriOf(source: vscode.Uri): vscode.Uri {
+    const name = path.basename(source.path).replace(/\.asl\.(json|ya?ml)$/, '');
+    return vscode.Uri.from({ scheme: TIMELINE_SCHEME, path: `/${name} timeline`, query: source.toString() });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const source = vscode.Uri.parse(uri.query);
+    this.open.set(source.toString(), uri);
+    const simulation = await simulate(source);
+    return simulation ? timelineText(simulation) : 'No simulation: the definition is not open.';
+  }
+
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  /**
+   * The definitions whose diagnostics changed: their timelines are simulated again, once the
+   * publications of an edit (the checker's, then the simulation's) have settled.
+   */
+  refresh(sources: readonly vscode.Uri[]): void {
+    for (const source of sources) {
+      const shown = this.open.get(source.toString());
+      if (!shown || !vscode.workspace.textDocuments.some((d) => d.uri.toString() === shown.toString())) {
+        continue;
+      }
+      clearTimeout(this.pending.get(shown.toString()));
+      this.pending.set(
+        shown.toString(),
+        setTimeout(() => this.changed.fire(shown), 300),
+      );
+    }
+  }
+
+  dispose(): void {
+    this.pending.forEach((timer) => clearTimeout(timer));
+    this.changed.dispose();
+  }
 }
 
 /** The simulation as readable text: each run's summary, then its timeline. */
@@ -163,6 +234,7 @@ export function timelineText(simulation: Simulation): string {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('ASL Workbench');
+  const timelines = new TimelineDocuments();
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('asl.simulateCurrent', async (uri?: vscode.Uri) => {
@@ -175,12 +247,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         simulation.errors.map((e) => e.message).join(' | ');
       vscode.window.showInformationMessage(`ASL: ${summary}`);
     }),
+    timelines,
+    vscode.workspace.registerTextDocumentContentProvider(TIMELINE_SCHEME, timelines),
     vscode.commands.registerCommand('asl.showHistory', async (uri?: vscode.Uri) => {
-      const simulation = await simulate(uri);
-      if (simulation) {
-        const document = await vscode.workspace.openTextDocument({ content: timelineText(simulation), language: 'log' });
-        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      const source = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!client || !source) {
+        vscode.window.showWarningMessage('ASL: open a state machine (*.asl.json, *.asl.yaml) first.');
+        return;
       }
+      const document = await vscode.workspace.openTextDocument(TimelineDocuments.uriOf(source));
+      await vscode.languages.setTextDocumentLanguage(document, 'log');
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
     }),
     vscode.commands.registerCommand('asl.showGraph', async (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -188,14 +265,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await showGraph(target);
       }
     }),
-    // The graph follows its document: new diagnostics mean a new analysis (and simulation).
+    // The graph and timelines follow their document: new diagnostics mean a new analysis.
     vscode.languages.onDidChangeDiagnostics(async (event) => {
+      timelines.refresh(event.uris);
       if (graphPanel && graphUri && event.uris.some((u) => u.toString() === graphUri?.toString())) {
-        await showGraph(graphUri);
+        // A publication during a restart finds no client: the next one redraws.
+        await showGraph(graphUri).catch((e) => output.appendLine(`graph not redrawn: ${e}`));
       }
     }),
     vscode.commands.registerCommand('asl.restartServer', async () => {
-      await client?.stop();
+      // No request goes to the stopping client: until the new one runs, there is none.
+      const stopping = client;
+      client = undefined;
+      if (stopping?.isRunning()) {
+        await stopping.stop();
+      }
       await start(context);
     }),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
@@ -210,5 +294,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  if (client?.isRunning()) {
+    await client.stop();
+  }
 }
