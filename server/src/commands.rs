@@ -83,7 +83,7 @@ pub fn run(request: &Request, analysis: &Analysis) -> Result<Value> {
 }
 
 /// `asl.graph`: the state machine drawn, with the (first, or the requested) simulated run on
-/// it, and its timeline.
+/// it, and its timeline; the test case drawn and every one simulated.
 fn graph(request: &Request, analysis: &Analysis) -> Value {
     use asl_sim::picture;
     let checked = &analysis.checked;
@@ -126,6 +126,8 @@ fn graph(request: &Request, analysis: &Analysis) -> Value {
         "format": request.format,
         "graph": drawing,
         "testCase": run.and_then(|r| r.test_case.clone()),
+        // Every simulated test case, for a client to offer to draw each.
+        "testCases": analysis.runs.iter().filter_map(|r| r.test_case.as_deref()).collect::<Vec<_>>(),
         "timeline": timeline,
     })
 }

@@ -19,6 +19,9 @@ vim.api.nvim_create_user_command('AslHistory', function()
   require('asl').history_command()
 end, { desc = 'Show the simulated execution history as a timeline' })
 
-vim.api.nvim_create_user_command('AslGraph', function()
-  require('asl').graph_command()
-end, { desc = 'Draw the state machine and its simulated path (SVG, in the system viewer)' })
+vim.api.nvim_create_user_command('AslGraph', function(args)
+  require('asl').graph_command(nil, args.args ~= '' and args.args or nil)
+end, {
+  nargs = '?',
+  desc = 'Draw the state machine and a test case\'s simulated path (SVG, in the system viewer)',
+})

@@ -110,12 +110,68 @@ local opened
 vim.cmd('wincmd p')
 require('asl').graph_command(function(p)
   opened = p
+  return true
 end)
 vim.wait(10000, function()
   return opened ~= nil
 end, 50)
 local svg = opened and table.concat(vim.fn.readfile(opened), '\n') or ''
 check(svg:find('<svg', 1, true) ~= nil and svg:find('Ask', 1, true) ~= nil, ':AslGraph writes the graph as SVG')
+
+-- Messages, recorded.
+local notified = {}
+local notify = vim.notify
+vim.notify = function(message, level)
+  table.insert(notified, { message = message, level = level })
+end
+local function last_notified()
+  return notified[#notified] or { message = '' }
+end
+
+-- No viewer: it says so, and where the SVG is.
+opened = nil
+require('asl').graph_command(function()
+  return nil, 'no handler found'
+end)
+vim.wait(10000, function()
+  return last_notified().message:find('no viewer', 1, true) ~= nil
+end, 50)
+check(
+  last_notified().message:find('no viewer opens it (no handler found)', 1, true) ~= nil
+    and last_notified().level == vim.log.levels.WARN,
+  ':AslGraph without a viewer says so (' .. last_notified().message .. ')'
+)
+
+-- A definition with several test cases: :AslGraph asks which to draw and names it.
+local example = root .. '/../../examples/order-fulfilment'
+vim.fn.writefile(vim.fn.readfile(example .. '.asl.json'), dir .. '/order-fulfilment.asl.json')
+vim.fn.writefile(vim.fn.readfile(example .. '.mocks.json'), dir .. '/order-fulfilment.mocks.json')
+vim.cmd('edit ' .. dir .. '/order-fulfilment.asl.json')
+vim.wait(15000, function()
+  return #vim.diagnostic.get(0) > 0
+end, 50)
+local offered
+local select = vim.ui.select
+vim.ui.select = function(items, _, choose)
+  offered = items
+  choose(items[2])
+end
+opened = nil
+require('asl').graph_command(function(p)
+  opened = p
+  return true
+end)
+vim.wait(10000, function()
+  return opened ~= nil
+end, 50)
+vim.ui.select = select
+check(offered ~= nil and #offered == 3, ':AslGraph offers each test case (' .. table.concat(offered or {}, ', ') .. ')')
+local chosen = offered and offered[2] or '?'
+check(
+  opened ~= nil and last_notified().message:find('graph of test case ' .. chosen, 1, true) ~= nil,
+  ':AslGraph names the test case it drew (' .. last_notified().message .. ')'
+)
+vim.notify = notify
 
 -- A SAM template (a yaml buffer): the client attaches because it holds a state machine, and
 -- the diagnostic is at its place in the template; a plain yaml buffer gets no client.
@@ -140,7 +196,7 @@ check(client_of(plain_buf) == nil, 'no client on a plain yaml buffer')
 
 vim.fn.delete(dir, 'rf')
 if #failures > 0 then
-  io.stderr:write(#failures .. ' check(s) failed\n')
+  io.stderr:write(#failures == 1 and '1 check failed\n' or (#failures .. ' checks failed\n'))
   vim.cmd('cquit 1')
 else
   io.stdout:write('all Neovim checks passed\n')

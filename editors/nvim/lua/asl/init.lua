@@ -82,13 +82,15 @@ local function client_of(buf)
 end
 
 -- Run a server command (`asl.simulate`, `asl.graph`) on a buffer; `done(result)` gets the answer.
-local function execute(command, buf, done)
+-- `extra`: more fields of the argument (`testCase`).
+local function execute(command, buf, done, extra)
   local client = client_of(buf)
   if not client then
     vim.notify('asl: no asl-lsp client on this buffer', vim.log.levels.WARN)
     return
   end
-  local params = { command = command, arguments = { { uri = vim.uri_from_bufnr(buf) } } }
+  local argument = vim.tbl_extend('force', { uri = vim.uri_from_bufnr(buf) }, extra or {})
+  local params = { command = command, arguments = { argument } }
   client:request('workspace/executeCommand', params, function(err, result)
     if err then
       vim.notify(command .. ': ' .. err.message, vim.log.levels.ERROR)
@@ -131,21 +133,59 @@ local function show(title, lines)
   vim.bo[buf].modifiable = false
 end
 
--- :AslGraph: the state machine (and its simulated path) as SVG, opened in the system viewer.
-function M.graph_command(open)
+-- The system viewer: vim.ui.open (0.10+), else xdg-open. Returns nil and why when there is none.
+function M.open_in_viewer(path)
+  if vim.ui.open then
+    local job, err = vim.ui.open(path)
+    return job and true or nil, err
+  end
+  if vim.fn.executable('xdg-open') == 1 then
+    vim.fn.jobstart({ 'xdg-open', path }, { detach = true })
+    return true
+  end
+  return nil, 'no xdg-open on PATH'
+end
+
+-- Write the answer of `asl.graph` (graph and timeline SVG) and open the graph.
+local function write_graph(buf, result, open)
+  local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t:r:r')
+  local case = result.testCase ~= vim.NIL and result.testCase or nil
+  local base = vim.fn.tempname() .. '-' .. name .. (case and ('-' .. case:gsub('[^%w_-]', '_')) or '')
+  vim.fn.writefile(vim.split(result.graph, '\n'), base .. '.svg')
+  if result.timeline and result.timeline ~= vim.NIL then
+    vim.fn.writefile(vim.split(result.timeline, '\n'), base .. '.timeline.svg')
+  end
+  local what = case and ('graph of test case ' .. case) or 'graph'
+  local ok, why = (open or M.open_in_viewer)(base .. '.svg')
+  if ok then
+    vim.notify('asl: ' .. what .. ' written to ' .. base .. '.svg')
+  else
+    vim.notify(
+      'asl: ' .. what .. ' written to ' .. base .. '.svg, but no viewer opens it (' .. tostring(why) .. ')',
+      vim.log.levels.WARN
+    )
+  end
+end
+
+-- :AslGraph [TEST CASE]: the state machine (and a test case's simulated path) as SVG, opened in
+-- the system viewer. With several test cases and none named, asks which to draw.
+-- `open(path)` returns true when a viewer took it (default: M.open_in_viewer).
+function M.graph_command(open, test_case)
   local buf = vim.api.nvim_get_current_buf()
   execute('asl.graph', buf, function(result)
-    local base = vim.fn.tempname() .. '-' .. vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':t:r:r')
-    vim.fn.writefile(vim.split(result.graph, '\n'), base .. '.svg')
-    if result.timeline and result.timeline ~= vim.NIL then
-      vim.fn.writefile(vim.split(result.timeline, '\n'), base .. '.timeline.svg')
+    local cases = result.testCases or {}
+    if test_case == nil and #cases > 1 then
+      vim.ui.select(cases, { prompt = 'asl: draw which test case?' }, function(choice)
+        if choice then
+          vim.api.nvim_buf_call(buf, function()
+            M.graph_command(open, choice)
+          end)
+        end
+      end)
+      return
     end
-    open = open or (vim.ui.open and function(p) vim.ui.open(p) end) or function(p)
-      vim.fn.jobstart({ 'xdg-open', p }, { detach = true })
-    end
-    open(base .. '.svg')
-    vim.notify('asl: graph written to ' .. base .. '.svg')
-  end)
+    write_graph(buf, result, open)
+  end, test_case and { testCase = test_case } or nil)
 end
 
 function M.simulate_command()
