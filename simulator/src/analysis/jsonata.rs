@@ -1,12 +1,44 @@
 //! JSONata inside `{% %}`: syntax errors with a position, and the `$variables` an expression reads.
 
+use std::sync::RwLock;
+
+use crate::fxhash::FxHashSet;
 use crate::model::jsonata_functions::is_function;
+
+/// Expressions that parsed without error, kept from one check to the next: an editor checks
+/// every version of a document, and an expression unchanged since the last is not parsed again
+/// (parsing is the costly part of its check). Emptied beyond `REMEMBERED` expressions, so it
+/// stays about the size of the documents being edited.
+static PARSED: RwLock<Option<FxHashSet<Box<str>>>> = RwLock::new(None);
+const REMEMBERED: usize = 50_000;
+
+#[cfg(test)]
+thread_local! {
+    /// How many expressions this thread parsed (tests run side by side on other threads).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 /// A syntax error in an expression: byte offset within the expression, and the message.
 pub fn syntax_error(expression: &str) -> Option<(usize, String)> {
-    let error = jsonata_core::parser::parse(expression).err()?;
-    let message = error.to_string();
-    Some((locate(expression), message))
+    let known = PARSED
+        .read()
+        .is_ok_and(|p| p.as_ref().is_some_and(|p| p.contains(expression)));
+    if known {
+        return None;
+    }
+    #[cfg(test)]
+    PARSES.with(|n| n.set(n.get() + 1));
+    if let Err(error) = jsonata_core::parser::parse(expression) {
+        return Some((locate(expression), error.to_string()));
+    }
+    if let Ok(mut parsed) = PARSED.write() {
+        let parsed = parsed.get_or_insert_with(FxHashSet::default);
+        if parsed.len() >= REMEMBERED {
+            parsed.clear();
+        }
+        parsed.insert(expression.into());
+    }
+    None
 }
 
 /// Whether an error only says the text stopped too early (so the real fault is further on).
@@ -136,5 +168,28 @@ mod tests {
         let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["items", "y", "a"]);
         assert!(free_variables("'$notavar' & $states.input").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::*;
+
+    #[test]
+    fn an_expression_parsed_once_is_not_parsed_again_in_a_later_check() {
+        let parses = || PARSES.with(std::cell::Cell::get);
+        let expression = "$states.input.memo_test_only_here + 1";
+        let text = format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expression} %}}", "End": true}}}}}}"#);
+        let check = || crate::check(&text, crate::syntax::Format::Json, crate::CheckOptions::default());
+        let before = parses();
+        assert!(check().diagnostics.is_empty());
+        assert_eq!(parses(), before + 1);
+        // A later check (the next version of the document) finds it parsed.
+        assert!(check().diagnostics.is_empty());
+        assert_eq!(parses(), before + 1, "parsed again");
+        // One with an error is parsed each time it is met (its message needs the parse).
+        assert!(syntax_error("$states.input +").is_some());
+        assert!(syntax_error("$states.input +").is_some());
+        assert_eq!(parses(), before + 3);
     }
 }
