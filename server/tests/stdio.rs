@@ -84,7 +84,8 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         "{second:#?}"
     );
 
-    // Hover: on the state's name, the simulation's facts; on a field, its documentation.
+    // Hover: on the state's name, its runs (the simulation's findings are its diagnostics, not
+    // repeated); on a field, its documentation.
     let on_state = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}}),
@@ -97,7 +98,8 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         "{on_state}"
     );
     assert!(
-        markdown.contains("[HeartbeatsStop] No heartbeat for 60 s"),
+        markdown.contains("[HeartbeatsStop] Entered at +0 s")
+            && !markdown.contains("No heartbeat for 60 s"),
         "{on_state}"
     );
     let on_field = client.request(

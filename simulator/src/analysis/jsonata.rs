@@ -179,8 +179,16 @@ mod memo_tests {
     fn an_expression_parsed_once_is_not_parsed_again_in_a_later_check() {
         let parses = || PARSES.with(std::cell::Cell::get);
         let expression = "$states.input.memo_test_only_here + 1";
-        let text = format!(r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expression} %}}", "End": true}}}}}}"#);
-        let check = || crate::check(&text, crate::syntax::Format::Json, crate::CheckOptions::default());
+        let text = format!(
+            r#"{{"QueryLanguage": "JSONata", "StartAt": "A", "States": {{"A": {{"Type": "Pass", "Output": "{{% {expression} %}}", "End": true}}}}}}"#
+        );
+        let check = || {
+            crate::check(
+                &text,
+                crate::syntax::Format::Json,
+                crate::CheckOptions::default(),
+            )
+        };
         let before = parses();
         assert!(check().diagnostics.is_empty());
         assert_eq!(parses(), before + 1);
