@@ -4,6 +4,9 @@
 //!   written (with this build's asl-sim) and exits 0, or as its `# exit N` comment says;
 //! - every transcript (`$ asl-sim ...` followed by what it prints) prints exactly that, and exits
 //!   as its `status:` line says (0, or 1 for an execution that did not succeed);
+//! - every excerpt of a report (a plain block `error[code]: ...` with its `--> FILE:LINE:COLUMN`)
+//!   is what `asl-sim check FILE` or `asl-sim run FILE --explain` (with each test case of its
+//!   mock file) prints, line for line;
 //! - every synopsis (a plain block `asl-sim SUBCOMMAND [...]`) names each flag that
 //!   `asl-sim SUBCOMMAND --help` lists, and no other;
 //! - the conformance figures are those of `tests/conformance/counts.txt`, which the conformance
@@ -222,6 +225,78 @@ fn every_transcript_prints_what_it_shows() {
         }
     }
     assert!(compared >= 3, "only {compared} transcripts found");
+}
+
+/// What asl-sim reports on `file`: `check`, and `run --explain` unmocked and with each test case
+/// of the mock file beside it.
+fn reports_on(file: &str) -> Vec<String> {
+    let mut commands = vec![
+        format!("asl-sim check {file}"),
+        format!("asl-sim run {file} --explain"),
+    ];
+    let mocks = file
+        .split_once(".asl.")
+        .map(|(stem, _)| format!("{stem}.mocks.json"))
+        .filter(|m| root().join(m).exists());
+    if let Some(mocks) = mocks {
+        let text = std::fs::read_to_string(root().join(&mocks)).expect("the mock file");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        for machine in value["StateMachines"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            for case in machine["TestCases"]
+                .as_object()
+                .into_iter()
+                .flat_map(|c| c.keys())
+            {
+                commands.push(format!(
+                    "asl-sim run {file} --mocks {mocks} --test-case '{case}' --explain"
+                ));
+            }
+        }
+    }
+    commands
+        .iter()
+        .map(|c| String::from_utf8_lossy(&run(c).stdout).into_owned())
+        .collect()
+}
+
+#[test]
+fn every_report_excerpt_is_what_asl_sim_reports() {
+    let mut compared = 0;
+    for block in blocks(&readme()) {
+        let Some(first) = block.lines.first() else {
+            continue;
+        };
+        let is_report = ["error[", "warning[", "information[", "hint["]
+            .iter()
+            .any(|s| first.starts_with(s));
+        if !block.info.is_empty() || !is_report {
+            continue;
+        }
+        let file = block
+            .lines
+            .iter()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))
+            .and_then(|place| place.split(':').next())
+            .unwrap_or_else(|| {
+                panic!("README.md:{}: an excerpt without its --> place", block.line)
+            });
+        let excerpt = block.lines.join("\n");
+        let reports = reports_on(file);
+        assert!(
+            reports.iter().any(|r| {
+                let lines: Vec<&str> = r.lines().map(str::trim_end).collect();
+                lines.join("\n").contains(&excerpt)
+            }),
+            "README.md:{}: asl-sim does not report this on {file}:\n{excerpt}",
+            block.line
+        );
+        compared += 1;
+    }
+    assert!(compared >= 2, "only {compared} excerpts found");
 }
 
 /// The flags of a `--help` text: each option line's names (`-o`, `--output`).
