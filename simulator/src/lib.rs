@@ -13,6 +13,7 @@ pub mod engine;
 pub mod expectations;
 mod fxhash;
 pub mod ide;
+pub mod mock_init;
 pub mod mocks;
 pub mod model;
 pub mod picture;

@@ -6,6 +6,7 @@ pub mod integration_models;
 pub mod integrations;
 pub mod intrinsic;
 pub mod jsonata_functions;
+pub mod minimal_result;
 pub mod output_check;
 pub mod path;
 pub mod schema;

@@ -10,6 +10,7 @@ mod flags;
 mod graph;
 mod messages;
 mod mock_file;
+mod mocks;
 mod render;
 mod run;
 mod source;
@@ -52,6 +53,9 @@ enum Command {
     /// Answer a TestState request object (as `aws stepfunctions test-state --cli-input-json`)
     #[command(after_help = test_state::AFTER_HELP)]
     TestState(test_state::Args),
+    /// Write mock files
+    #[command(subcommand)]
+    Mocks(mocks::Command),
     /// Print the completion script for bash, zsh or fish
     #[command(after_help = "\
 For bash: asl-sim completions bash > ~/.local/share/bash-completion/completions/asl-sim
@@ -104,6 +108,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::main(&args),
         Command::Graph(args) => graph::main(&args),
         Command::TestState(args) => test_state::main(&args),
+        Command::Mocks(command) => mocks::main(&command),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
