@@ -28,6 +28,7 @@ fn examples() -> Vec<String> {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // says how many cases it checked
 fn every_examples_generated_mock_file_passes_asl_sim_test() {
     let dir = std::env::temp_dir().join(format!("asl-sim-mocks-init-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
