@@ -14,6 +14,7 @@ pub mod expectations;
 mod fxhash;
 pub mod ide;
 pub mod mock_init;
+pub mod mock_validation;
 pub mod mocks;
 pub mod model;
 pub mod picture;

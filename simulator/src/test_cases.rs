@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::engine::{run, Execution, RunOptions};
 use crate::expectations::{expectation, orphans, verify, Expectation};
 use crate::mocks::MockError;
+use crate::model::output_check::FieldValidationMode;
 use crate::model::StateMachine;
 use crate::syntax::Tree;
 
@@ -17,6 +18,8 @@ pub struct RunSettings {
     /// Fixed by default, so that expected durations and outputs do not depend on the day.
     pub start_time_ms: i64,
     pub seed: u64,
+    /// How mocked results are checked against their APIs' output shapes (STRICT by default).
+    pub mock_validation: FieldValidationMode,
 }
 
 impl Default for RunSettings {
@@ -25,6 +28,7 @@ impl Default for RunSettings {
         RunSettings {
             start_time_ms: defaults.start_time_ms,
             seed: defaults.seed,
+            mock_validation: FieldValidationMode::Strict,
         }
     }
 }
@@ -99,7 +103,17 @@ fn prepare_case(
     let read = crate::mocks::read_test_case(config, machine, &name);
     let expected = expectation(config, machine, &name);
     let mut problems = match &read {
-        Ok(mocks) => crate::mocks::misplaced_states(mocks, definition, machine, &name),
+        Ok(mocks) => {
+            let mut found = crate::mocks::misplaced_states(mocks, definition, machine, &name);
+            found.extend(crate::mock_validation::invalid_returns(
+                config,
+                definition,
+                machine,
+                &name,
+                settings.mock_validation,
+            ));
+            found
+        }
         Err(found) => found.clone(),
     };
     if let Err(e) = &expected {

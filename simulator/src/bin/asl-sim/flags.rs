@@ -19,6 +19,14 @@ pub fn start_time(value: &str) -> Result<i64, String> {
         .ok_or_else(|| "takes an RFC 3339 time such as 2026-01-01T00:00:00Z".to_string())
 }
 
+/// `--mock-validation strict|present|none`.
+pub fn mock_validation(
+    value: &str,
+) -> Result<asl_sim::model::output_check::FieldValidationMode, String> {
+    asl_sim::mock_validation::parse_mode(value)
+        .ok_or_else(|| "takes strict, present or none".to_string())
+}
+
 /// `--history-limit N`.
 pub fn positive(value: &str) -> Result<usize, String> {
     value

@@ -132,7 +132,14 @@ fn simulation(
     let name = definition_name(&args.file);
     let machine = args.state_machine.as_deref();
     let mocks = match (&args.mocks, &args.test_case) {
-        (Some(f), Some(case)) => Some(load_mocks(f, case, machine, &name, &checked.machine)?),
+        (Some(f), Some(case)) => Some(load_mocks(
+            f,
+            case,
+            machine,
+            &name,
+            &checked.machine,
+            asl_sim::model::output_check::FieldValidationMode::default(),
+        )?),
         _ => None,
     };
     // Without --input, the test case's own (its Expectations' `Input`), as `asl-sim test`.

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use asl_sim::analysis::{check, CheckOptions};
 use asl_sim::engine::{format_timestamp, run, Execution, RunOptions, Status};
+use asl_sim::model::output_check::FieldValidationMode;
 use serde_json::Value;
 
 use crate::messages::{self, Problems};
@@ -50,6 +51,10 @@ pub struct Args {
     /// The mock file's test case to run
     #[arg(long, value_name = "NAME")]
     pub test_case: Option<String>,
+    /// How mocked results are checked against their APIs' output shapes (a response's own
+    /// "FieldValidationMode" wins)
+    #[arg(long, value_name = "MODE", value_parser = flags::mock_validation, default_value = "strict")]
+    pub mock_validation: FieldValidationMode,
     /// The mock file's state machine (default: the one named like the definition)
     #[arg(long, value_name = "NAME")]
     pub state_machine: Option<String>,
@@ -125,6 +130,7 @@ fn execute(args: &Args) -> Result<Outcome, Problems> {
             args.state_machine.as_deref(),
             &name,
             &checked.machine,
+            args.mock_validation,
         )?),
         _ => None,
     };
@@ -208,12 +214,20 @@ pub(crate) fn load_mocks(
     machine: Option<&str>,
     definition_name: &str,
     definition: &asl_sim::model::StateMachine,
+    mock_validation: FieldValidationMode,
 ) -> Result<asl_sim::mocks::TestCase, Problems> {
     let mock_file = MockFile::read(file)?;
     let machine = mock_file.machine(machine, definition_name);
     let test_case = asl_sim::mocks::read_test_case(&mock_file.config, &machine, case)
         .map_err(|errors| Problems(mock_file.locate(&errors)))?;
-    let misplaced = asl_sim::mocks::misplaced_states(&test_case, definition, &machine, case);
+    let mut misplaced = asl_sim::mocks::misplaced_states(&test_case, definition, &machine, case);
+    misplaced.extend(asl_sim::mock_validation::invalid_returns(
+        &mock_file.config,
+        definition,
+        &machine,
+        case,
+        mock_validation,
+    ));
     if misplaced.is_empty() {
         Ok(test_case)
     } else {

@@ -40,6 +40,10 @@ pub struct Args {
     /// Fix every random choice (jitter, States.MathRandom, States.UUID, $random, $uuid)
     #[arg(long, value_name = "N", value_parser = flags::seed, default_value = "0")]
     seed: u64,
+    /// How mocked results are checked against their APIs' output shapes (a response's own
+    /// "FieldValidationMode" wins)
+    #[arg(long, value_name = "MODE", value_parser = flags::mock_validation, default_value = "strict")]
+    mock_validation: asl_sim::model::output_check::FieldValidationMode,
 }
 
 /// One test case's result.
@@ -165,6 +169,7 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
     let settings = RunSettings {
         start_time_ms,
         seed: args.seed,
+        mock_validation: args.mock_validation,
     };
     let prepared = match prepare(&mock_file.config, &machine, &checked.machine, &settings) {
         Ok(cases) => cases,
