@@ -81,7 +81,7 @@ impl<'t> Engine<'t> {
         self.record_call(task, &events, request);
         let name = state.name.value.as_ref();
         let driven = self.callbacks.is_some() && token.is_some();
-        let mocked = self.mocked_answer(name, pattern, driven, at)?;
+        let mocked = self.mocked_answer(name, task.target.as_ref(), pattern, driven, at)?;
         let token_index = token.as_ref().map(|token| {
             self.tokens.push(TaskToken {
                 token: token.clone(),
@@ -179,10 +179,13 @@ impl<'t> Engine<'t> {
     }
 
     /// What the mocks say this attempt of `name` does: the outcome, its delay and the worker's
-    /// heartbeats in ms. Without a mock, a call answers `{}` at once and a callback never comes.
+    /// heartbeats in ms. Without a mock, a call answers at once with the minimal valid result of
+    /// its API (`model::minimal_result`: `{}` where no model describes it) and a callback never
+    /// comes.
     fn mocked_answer(
         &mut self,
         name: &str,
+        target: Option<&Resource>,
         pattern: Pattern,
         driven: bool,
         at: &At,
@@ -214,7 +217,7 @@ impl<'t> Engine<'t> {
                     "The test case has no mock for `{name}`: nobody returns its task token."
                 ),
                 _ => format!(
-                    "The test case has no mock for `{name}`: the call answered {{}} at once."
+                    "The test case has no mock for `{name}`: the call answered at once with the minimal valid result of its API."
                 ),
             });
         }
@@ -225,7 +228,11 @@ impl<'t> Engine<'t> {
                 r.heartbeats.iter().map(|b| *b as i64 * 1000).collect(),
             ),
             None if pattern == Pattern::WaitForTaskToken => (Outcome::NoResponse, 0, Vec::new()),
-            None => (Outcome::Return(json!({})), 0, Vec::new()),
+            None => (
+                Outcome::Return(crate::model::minimal_result::minimal_result(target)),
+                0,
+                Vec::new(),
+            ),
         })
     }
 
