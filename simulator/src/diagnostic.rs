@@ -2,6 +2,15 @@
 
 use crate::syntax::TextRange;
 
+/// `n` and a regular noun, singular or plural as `n` asks: `1 error`, `2 errors`, `0 files`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,

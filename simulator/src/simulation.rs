@@ -427,11 +427,13 @@ pub fn summary(execution: &Execution) -> String {
         Some(error) => format!("{} with {error}", execution.status.as_str()),
         None => execution.status.as_str().to_string(),
     };
-    let plural = if states == 1 { "" } else { "s" };
     // Whole milliseconds of virtual time.
     #[allow(clippy::cast_possible_truncation)]
     let elapsed = duration((execution.elapsed_seconds * 1000.0).round() as i64);
-    format!("{ended} · {states} state{plural} entered · {elapsed} (virtual)")
+    format!(
+        "{ended} · {} entered · {elapsed} (virtual)",
+        crate::diagnostic::count(states, "state")
+    )
 }
 
 /// `90 s`, `1.500 s`, `10 min`, `11 min 40 s`, `90 min`, `24 h 30 s`, `358 d 19 h 6 min 40 s`: virtual

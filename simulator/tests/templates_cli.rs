@@ -44,10 +44,7 @@ fn check_reports_each_machine_at_its_place_in_the_template() {
         serde_json::json!({"line": 41, "character": 10})
     );
     let (code, out, _) = asl_sim(&["check", "examples/templates/template.yaml"]);
-    assert_eq!(
-        (code, out.trim()),
-        (0, "1 file(s) checked: no problems found")
-    );
+    assert_eq!((code, out.trim()), (0, "1 file checked: no problems found"));
 }
 
 #[test]

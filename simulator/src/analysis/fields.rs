@@ -983,9 +983,16 @@ impl<'a> Walker<'a> {
             if let Some((intrinsic::Arg::String(template), _)) = call.args.first() {
                 let placeholders = count_placeholders(template);
                 if placeholders != given - 1 {
-                    self.error("intrinsic-argument", name_range, format!(
-                        "The template has {placeholders} `{{}}` placeholder(s) but {} value(s) follow it.", given - 1
-                    ));
+                    self.error(
+                        "intrinsic-argument",
+                        name_range,
+                        format!(
+                            "The template has {} but {} {} it.",
+                            crate::diagnostic::count(placeholders, "`{}` placeholder"),
+                            crate::diagnostic::count(given - 1, "value"),
+                            if given == 2 { "follows" } else { "follow" }
+                        ),
+                    );
                 }
             }
         }

@@ -87,7 +87,9 @@ pub fn main(args: &Args) -> Outcome {
     let errors = render::write_report(&mut std::io::stdout().lock(), format, &reports);
     if unread > 0 {
         messages::error(format!(
-            "{unread} file(s) could not be read, so were not checked"
+            "{} could not be read, so {} not checked",
+            asl_sim::diagnostic::count(unread, "file"),
+            if unread == 1 { "it was" } else { "they were" }
         ));
         Outcome::Usage
     } else if errors > 0 {

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use asl_sim::diagnostic::count;
 use asl_sim::syntax::{LineIndex, PositionEncoding, TextRange};
 use asl_sim::{Diagnostic, Severity};
 use serde_json::json;
@@ -135,11 +136,14 @@ fn write_human(
     if !summary || files == 0 {
         Ok(())
     } else if errors == 0 && warnings == 0 {
-        writeln!(out, "{files} file(s) checked: no problems found")
+        writeln!(out, "{} checked: no problems found", count(files, "file"))
     } else {
         writeln!(
             out,
-            "{files} file(s) checked: {errors} error(s), {warnings} warning(s)"
+            "{} checked: {}, {}",
+            count(files, "file"),
+            count(errors, "error"),
+            count(warnings, "warning")
         )
     }
 }
