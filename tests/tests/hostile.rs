@@ -183,7 +183,7 @@ fn the_cli_fails_cleanly_on_hostile_files() {
         stderr.contains("not UTF-8 text (invalid byte at offset 0)"),
         "{stderr}"
     );
-    assert!(stderr.contains("1 file(s) could not be read"), "{stderr}");
+    assert!(stderr.contains("1 file could not be read"), "{stderr}");
     assert!(out.stdout.is_empty(), "{out:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -898,6 +898,27 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// `States.Format`: as many values as its template has `{}` placeholders.
+    fn format_placeholders(&mut self, call: &intrinsic::Call, name_range: TextRange) {
+        let Some((intrinsic::Arg::String(template), _)) = call.args.first() else {
+            return;
+        };
+        let placeholders = count_placeholders(template);
+        let values = call.args.len() - 1;
+        if placeholders != values {
+            self.error(
+                "intrinsic-argument",
+                name_range,
+                format!(
+                    "The template has {} but {} {} it.",
+                    crate::diagnostic::count(placeholders, "`{}` placeholder"),
+                    crate::diagnostic::count(values, "value"),
+                    if values == 1 { "follows" } else { "follow" }
+                ),
+            );
+        }
+    }
+
     fn intrinsic_call(&mut self, node: Node<'_>, call: &intrinsic::Call) {
         let name_range = inner_range(self.text, node, call.name_span.0, call.name_span.1);
         let Some(spec) = intrinsic::spec(call.name) else {
@@ -980,21 +1001,7 @@ impl<'a> Walker<'a> {
             }
         }
         if spec.name == "States.Format" {
-            if let Some((intrinsic::Arg::String(template), _)) = call.args.first() {
-                let placeholders = count_placeholders(template);
-                if placeholders != given - 1 {
-                    self.error(
-                        "intrinsic-argument",
-                        name_range,
-                        format!(
-                            "The template has {} but {} {} it.",
-                            crate::diagnostic::count(placeholders, "`{}` placeholder"),
-                            crate::diagnostic::count(given - 1, "value"),
-                            if given == 2 { "follows" } else { "follow" }
-                        ),
-                    );
-                }
-            }
+            self.format_placeholders(call, name_range);
         }
         if spec.name == "States.JsonMerge" {
             if let Some((intrinsic::Arg::Boolean(true), (s, e))) = call.args.get(2) {
