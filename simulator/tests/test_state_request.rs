@@ -279,3 +279,26 @@ fn states_that_wait_for_a_worker_or_a_job_need_a_mock() {
         assert_eq!(mocked["status"], "SUCCEEDED", "{resource}: {mocked}");
     }
 }
+
+#[test]
+fn an_error_caused_by_state_names_a_state_inside_the_map() {
+    let request = |origin: &str| {
+        json!({
+            "definition": batch_map(json!({"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}]})),
+            "input": {"orders": [1]},
+            "mock": {"errorOutput": {"error": "ShipFailed", "cause": "no truck"}},
+            "stateConfiguration": {"errorCausedByState": origin},
+        })
+    };
+    let inside = answer(&request("Ship"));
+    assert_eq!(inside["status"], "CAUGHT_ERROR", "{inside}");
+    assert_eq!(inside["error"], "ShipFailed");
+    let outside = answer(&request("Nowhere"));
+    assert_eq!(outside["__type"], "ValidationException", "{outside}");
+    assert_eq!(
+        outside["message"],
+        "Invalid errorCausedByState: 'Nowhere' is not a state of the tested Map's item processor"
+    );
+    let empty = answer(&request(""));
+    assert_eq!(empty["__type"], "ValidationException", "{empty}");
+}

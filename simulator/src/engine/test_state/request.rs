@@ -273,6 +273,46 @@ fn state_rules(
     Ok(())
 }
 
+/// `stateConfiguration.errorCausedByState`: the state inside a tested Map or Parallel that a
+/// mocked error stands for. The API documents its length (1 to 80); no refusal of a name is
+/// recorded, so the second text is ours: a name that is no state of the branches or the item
+/// processor is refused rather than ignored.
+fn error_origin_rule(configuration: &Value, state: &State) -> Result<(), ApiError> {
+    let Some(origin) = configuration.get("errorCausedByState") else {
+        return Ok(());
+    };
+    let Some(origin) = origin
+        .as_str()
+        .filter(|o| (1..=80).contains(&o.chars().count()))
+    else {
+        return Err(ApiError::validation(
+            "Invalid errorCausedByState: it must be a state name of 1 to 80 characters",
+        ));
+    };
+    let inner: Vec<&State> = match &state.kind {
+        StateKind::Map(map) => map.processor.iter().flat_map(|m| m.all_states()).collect(),
+        StateKind::Parallel(parallel) => parallel
+            .branches
+            .iter()
+            .flat_map(|m| m.all_states())
+            .collect(),
+        _ => return Ok(()),
+    };
+    if inner.iter().any(|s| &*s.name.value == origin) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(format!(
+            "Invalid errorCausedByState: '{origin}' is not a state of the tested {}'s {}",
+            state.kind.type_name(),
+            if matches!(state.kind, StateKind::Map(_)) {
+                "item processor"
+            } else {
+                "branches"
+            }
+        )))
+    }
+}
+
 /// What AWS refuses in a given context object.
 fn context_rules(context: &Value, state: &State) -> Result<(), ApiError> {
     let Some(members) = context.as_object() else {
@@ -356,6 +396,7 @@ pub fn test_state_request(
     };
     let mock = mock_outcome(request)?;
     state_rules(request, state, mock.as_ref(), validator)?;
+    error_origin_rule(&request["stateConfiguration"], state)?;
     let context = json_member(request, "context")?;
     if let Some(context) = &context {
         context_rules(context, state)?;
