@@ -607,7 +607,7 @@ impl LanguageServer for Backend {
         let doc = params.text_document;
         let format = format_of(&doc.uri, &doc.language_id);
         let mut document = Document::new(&doc.text, doc.version, format);
-        document.template = crate::templates::kind_of(&doc.uri, &doc.language_id);
+        document.template = crate::templates::kind_of(&doc.uri, &doc.language_id, &doc.text);
         self.documents.insert(doc.uri.clone(), document);
         self.in_background(|state| async move { state.changed(doc.uri, false).await });
     }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use asl_sim::syntax::templates::{read_template, Origin, TemplateKind};
+use asl_sim::syntax::templates::{may_hold_state_machines, read_template, Origin, TemplateKind};
 use asl_sim::syntax::Format;
 use tower_lsp_server::ls_types::{Diagnostic, Position, Uri};
 
@@ -22,19 +22,26 @@ pub struct Views {
 }
 
 /// Whether an opened document may be a template rather than a state machine file: a `yaml`,
-/// `json` or `terraform` document not named `*.asl.*`.
-pub fn kind_of(uri: &Uri, language_id: &str) -> Option<TemplateKind> {
+/// `json` or `terraform` document not named `*.asl.*`, unless it holds no state machine
+/// resource but reads as a definition itself (`StartAt` and `States`): a state machine saved
+/// as `machine.json` is checked as `asl-sim check machine.json` checks it.
+pub fn kind_of(uri: &Uri, language_id: &str, text: &str) -> Option<TemplateKind> {
     let path = uri.as_str().to_ascii_lowercase();
     if path.contains(".asl.") || language_id.starts_with("asl") {
         return None;
     }
-    match language_id {
-        "terraform" | "hcl" => Some(TemplateKind::Terraform),
-        "yaml" | "cloudformation" => Some(TemplateKind::CloudFormation(Format::Yaml)),
-        "json" | "jsonc" => Some(TemplateKind::CloudFormation(Format::Json)),
-        _ if path.ends_with(".tf") => Some(TemplateKind::Terraform),
-        _ => None,
-    }
+    let kind = match language_id {
+        "terraform" | "hcl" => TemplateKind::Terraform,
+        "yaml" | "cloudformation" => TemplateKind::CloudFormation(Format::Yaml),
+        "json" | "jsonc" => TemplateKind::CloudFormation(Format::Json),
+        _ if path.ends_with(".tf") => TemplateKind::Terraform,
+        _ => return None,
+    };
+    let definition = matches!(kind, TemplateKind::CloudFormation(_))
+        && !may_hold_state_machines(text, kind)
+        && text.contains("StartAt")
+        && text.contains("States");
+    (!definition).then_some(kind)
 }
 
 fn path_of(uri: &Uri) -> PathBuf {

@@ -1,6 +1,7 @@
 //! The language server on templates, over the protocol (in process): diagnostics at their
 //! places in a SAM template and in a CloudFormation `DefinitionString`, completion, hover and
-//! definition inside the string's escaped JSON, and nothing published for a plain YAML file.
+//! definition inside the string's escaped JSON, nothing published for a plain YAML file, and a
+//! definition saved as plain `.json` checked as one.
 
 mod editor;
 
@@ -72,6 +73,19 @@ async fn a_sam_template_gets_its_diagnostics_and_a_plain_yaml_file_nothing() {
             .as_str()
             .is_some_and(|h| !h.is_empty()),
         "{hover}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_definition_saved_as_plain_json_is_checked_as_a_definition() {
+    let mut editor = Editor::start(Value::Null).await;
+    let uri = "file:///work/machine.json";
+    let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"}\n  }\n}\n";
+    open(&mut editor, uri, "json", text).await;
+    let found = editor.checked(uri, 1).await;
+    assert!(
+        places(&found).iter().any(|p| p.starts_with("3:")),
+        "the missing transition target is reported on its line: {found:?}"
     );
 }
 
