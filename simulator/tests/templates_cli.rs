@@ -2,21 +2,9 @@
 //! `test` and `graph` take `FILE#LogicalId` (or the only state machine), and a
 //! `MockConfigFile.json` beside the template keys its machines by logical id.
 
-use std::process::Command;
-
-fn asl_sim(args: &[&str]) -> (i32, String, String) {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let out = Command::new(env!("CARGO_BIN_EXE_asl-sim"))
-        .current_dir(root)
-        .args(args)
-        .output()
-        .expect("asl-sim runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "common/binary.rs"]
+mod binary;
+use binary::asl_sim;
 
 #[test]
 fn check_reports_each_machine_at_its_place_in_the_template() {
