@@ -797,3 +797,55 @@ fn completions_and_manual_pages_come_from_the_same_definitions() {
     assert!(page.contains("\\-\\-state\\-configuration"), "{page}");
     exits_two_saying(&["man", "chek"], "Did you mean `check`?");
 }
+
+/// `--field-validation-mode` is the request's `mock.fieldValidationMode`: STRICT (the default)
+/// wants the required members, PRESENT checks only the members given, NONE nothing.
+#[test]
+fn run_state_validates_the_mock_result_as_field_validation_mode_says() {
+    let dir = scratch("run-state-field-validation");
+    let lone = dir.join("describe.json");
+    std::fs::write(
+        &lone,
+        r#"{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+            "Parameters": {"ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e"},
+            "End": true}"#,
+    )
+    .expect("scratch file");
+    let lone = lone.to_str().expect("UTF-8 path");
+    let run = |result: &str, mode: Option<&str>| {
+        let mut args = vec!["run", lone, "--state", "Describe", "--mock-result", result];
+        if let Some(mode) = mode {
+            args.extend(["--field-validation-mode", mode]);
+        }
+        asl_sim(&args)
+    };
+    let partial = r#"{"Status": "SUCCEEDED"}"#;
+    let (code, _, stderr) = run(partial, None);
+    assert_eq!(code, 2, "STRICT by default: {stderr}");
+    assert!(
+        stderr.contains("Mock result schema validation error: Required field"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = run(partial, Some("PRESENT"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let wrong = r#"{"Status": 7}"#;
+    let (code, _, stderr) = run(wrong, Some("present"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("Field 'Status' must be a string"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = run(wrong, Some("NONE"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(r#"{"Status":7}"#), "{stdout}");
+    let (code, _, stderr) = asl_sim(&[
+        "run",
+        lone,
+        "--state",
+        "Describe",
+        "--field-validation-mode",
+        "NONE",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--field-validation-mode"), "{stderr}");
+}

@@ -46,6 +46,10 @@ pub struct StateArgs {
     /// The mocked error's cause (mock.errorOutput.cause)
     #[arg(long, value_name = "TEXT")]
     mock_cause: Option<String>,
+    /// How --mock-result is checked against the API's output shape (mock.fieldValidationMode;
+    /// default STRICT)
+    #[arg(long, value_enum, value_name = "MODE", ignore_case = true)]
+    field_validation_mode: Option<FieldValidationMode>,
     /// The context object ($$) the state sees
     #[arg(long, value_name = "JSON")]
     context: Option<String>,
@@ -67,6 +71,25 @@ enum InspectionLevel {
     Info,
     Debug,
     Trace,
+}
+
+/// TestState's `mock.fieldValidationMode`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum FieldValidationMode {
+    Strict,
+    Present,
+    None,
+}
+
+impl FieldValidationMode {
+    fn as_str(self) -> &'static str {
+        match self {
+            FieldValidationMode::Strict => "STRICT",
+            FieldValidationMode::Present => "PRESENT",
+            FieldValidationMode::None => "NONE",
+        }
+    }
 }
 
 impl InspectionLevel {
@@ -95,6 +118,8 @@ impl StateArgs {
             Some("give --mock-result or --mock-error, not both")
         } else if self.mock_cause.is_some() && self.mock_error.is_none() {
             Some("--mock-cause goes with --mock-error")
+        } else if self.field_validation_mode.is_some() && self.mock_result.is_none() {
+            Some("--field-validation-mode checks --mock-result: give it too")
         } else {
             None
         }
@@ -110,6 +135,9 @@ impl StateArgs {
         if let Some(result) = &self.mock_result {
             messages::parse_json("--mock-result", result)?;
             request["mock"] = json!({"result": result});
+            if let Some(mode) = self.field_validation_mode {
+                request["mock"]["fieldValidationMode"] = json!(mode.as_str());
+            }
         }
         if let Some(error) = &self.mock_error {
             let mut output = json!({"error": error});
