@@ -58,10 +58,21 @@ fn report(name: &str) -> Vec<String> {
             push(&machine.name, &file, &origin_text, d);
         }
         if let Some(definition) = &machine.definition {
-            let mut checked = check(definition.text(), Format::Json, CheckOptions::default());
-            definition.map_diagnostics(&mut checked.diagnostics);
-            for d in &checked.diagnostics {
+            let check_text = |text: &str| check(text, Format::Json, CheckOptions::default());
+            let mut checked = check_text(definition.text()).diagnostics;
+            definition.map_diagnostics(&mut checked);
+            for d in &checked {
                 push(&machine.name, &file, &origin_text, d);
+            }
+            for (_, d) in machine.other_branch_diagnostics(&checked, |t| check_text(t).diagnostics)
+            {
+                let condition = d.message.split('`').rev().nth(1).unwrap_or("");
+                push(
+                    &format!("{} (not {condition})", machine.name),
+                    &file,
+                    &origin_text,
+                    &d,
+                );
             }
         }
     }
@@ -317,4 +328,98 @@ fn yaml_forms_real_templates_use_flow_mappings_across_lines_comments_folded_and_
         .expect("folded")
         .text()
         .starts_with("{\"StartAt\""));
+}
+
+/// Terraform's `$${` is a literal `${`: in a heredoc and in a `templatefile()` file it is kept
+/// (one `$` dropped), not substituted, and every character after it keeps its place.
+#[test]
+fn terraform_doubled_dollar_is_a_literal_placeholder_with_positions_kept() {
+    let definition = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Result\": \"$${kept}\", \"Nxt\": \"${next}\", \"End\": true}}}";
+    let tf = format!(
+        "resource \"aws_sfn_state_machine\" \"inline\" {{\n  definition = <<EOF\n{definition}\nEOF\n}}\n\
+         resource \"aws_sfn_state_machine\" \"file\" {{\n  definition = templatefile(\"machine.json\", {{ next = \"B\" }})\n}}\n"
+    );
+    let template = read_template(
+        Path::new("dir/main.tf"),
+        &tf,
+        TemplateKind::Terraform,
+        &mut |path| {
+            assert_eq!(path, Path::new("dir/machine.json"));
+            Ok(definition.to_string())
+        },
+    )
+    .expect("two machines");
+    for (machine, source) in [("inline", tf.as_str()), ("file", definition)] {
+        let source_machine = template
+            .machine(Some(&format!("aws_sfn_state_machine.{machine}")))
+            .expect("there");
+        let built = source_machine.definition.as_ref().expect("local");
+        assert!(
+            built.text().contains(r#""Result": "${kept}""#),
+            "{machine}: {}",
+            built.text()
+        );
+        assert!(
+            source_machine.diagnostics.is_empty(),
+            "{machine}: {:?}",
+            source_machine.diagnostics
+        );
+        let mut checked = check(built.text(), Format::Json, CheckOptions::default()).diagnostics;
+        built.map_diagnostics(&mut checked);
+        let unknown = checked
+            .iter()
+            .find(|d| d.code == "unknown-field")
+            .unwrap_or_else(|| panic!("{machine}: {checked:?}"));
+        let at = source.find("\"Nxt\"").expect("there");
+        assert_eq!(
+            unknown.range.start as usize..unknown.range.end as usize,
+            at..at + 5,
+            "{machine}"
+        );
+    }
+    // The file's `${next}` is templatefile's variable; the heredoc's is an unknown Terraform
+    // reference, kept as a placeholder.
+    let file = template
+        .machine(Some("aws_sfn_state_machine.file"))
+        .expect("there");
+    assert!(file
+        .definition
+        .as_ref()
+        .expect("local")
+        .text()
+        .contains(r#""Nxt": "B""#));
+}
+
+/// `Fn::If`: the condition is unknown, so each one's second branch is checked too (the others
+/// on their first), what only it has reported with its condition named; `run` and `graph`
+/// take the first branches.
+#[test]
+fn each_fn_if_checked_on_both_branches_with_the_condition_named() {
+    assert_eq!(
+        report("cfn-if.yaml"),
+        [
+            "Flow (not IsProd) cfn-if.yaml:20:47-20:48 out-of-range",
+            "Flow (not Verbose) cfn-if.yaml:21:39-21:42 unknown-state",
+            "Flow (not Verbose) cfn-if.yaml:22:11-22:15 unreachable-state",
+            "Staged (not IsProd) cfn-if.yaml:31:36-31:39 unknown-field",
+        ]
+    );
+    let (_, template) = read("cfn-if.yaml");
+    let flow = template.machine(Some("Flow")).expect("there");
+    // Three conditions met, each a branch of its own.
+    assert_eq!(flow.branches.len(), 3);
+    let d = &flow.other_branch_diagnostics(&[], |t| {
+        check(t, Format::Json, CheckOptions::default()).diagnostics
+    })[0]
+        .1;
+    assert!(
+        d.message
+            .ends_with("(With condition `IsProd` false: the second branch of its Fn::If.)"),
+        "{}",
+        d.message
+    );
+    let (status, entered, dot) = simulate_and_draw("cfn-if.yaml", "Flow");
+    assert_eq!(status, Status::Succeeded);
+    assert_eq!(entered, ["Work", "Done"]);
+    assert_draws(&dot, &["Work", "Done"]);
 }

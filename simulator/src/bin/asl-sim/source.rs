@@ -7,9 +7,7 @@
 use std::path::Path;
 
 use asl_sim::analysis::{check, CheckOptions};
-use asl_sim::syntax::templates::{
-    read_template, Definition, Origin, StateMachineSource, Template, TemplateKind,
-};
+use asl_sim::syntax::templates::{read_template, Definition, Origin, Template, TemplateKind};
 use asl_sim::syntax::Format;
 use asl_sim::Diagnostic;
 
@@ -98,7 +96,7 @@ impl Source {
                 let mut mapped = diagnostics.to_vec();
                 t.definition.map_diagnostics(&mut mapped);
                 all.extend(mapped);
-                let (file, text) = origin(&t.file, &t.file_text, &t.definition);
+                let (file, text) = origin(&t.file, &t.file_text, &t.definition.origin);
                 (file, text, all)
             }
         }
@@ -106,14 +104,15 @@ impl Source {
 }
 
 /// The file a definition's text came from, and that file's text.
-fn origin(file: &str, text: &str, definition: &Definition) -> (String, String) {
-    match &definition.origin {
+fn origin(file: &str, text: &str, origin: &Origin) -> (String, String) {
+    match origin {
         Origin::Template => (file.to_string(), text.to_string()),
         Origin::File { path, text } => (path.display().to_string(), text.to_string()),
     }
 }
 
-/// `check` on a template: each state machine checked, its report at its places in the file.
+/// `check` on a template: each state machine checked (each `Fn::If` on either branch), its
+/// report at its places in the file, or in the file its definition is in.
 pub fn check_template(
     file: &str,
     text: &str,
@@ -125,29 +124,28 @@ pub fn check_template(
         text.to_string(),
         template.diagnostics.clone(),
     )];
-    for machine in &template.machines {
-        let (name, text, diagnostics) = check_machine(file, text, machine, options);
-        match reports.iter_mut().find(|(f, _, _)| *f == name) {
+    let mut add =
+        |(name, text, diagnostics): Report| match reports.iter_mut().find(|(f, _, _)| *f == name) {
             Some(report) => report.2.extend(diagnostics),
             None => reports.push((name, text, diagnostics)),
+        };
+    for machine in &template.machines {
+        let mut diagnostics = machine.diagnostics.clone();
+        let Some(definition) = &machine.definition else {
+            add((file.to_string(), text.to_string(), diagnostics));
+            continue;
+        };
+        let check_text = |text: &str| check(text, Format::Json, options).diagnostics;
+        let mut checked = check_text(definition.text());
+        definition.map_diagnostics(&mut checked);
+        diagnostics.extend(checked);
+        let others = machine.other_branch_diagnostics(&diagnostics, check_text);
+        let (name, origin_text) = origin(file, text, &definition.origin);
+        add((name, origin_text, diagnostics));
+        for (other, d) in others {
+            let (name, origin_text) = origin(file, text, other);
+            add((name, origin_text, vec![d]));
         }
     }
     reports
-}
-
-fn check_machine(
-    file: &str,
-    text: &str,
-    machine: &StateMachineSource,
-    options: CheckOptions,
-) -> Report {
-    let mut diagnostics = machine.diagnostics.clone();
-    let Some(definition) = &machine.definition else {
-        return (file.to_string(), text.to_string(), diagnostics);
-    };
-    let mut checked = check(definition.text(), Format::Json, options).diagnostics;
-    definition.map_diagnostics(&mut checked);
-    diagnostics.extend(checked);
-    let (file, text) = origin(file, text, definition);
-    (file, text, diagnostics)
 }

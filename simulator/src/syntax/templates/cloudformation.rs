@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::scalars::mapped_scalar;
-use super::source_map::Mapped;
-use super::{Definition, FileReader, Origin, StateMachineSource};
+use super::source_map::{Escapes, Mapped};
+use super::{Branch, Definition, FileReader, Origin, StateMachineSource};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::{Node, NodeKind, TextRange, Tree};
 
@@ -35,6 +35,11 @@ pub struct Template<'t> {
     diagnostics: Vec<Diagnostic>,
     /// Intrinsic functions are worked out (not in a `DefinitionUri` file).
     intrinsics: bool,
+    /// Each `Fn::If` met building a definition with every first branch (at its node's start):
+    /// its place and its condition's name.
+    ifs: Vec<(u32, String)>,
+    /// The `Fn::If` (by its node's start) that takes its second branch in this build.
+    second_branch_of: Option<u32>,
 }
 
 /// Every state machine of a template parsed into `tree`.
@@ -52,6 +57,8 @@ pub fn state_machines(
         mappings: root.get("Mappings"),
         diagnostics: Vec::new(),
         intrinsics: true,
+        ifs: Vec::new(),
+        second_branch_of: None,
     };
     let Some(resources) = template.resources else {
         return Vec::new();
@@ -63,19 +70,57 @@ pub fn state_machines(
             continue;
         }
         let properties = member.value.get("Properties");
-        let definition = properties.map(|p| template.definition(p, template_path, files));
+        let definition = properties.and_then(|p| template.definition(p, template_path, files));
         let diagnostics = std::mem::take(&mut template.diagnostics);
+        let branches = match (properties, &definition) {
+            (Some(properties), Some(first)) => {
+                template.other_branches(properties, first, template_path, files)
+            }
+            _ => Vec::new(),
+        };
         found.push(StateMachineSource {
             name: member.key.name.to_string(),
             name_range: member.key.range,
-            definition: definition.flatten(),
+            definition,
             diagnostics,
+            branches,
         });
     }
     found
 }
 
 impl<'t> Template<'t> {
+    /// The definition built again for each `Fn::If` the first build met, that one on its
+    /// second branch; those that read as the first are left out.
+    fn other_branches(
+        &mut self,
+        properties: Node<'t>,
+        first: &Definition,
+        template_path: &Path,
+        files: &mut FileReader<'_>,
+    ) -> Vec<Branch> {
+        let mut ifs = std::mem::take(&mut self.ifs);
+        ifs.sort_by_key(|(at, _)| *at);
+        ifs.dedup_by_key(|(at, _)| *at);
+        let mut branches = Vec::new();
+        for (at, condition) in ifs.into_iter().take(super::MAX_BRANCHES) {
+            self.second_branch_of = Some(at);
+            let definition = self.definition(properties, template_path, files);
+            self.second_branch_of = None;
+            self.ifs.clear();
+            let diagnostics = std::mem::take(&mut self.diagnostics);
+            match definition {
+                Some(definition) if definition.text() != first.text() => branches.push(Branch {
+                    condition,
+                    definition,
+                    diagnostics,
+                }),
+                _ => {}
+            }
+        }
+        branches
+    }
+
     /// The definition of a state machine resource with these `Properties`.
     fn definition(
         &mut self,
@@ -94,12 +139,14 @@ impl<'t> Template<'t> {
             let value = self.eval(string);
             (self.text_of(value, string.range()), Origin::Template)
         } else if let Some(uri) = properties.member("DefinitionUri") {
-            match uri.value.as_str() {
-                Some(path) => {
-                    let path = template_path.parent().unwrap_or(Path::new("")).join(path);
+            // A path (an `Fn::If` may choose it), or an S3 location `{Bucket, Key}`.
+            match self.eval(uri.value) {
+                Value::Text(path) if !path.text.contains("${") => {
+                    let dir = template_path.parent().unwrap_or(Path::new(""));
+                    let path = super::local_path(dir, &path.text);
                     self.definition_file(&path, uri.value.range(), files)?
                 }
-                None => return self.not_local(uri.key.range, "DefinitionUri"),
+                _ => return self.not_local(uri.key.range, "DefinitionUri"),
             }
         } else if let Some(s3) = properties.member("DefinitionS3Location") {
             return self.not_local(s3.key.range, "DefinitionS3Location");
@@ -153,6 +200,8 @@ impl<'t> Template<'t> {
             mappings: None,
             diagnostics: Vec::new(),
             intrinsics: false,
+            ifs: Vec::new(),
+            second_branch_of: None,
         };
         let mut out = Mapped::new();
         file.render(parse.tree.root(), &mut out);
@@ -184,7 +233,7 @@ impl<'t> Template<'t> {
         subs: &[(String, Option<String>)],
     ) -> Mapped {
         let diagnostics = &mut self.diagnostics;
-        mapped.substitute(false, |name, at| {
+        mapped.substitute(Escapes::None, |name, at| {
             match subs.iter().find(|(key, _)| key == name) {
                 Some((_, value)) => value.clone(),
                 None => {
@@ -202,7 +251,8 @@ impl<'t> Template<'t> {
     /// Write `node` out as JSON, intrinsic functions worked out.
     fn render(&mut self, node: Node<'t>, out: &mut Mapped) {
         let value = self.eval(node);
-        self.render_value(value, node.range(), out);
+        let at = value_range(&value, node);
+        self.render_value(value, at, out);
     }
 
     fn render_value(&mut self, value: Value<'t>, range: TextRange, out: &mut Mapped) {
@@ -248,7 +298,8 @@ impl<'t> Template<'t> {
                     let key = mapped_scalar(self.text, member.key.range, member.key.name);
                     out.push_json_string(&key, member.key.range);
                     out.push_opaque(":", TextRange::empty(key_end));
-                    self.render_value(value, member.value.range(), out);
+                    let at = value_range(&value, member.value);
+                    self.render_value(value, at, out);
                 }
                 out.push_opaque("}", TextRange::empty(range.end as usize));
             }
@@ -316,6 +367,25 @@ impl<'t> Template<'t> {
             }
             Value::Absent => Mapped::new(),
         }
+    }
+}
+
+/// Where the value `node` stands for is written: the node, or for a string an intrinsic
+/// function gave (an `Fn::If`'s branch, an `Fn::Sub`), the characters that string came from,
+/// so a diagnostic on the whole string points at them and not at the whole function.
+fn value_range(value: &Value<'_>, node: Node<'_>) -> TextRange {
+    let whole = node.range();
+    match value {
+        Value::Text(m) if !m.is_empty() && !matches!(node.kind(), NodeKind::String(_)) => {
+            let from = m.source_range(TextRange::new(0, m.len()));
+            let inside = whole.start <= from.start && from.end <= whole.end;
+            if inside {
+                from
+            } else {
+                whole
+            }
+        }
+        _ => whole,
     }
 }
 

@@ -4,7 +4,7 @@
 //! `${...}` placeholder, which the checker accepts wherever a value can stand.
 
 use super::super::plausible;
-use super::super::source_map::Mapped;
+use super::super::source_map::{Escapes, Mapped};
 use super::{Template, Value};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::{Node, NodeKind, TextRange};
@@ -54,11 +54,20 @@ impl<'t> Template<'t> {
                     _ => placeholder(name, range),
                 }
             }
-            // The condition cannot be known: the first branch is as plausible as the second.
-            "Fn::If" => match argument.elements().nth(1) {
-                Some(then) => self.eval(then),
-                None => placeholder(name, range),
-            },
+            // The condition cannot be known: the first branch is built, and each `Fn::If` met
+            // is built again on its second (`other_branches`).
+            "Fn::If" => {
+                let second = self.second_branch_of == Some(range.start);
+                if self.second_branch_of.is_none() {
+                    let condition = argument.elements().next().and_then(Node::as_str);
+                    self.ifs
+                        .push((range.start, condition.unwrap_or_default().to_string()));
+                }
+                match argument.elements().nth(if second { 2 } else { 1 }) {
+                    Some(branch) => self.eval(branch),
+                    None => placeholder(name, range),
+                }
+            }
             "Fn::FindInMap" => self.find_in_map(argument, range),
             "Fn::Split" => {
                 let separator = argument.elements().next().map(|s| self.scalar_text(s));
@@ -149,7 +158,7 @@ impl<'t> Template<'t> {
             values.push((member.key.name, text));
         }
         let mut found = Vec::new();
-        let substituted = template.substitute(true, |name, at| {
+        let substituted = template.substitute(Escapes::Bang, |name, at| {
             if let Some((_, v)) = values.iter().find(|(n, _)| *n == name) {
                 return Some(v.clone());
             }

@@ -9,6 +9,15 @@
 //! rename) runs on that text unchanged; a front end moves each range it reports through
 //! [`Mapped::source_range`] and each cursor through [`Mapped::built_offset`].
 //!
+//! A condition (`Fn::If`) cannot be known from the template alone, so both of its branches
+//! are checked: the definition is built with every `Fn::If` on its first branch (what `run`,
+//! `test`, `graph` and the editor's requests work on), then once more for each `Fn::If` on its
+//! second branch, the others on their first ([`StateMachineSource::branches`], at most
+//! [`MAX_BRANCHES`]); what only a second branch has is reported with a note
+//! naming its condition ([`StateMachineSource::other_branch_diagnostics`]). One branch turned
+//! at a time keeps the work linear in the number of conditions, where every combination
+//! would double it with each.
+//!
 //! YAML templates go through the project's own saphyr-based parser, which keeps ranges; with
 //! [`crate::syntax::parse_template`] it keeps the short-form tags (`!Sub`, `!GetAtt`, ...) as
 //! their long forms, so one walk reads JSON and YAML templates alike. Terraform goes through
@@ -31,6 +40,15 @@ use crate::syntax::{Format, TextRange};
 /// Reads a file a template names (a `DefinitionUri`, a Terraform `file()`): the front end
 /// decides where from (the disk, an editor's unsaved buffer).
 pub type FileReader<'a> = dyn FnMut(&Path) -> std::io::Result<String> + 'a;
+
+/// The file `relative` names from a template in `dir`, without `.` components (Terraform's
+/// `${path.module}/x` reads as `./x`), so it compares equal to the same file named otherwise.
+fn local_path(dir: &Path, relative: &str) -> PathBuf {
+    dir.join(relative)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
 
 /// Where a definition's text came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +93,52 @@ pub struct StateMachineSource {
     /// What building the definition found (a missing substitution key, an unknown reference),
     /// at places in the definition's origin (the template, or the file of a `DefinitionUri`).
     pub diagnostics: Vec<Diagnostic>,
+    /// The definition as each `Fn::If` on its second branch makes it (the others on their
+    /// first), when that reads otherwise than `definition`.
+    pub branches: Vec<Branch>,
+}
+
+/// How many of a definition's `Fn::If` get their second branch checked (one at a time, the
+/// others on their first): each is a build and a check of the whole definition again.
+pub const MAX_BRANCHES: usize = 16;
+
+/// The definition with one `Fn::If` on its second branch.
+#[derive(Clone, Debug)]
+pub struct Branch {
+    /// The name of the `Fn::If`'s condition.
+    pub condition: String,
+    pub definition: Definition,
+    /// What building it found, as [`StateMachineSource::diagnostics`].
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl StateMachineSource {
+    /// What `check` finds in the other branches ([`Self::branches`]) and `first` (the first
+    /// branches' diagnostics, at their places in the origin) lacks: at their places in their
+    /// origin, each message noting its branch.
+    pub fn other_branch_diagnostics(
+        &self,
+        first: &[Diagnostic],
+        mut check: impl FnMut(&str) -> Vec<Diagnostic>,
+    ) -> Vec<(&Origin, Diagnostic)> {
+        let key = |d: &Diagnostic| (d.range, d.code, d.message.clone());
+        let mut seen: std::collections::HashSet<_> = first.iter().map(key).collect();
+        let mut found = Vec::new();
+        for branch in &self.branches {
+            let mut checked = check(branch.definition.text());
+            branch.definition.map_diagnostics(&mut checked);
+            for mut d in branch.diagnostics.iter().cloned().chain(checked) {
+                if seen.insert(key(&d)) {
+                    d.message = format!(
+                        "{} (With condition `{}` false: the second branch of its Fn::If.)",
+                        d.message, branch.condition
+                    );
+                    found.push((&branch.definition.origin, d));
+                }
+            }
+        }
+        found
+    }
 }
 
 /// What a template holds.

@@ -16,7 +16,7 @@ pub fn mapped_scalar(text: &str, range: TextRange, value: &str) -> Mapped {
         Some(b'"') => raw
             .strip_prefix('"')
             .and_then(|r| r.strip_suffix('"'))
-            .and_then(|inner| escaped(inner, start + 1)),
+            .and_then(|inner| escaped(inner, start + 1, Style::Json)),
         Some(b'\'') => single_quoted(raw, start),
         _ => block(raw, start, value),
     };
@@ -26,28 +26,53 @@ pub fn mapped_scalar(text: &str, range: TextRange, value: &str) -> Mapped {
     }
 }
 
-/// A literal piece of a Terraform string or heredoc, `value` decoded from `text[range]`.
+/// A literal piece of a Terraform string or heredoc, `value` decoded from `text[range]`:
+/// `$${` and `%%{` are a literal `${` and `%{`; a quoted string's backslash escapes are
+/// decoded, a heredoc's backslashes are its own characters.
 pub fn mapped_literal(text: &str, range: TextRange, value: &str) -> Mapped {
     let start = range.start as usize;
     let raw = text.get(start..range.end as usize).unwrap_or("");
     if raw == value {
         return Mapped::exact(value, start);
     }
-    let decoded = escaped(raw, start).filter(|m| m.text == value);
+    let decoded = [Style::HclHeredoc, Style::HclQuoted]
+        .into_iter()
+        .find_map(|style| escaped(raw, start, style).filter(|m| m.text == value));
     match decoded.or_else(|| block(raw, start, value)) {
         Some(m) if m.text == value => m,
         _ => Mapped::opaque(value, range),
     }
 }
 
-/// The inside of a JSON string or a YAML double-quoted scalar on one line, starting at `base`:
-/// escapes map to their source.
-fn escaped(inner: &str, base: usize) -> Option<Mapped> {
+/// Which escapes a string's text has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// A JSON string or YAML double-quoted scalar: backslash escapes.
+    Json,
+    /// A Terraform quoted string: backslash escapes, and `$${` / `%%{`.
+    HclQuoted,
+    /// A Terraform heredoc: only `$${` / `%%{`.
+    HclHeredoc,
+}
+
+/// The inside of a string on one line, starting at `base`, in `style`: escapes map to their
+/// source; a template escape's `${` or `%{` to its own two characters.
+fn escaped(inner: &str, base: usize, style: Style) -> Option<Mapped> {
     let mut out = Mapped::new();
     let mut chars = inner.char_indices().peekable();
     let mut run_start = 0;
     while let Some((i, c)) = chars.next() {
-        if c != '\\' {
+        if style != Style::Json
+            && matches!(c, '$' | '%')
+            && inner[i + 1..].starts_with(c)
+            && inner[i + 2..].starts_with('{')
+        {
+            out.push_exact(&inner[run_start..i], base + run_start);
+            chars.next();
+            run_start = i + 1;
+            continue;
+        }
+        if c != '\\' || style == Style::HclHeredoc {
             continue;
         }
         out.push_exact(&inner[run_start..i], base + run_start);

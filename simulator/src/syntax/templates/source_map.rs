@@ -17,6 +17,17 @@ struct Segment {
     exact: bool,
 }
 
+/// How a literal `${` is written in a text [`Mapped::substitute`] works on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escapes {
+    /// No way (`DefinitionSubstitutions`).
+    None,
+    /// `${!Name}` is the literal `${Name}` (`Fn::Sub`).
+    Bang,
+    /// `$${` is a literal `${` (Terraform's `templatefile`).
+    DoubledDollar,
+}
+
 /// Text with the source range of every piece of it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mapped {
@@ -195,11 +206,11 @@ impl Mapped {
 
     /// `${Name}` replaced where `lookup(Name, its source range)` gives a value (mapped as a
     /// whole to the `${...}`); kept where it gives none. Only text copied from the source is
-    /// looked at: a value put in by an earlier substitution is not substituted again. With
-    /// `bang_escapes` (`Fn::Sub`), `${!Name}` is the literal `${Name}`.
+    /// looked at: a value put in by an earlier substitution is not substituted again.
+    /// `escapes` says how a literal `${` is written.
     pub fn substitute(
         &self,
-        bang_escapes: bool,
+        escapes: Escapes,
         mut lookup: impl FnMut(&str, TextRange) -> Option<String>,
     ) -> Mapped {
         let mut out = Mapped::new();
@@ -213,12 +224,20 @@ impl Mapped {
             if !self.is_exact_at(at) {
                 continue;
             }
+            let doubled =
+                at > 0 && self.text.as_bytes()[at - 1] == b'$' && self.is_exact_at(at - 1);
+            if escapes == Escapes::DoubledDollar && doubled {
+                // `$${`: the first `$` dropped, the rest kept as written (each character at
+                // its place), nothing substituted.
+                out.append_slice(self, copied, at - 1);
+                copied = at;
+                continue;
+            }
             let name = &self.text[at + 2..close];
             let placeholder = self.source_range(TextRange::new(at, close + 1));
-            let replacement = if bang_escapes && name.starts_with('!') {
-                Some(format!("${{{}}}", &name[1..]))
-            } else {
-                lookup(name, placeholder)
+            let replacement = match name.strip_prefix('!') {
+                Some(literal) if escapes == Escapes::Bang => Some(format!("${{{literal}}}")),
+                _ => lookup(name, placeholder),
             };
             if let Some(value) = replacement {
                 out.append_slice(self, copied, at);
@@ -282,5 +301,29 @@ mod tests {
             sliced.source_range(TextRange::new(0, 5)),
             TextRange::new(4, 11)
         );
+    }
+
+    #[test]
+    fn a_doubled_dollar_is_a_literal_placeholder_mapped_to_its_own_characters() {
+        let source = r#"{"a": "$${keep}", "b": "${v}"}"#;
+        let m = Mapped::exact(source, 0);
+        let mut asked = Vec::new();
+        let out = m.substitute(Escapes::DoubledDollar, |name, _| {
+            asked.push(name.to_string());
+            Some("V".into())
+        });
+        assert_eq!(out.text, r#"{"a": "${keep}", "b": "V"}"#);
+        assert_eq!(asked, ["v"]);
+        // `keep` in the output maps to `keep` in the source, one character further on.
+        let built = out.text.find("keep").expect("there");
+        let at = source.find("keep").expect("there");
+        assert_eq!(
+            out.source_range(TextRange::new(built, built + 4)),
+            TextRange::new(at, at + 4)
+        );
+        assert_eq!(out.built_offset(at), Some(built));
+        // Elsewhere a doubled dollar is no escape.
+        let plain = m.substitute(Escapes::None, |_, _| Some("V".into()));
+        assert_eq!(plain.text, r#"{"a": "$V", "b": "V"}"#);
     }
 }

@@ -13,7 +13,7 @@ use hcl_edit::Span;
 
 use super::plausible;
 use super::scalars::mapped_literal;
-use super::source_map::Mapped;
+use super::source_map::{Escapes, Mapped};
 use super::{Definition, FileReader, Origin, StateMachineSource, Template};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::TextRange;
@@ -55,6 +55,7 @@ pub fn state_machines(path: &Path, text: &str, files: &mut FileReader<'_>) -> Te
             name_range: range(name.span()),
             definition,
             diagnostics,
+            branches: Vec::new(),
         });
     }
     Template {
@@ -117,7 +118,7 @@ impl<'b> Module<'b> {
             if matches!(function, "file" | "templatefile") {
                 let path_arg = call.args.iter().next()?;
                 let relative = self.text_of(path_arg).text;
-                let path = self.dir.join(relative);
+                let path = super::local_path(&self.dir, &relative);
                 let text = match files(&path) {
                     Ok(text) => text,
                     Err(e) => {
@@ -167,7 +168,7 @@ impl<'b> Module<'b> {
                 values.push((name, self.text_of(value.expr()).text));
             }
         }
-        file.substitute(false, |name, at| {
+        file.substitute(Escapes::DoubledDollar, |name, at| {
             let name = name.trim();
             match values.iter().find(|(n, _)| n == name) {
                 Some((_, value)) => Some(value.clone()),
