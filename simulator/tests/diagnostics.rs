@@ -272,3 +272,113 @@ States:
     insta::assert_snapshot!("snippets_in_json", json_said);
     insta::assert_snapshot!("snippets_in_yaml", yaml_said);
 }
+
+/// A Distributed Map's rules across its fields: the reader's API and InputType against the
+/// ReaderConfig fields, the ResultWriter's sets, the resources each takes, the child
+/// executions' type, and the Distributed Map's fields on an inline Map.
+#[test]
+fn distributed_map_rules() {
+    let text = r#"{
+  "StartAt": "Csv",
+  "States": {
+    "Csv": {
+      "Type": "Map",
+      "ItemsPath": "$.rows",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "ManifestType": "S3_INVENTORY", "MaxItems": 200000000},
+        "Parameters": {"Bucket": "b", "Key": "rows.csv"}
+      },
+      "ItemBatcher": {"BatchInput": {"run": 1}},
+      "ResultWriter": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}},
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+        "StartAt": "Job",
+        "States": {"Job": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"}, "End": true}}
+      },
+      "Next": "Listing"
+    },
+    "Listing": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:putObject",
+        "ReaderConfig": {"InputType": "JSON", "CSVDelimiter": "PIPE", "CSVHeaders": ["a"]}
+      },
+      "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"},
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED"},
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}
+      },
+      "Next": "Objects"
+    },
+    "Objects": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:listObjectsV2",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW", "CSVHeaders": ["a"]},
+        "Parameters": {"Bucket": "b", "Prefix": "in/"}
+      },
+      "ResultWriter": {"Parameters": {"Bucket": "b", "Prefix": "out/"}},
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "P2", "States": {"P2": {"Type": "Pass", "End": true}}
+      },
+      "Next": "Inline"
+    },
+    "Inline": {
+      "Type": "Map",
+      "Label": "rows",
+      "ToleratedFailurePercentage": 5,
+      "ResultWriter": {},
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "INLINE", "ExecutionType": "STANDARD"},
+        "StartAt": "P3", "States": {"P3": {"Type": "Pass", "End": true}}
+      },
+      "End": true
+    }
+  }
+}"#;
+    insta::assert_snapshot!(render(text, Format::Json, CheckOptions::default()));
+}
+
+/// The ResultWriter's and reader's accepted forms raise nothing: WriterConfig alone (the
+/// output shaped, nothing written), Resource with Parameters, all three; a CSV read with
+/// GIVEN headers; a manifest; a listing with MaxItems; JSONata Arguments.
+#[test]
+fn distributed_map_forms_aws_takes_are_clean() {
+    let text = r#"{
+  "QueryLanguage": "JSONata",
+  "StartAt": "A",
+  "States": {
+    "A": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", "name"], "CSVDelimiter": "SEMICOLON", "MaxItems": 10},
+        "Arguments": {"Bucket": "b", "Key": "{% $states.input.key %}"}
+      },
+      "ItemBatcher": {"MaxItemsPerBatch": 10, "BatchInput": {"run": "{% $states.input.run %}"}},
+      "ResultWriter": {"WriterConfig": {"OutputType": "JSONL", "Transformation": "FLATTEN"}},
+      "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+      "Label": "rows",
+      "ToleratedFailurePercentage": 5,
+      "Next": "B"
+    },
+    "B": {
+      "Type": "Map",
+      "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "MANIFEST", "ManifestType": "S3_INVENTORY"}, "Arguments": {"Bucket": "b", "Key": "manifest.json"}},
+      "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "b", "Prefix": "out"}, "WriterConfig": {"Transformation": "COMPACT"}},
+      "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P2", "States": {"P2": {"Type": "Pass", "End": true}}},
+      "Next": "C"
+    },
+    "C": {
+      "Type": "Map",
+      "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"MaxItems": 5}, "Arguments": {"Bucket": "b", "Prefix": "in/"}},
+      "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "b", "Prefix": "out"}},
+      "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P3", "States": {"P3": {"Type": "Pass", "End": true}}},
+      "End": true
+    }
+  }
+}"#;
+    assert_eq!(render(text, Format::Json, CheckOptions::default()), "");
+}

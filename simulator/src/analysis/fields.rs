@@ -340,6 +340,9 @@ impl<'a> Walker<'a> {
         if kind.is_state() {
             self.state_rules(node, kind, anchor, present);
         }
+        if kind == ObjectKind::Map {
+            super::distributed::check_map(node, self.diagnostics);
+        }
         if kind == ObjectKind::ChoiceRule || kind == ObjectKind::NestedRule {
             let seen = RuleTests {
                 count: tests,
@@ -704,8 +707,8 @@ impl<'a> Walker<'a> {
                     );
                 }
             }
-            ValueKind::Resource => self.resource(node, false),
-            ValueKind::ItemReaderResource => self.resource(node, true),
+            ValueKind::Resource => self.resource(node, None),
+            ValueKind::ItemReaderResource => self.resource(node, Some(owner)),
             ValueKind::Label => self.label(node),
             ValueKind::Object(kind) => {
                 if node.is_object() {
@@ -1211,18 +1214,25 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn resource(&mut self, node: Node<'_>, item_io: bool) {
+    /// A Task's Resource (`item_io` None), or an ItemReader's / ResultWriter's (the owner).
+    fn resource(&mut self, node: Node<'_>, item_io: Option<ObjectKind>) {
         let Some(s) = node.as_str() else {
             return self.expect(node, false, "Resource", "an ARN string");
         };
+        let allowed = match item_io {
+            Some(ObjectKind::ResultWriter) => integrations::RESULT_WRITER_APIS,
+            Some(_) => integrations::ITEM_READER_APIS,
+            None => &[],
+        };
+        let fits = |api: &str| allowed.contains(&api);
         match integrations::resolve(s) {
-            Ok(integrations::Resource::ItemIo { .. }) if !item_io => self.error("unknown-resource", node.range(),
+            Ok(integrations::Resource::ItemIo { .. }) if item_io.is_none() => self.error("unknown-resource", node.range(),
                 "This S3 API is for a Distributed Map's ItemReader / ResultWriter; a Task uses `arn:aws:states:::aws-sdk:s3:ACTION`."),
-            Ok(r) if item_io && !matches!(r, integrations::Resource::ItemIo { .. } | integrations::Resource::Placeholder) => {
-                self.error("unknown-resource", node.range(), format!(
-                    "An ItemReader / ResultWriter uses one of: {}.",
-                    integrations::ITEM_IO.iter().map(|r| format!("`arn:aws:states:::{r}`")).collect::<Vec<_>>().join(", ")
-                ));
+            Ok(integrations::Resource::ItemIo { api }) if item_io.is_some() && !fits(&api) => {
+                self.item_io_resource(node, item_io, allowed);
+            }
+            Ok(r) if item_io.is_some() && !matches!(r, integrations::Resource::ItemIo { .. } | integrations::Resource::Placeholder) => {
+                self.item_io_resource(node, item_io, allowed);
             }
             Ok(_) => {}
             Err(e) => {
@@ -1230,6 +1240,20 @@ impl<'a> Walker<'a> {
                 self.error("unknown-resource", range, e.message);
             }
         }
+    }
+
+    fn item_io_resource(&mut self, node: Node<'_>, owner: Option<ObjectKind>, allowed: &[&str]) {
+        let what = owner.map_or("", ObjectKind::describe);
+        let list: Vec<String> = allowed
+            .iter()
+            .map(|r| format!("`arn:aws:states:::{r}`"))
+            .collect();
+        let one_of = if list.len() == 1 { "" } else { "one of " };
+        self.error(
+            "unknown-resource",
+            node.range(),
+            format!("{what} uses {one_of}{}.", list.join(", ")),
+        );
     }
 
     fn label(&mut self, node: Node<'_>) {

@@ -16,6 +16,7 @@
 //! time is what the run then shows, as AWS would.
 
 pub mod codes;
+mod distributed;
 mod errors;
 mod fields;
 mod graph;

@@ -218,6 +218,10 @@ pub const INTEGRATIONS: &[Integration] = &[
 /// Resources a Distributed Map reads items from or writes results to.
 pub const ITEM_IO: &[&str] = &["s3:getObject", "s3:listObjectsV2", "s3:putObject"];
 
+/// Of [`ITEM_IO`], the APIs an ItemReader calls, and the one a ResultWriter calls.
+pub const ITEM_READER_APIS: &[&str] = &["s3:getObject", "s3:listObjectsV2"];
+pub const RESULT_WRITER_APIS: &[&str] = &["s3:putObject"];
+
 /// What a `Resource` string names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resource {

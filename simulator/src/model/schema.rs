@@ -337,27 +337,28 @@ pub static FIELDS: &[FieldSpec] = &[
     field("Or", RULES, JP, V::ArrayOf(ObjectKind::NestedRule), "Matches when any nested rule matches."),
     field("Not", RULES, JP, V::Object(ObjectKind::NestedRule), "Matches when the nested rule does not."),
     // Map configuration objects.
-    field("Mode", bits!(ProcessorConfig), Both, V::Enum(&["INLINE", "DISTRIBUTED"]), "INLINE runs iterations inside this execution; DISTRIBUTED starts child executions."),
-    field("ExecutionType", bits!(ProcessorConfig), Both, V::Enum(&["STANDARD", "EXPRESS"]), "The type of the child executions of a Distributed Map."),
-    required("Resource", bits!(ItemReader | ResultWriter), Both, V::ItemReaderResource, "The S3 API: `arn:aws:states:::s3:getObject`, `s3:listObjectsV2` or `s3:putObject`."),
-    field("Parameters", bits!(ItemReader | ResultWriter), JP, V::PayloadTemplate, "The S3 request (Bucket, Key / Prefix)."),
-    field("Arguments", bits!(ItemReader | ResultWriter), JA, V::JsonataTemplate, "The S3 request (Bucket, Key / Prefix)."),
-    field("ReaderConfig", bits!(ItemReader), Both, V::Object(ObjectKind::ReaderConfig), "How to read the items: InputType, CSV headers, MaxItems."),
-    field("InputType", bits!(ReaderConfig), Both, V::Enum(&["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]), "The format of the item source."),
-    field("CSVHeaderLocation", bits!(ReaderConfig), Both, V::Enum(&["FIRST_ROW", "GIVEN"]), "Where the CSV column names come from."),
-    field("CSVHeaders", bits!(ReaderConfig), Both, V::StringArray, "The CSV column names when CSVHeaderLocation is GIVEN."),
-    field("CSVDelimiter", bits!(ReaderConfig), Both, V::Enum(&["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]), "The CSV delimiter."),
-    field("ManifestType", bits!(ReaderConfig), Both, V::Enum(&["ATHENA_DATA", "S3_INVENTORY"]), "The kind of manifest."),
-    field("MaxItems", bits!(ReaderConfig), Both, NON_NEG, "Read at most this many items."),
-    field("MaxItemsPath", bits!(ReaderConfig), JP, V::ReferencePath { nullable: false }, "A Reference Path to MaxItems."),
-    field("MaxItemsPerBatch", bits!(ItemBatcher), Both, V::Integer { min: 1, max: None }, "The most items in one batch."),
+    field("Mode", bits!(ProcessorConfig), Both, V::Enum(&["INLINE", "DISTRIBUTED"]), "INLINE (default) runs the iterations inside this execution; DISTRIBUTED runs each item (or batch) as a child execution, and lets the Map read items from S3 (`ItemReader`), batch them (`ItemBatcher`) and write results (`ResultWriter`)."),
+    field("ExecutionType", bits!(ProcessorConfig), Both, V::Enum(&["STANDARD", "EXPRESS"]), "The type of the child executions of a Distributed Map (given with `Mode` DISTRIBUTED): STANDARD, or EXPRESS (at most five minutes each, request-response tasks only)."),
+    required("Resource", bits!(ItemReader), Both, V::ItemReaderResource, "The S3 API that reads the items: `arn:aws:states:::s3:getObject` (one object: CSV, JSON, JSONL, a manifest) or `arn:aws:states:::s3:listObjectsV2` (one item per object under a prefix)."),
+    field("Resource", bits!(ResultWriter), Both, V::ItemReaderResource, "`arn:aws:states:::s3:putObject`: write the Map Run's results to S3 (with `Parameters` / `Arguments` giving Bucket and Prefix); without it, `WriterConfig` only shapes the Map's output."),
+    field("Parameters", bits!(ItemReader | ResultWriter), JP, V::PayloadTemplate, "The S3 request: Bucket and Key (getObject), Bucket and Prefix (listObjectsV2, putObject)."),
+    field("Arguments", bits!(ItemReader | ResultWriter), JA, V::JsonataTemplate, "The S3 request: Bucket and Key (getObject), Bucket and Prefix (listObjectsV2, putObject)."),
+    field("ReaderConfig", bits!(ItemReader), Both, V::Object(ObjectKind::ReaderConfig), "How to read the items: `InputType` (CSV, JSON, JSONL, MANIFEST, PARQUET), the CSV header and delimiter, `MaxItems`."),
+    field("InputType", bits!(ReaderConfig), Both, V::Enum(&["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]), "The format of the object `s3:getObject` reads; a listing (`s3:listObjectsV2`) takes none."),
+    field("CSVHeaderLocation", bits!(ReaderConfig), Both, V::Enum(&["FIRST_ROW", "GIVEN"]), "For InputType CSV: where the column names come from, the first row of the file or `CSVHeaders`."),
+    field("CSVHeaders", bits!(ReaderConfig), Both, V::StringArray, "For InputType CSV with CSVHeaderLocation GIVEN: the column names, in order; each row becomes an object with these keys."),
+    field("CSVDelimiter", bits!(ReaderConfig), Both, V::Enum(&["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]), "For InputType CSV: the character between fields (default COMMA)."),
+    field("ManifestType", bits!(ReaderConfig), Both, V::Enum(&["ATHENA_DATA", "S3_INVENTORY"]), "The kind of manifest read: S3_INVENTORY (InputType MANIFEST, an S3 Inventory manifest.json) or ATHENA_DATA (an Athena UNLOAD manifest; InputType gives the data files' format)."),
+    field("MaxItems", bits!(ReaderConfig), Both, NON_NEG, "Read at most this many items (AWS reads up to 100,000,000)."),
+    field("MaxItemsPath", bits!(ReaderConfig), JP, V::ReferencePath { nullable: false }, "A Reference Path to MaxItems in the state input."),
+    field("MaxItemsPerBatch", bits!(ItemBatcher), Both, V::Integer { min: 1, max: None }, "The most items in one batch: each child execution gets `{\"Items\": [...]}`."),
     field("MaxItemsPerBatchPath", bits!(ItemBatcher), JP, V::ReferencePath { nullable: false }, "A Reference Path to MaxItemsPerBatch."),
     field("MaxInputBytesPerBatch", bits!(ItemBatcher), Both, V::Integer { min: 1, max: Some(262_144) }, "The most bytes in one batch (at most 256 KiB)."),
     field("MaxInputBytesPerBatchPath", bits!(ItemBatcher), JP, V::ReferencePath { nullable: false }, "A Reference Path to MaxInputBytesPerBatch."),
-    field("BatchInput", bits!(ItemBatcher), Both, V::JsonataTemplate, "Fixed input added to every batch."),
-    field("WriterConfig", bits!(ResultWriter), Both, V::Object(ObjectKind::WriterConfig), "How results are written."),
-    field("OutputType", bits!(WriterConfig), Both, V::Enum(&["JSON", "JSONL"]), "The format of the written results."),
-    field("Transformation", bits!(WriterConfig), Both, V::Enum(&["NONE", "COMPACT", "FLATTEN"]), "How each result is shaped before it is written."),
+    field("BatchInput", bits!(ItemBatcher), Both, V::JsonataTemplate, "Fixed input added to every batch, as `BatchInput` beside `Items`."),
+    field("WriterConfig", bits!(ResultWriter), Both, V::Object(ObjectKind::WriterConfig), "How results are shaped and written: `Transformation` and `OutputType`."),
+    field("OutputType", bits!(WriterConfig), Both, V::Enum(&["JSON", "JSONL"]), "The format of the result files: a JSON array, or JSON Lines."),
+    field("Transformation", bits!(WriterConfig), Both, V::Enum(&["NONE", "COMPACT", "FLATTEN"]), "How each child's result is shaped before it is written or returned."),
     field("RoleArn", bits!(Credentials), Both, V::NonEmptyString, "The IAM role to assume."),
     field("RoleArn.$", bits!(Credentials), JP, V::PathOrIntrinsic, "A path or intrinsic function (`States.Format(...)`) giving the IAM role to assume."),
 ];
@@ -399,6 +400,41 @@ pub const STATE_TYPE_DOCS: &[(&str, &str)] = &[
     ("Parallel", "Runs each branch on the same input at once; the output is the array of their outputs. One branch failing uncaught stops the others."),
     ("Map", "Runs its ItemProcessor for each item of an array (inline), or of a data set in S3 (distributed, as child executions)."),
 ];
+
+/// What each value of an enumerated field means, for hover and completion: (field, value, doc).
+pub const VALUE_DOCS: &[(&str, &str, &str)] = &[
+    ("Mode", "INLINE", "The iterations run inside this execution (at most 40 at once), their events in its history."),
+    ("Mode", "DISTRIBUTED", "Each item (or batch) runs as a child execution of its own, in a Map Run; the Map may read items from S3 and write results there."),
+    ("ExecutionType", "STANDARD", "Child executions as Standard workflows: up to a year each, every pattern (`.sync`, `.waitForTaskToken`)."),
+    ("ExecutionType", "EXPRESS", "Child executions as Express workflows: at most five minutes each, request-response tasks only."),
+    ("InputType", "CSV", "A CSV file: each row is an item, an object keyed by the column names (`CSVHeaderLocation`)."),
+    ("InputType", "JSON", "A JSON file holding an array: each element is an item."),
+    ("InputType", "JSONL", "A JSON Lines file: each line is an item."),
+    ("InputType", "MANIFEST", "An S3 Inventory manifest (`manifest.json`): each object its data files list is an item."),
+    ("InputType", "PARQUET", "A Parquet file: each row is an item."),
+    ("CSVHeaderLocation", "FIRST_ROW", "The first row of the file holds the column names."),
+    ("CSVHeaderLocation", "GIVEN", "The column names are given in `CSVHeaders`; every row is data."),
+    ("CSVDelimiter", "COMMA", "Fields separated by `,` (the default)."),
+    ("CSVDelimiter", "PIPE", "Fields separated by `|`."),
+    ("CSVDelimiter", "SEMICOLON", "Fields separated by `;`."),
+    ("CSVDelimiter", "SPACE", "Fields separated by a space."),
+    ("CSVDelimiter", "TAB", "Fields separated by a tab."),
+    ("ManifestType", "S3_INVENTORY", "An S3 Inventory report's `manifest.json`."),
+    ("ManifestType", "ATHENA_DATA", "A manifest Athena's UNLOAD wrote: a list of data files in the format InputType names."),
+    ("OutputType", "JSON", "Results written as a JSON array."),
+    ("OutputType", "JSONL", "Results written as JSON Lines, one result a line."),
+    ("Transformation", "NONE", "Each child's output with its execution's metadata (the default when results are written to S3)."),
+    ("Transformation", "COMPACT", "Each child's output alone (the default without a ResultWriter)."),
+    ("Transformation", "FLATTEN", "Each child's output alone, an array output flattened into the results."),
+];
+
+/// The doc of `value` of the enumerated field `field`, if the table has one.
+pub fn value_doc(field: &str, value: &str) -> Option<&'static str> {
+    VALUE_DOCS
+        .iter()
+        .find(|(f, v, _)| *f == field && *v == value)
+        .map(|(_, _, doc)| *doc)
+}
 
 /// The state types, as `Type` names them.
 pub const STATE_TYPES: &[&str] = &[
