@@ -84,7 +84,7 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
             .collect(),
         (Some("Next" | "Default"), _) => state_names(&path, false, inside),
         (Some("StartAt"), _) => state_names(&path, true, inside),
-        (Some("Resource"), _) => resources(inside),
+        (Some("Resource"), _) => resources(&path[..path.len() - 1], inside),
         (_, Some("ErrorEquals")) => crate::model::schema::ERROR_NAMES
             .iter()
             .map(|(name, doc)| CompletionItem::new(*name, CompletionKind::ErrorName, *doc, inside))
@@ -96,7 +96,7 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
 
 /// The key under which each node of `path` sits in its parent (`None` for the root and for
 /// array elements): `keys[i]` is `path[i]`'s.
-fn keys_along<'t>(path: &[Node<'t>]) -> Vec<Option<&'t str>> {
+pub(super) fn keys_along<'t>(path: &[Node<'t>]) -> Vec<Option<&'t str>> {
     let mut keys = vec![None];
     for pair in path.windows(2) {
         keys.push(
@@ -109,24 +109,42 @@ fn keys_along<'t>(path: &[Node<'t>]) -> Vec<Option<&'t str>> {
     keys
 }
 
-/// The kind of object `path` ends in: the root, a state (by its Type), a Retrier or Catcher.
-fn object_kind(path: &[Node<'_>]) -> Option<crate::model::schema::ObjectKind> {
-    use crate::model::schema::ObjectKind;
-    let object = *path.last()?;
-    if path.len() == 1 {
-        return Some(ObjectKind::Root);
-    }
+/// The kind of object `path` ends in, read down from the root through the schema: a state by
+/// its Type, an object field by the kind the field holds (ItemReader, ReaderConfig,
+/// ProcessorConfig, ...), an array's element by the field's element kind (a Retrier, a branch).
+pub(super) fn object_kind(path: &[Node<'_>]) -> Option<crate::model::schema::ObjectKind> {
+    use crate::model::schema::{field_spec, ObjectKind, ValueKind};
     let keys = keys_along(path);
-    let above = |n: usize| keys.len().checked_sub(n + 1).and_then(|i| keys[i]);
-    match (above(0), above(1)) {
-        (_, Some("States")) => object
-            .get("Type")
-            .and_then(Node::as_str)
-            .and_then(ObjectKind::state_type),
-        (None, Some("Retry")) => Some(ObjectKind::Retrier),
-        (None, Some("Catch")) => Some(ObjectKind::Catcher),
-        _ => None,
+    let mut kinds: Vec<Option<ObjectKind>> = Vec::with_capacity(path.len());
+    for (i, node) in path.iter().enumerate() {
+        let parent = i.checked_sub(1).and_then(|j| kinds[j]);
+        let holder = i.checked_sub(2).and_then(|j| kinds[j]);
+        let field = |owner: Option<ObjectKind>, key: Option<&str>| {
+            owner
+                .zip(key)
+                .and_then(|(o, k)| field_spec(o, k))
+                .map(|f| f.kind)
+        };
+        let kind = match (i, keys[i]) {
+            (0, _) => Some(ObjectKind::Root),
+            // A member of a machine's `States`: a state, by its Type.
+            (_, Some(_)) if field(holder, keys[i - 1]) == Some(ValueKind::States) => node
+                .get("Type")
+                .and_then(Node::as_str)
+                .and_then(ObjectKind::state_type),
+            (_, Some(key)) => match field(parent, Some(key)) {
+                Some(ValueKind::Object(kind)) => Some(kind),
+                _ => None,
+            },
+            (_, None) => match field(holder, keys[i - 1]) {
+                Some(ValueKind::ArrayOf(kind)) => Some(kind),
+                Some(ValueKind::Branches) => Some(ObjectKind::Branch),
+                _ => None,
+            },
+        };
+        kinds.push(kind);
     }
+    kinds.last().copied().flatten()
 }
 
 /// The query language of the innermost state (or the machine) on the path.
@@ -153,7 +171,10 @@ fn enum_values(path: &[Node<'_>], key: &str, replace: TextRange) -> Vec<Completi
     };
     values
         .iter()
-        .map(|v| CompletionItem::new(*v, CompletionKind::Value, key, replace))
+        .map(|v| {
+            let detail = crate::model::schema::value_doc(key, v).unwrap_or(key);
+            CompletionItem::new(*v, CompletionKind::Value, detail, replace)
+        })
         .collect()
 }
 
@@ -398,7 +419,32 @@ fn variables_in_scope(path: &[Node<'_>]) -> Vec<String> {
     names
 }
 
-fn resources(replace: TextRange) -> Vec<CompletionItem> {
+/// The Resources the object on `owner` may call: an ItemReader's and a ResultWriter's S3 APIs,
+/// else every integration with its patterns.
+fn resources(owner: &[Node<'_>], replace: TextRange) -> Vec<CompletionItem> {
+    use crate::model::integrations::{ITEM_READER_APIS, RESULT_WRITER_APIS};
+    use crate::model::schema::ObjectKind;
+    let item_io = match object_kind(owner) {
+        Some(ObjectKind::ItemReader) => Some((ITEM_READER_APIS, "reads a Distributed Map's items")),
+        Some(ObjectKind::ResultWriter) => {
+            Some((RESULT_WRITER_APIS, "writes a Distributed Map's results"))
+        }
+        _ => None,
+    };
+    if let Some((apis, what)) = item_io {
+        return apis
+            .iter()
+            .map(|api| {
+                let label = format!("arn:aws:states:::{api}");
+                CompletionItem::new(
+                    label,
+                    CompletionKind::Resource,
+                    format!("Amazon S3 `{api}`: {what}"),
+                    replace,
+                )
+            })
+            .collect();
+    }
     let mut out = Vec::new();
     for integration in crate::model::integrations::INTEGRATIONS {
         for api in integration.apis {

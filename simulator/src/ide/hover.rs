@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use crate::engine::Execution;
 use crate::model::integrations::{resolve, Pattern, Resource};
 use crate::model::jsonata_functions::{JSONATA_FUNCTIONS, STATES_FIELDS};
-use crate::model::schema::{CONTEXT_PATHS, ERROR_NAMES, FIELDS, STATE_TYPE_DOCS};
+use crate::model::schema::{
+    field_spec, value_doc, CONTEXT_PATHS, ERROR_NAMES, FIELDS, STATE_TYPE_DOCS,
+};
 use crate::model::StateMachine;
 use crate::simulation::duration;
 use crate::syntax::{Node, NodeKind, TextRange, Tree};
@@ -66,7 +68,13 @@ pub fn hover(
                 return whole(format!("**{name}** state\n\n{doc}"));
             }
         }
-        _ => {}
+        // An enumerated field's value (`"InputType": "CSV"`).
+        Some(field) => {
+            if let Some(doc) = value_doc(field, value) {
+                return whole(format!("**{value}** (`{field}`)\n\n{doc}"));
+            }
+        }
+        None => {}
     }
     if let Some((name, doc)) = ERROR_NAMES.iter().find(|(e, _)| *e == value) {
         return whole(format!("**{name}**\n\n{doc}"));
@@ -144,7 +152,11 @@ fn key_hover(
         }
         return Some(HoverInfo { range, markdown });
     }
-    let spec = FIELDS.iter().find(|f| f.name == key)?;
+    // The field of this kind of object (an ItemReader's Resource is not a Task's), else the
+    // first field of that name where the kind is not known.
+    let spec = super::completion::object_kind(path)
+        .and_then(|kind| field_spec(kind, key))
+        .or_else(|| FIELDS.iter().find(|f| f.name == key))?;
     Some(HoverInfo {
         range,
         markdown: format!("**{}**\n\n{}", spec.name, spec.doc),
@@ -223,7 +235,14 @@ pub fn resource_doc(resource: &str) -> String {
         Ok(Resource::Placeholder) => {
             "A deployment-time substitution: known once deployed.".to_string()
         }
-        Ok(Resource::ItemIo { api }) => format!("Distributed Map item reader / writer `{api}`"),
+        Ok(Resource::ItemIo { api }) => {
+            let what = match api.as_str() {
+                "s3:getObject" => "an ItemReader reads one object's items, as `ReaderConfig.InputType` says (CSV, JSON, JSONL, MANIFEST, PARQUET)",
+                "s3:listObjectsV2" => "an ItemReader lists the objects under `Prefix`: one item per object",
+                _ => "a ResultWriter writes the Map Run's result files (`manifest.json`, `SUCCEEDED_0.json`, ...) under `Prefix`",
+            };
+            format!("Amazon S3 `{api}` for a Distributed Map: {what}")
+        }
         Err(e) => e.message,
     }
 }
