@@ -1,13 +1,17 @@
 //! `asl-sim mocks init`: a mock file written from a definition. One test case walks the happy
-//! path, every Task answering the minimal valid result of its API
-//! (`model::minimal_result`); one test case per Catch of a Task makes that Task throw an error
+//! path, every Task answering the minimal valid result of its API with a value at each place
+//! the later states read of it (`reads`, `choice`, `model::minimal_result::result_with`); one
+//! test case per Catch of a Task makes that Task throw an error
 //! the Catch (and no Catch before it) takes. Each case is run once as `asl-sim test` runs it,
 //! and what it did is written as its Expectations (status, error, the states entered), so the
 //! file passes as written and fails when the definition's behaviour changes.
 
+mod choice;
+mod reads;
+
 use serde_json::{json, Map, Value};
 
-use crate::model::minimal_result::minimal_result;
+use crate::model::minimal_result::result_with;
 use crate::model::{Catcher, StateKind, StateMachine};
 use crate::syntax::Tree;
 use crate::test_cases::{prepare, run_case, RunSettings};
@@ -18,7 +22,7 @@ const EVERY_INVOCATION: &str = "0-9999";
 const MAX_LISTED_STATES: usize = 50;
 
 /// The mock file for state machine `name` (the definition's name, as `asl-sim test` looks it
-/// up), every case run with `input` (none: `{}`).
+/// up), every case run with `input` (none: the least input holding what the states read of it).
 pub fn init(
     tree: &Tree,
     machine: &StateMachine,
@@ -34,11 +38,21 @@ pub fn init(
             _ => None,
         })
         .collect();
+    let definition = tree.root().to_json();
+    let states = reads::States::of(&definition);
+    let written_input;
+    let input = match input {
+        Some(input) => Some(input),
+        None => {
+            written_input = result_with(None, &reads::input_demands(&states, &definition));
+            (written_input != json!({})).then_some(&written_input)
+        }
+    };
     let mut responses = Map::new();
     let mut happy = Map::new();
     for (state, task) in &tasks {
         let response = format!("{state} returns");
-        let result = minimal_result(task.target.as_ref());
+        let result = result_with(task.target.as_ref(), &reads::demands(&states, state));
         responses.insert(
             response.clone(),
             json!({EVERY_INVOCATION: {"Return": result}}),

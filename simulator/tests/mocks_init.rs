@@ -64,3 +64,83 @@ fn a_definition_that_cannot_be_read_is_reported() {
     assert_eq!(code, 2);
     assert!(err.contains("examples/nope.asl.json"), "{err}");
 }
+
+/// The generated file for `definition` (JSON text), with no input given.
+fn generated(name: &str, definition: &str) -> serde_json::Value {
+    let dir = std::env::temp_dir().join(format!("asl-sim-mocks-reads-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let path = dir.join(format!("{name}.asl.json"));
+    std::fs::write(&path, definition).expect("scratch file");
+    let (code, out, err) = asl_sim(&["mocks", "init", path.to_str().expect("UTF-8")]);
+    assert_eq!(code, 0, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+    serde_json::from_str(&out).expect("JSON")
+}
+
+/// What later states read of a result is in its minimal answer: a ResultSelector's path, a
+/// Choice variable behind a ResultPath (the value that avoids the Fail branch, of the model's
+/// type), an ItemsPath (a list), JSONata's `$states.result.x`; and the input holds what the
+/// states read of it. The HappyPath then succeeds.
+#[test]
+fn answers_hold_what_later_states_read() {
+    let config = generated(
+        "reads",
+        r#"{
+  "StartAt": "Get",
+  "States": {
+    "Get": {
+      "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "get", "Payload": {"id.$": "$.orderId"}},
+      "ResultSelector": {"body.$": "$.Payload.body"}, "ResultPath": "$.got", "Next": "Look up"
+    },
+    "Look up": {
+      "Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "t", "Key": {"id": {"S.$": "$.got.body.id"}}},
+      "ResultPath": "$.item", "Next": "Active?"
+    },
+    "Active?": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.item.Item.status.S", "StringEquals": "CLOSED", "Next": "Closed"},
+        {"Variable": "$.item.Item.status.S", "StringEquals": "ACTIVE", "Next": "Each line"}
+      ],
+      "Default": "Closed"
+    },
+    "Closed": {"Type": "Fail", "Error": "Closed"},
+    "Each line": {
+      "Type": "Map", "ItemsPath": "$.got.body.lines",
+      "ItemProcessor": {"StartAt": "Line", "States": {"Line": {"Type": "Pass", "End": true}}},
+      "ResultPath": null, "Next": "Describe"
+    },
+    "Describe": {
+      "Type": "Task", "QueryLanguage": "JSONata",
+      "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+      "Arguments": {"ExecutionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e"},
+      "Output": {"done": "{% $states.result.Output %}"},
+      "End": true
+    }
+  }
+}"#,
+    );
+    let machine = &config["StateMachines"]["reads"];
+    let happy = &machine["Expectations"]["HappyPath"];
+    assert_eq!(happy["Status"], "SUCCEEDED", "{config:#}");
+    assert_eq!(happy["Input"], serde_json::json!({"orderId": "x"}));
+    let answer =
+        |state: &str| &config["MockedResponses"][format!("{state} returns")]["0-9999"]["Return"];
+    assert_eq!(answer("Get")["Payload"]["body"]["id"], "x");
+    assert_eq!(
+        answer("Get")["Payload"]["body"]["lines"],
+        serde_json::json!([])
+    );
+    assert_eq!(answer("Look up")["Item"]["status"]["S"], "ACTIVE");
+    assert!(
+        answer("Describe")["Output"].is_string(),
+        "the model's type: {config:#}"
+    );
+    assert_eq!(
+        answer("Describe")["Status"],
+        "RUNNING",
+        "its required members stay"
+    );
+}

@@ -11,9 +11,11 @@ use crate::render::{self, OutputFormat};
 use crate::Outcome;
 
 pub const AFTER_HELP: &str = "\
-The file has a HappyPath test case (every Task answers the minimal valid result of its API) and
-one test case per Catch of a Task (the Task throws an error that Catch takes), with the
-Expectations each met when written: `asl-sim test DEFINITION --mocks FILE` passes it as written.";
+The file has a HappyPath test case (every Task answers the minimal valid result of its API, with
+values where the later states read it: a Choice's variable takes a branch that does not fail)
+and one test case per Catch of a Task (the Task throws an error that Catch takes), with the
+Expectations each met when written: `asl-sim test DEFINITION --mocks FILE` passes it as written.
+Without --input, the cases run with the least input holding what the states read of it.";
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -27,7 +29,8 @@ pub struct InitArgs {
     /// The definition
     #[arg(value_name = "DEFINITION")]
     definition: String,
-    /// The input every test case runs with, as JSON text (default: {})
+    /// The input every test case runs with, as JSON text (default: the least input holding
+    /// what the states read)
     #[arg(long, value_name = "JSON")]
     input: Option<String>,
     /// Write the mock file here (default: standard output)
