@@ -18,6 +18,7 @@ pub mod mock_validation;
 pub mod mocks;
 pub mod model;
 pub mod picture;
+pub mod service;
 pub mod simulation;
 pub mod syntax;
 pub mod test_cases;

@@ -81,6 +81,7 @@ fn every_subcommand_has_its_help() {
         "test",
         "graph",
         "test-state",
+        "serve",
         "completions",
         "man",
     ] {

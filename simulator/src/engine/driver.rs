@@ -35,13 +35,50 @@ pub struct Callback {
     pub kind: CallbackKind,
 }
 
-/// Everything sent so far, by token.
+/// Everything sent so far, by token; and what a task that no mock answers does.
 #[derive(Clone, Debug, Default)]
 pub struct Callbacks {
     by_token: FxHashMap<String, Vec<Callback>>,
+    pub unmocked: Unmocked,
+}
+
+/// What a Task that no mock answers does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Unmocked {
+    /// A call answers at once with its API's minimal valid result; a callback never comes
+    /// unless the driver sends it.
+    #[default]
+    MinimalResult,
+    /// Real workers answer, as in front of AWS (`asl-sim serve`): a `.waitForTaskToken` task
+    /// waits for its callback, an activity for a worker ([`WorkerTask::Activity`]), a Lambda
+    /// call (when `lambda`) for whoever calls the function ([`WorkerTask::Lambda`]); any other
+    /// task fails, naming the state. A mocked state still takes its mock, callbacks included.
+    Workers { lambda: bool },
+}
+
+/// Work a task leaves to a worker outside the engine; the driver answers its token.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerTask {
+    /// GetActivityTask hands `input` out with the token.
+    Activity { arn: String, input: Value },
+    /// Invoke `function` with `payload`: its answer is the task's result, unless `callback`
+    /// (`lambda:invoke.waitForTaskToken`), when the token's own callback is.
+    Lambda {
+        function: String,
+        payload: Value,
+        callback: bool,
+    },
 }
 
 impl Callbacks {
+    /// None sent yet; unmocked tasks do as `unmocked` says.
+    pub fn new(unmocked: Unmocked) -> Self {
+        Callbacks {
+            by_token: FxHashMap::default(),
+            unmocked,
+        }
+    }
+
     pub fn send(&mut self, token: &str, callback: Callback) {
         self.by_token
             .entry(token.to_string())
@@ -94,6 +131,8 @@ pub struct TaskToken {
     pub state_now: TokenState,
     /// When the worker sent a heartbeat (SendTaskHeartbeat) while the task waited, virtual ms.
     pub heartbeats_ms: Vec<i64>,
+    /// Under [`Unmocked::Workers`], the work an outside worker must do for the token.
+    pub worker: Option<Box<WorkerTask>>,
 }
 
 /// Why a token was refused, as AWS's SendTask* APIs say it.

@@ -53,12 +53,16 @@ use dataflow::{
 };
 use errors::{At, Failure, PAUSED, TIMED_OUT};
 
-pub use driver::{Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState};
+pub use driver::{
+    Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState, Unmocked,
+    WorkerTask,
+};
 pub use execution::{Execution, Handler, Handling, RunOptions, Status};
 pub use history::{Details, Event, Expired};
 pub use resume::Resumable;
 pub(crate) use rng::hex;
 pub use rng::Rng;
+pub(crate) use test_state::request::{invalid_definition, pointer_to};
 pub use test_state::request::{
     response as test_state_response, single_state_machine, test_state_request, ApiError,
     FieldValidationMode, InspectionLevel, MockValidator,

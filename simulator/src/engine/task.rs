@@ -5,7 +5,10 @@
 use serde_json::{json, Value};
 
 use super::resume::{Frame, TaskWait};
-use super::{missing_path, At, Details, Engine, Expired, Failure, TaskToken, TokenState, PAUSED};
+use super::{
+    missing_path, At, Details, Engine, Expired, Failure, TaskToken, TokenState, Unmocked,
+    WorkerTask, PAUSED,
+};
 use crate::mocks::Outcome;
 use crate::model::{Pattern, QueryLanguage, Resource, Seconds, State, Task};
 
@@ -78,10 +81,24 @@ impl<'t> Engine<'t> {
             .unwrap_or(DEFAULT_TIMEOUT_SECONDS);
         let heartbeat =
             self.task_seconds(task.heartbeat.as_ref(), input, "HeartbeatSeconds", at)?;
-        self.record_call(task, &events, request);
         let name = state.name.value.as_ref();
-        let driven = self.callbacks.is_some() && token.is_some();
-        let mocked = self.mocked_answer(name, task.target.as_ref(), pattern, driven, at)?;
+        let unmocked = self.callbacks.as_ref().map(|c| c.unmocked);
+        let served = matches!(unmocked, Some(Unmocked::Workers { .. }))
+            && !self
+                .mocks
+                .as_ref()
+                .is_some_and(|m| m.states.contains_key(name));
+        let worker = served
+            .then(|| worker_task(task, pattern, &request, unmocked))
+            .flatten();
+        // A worker's task is answered through a token of its own, out of the request's sight.
+        let token = token.or_else(|| worker.is_some().then(|| self.rng.borrow_mut().uuid()));
+        self.record_call(task, &events, request);
+        let driven = token.is_some() && (served || unmocked == Some(Unmocked::MinimalResult));
+        let mut mocked = self.mocked_answer(name, task.target.as_ref(), pattern, driven, at)?;
+        if served && token.is_none() {
+            mocked = (unserved(name, &task.resource.value), 0, Vec::new());
+        }
         let token_index = token.as_ref().map(|token| {
             self.tokens.push(TaskToken {
                 token: token.clone(),
@@ -89,6 +106,7 @@ impl<'t> Engine<'t> {
                 issued_ms: self.clock_ms,
                 state_now: TokenState::Waiting,
                 heartbeats_ms: Vec::new(),
+                worker: worker.map(Box::new),
             });
             let index = self.tokens.len() - 1;
             if driven {
@@ -407,6 +425,52 @@ impl<'t> Engine<'t> {
                 }
             }
         }
+    }
+}
+
+/// What an unmocked task leaves to a worker under [`Unmocked::Workers`]: an activity's input, a
+/// Lambda function's payload. `None`: nobody outside serves it (a `.waitForTaskToken` task's
+/// worker learns its token from the request itself).
+fn worker_task(
+    task: &Task,
+    pattern: Pattern,
+    request: &Value,
+    unmocked: Option<Unmocked>,
+) -> Option<WorkerTask> {
+    let lambda = matches!(unmocked, Some(Unmocked::Workers { lambda: true }));
+    match task.target.as_ref()? {
+        Resource::Activity { .. } => Some(WorkerTask::Activity {
+            arn: task.resource.value.to_string(),
+            input: request.clone(),
+        }),
+        Resource::LambdaFunction { .. } if lambda => Some(WorkerTask::Lambda {
+            function: task.resource.value.to_string(),
+            payload: request.clone(),
+            callback: false,
+        }),
+        Resource::Optimized {
+            service: "lambda",
+            api: "invoke",
+            ..
+        } if lambda => Some(WorkerTask::Lambda {
+            function: request["FunctionName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            payload: request.get("Payload").cloned().unwrap_or(Value::Null),
+            callback: pattern == Pattern::WaitForTaskToken,
+        }),
+        _ => None,
+    }
+}
+
+/// The failure of a task that no mock answers and no worker serves.
+fn unserved(state: &str, resource: &str) -> Outcome {
+    Outcome::Throw {
+        error: "States.TaskFailed".into(),
+        cause: Some(format!(
+            "No mock answers the state '{state}' ({resource}) and no worker serves it: outside the mocks only activities, .waitForTaskToken callbacks and Lambda calls (given a Lambda endpoint) are answered."
+        )),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `asl-sim`: the headless front end: `check`, `run`, `test` and `graph`.
+//! `asl-sim`: the headless front end: `check`, `run`, `test`, `graph` and `serve`.
 
 // Many small JSON values per run or edit: mimalloc is markedly faster here than the system
 // allocator (docs/benchmarks.md).
@@ -13,6 +13,7 @@ mod mock_file;
 mod mocks;
 mod render;
 mod run;
+mod serve;
 mod source;
 mod test;
 mod test_state;
@@ -53,6 +54,9 @@ enum Command {
     /// Answer a TestState request object (as `aws stepfunctions test-state --cli-input-json`)
     #[command(after_help = test_state::AFTER_HELP)]
     TestState(test_state::Args),
+    /// Serve the Step Functions API on a local port, for SDKs and test suites
+    #[command(after_help = serve::AFTER_HELP)]
+    Serve(serve::Args),
     /// Write mock files
     #[command(subcommand)]
     Mocks(mocks::Command),
@@ -108,6 +112,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::main(&args),
         Command::Graph(args) => graph::main(&args),
         Command::TestState(args) => test_state::main(&args),
+        Command::Serve(args) => serve::main(&args),
         Command::Mocks(command) => mocks::main(&command),
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -106,7 +106,7 @@ pub fn single_state_machine(state: &Value) -> Value {
 }
 
 /// AWS's wording of the first thing in the definition it would refuse.
-fn invalid_definition(text: &str, single: bool) -> Option<ApiError> {
+pub(crate) fn invalid_definition(text: &str, single: bool) -> Option<ApiError> {
     let checked_text = if single {
         let state: Value = serde_json::from_str(text).ok()?;
         serde_json::to_string_pretty(&single_state_machine(&state)).ok()?
@@ -141,7 +141,7 @@ fn invalid_definition(text: &str, single: bool) -> Option<ApiError> {
 }
 
 /// The JSON pointer of the value (or key) at `range`, and the name of its member.
-fn pointer_to(
+pub(crate) fn pointer_to(
     node: syntax::Node<'_>,
     range: syntax::TextRange,
     at: &str,

@@ -1,0 +1,611 @@
+//! `asl-sim serve` as a client sees it: the binary started on port 0, spoken to in raw HTTP/1.1
+//! over a TcpStream (the real SDKs' tests are in tests/tests/serve_clients.rs). Errors' shapes,
+//! bad requests the server survives, paging, the manual clock, histories, callbacks, activities.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+/// A server for one test, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn launch(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_asl-sim"))
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .env_remove("SFN_MOCK_CONFIG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("asl-sim serve starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the first line");
+        let port = line
+            .trim()
+            .strip_prefix("listening on http://127.0.0.1:")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        Server { child, port }
+    }
+
+    /// One request: the HTTP status and the body as JSON.
+    fn raw(&self, target: &str, host: &str, body: &[u8]) -> (u16, Value) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
+        let head = format!(
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: {target}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).expect("writes");
+        // A body the server refuses may be cut short: what it answers is what counts.
+        let _ = stream.write_all(body);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let text = String::from_utf8_lossy(&response);
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {text:?}"));
+        let (_, body) = text.split_once("\r\n\r\n").expect("a body");
+        (status, serde_json::from_str(body).expect("a JSON body"))
+    }
+
+    /// `AWSStepFunctions.OPERATION`: the answer, or the error's `__type`.
+    fn call(&self, operation: &str, request: &Value) -> Result<Value, (String, String)> {
+        let target = format!("AWSStepFunctions.{operation}");
+        match self.raw(&target, "localhost", request.to_string().as_bytes()) {
+            (200, body) => Ok(body),
+            (400, body) => Err((
+                body["__type"].as_str().unwrap_or_default().to_string(),
+                body["message"].as_str().unwrap_or_default().to_string(),
+            )),
+            (status, body) => panic!("HTTP {status}: {body}"),
+        }
+    }
+
+    fn ok(&self, operation: &str, request: &Value) -> Value {
+        self.call(operation, request)
+            .unwrap_or_else(|e| panic!("{operation}: {e:?}"))
+    }
+
+    fn error(&self, operation: &str, request: &Value) -> String {
+        match self.call(operation, request) {
+            Ok(answer) => panic!("{operation} answered {answer}"),
+            Err((kind, message)) => {
+                assert!(!message.is_empty(), "{kind} without a message");
+                kind
+            }
+        }
+    }
+
+    fn create(&self, name: &str, definition: &Value, kind: &str) -> String {
+        let answer = self.ok(
+            "CreateStateMachine",
+            &json!({"name": name, "definition": definition.to_string(), "type": kind,
+                    "roleArn": "arn:aws:iam::123456789012:role/test"}),
+        );
+        answer["stateMachineArn"]
+            .as_str()
+            .expect("an ARN")
+            .to_string()
+    }
+
+    fn start(&self, machine: &str, name: &str, input: &Value) -> String {
+        let answer = self.ok(
+            "StartExecution",
+            &json!({"stateMachineArn": machine, "name": name, "input": input.to_string()}),
+        );
+        answer["executionArn"].as_str().expect("an ARN").to_string()
+    }
+
+    fn status(&self, execution: &str) -> String {
+        let described = self.ok("DescribeExecution", &json!({"executionArn": execution}));
+        described["status"].as_str().unwrap_or_default().to_string()
+    }
+
+    fn history(&self, execution: &str) -> Vec<Value> {
+        let answer = self.ok(
+            "GetExecutionHistory",
+            &json!({"executionArn": execution, "maxResults": 1000}),
+        );
+        answer["events"].as_array().expect("events").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn callback_machine() -> Value {
+    json!({"StartAt": "Ask", "States": {
+        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "https://sqs/q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "HeartbeatSeconds": 60, "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}}})
+}
+
+/// The token a callback task sent out, read from its TaskScheduled event.
+fn token_in(history: &[Value]) -> String {
+    let scheduled = history
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .expect("a TaskScheduled event");
+    let parameters: Value = serde_json::from_str(
+        scheduled["taskScheduledEventDetails"]["parameters"]
+            .as_str()
+            .expect("parameters"),
+    )
+    .expect("JSON parameters");
+    parameters["MessageBody"]["token"]
+        .as_str()
+        .expect("a token")
+        .to_string()
+}
+
+#[test]
+fn errors_have_aws_shape_and_the_server_keeps_serving() {
+    let server = Server::launch(&[]);
+    let (status, body) = server.raw("AWSStepFunctions.Frobnicate", "localhost", b"{}");
+    assert_eq!(status, 400);
+    assert_eq!(body["__type"], "UnknownOperationException");
+    assert!(body["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Frobnicate"));
+    let (_, body) = server.raw("SomethingElse.ListStateMachines", "localhost", b"{}");
+    assert_eq!(body["__type"], "UnknownOperationException");
+    let (status, body) = server.raw(
+        "AWSStepFunctions.ListStateMachines",
+        "localhost",
+        b"{\"maxResults\": ",
+    );
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("SerializationException"))
+    );
+    let (_, body) = server.raw("AWSStepFunctions.ListStateMachines", "localhost", b"[1]");
+    assert_eq!(body["__type"], "SerializationException");
+    let huge = vec![b' '; 3 * 1024 * 1024];
+    let (status, body) = server.raw("AWSStepFunctions.ListStateMachines", "localhost", &huge);
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+
+    assert_eq!(
+        server.error("DescribeStateMachine", &json!({})),
+        "ValidationException"
+    );
+    assert_eq!(
+        server.error(
+            "DescribeStateMachine",
+            &json!({"stateMachineArn": "not-an-arn"})
+        ),
+        "InvalidArn"
+    );
+    let missing = "arn:aws:states:us-east-1:111111111111:stateMachine:Missing";
+    assert_eq!(
+        server.error("DescribeStateMachine", &json!({"stateMachineArn": missing})),
+        "StateMachineDoesNotExist"
+    );
+    assert_eq!(
+        server.error("StartExecution", &json!({"stateMachineArn": missing})),
+        "StateMachineDoesNotExist"
+    );
+    let bad = json!({"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": true}}});
+    assert_eq!(
+        server.error(
+            "CreateStateMachine",
+            &json!({"name": "bad", "definition": bad.to_string(), "roleArn": "arn:aws:iam::1:role/r"})
+        ),
+        "InvalidDefinition"
+    );
+    let pass = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
+    assert_eq!(
+        server.error(
+            "CreateStateMachine",
+            &json!({"name": "has space", "definition": pass.to_string(), "roleArn": "arn:aws:iam::1:role/r"})
+        ),
+        "InvalidName"
+    );
+    let machine = server.create("Pass", &pass, "STANDARD");
+    assert_eq!(
+        server.error(
+            "StartExecution",
+            &json!({"stateMachineArn": machine, "input": "{oops"})
+        ),
+        "InvalidExecutionInput"
+    );
+    let big = format!("\"{}\"", "x".repeat(256 * 1024));
+    assert_eq!(
+        server.error(
+            "StartExecution",
+            &json!({"stateMachineArn": machine, "input": big})
+        ),
+        "ValidationException"
+    );
+    let execution = server.start(&machine, "once", &json!({}));
+    assert_eq!(
+        server.error(
+            "StartExecution",
+            &json!({"stateMachineArn": machine, "name": "once", "input": "{\"other\": 1}"})
+        ),
+        "ExecutionAlreadyExists"
+    );
+    // Still serving, and the execution ran.
+    assert_eq!(server.status(&execution), "SUCCEEDED");
+    assert_eq!(
+        server.error("StartSyncExecution", &json!({"stateMachineArn": machine})),
+        "StateMachineTypeNotSupported"
+    );
+}
+
+#[test]
+fn a_worker_answers_a_callback_by_its_token() {
+    let server = Server::launch(&[]);
+    let machine = server.create("Callback", &callback_machine(), "STANDARD");
+    let execution = server.start(&machine, "order-1", &json!({"order": 1}));
+    assert_eq!(server.status(&execution), "RUNNING");
+    let token = token_in(&server.history(&execution));
+    assert_eq!(
+        server.error(
+            "SendTaskSuccess",
+            &json!({"taskToken": "nope", "output": "{}"})
+        ),
+        "InvalidToken"
+    );
+    assert_eq!(
+        server.error(
+            "SendTaskSuccess",
+            &json!({"taskToken": token, "output": "{not json"})
+        ),
+        "InvalidOutput"
+    );
+    server.ok("SendTaskHeartbeat", &json!({"taskToken": token}));
+    server.ok(
+        "SendTaskSuccess",
+        &json!({"taskToken": token, "output": "{\"approved\": true}"}),
+    );
+    let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+    assert_eq!(described["status"], "SUCCEEDED");
+    assert_eq!(described["output"], "{\"approved\":true}");
+    assert!(described["stopDate"].as_f64() >= described["startDate"].as_f64());
+    assert_eq!(
+        server.error(
+            "SendTaskSuccess",
+            &json!({"taskToken": token, "output": "{}"})
+        ),
+        "TaskDoesNotExist"
+    );
+
+    // A failure sent fails the task, and the execution with it.
+    let execution = server.start(&machine, "order-2", &json!({}));
+    let token = token_in(&server.history(&execution));
+    server.ok(
+        "SendTaskFailure",
+        &json!({"taskToken": token, "error": "Declined", "cause": "no stock"}),
+    );
+    let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+    assert_eq!(
+        (described["status"].as_str(), described["error"].as_str()),
+        (Some("FAILED"), Some("Declined"))
+    );
+
+    // Stopped while it waits: ABORTED, and its token is spent.
+    let execution = server.start(&machine, "order-3", &json!({}));
+    let token = token_in(&server.history(&execution));
+    server.ok(
+        "StopExecution",
+        &json!({"executionArn": execution, "error": "Cancelled"}),
+    );
+    assert_eq!(server.status(&execution), "ABORTED");
+    assert_eq!(
+        server.error(
+            "SendTaskSuccess",
+            &json!({"taskToken": token, "output": "{}"})
+        ),
+        "TaskDoesNotExist"
+    );
+}
+
+#[test]
+fn a_year_long_wait_is_stepped_with_the_manual_clock() {
+    let server = Server::launch(&["--clock", "manual"]);
+    let year = 364 * 24 * 3600;
+    let machine = server.create(
+        "Renewal",
+        &json!({"StartAt": "Wait", "States": {
+            "Wait": {"Type": "Wait", "Seconds": year, "Next": "Remind"},
+            "Remind": {"Type": "Pass", "Result": "reminded", "End": true}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&machine, "yearly", &json!({}));
+    let advance = |seconds: u64| {
+        let (status, body) = server.raw(
+            "AslWorkbench.AdvanceClock",
+            "localhost",
+            json!({"seconds": seconds}).to_string().as_bytes(),
+        );
+        assert_eq!(status, 200, "{body}");
+        body["now"].as_f64().expect("now")
+    };
+    let before = advance(year - 1);
+    assert_eq!(server.status(&execution), "RUNNING");
+    let after = advance(1);
+    assert!((after - before - 1.0).abs() < 1e-3, "{before} -> {after}");
+    let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+    assert_eq!(described["status"], "SUCCEEDED");
+    assert_eq!(described["output"], "\"reminded\"");
+    let seconds = described["stopDate"].as_f64().unwrap_or_default()
+        - described["startDate"].as_f64().unwrap_or_default();
+    assert!((seconds - year as f64).abs() < 0.01, "{seconds}");
+    // The real clock is not moved by hand.
+    let real = Server::launch(&[]);
+    let (status, body) = real.raw(
+        "AslWorkbench.AdvanceClock",
+        "localhost",
+        b"{\"seconds\": 1}",
+    );
+    assert_eq!(
+        (status, body["__type"].as_str()),
+        (400, Some("ValidationException"))
+    );
+}
+
+#[test]
+fn lists_and_histories_come_in_pages() {
+    let server = Server::launch(&[]);
+    let pass = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "End": true}}});
+    let machine = server.create("Paged", &pass, "STANDARD");
+    let waiting = server.create("Waiting", &callback_machine(), "STANDARD");
+    for i in 0..5 {
+        server.start(&machine, &format!("run-{i}"), &json!({"i": i}));
+    }
+    server.start(&waiting, "waits", &json!({}));
+    let mut names = Vec::new();
+    let mut request = json!({"stateMachineArn": machine, "maxResults": 2});
+    loop {
+        let page = server.ok("ListExecutions", &request);
+        let executions = page["executions"].as_array().expect("executions");
+        assert!(executions.len() <= 2);
+        names.extend(
+            executions
+                .iter()
+                .map(|e| e["name"].as_str().unwrap_or_default().to_string()),
+        );
+        match page.get("nextToken") {
+            Some(token) => request["nextToken"] = token.clone(),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["run-4", "run-3", "run-2", "run-1", "run-0"]);
+    let running = server.ok(
+        "ListExecutions",
+        &json!({"stateMachineArn": waiting, "statusFilter": "RUNNING"}),
+    );
+    assert_eq!(running["executions"].as_array().map(Vec::len), Some(1));
+    let succeeded = server.ok(
+        "ListExecutions",
+        &json!({"stateMachineArn": waiting, "statusFilter": "SUCCEEDED"}),
+    );
+    assert_eq!(succeeded["executions"], json!([]));
+    assert_eq!(
+        server.error(
+            "ListExecutions",
+            &json!({"stateMachineArn": machine, "nextToken": "bogus"})
+        ),
+        "InvalidToken"
+    );
+
+    let execution = format!("{}:run-0", machine.replace(":stateMachine:", ":execution:"));
+    let whole = server.history(&execution);
+    assert_eq!(whole.len(), 6);
+    let mut ids = Vec::new();
+    let mut request = json!({"executionArn": execution, "maxResults": 4, "reverseOrder": true});
+    loop {
+        let page = server.ok("GetExecutionHistory", &request);
+        ids.extend(
+            page["events"]
+                .as_array()
+                .expect("events")
+                .iter()
+                .map(|e| e["id"].as_u64().unwrap_or(0)),
+        );
+        match page.get("nextToken") {
+            Some(token) => request["nextToken"] = token.clone(),
+            None => break,
+        }
+    }
+    assert_eq!(ids, [6, 5, 4, 3, 2, 1]);
+    let without = server.ok(
+        "GetExecutionHistory",
+        &json!({"executionArn": execution, "includeExecutionData": false}),
+    );
+    assert!(without.to_string().find("\"input\"").is_none(), "{without}");
+
+    let listed = server.ok("ListStateMachines", &json!({"maxResults": 1}));
+    assert_eq!(listed["stateMachines"].as_array().map(Vec::len), Some(1));
+    let rest = server.ok(
+        "ListStateMachines",
+        &json!({"nextToken": listed["nextToken"]}),
+    );
+    assert_eq!(rest["stateMachines"][0]["name"], "Waiting");
+}
+
+#[test]
+fn a_test_case_is_chosen_with_its_arn_suffix() {
+    let mocks = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/order-fulfilment.mocks.json"
+    );
+    let definition = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/order-fulfilment.asl.json"
+    ))
+    .expect("the example");
+    let config: Value =
+        serde_json::from_str(&std::fs::read_to_string(mocks).expect("mocks")).expect("JSON");
+    let (machine_name, cases) = config["StateMachines"]
+        .as_object()
+        .and_then(|m| m.iter().next())
+        .map(|(name, m)| {
+            (
+                name.clone(),
+                m["TestCases"].as_object().expect("cases").clone(),
+            )
+        })
+        .expect("a state machine");
+    let server = Server::launch(&["--mocks", mocks, "--clock", "manual"]);
+    let machine = server.create(
+        &machine_name,
+        &serde_json::from_str(&definition).expect("JSON"),
+        "STANDARD",
+    );
+    assert_eq!(
+        server.error(
+            "StartExecution",
+            &json!({"stateMachineArn": format!("{machine}#NoSuchCase")})
+        ),
+        "ValidationException"
+    );
+    let case = cases.keys().next().expect("a test case");
+    let input =
+        config["StateMachines"][&machine_name]["TestCases"][case]["Expectations"]["Input"].clone();
+    let answer = server.ok(
+        "StartExecution",
+        &json!({"stateMachineArn": format!("{machine}#{case}"), "name": "mocked",
+                "input": if input.is_null() { json!({}) } else { input }.to_string()}),
+    );
+    let execution = answer["executionArn"].as_str().expect("an ARN");
+    server.raw(
+        "AslWorkbench.AdvanceClock",
+        "localhost",
+        b"{\"seconds\": 100000}",
+    );
+    let history = server.history(execution);
+    assert!(
+        history
+            .iter()
+            .any(|e| e["type"] == "TaskSucceeded" || e["type"] == "LambdaFunctionSucceeded"),
+        "{history:?}"
+    );
+}
+
+/// The history's shape, snapshotted: timestamps as seconds since the start.
+#[test]
+fn histories_take_aws_shape() {
+    let server = Server::launch(&["--clock", "manual"]);
+    let machine = server.create(
+        "Shapes",
+        &json!({"StartAt": "Pick", "States": {
+            "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Both"}], "Default": "Fail"},
+            "Both": {"Type": "Parallel", "Branches": [
+                {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 5, "End": true}}},
+                {"StartAt": "Double", "States": {"Double": {"Type": "Pass", "Parameters": {"d.$": "States.MathAdd($.n, $.n)"}, "End": true}}}],
+             "Next": "Each"},
+            "Each": {"Type": "Map", "ItemsPath": "$[0].items", "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "End": true},
+            "Fail": {"Type": "Fail", "Error": "Small"}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&machine, "shapes", &json!({"n": 2, "items": ["a", "b"]}));
+    server.raw(
+        "AslWorkbench.AdvanceClock",
+        "localhost",
+        b"{\"seconds\": 5}",
+    );
+    let history = server.history(&execution);
+    let start = history[0]["timestamp"].as_f64().expect("a timestamp");
+    let relative: Vec<Value> = history
+        .into_iter()
+        .map(|mut e| {
+            let seconds = e["timestamp"].as_f64().unwrap_or_default() - start;
+            e["timestamp"] = json!((seconds * 1000.0).round() / 1000.0);
+            e
+        })
+        .collect();
+    insta::assert_json_snapshot!(relative);
+}
+
+#[test]
+fn an_activity_waits_for_its_worker() {
+    let server = Server::launch(&[]);
+    let activity = server.ok("CreateActivity", &json!({"name": "approve"}))["activityArn"]
+        .as_str()
+        .expect("an ARN")
+        .to_string();
+    assert_eq!(
+        server.ok("DescribeActivity", &json!({"activityArn": activity}))["name"],
+        "approve"
+    );
+    let machine = server.create(
+        "Approval",
+        &json!({"StartAt": "Approve", "States": {"Approve": {"Type": "Task", "Resource": activity, "End": true}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&machine, "a1", &json!({"amount": 5}));
+    let task = server.ok(
+        "GetActivityTask",
+        &json!({"activityArn": activity, "workerName": "w"}),
+    );
+    assert_eq!(task["input"], "{\"amount\":5}");
+    let token = task["taskToken"].as_str().expect("a token");
+    server.ok(
+        "SendTaskSuccess",
+        &json!({"taskToken": token, "output": "{\"ok\": 1}"}),
+    );
+    assert_eq!(server.status(&execution), "SUCCEEDED");
+    // A task other than those fails, naming its state.
+    let unserved = server.create(
+        "Unserved",
+        &json!({"StartAt": "Put", "States": {"Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": "t", "Item": {}}, "End": true}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&unserved, "u1", &json!({}));
+    let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+    assert_eq!(described["status"], "FAILED");
+    assert!(
+        described["cause"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("'Put'"),
+        "{described}"
+    );
+}
+
+#[test]
+fn sync_calls_are_answered_whatever_the_host() {
+    let server = Server::launch(&[]);
+    let machine = server.create(
+        "Quick",
+        &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"x": 1}, "End": true}}}),
+        "EXPRESS",
+    );
+    let request = json!({"stateMachineArn": machine, "input": "{}"});
+    let (status, body) = server.raw(
+        "AWSStepFunctions.StartSyncExecution",
+        &format!("sync-localhost:{}", server.port),
+        request.to_string().as_bytes(),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["status"].as_str(), body["output"].as_str()),
+        (Some("SUCCEEDED"), Some("{\"x\":1}"))
+    );
+    assert!(body["executionArn"]
+        .as_str()
+        .unwrap_or_default()
+        .contains(":express:Quick:"));
+}
