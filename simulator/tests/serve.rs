@@ -11,7 +11,20 @@ use serde_json::{json, Value};
 /// A server for one test, stopped when dropped.
 struct Server {
     child: Child,
+    client: Client,
+}
+
+/// Calls to a server on `port`.
+#[derive(Clone)]
+struct Client {
     port: u16,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 impl Server {
@@ -34,9 +47,14 @@ impl Server {
             .strip_prefix("listening on http://127.0.0.1:")
             .and_then(|p| p.parse().ok())
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        Server { child, port }
+        Server {
+            child,
+            client: Client { port },
+        }
     }
+}
 
+impl Client {
     /// One request: the HTTP status and the body as JSON.
     fn raw(&self, target: &str, host: &str, body: &[u8]) -> (u16, Value) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
@@ -608,4 +626,261 @@ fn sync_calls_are_answered_whatever_the_host() {
         .as_str()
         .unwrap_or_default()
         .contains(":express:Quick:"));
+}
+
+/// A stand-in for a local Lambda emulator: answers Lambda's Invoke API with the payload it got
+/// (or the function error a payload with `"fail"` asks for), and reports each path called.
+fn fake_lambda() -> (u16, std::sync::mpsc::Receiver<String>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("an address").port();
+    let (paths, called) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let mut head = String::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = n.trim().parse().unwrap_or(0);
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let path = head.split(' ').nth(1).unwrap_or_default().to_string();
+            let payload: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let (extra, answer) = if payload.get("fail").is_some() {
+                (
+                    "X-Amz-Function-Error: Unhandled\r\n",
+                    json!({"errorType": "Boom", "errorMessage": "it broke"}),
+                )
+            } else {
+                ("", json!({"echo": payload}))
+            };
+            let answer = answer.to_string();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = reader.get_mut().write_all(response.as_bytes());
+            let _ = paths.send(path);
+        }
+    });
+    (port, called)
+}
+
+/// Wait (a little) for an execution to leave RUNNING.
+fn ended(server: &Server, execution: &str) -> Value {
+    for _ in 0..200 {
+        let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+        if described["status"] != "RUNNING" {
+            return described;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("{execution} still runs");
+}
+
+#[test]
+fn unmocked_lambda_calls_go_to_the_lambda_endpoint() {
+    let (port, called) = fake_lambda();
+    let server = Server::launch(&["--lambda-endpoint", &format!("http://127.0.0.1:{port}")]);
+    let machine = server.create(
+        "Lambdas",
+        &json!({"StartAt": "Invoke", "States": {
+            "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                       "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:greet:live", "Payload.$": "$"},
+                       "ResultSelector": {"got.$": "$.Payload.echo"}, "Next": "Bare"},
+            "Bare": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:plain", "End": true}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&machine, "l1", &json!({"who": "me"}));
+    let described = ended(&server, &execution);
+    assert_eq!(described["status"], "SUCCEEDED", "{described}");
+    assert_eq!(described["output"], "{\"echo\":{\"got\":{\"who\":\"me\"}}}");
+    let paths: Vec<String> = called.try_iter().collect();
+    assert_eq!(
+        paths,
+        [
+            "/2015-03-31/functions/greet/invocations",
+            "/2015-03-31/functions/plain/invocations"
+        ]
+    );
+    let execution = server.start(&machine, "l2", &json!({"fail": true}));
+    let described = ended(&server, &execution);
+    assert_eq!(
+        (described["status"].as_str(), described["error"].as_str()),
+        (Some("FAILED"), Some("Boom"))
+    );
+}
+
+#[test]
+fn time_runs_faster_with_a_time_scale() {
+    let server = Server::launch(&["--time-scale", "1000"]);
+    let machine = server.create(
+        "Minute",
+        &json!({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 60, "End": true}}}),
+        "STANDARD",
+    );
+    let started = std::time::Instant::now();
+    let execution = server.start(&machine, "m", &json!({}));
+    assert_eq!(ended(&server, &execution)["status"], "SUCCEEDED");
+    assert!(
+        started.elapsed().as_secs_f64() < 1.5,
+        "{:?}",
+        started.elapsed()
+    );
+    // A heartbeat that never comes times the task out, on the same clock.
+    let machine = server.create("Beats", &callback_machine(), "STANDARD");
+    let execution = server.start(&machine, "b", &json!({}));
+    let described = ended(&server, &execution);
+    assert_eq!(
+        (described["status"].as_str(), described["error"].as_str()),
+        (Some("FAILED"), Some("States.Timeout"))
+    );
+}
+
+#[test]
+fn finished_executions_are_kept_up_to_the_limit() {
+    let server = Server::launch(&["--max-executions", "2"]);
+    let pass = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}});
+    let machine = server.create("Few", &pass, "STANDARD");
+    let waiting = server.create("Waits", &callback_machine(), "STANDARD");
+    let running = server.start(&waiting, "w", &json!({}));
+    let executions: Vec<String> = (0..4)
+        .map(|i| server.start(&machine, &format!("e{i}"), &json!({})))
+        .collect();
+    assert_eq!(
+        server.error("DescribeExecution", &json!({"executionArn": executions[0]})),
+        "ExecutionDoesNotExist"
+    );
+    assert_eq!(server.status(&executions[3]), "SUCCEEDED");
+    // A running execution is never dropped.
+    assert_eq!(server.status(&running), "RUNNING");
+    let listed = server.ok("ListExecutions", &json!({"stateMachineArn": machine}));
+    assert_eq!(listed["executions"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn get_activity_task_waits_for_a_task() {
+    let server = Server::launch(&[]);
+    let activity = server.ok("CreateActivity", &json!({"name": "later"}))["activityArn"]
+        .as_str()
+        .expect("an ARN")
+        .to_string();
+    let machine = server.create(
+        "Later",
+        &json!({"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": activity, "End": true}}}),
+        "STANDARD",
+    );
+    let poller = server.client.clone();
+    let worker =
+        std::thread::spawn(move || poller.ok("GetActivityTask", &json!({"activityArn": activity})));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let execution = server.start(&machine, "late", &json!({"n": 1}));
+    let task = worker.join().expect("the worker");
+    assert_eq!(task["input"], "{\"n\":1}");
+    server.ok(
+        "SendTaskSuccess",
+        &json!({"taskToken": task["taskToken"], "output": "{}"}),
+    );
+    assert_eq!(server.status(&execution), "SUCCEEDED");
+    let listed = server.ok("ListActivities", &json!({}));
+    assert_eq!(listed["activities"][0]["name"], "later");
+    server.ok(
+        "DeleteActivity",
+        &json!({"activityArn": listed["activities"][0]["activityArn"]}),
+    );
+    assert_eq!(
+        server.error(
+            "DescribeActivity",
+            &json!({"activityArn": listed["activities"][0]["activityArn"]})
+        ),
+        "ActivityDoesNotExist"
+    );
+}
+
+#[test]
+fn state_machines_are_updated_validated_tagged_and_tested() {
+    let server = Server::launch(&[]);
+    let first =
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "End": true}}});
+    let machine = server.create("Versions", &first, "STANDARD");
+    let old = server.start(&machine, "old", &json!({}));
+    let second =
+        json!({"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": 2, "End": true}}});
+    server.ok(
+        "UpdateStateMachine",
+        &json!({"stateMachineArn": machine, "definition": second.to_string()}),
+    );
+    let described = server.ok("DescribeStateMachine", &json!({"stateMachineArn": machine}));
+    assert_eq!(described["definition"], second.to_string());
+    let for_old = server.ok(
+        "DescribeStateMachineForExecution",
+        &json!({"executionArn": old}),
+    );
+    assert_eq!(for_old["definition"], first.to_string());
+
+    let valid = server.ok(
+        "ValidateStateMachineDefinition",
+        &json!({"definition": second.to_string()}),
+    );
+    assert_eq!(
+        valid,
+        json!({"result": "OK", "diagnostics": [], "truncated": false})
+    );
+    let broken = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Gone"}}});
+    let invalid = server.ok(
+        "ValidateStateMachineDefinition",
+        &json!({"definition": broken.to_string()}),
+    );
+    assert_eq!(invalid["result"], "FAIL");
+    let diagnostics = invalid["diagnostics"].as_array().expect("diagnostics");
+    let missing = diagnostics
+        .iter()
+        .find(|d| d["location"] == "/States/A/Next")
+        .unwrap_or_else(|| panic!("{invalid}"));
+    assert_eq!(missing["severity"], "ERROR");
+    assert_eq!(missing["code"], "MISSING_TRANSITION_TARGET");
+
+    server.ok("TagResource", &json!({"resourceArn": machine, "tags": [{"key": "team", "value": "a"}, {"key": "env", "value": "dev"}]}));
+    server.ok(
+        "UntagResource",
+        &json!({"resourceArn": machine, "tagKeys": ["env"]}),
+    );
+    let tags = server.ok("ListTagsForResource", &json!({"resourceArn": machine}));
+    assert_eq!(tags, json!({"tags": [{"key": "team", "value": "a"}]}));
+
+    let tested = server.ok(
+        "TestState",
+        &json!({"definition": json!({"Type": "Pass", "Parameters": {"x.$": "$.a"}, "End": true}).to_string(), "input": "{\"a\": 3}"}),
+    );
+    assert_eq!(
+        (tested["status"].as_str(), tested["output"].as_str()),
+        (Some("SUCCEEDED"), Some("{\"x\":3}"))
+    );
+
+    server.ok("DeleteStateMachine", &json!({"stateMachineArn": machine}));
+    assert_eq!(
+        server.error("DescribeStateMachine", &json!({"stateMachineArn": machine})),
+        "StateMachineDoesNotExist"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let mut server = Server::launch(&[]);
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = server.child.wait().expect("the server ends");
+    assert!(status.success(), "{status:?}");
 }
