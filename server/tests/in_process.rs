@@ -937,3 +937,68 @@ async fn completion_inside_a_string_never_closes_it() {
     );
     assert!(as_lsp.ends_with("}]},"), "{as_lsp}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distributed_maps_reader_completes_hovers_and_is_checked() {
+    let mut editor = Editor::start(Value::Null).await;
+    let uri = "file:///work/rows.asl.json";
+    let text = r#"{
+  "StartAt": "Rows",
+  "States": {
+    "Rows": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaders": ["id"]},
+        "Parameters": {"Bucket": "b", "Key": "rows.csv"}
+      },
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}
+      },
+      "End": true
+    }
+  }
+}"#;
+    let published = editor.open(uri, text).await;
+    let reader = listed(&published)
+        .into_iter()
+        .filter(|d| d.contains("reader-config"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        reader,
+        ["7:25 warning reader-config: A CSV reader says where the column names come from: add `CSVHeaderLocation`, FIRST_ROW (the file's first row) or GIVEN (with `CSVHeaders`)."],
+        "{published:#?}"
+    );
+    let types = editor
+        .at("textDocument/completion", uri, text, "\"CSV\"", json!({}))
+        .await;
+    assert_eq!(
+        labels_of(&types),
+        ["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]
+    );
+    let resources = editor
+        .at(
+            "textDocument/completion",
+            uri,
+            text,
+            "\"arn:aws:states:::s3:getObject\"",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        labels_of(&resources),
+        [
+            "arn:aws:states:::s3:getObject",
+            "arn:aws:states:::s3:listObjectsV2"
+        ]
+    );
+    let hover = editor
+        .at("textDocument/hover", uri, text, "CSVHeaders", json!({}))
+        .await;
+    let hover = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        hover.starts_with("**CSVHeaders**\n\nFor InputType CSV with CSVHeaderLocation GIVEN"),
+        "{hover}"
+    );
+}
