@@ -30,7 +30,7 @@ pub struct Snapshot {
     parse: OnceLock<Parse>,
     pub template: Option<TemplateKind>,
     /// A template's state machines, read on first request.
-    pub(crate) views: OnceLock<Option<Arc<crate::templates::Views>>>,
+    pub(crate) views: crate::templates::ViewCache,
     /// For one state machine of a template: its definition's text is `text`, and positions
     /// are the template's.
     view: Option<View>,
@@ -53,7 +53,7 @@ impl Snapshot {
             index: OnceLock::new(),
             parse: OnceLock::new(),
             template: None,
-            views: OnceLock::new(),
+            views: crate::templates::ViewCache::default(),
             view: None,
         }
     }

@@ -202,13 +202,20 @@ impl State {
     ) -> Option<T> {
         let (uri, position) = (at.text_document.uri, at.position);
         let doc = self.snapshot(&uri)?;
+        let files =
+            crate::templates::OpenFiles::for_document(&doc, &self.documents, self.encoding());
         off_thread(what, move || {
-            if doc.template.is_none() {
-                return Some(work(&uri, &doc, position));
+            // In a template, or a definition file as its template makes it: on the state
+            // machine under the cursor, if any.
+            if let Some(files) = files {
+                if let Some(view) = crate::templates::view_at(&uri, &doc, position, &files) {
+                    return Some(work(&uri, &view, position));
+                }
+                if doc.template.is_some() {
+                    return None;
+                }
             }
-            // In a template: on the state machine under the cursor, if any.
-            let view = crate::templates::view_at(&uri, &doc, position)?;
-            Some(work(&uri, &view, position))
+            Some(work(&uri, &doc, position))
         })
         .await
         .flatten()
@@ -254,8 +261,9 @@ impl State {
     async fn changed(&self, uri: Uri, edited: bool) {
         let settings = self.settings();
         if !settings.is_mock_file(&uri) {
-            self.publish(uri, !edited || settings.simulate_on_change, !edited)
-                .await;
+            let simulate = !edited || settings.simulate_on_change;
+            self.publish(uri.clone(), simulate, !edited).await;
+            self.republish_dependents(&uri, simulate).await;
             return;
         }
         self.publish_mock_file(uri.clone()).await;
@@ -276,6 +284,23 @@ impl State {
             .collect();
         for reader in readers {
             self.publish(reader, true, true).await;
+        }
+    }
+
+    /// A template and the definition files it names are checked together: after one changed,
+    /// the others open.
+    async fn republish_dependents(&self, uri: &Uri, simulate: bool) {
+        if !crate::templates::may_have_dependents(uri, &self.documents) {
+            return;
+        }
+        let files = crate::templates::OpenFiles::of(&self.documents, self.encoding());
+        let changed = uri.clone();
+        let others = off_thread("template dependents", move || {
+            crate::templates::dependents(&changed, &files)
+        })
+        .await;
+        for other in others.unwrap_or_default() {
+            self.publish(other, simulate, true).await;
         }
     }
 
@@ -347,22 +372,32 @@ impl State {
         let Some(cancelled) = self.supersede(&uri, version, rerun) else {
             return;
         };
-        if doc.template.is_some() {
+        let files =
+            crate::templates::OpenFiles::for_document(&doc, &self.documents, self.encoding());
+        if let Some(files) = files {
             let (template_uri, mocks) = (uri.clone(), self.mock_source(&uri));
+            let in_template = Arc::clone(&doc);
             let published = off_thread("template", move || {
-                crate::templates::publish(&template_uri, &doc, &mocks, simulate)
+                crate::templates::publish(&template_uri, &in_template, &mocks, simulate, &files)
             })
-            .await;
-            drop(check_slot);
-            // Nothing for a document without state machines, unless it had some before.
-            let published = match published.flatten() {
-                Some(found) => found,
-                None if self.last_published.contains_key(&uri) => Vec::new(),
+            .await
+            .flatten();
+            // Nothing for a template without state machines, unless it had some before; a
+            // definition file no template names is checked on its own, below.
+            let published = match published {
+                Some(found) => Some(found),
+                None if doc.template.is_none() => None,
+                None if self.last_published.contains_key(&uri) => Some(Vec::new()),
                 None => return,
             };
-            self.deliver(&uri, version, &cancelled, published, None)
-                .await;
-            return;
+            if let Some(published) = published {
+                drop(check_slot);
+                // Requests on it are answered on its views, not on an analysis of its text.
+                self.analyses.remove(&uri);
+                self.deliver(&uri, version, &cancelled, published, None)
+                    .await;
+                return;
+            }
         }
         let deny_warnings = self.settings().deny_warnings;
         let (checked_uri, checked_doc) = (uri.clone(), Arc::clone(&doc));

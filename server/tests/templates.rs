@@ -160,6 +160,125 @@ async fn inside_a_definition_string_completion_hover_and_definition_work() {
     assert!((column..column + 12).contains(&start), "{definition}");
 }
 
+/// A SAM `DefinitionUri`: the template says where it names the file what the file has (a
+/// related location at each problem); the file, open, is checked as the template makes it
+/// (`${ResizeArn}` substituted, `${StoreArn}` no key of DefinitionSubstitutions); an edit to
+/// the file checks the template again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_definition_uri_file_is_checked_with_its_template_and_each_edit_rechecks_the_other() {
+    let mut editor = Editor::start(Value::Null).await;
+    let (template_uri, template_text) = fixture("sam-uri.yaml");
+    let (file_uri, file_text) = fixture("statemachine/images.asl.json");
+    open(&mut editor, &template_uri, "yaml", &template_text).await;
+    let found = editor.checked(&template_uri, 1).await;
+    assert_eq!(
+        places(&found),
+        ["14:6 definition-not-local", "8:21 definition-file"]
+    );
+    let named = &found[1];
+    let message = named["message"].as_str().expect("message");
+    assert!(
+        message.contains("statemachine/images.asl.json has 1 error")
+            && message.contains("at 11:20: `${StoreArn}` is not a key"),
+        "{message}"
+    );
+    let related = &named["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], json!(file_uri), "{named}");
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 10, "character": 19})
+    );
+    assert_eq!(named["severity"], json!(1));
+
+    open(&mut editor, &file_uri, "json", &file_text).await;
+    let in_file = editor.checked(&file_uri, 1).await;
+    assert_eq!(
+        places(&in_file),
+        ["10:19 missing-substitution"],
+        "{in_file:?}"
+    );
+    // Opening the file checked the template again (its publication of the same version).
+    let again = editor.checked(&template_uri, 1).await;
+    assert_eq!(places(&again), places(&found));
+
+    let fixed = file_text.replace("${StoreArn}", "${ResizeArn}");
+    editor
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": file_uri, "version": 2},
+                   "contentChanges": [{"text": fixed}]}),
+        )
+        .await;
+    assert_eq!(
+        places(&editor.checked(&file_uri, 2).await),
+        Vec::<String>::new()
+    );
+    let after = editor.checked(&template_uri, 1).await;
+    assert_eq!(places(&after), ["14:6 definition-not-local"], "{after:?}");
+}
+
+/// A `templatefile()` file opened while its Terraform template is closed: the template is
+/// found on disk beside it, its variables put in (a number where a `${timeout}` stands, which
+/// on its own is no JSON; `$${` a literal `${`), and what is wrong reported at the file's own
+/// positions; hover answers on the text the template makes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_templatefile_file_is_checked_with_the_variables_of_the_template_on_disk() {
+    let dir = std::env::temp_dir().join(format!("asl-lsp-templatefile-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("definitions")).expect("a temporary folder");
+    let tf = "resource \"aws_lambda_function\" \"worker\" {\n  function_name = \"worker\"\n}\n\n\
+              resource \"aws_sfn_state_machine\" \"flow\" {\n  definition = templatefile(\"${path.module}/definitions/flow.json.tpl\", {\n    timeout = 30\n    worker  = aws_lambda_function.worker.arn\n  })\n}\n";
+    std::fs::write(dir.join("main.tf"), tf).expect("written");
+    let file_text = "{\n  \"StartAt\": \"Work\",\n  \"States\": {\n    \"Work\": {\n      \"Type\": \"Task\",\n      \"Resource\": \"${worker}\",\n      \"TimeoutSeconds\": ${timeout},\n      \"Comment\": \"$${not_a_variable}\",\n      \"Nxt\": \"Done\",\n      \"End\": true\n    }\n  }\n}\n";
+    let file = dir.join("definitions/flow.json.tpl");
+    std::fs::write(&file, file_text).expect("written");
+    let file_uri = format!("file://{}", file.display());
+    let mut editor = Editor::start(Value::Null).await;
+    open(&mut editor, &file_uri, "json", file_text).await;
+    let found = editor.checked(&file_uri, 1).await;
+    // `"Nxt"` on line 9 (0-based 8), column 7 (0-based 6): the only problem.
+    assert_eq!(places(&found), ["8:6 unknown-field"], "{found:?}");
+    let hover = editor
+        .at(
+            "textDocument/hover",
+            &file_uri,
+            file_text,
+            "TimeoutSeconds",
+            json!({}),
+        )
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|h| !h.is_empty()),
+        "{hover}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `Fn::If`: the second branch of each is checked too, its findings named by condition.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fn_if_branch_of_a_template_gets_its_diagnostics() {
+    let mut editor = Editor::start(Value::Null).await;
+    let (uri, text) = fixture("cfn-if.yaml");
+    open(&mut editor, &uri, "yaml", &text).await;
+    let found = editor.checked(&uri, 1).await;
+    assert_eq!(
+        places(&found),
+        [
+            "19:46 out-of-range",
+            "20:38 unknown-state",
+            "21:10 unreachable-state",
+            "30:35 unknown-field",
+        ]
+    );
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("With condition `IsProd` false")),
+        "{found:?}"
+    );
+}
+
 /// The real binary over stdio: a SAM template opened as `yaml` gets its diagnostic at its
 /// place, and hover answers inside it.
 #[test]

@@ -45,7 +45,7 @@ fn report(name: &str) -> Vec<String> {
     }
     for machine in &template.machines {
         let (file, origin_text) = match machine.definition.as_ref().map(|d| &d.origin) {
-            Some(Origin::File { path, text }) => (
+            Some(Origin::File { path, text, .. }) => (
                 path.file_name()
                     .expect("name")
                     .to_string_lossy()

@@ -107,7 +107,7 @@ impl Source {
 fn origin(file: &str, text: &str, origin: &Origin) -> (String, String) {
     match origin {
         Origin::Template => (file.to_string(), text.to_string()),
-        Origin::File { path, text } => (path.display().to_string(), text.to_string()),
+        Origin::File { path, text, .. } => (path.display().to_string(), text.to_string()),
     }
 }
 
@@ -130,6 +130,11 @@ pub fn check_template(
             None => reports.push((name, text, diagnostics)),
         };
     for machine in &template.machines {
+        add((
+            file.to_string(),
+            text.to_string(),
+            machine.template_diagnostics.clone(),
+        ));
         let mut diagnostics = machine.diagnostics.clone();
         let Some(definition) = &machine.definition else {
             add((file.to_string(), text.to_string(), diagnostics));

@@ -40,6 +40,8 @@ pub struct Template<'t> {
     ifs: Vec<(u32, String)>,
     /// The `Fn::If` (by its node's start) that takes its second branch in this build.
     second_branch_of: Option<u32>,
+    /// What was found in the template itself while building a definition in another file.
+    found_outside_file: Vec<Diagnostic>,
 }
 
 /// Every state machine of a template parsed into `tree`.
@@ -59,6 +61,7 @@ pub fn state_machines(
         intrinsics: true,
         ifs: Vec::new(),
         second_branch_of: None,
+        found_outside_file: Vec::new(),
     };
     let Some(resources) = template.resources else {
         return Vec::new();
@@ -72,6 +75,7 @@ pub fn state_machines(
         let properties = member.value.get("Properties");
         let definition = properties.and_then(|p| template.definition(p, template_path, files));
         let diagnostics = std::mem::take(&mut template.diagnostics);
+        let template_diagnostics = std::mem::take(&mut template.found_outside_file);
         let branches = match (properties, &definition) {
             (Some(properties), Some(first)) => {
                 template.other_branches(properties, first, template_path, files)
@@ -83,6 +87,7 @@ pub fn state_machines(
             name_range: member.key.range,
             definition,
             diagnostics,
+            template_diagnostics,
             branches,
         });
     }
@@ -108,6 +113,7 @@ impl<'t> Template<'t> {
             let definition = self.definition(properties, template_path, files);
             self.second_branch_of = None;
             self.ifs.clear();
+            self.found_outside_file.clear();
             let diagnostics = std::mem::take(&mut self.diagnostics);
             match definition {
                 Some(definition) if definition.text() != first.text() => branches.push(Branch {
@@ -142,6 +148,9 @@ impl<'t> Template<'t> {
             // A path (an `Fn::If` may choose it), or an S3 location `{Bucket, Key}`.
             match self.eval(uri.value) {
                 Value::Text(path) if !path.text.contains("${") => {
+                    // What was found so far is in the template; what follows in the file.
+                    let in_template = std::mem::take(&mut self.diagnostics);
+                    self.found_outside_file.extend(in_template);
                     let dir = template_path.parent().unwrap_or(Path::new(""));
                     let path = super::local_path(dir, &path.text);
                     self.definition_file(&path, uri.value.range(), files)?
@@ -193,6 +202,7 @@ impl<'t> Template<'t> {
         };
         let format = crate::syntax::Format::from_path(&path.to_string_lossy());
         let parse = crate::syntax::parse(&text, format);
+        self.diagnostics.extend(parse.diagnostics.iter().cloned());
         let mut file = Template {
             text: &text,
             resources: None,
@@ -202,12 +212,14 @@ impl<'t> Template<'t> {
             intrinsics: false,
             ifs: Vec::new(),
             second_branch_of: None,
+            found_outside_file: Vec::new(),
         };
         let mut out = Mapped::new();
         file.render(parse.tree.root(), &mut out);
         let origin = Origin::File {
             path: path.to_path_buf(),
             text: text.as_str().into(),
+            named_at: at,
         };
         Some((out, origin))
     }

@@ -55,8 +55,13 @@ fn local_path(dir: &Path, relative: &str) -> PathBuf {
 pub enum Origin {
     /// The template itself.
     Template,
-    /// Another file, read through the [`FileReader`].
-    File { path: PathBuf, text: Arc<str> },
+    /// Another file, read through the [`FileReader`]; `named_at`: where the template names
+    /// it.
+    File {
+        path: PathBuf,
+        text: Arc<str>,
+        named_at: TextRange,
+    },
 }
 
 /// A state machine's definition as JSON text, each piece mapped to its origin's text.
@@ -93,6 +98,9 @@ pub struct StateMachineSource {
     /// What building the definition found (a missing substitution key, an unknown reference),
     /// at places in the definition's origin (the template, or the file of a `DefinitionUri`).
     pub diagnostics: Vec<Diagnostic>,
+    /// For a definition in another file: what reading its template found (an unknown
+    /// reference in a `DefinitionSubstitutions` value), at places in the template.
+    pub template_diagnostics: Vec<Diagnostic>,
     /// The definition as each `Fn::If` on its second branch makes it (the others on their
     /// first), when that reads otherwise than `definition`.
     pub branches: Vec<Branch>,

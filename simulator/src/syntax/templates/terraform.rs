@@ -55,6 +55,7 @@ pub fn state_machines(path: &Path, text: &str, files: &mut FileReader<'_>) -> Te
             name_range: range(name.span()),
             definition,
             diagnostics,
+            template_diagnostics: Vec::new(),
             branches: Vec::new(),
         });
     }
@@ -140,6 +141,7 @@ impl<'b> Module<'b> {
                 let origin = Origin::File {
                     path,
                     text: text.as_str().into(),
+                    named_at: range(path_arg.span()),
                 };
                 return Some(Definition { mapped, origin });
             }
