@@ -52,13 +52,16 @@ pub(super) struct Siblings {
     /// The inputs of the children not yet started, in order (a branch's input is its
     /// Parallel's, in `Family::Branches`: its entry here is `null`).
     pending: VecDeque<Value>,
-    children: Vec<Child>,
+    /// Each child started, in order: `Some` while it is paused (boxed, so that a run that
+    /// never pauses keeps one pointer per child).
+    children: Vec<Option<Box<Paused>>>,
     /// When the concurrency slots of ended children freed (a child takes the earliest; a
     /// heap: MaxConcurrency may be thousands).
     free_at: BinaryHeap<Reverse<i64>>,
     /// Paused children, each holding its slot.
     held: usize,
-    outputs: Vec<Option<Value>>,
+    /// Each started child's output (`null` until it ends; only a finished pass reads them).
+    outputs: Vec<Value>,
     failure: Option<(i64, Failure)>,
     /// With a tolerance: each failed child, when it failed; its output is its error.
     tolerated_failures: Vec<i64>,
@@ -78,15 +81,13 @@ pub(super) enum Family {
     Iterations { distributed: bool },
 }
 
+/// A child paused where it stands: its frames, its variables and its lane.
 #[derive(Clone, Debug)]
-enum Child {
-    Ended,
-    Paused {
-        frames: Vec<Frame>,
-        scope: Map<String, Value>,
-        lane: u32,
-        wake: Option<i64>,
-    },
+struct Paused {
+    frames: Vec<Frame>,
+    scope: Map<String, Value>,
+    lane: u32,
+    wake: Option<i64>,
 }
 
 impl Siblings {
@@ -137,8 +138,8 @@ impl Siblings {
     /// The earliest wake-up of a paused child.
     fn wake(&mut self) -> Option<i64> {
         while let Some(Reverse((at, index))) = self.wakes.peek().copied() {
-            match &self.children[index] {
-                Child::Paused { wake: Some(w), .. } if *w == at => return Some(at),
+            match self.children[index].as_deref() {
+                Some(Paused { wake: Some(w), .. }) if *w == at => return Some(at),
                 _ => {
                     self.wakes.pop();
                 }
@@ -192,27 +193,30 @@ impl Siblings {
     }
 }
 
-/// What runs a child: its index and, started fresh, its input (`None`: resume it from the
-/// frames in `Engine::resume`).
-pub(super) type RunChild<'a, 't> =
-    &'a mut dyn FnMut(&mut Engine<'t>, usize, Option<Value>) -> Result<Value, Failure>;
-
 impl<'t> Engine<'t> {
     /// Run the children of `siblings` side by side on the virtual clock: a first pass
     /// (`resumed` false) starts them from the current clock; resumed, only the children due
-    /// now go on. The outputs in order, or the failure that came first (each child still
-    /// running then aborted, with `aborted`), or a pause, `siblings` left as a frame.
-    pub(super) fn side_by_side(
+    /// now go on. `run` runs a child: its index and, started fresh, its input (`None`: resume
+    /// it from the frames in `Engine::resume`); generic, so that the loop over thousands of
+    /// iterations calls it directly. The outputs in order, or the failure that came first
+    /// (each child still running then aborted, with `aborted`), or a pause, `siblings` left as
+    /// a frame.
+    pub(super) fn side_by_side<R>(
         &mut self,
         mut siblings: Box<Siblings>,
         resumed: bool,
-        run: RunChild<'_, 't>,
+        run: &mut R,
         aborted: &mut dyn FnMut(&mut Self, usize),
         machine_of: &dyn Fn(usize) -> &'t StateMachine,
-    ) -> Result<Vec<Value>, Failure> {
+    ) -> Result<Vec<Value>, Failure>
+    where
+        R: FnMut(&mut Self, usize, Option<Value>) -> Result<Value, Failure>,
+    {
         let start_ms = self.clock_ms;
         let first_event = self.events.len();
-        let mut ended: Vec<Ended> = Vec::new();
+        // A first pass starts every child it can (resumed, few or none start).
+        let mut ended: Vec<Ended> =
+            Vec::with_capacity(if resumed { 0 } else { siblings.pending.len() });
         if resumed {
             self.resume_due(&mut siblings, run);
         }
@@ -221,8 +225,8 @@ impl<'t> Engine<'t> {
             let events_before = self.events.len();
             let input = siblings.pending.pop_front();
             let index = siblings.children.len();
-            siblings.children.push(Child::Ended);
-            siblings.outputs.push(None);
+            siblings.children.push(None);
+            siblings.outputs.push(Value::Null);
             self.lanes += 1;
             let lane = self.lanes;
             let (result, scope, wake) = self.run_child(index, lane, Map::new(), input, run);
@@ -256,20 +260,23 @@ impl<'t> Engine<'t> {
 
     /// Resuming: run the paused children due now (the clock reached their wake-up, or the
     /// token answered is theirs).
-    fn resume_due(&mut self, siblings: &mut Siblings, run: RunChild<'_, 't>) {
+    fn resume_due<R>(&mut self, siblings: &mut Siblings, run: &mut R)
+    where
+        R: FnMut(&mut Self, usize, Option<Value>) -> Result<Value, Failure>,
+    {
         let at_ms = self.clock_ms;
         let target = self.target.pop().map(|i| i as usize);
         let beyond = std::mem::take(&mut self.target);
         for index in siblings.due(at_ms, target) {
-            let Child::Paused {
+            let Some(paused) = siblings.children[index].take() else {
+                continue;
+            };
+            let Paused {
                 frames,
                 scope,
                 lane,
                 ..
-            } = std::mem::replace(&mut siblings.children[index], Child::Ended)
-            else {
-                continue;
-            };
+            } = *paused;
             siblings.held -= 1;
             self.clock_ms = at_ms;
             self.resume = frames;
@@ -286,14 +293,18 @@ impl<'t> Engine<'t> {
 
     /// One child run in its lane and its own variable scope; its result, its scope after,
     /// and its wake-up if it paused.
-    fn run_child(
+    #[inline]
+    fn run_child<R>(
         &mut self,
         index: usize,
         lane: u32,
         scope: Map<String, Value>,
         input: Option<Value>,
-        run: RunChild<'_, 't>,
-    ) -> (Result<Value, Failure>, Map<String, Value>, Option<i64>) {
+        run: &mut R,
+    ) -> (Result<Value, Failure>, Map<String, Value>, Option<i64>)
+    where
+        R: FnMut(&mut Self, usize, Option<Value>) -> Result<Value, Failure>,
+    {
         let outer_lane = std::mem::replace(&mut self.lane, lane);
         let outer_wake = self.wakes_at_ms.take();
         self.scopes.push(scope);
@@ -307,6 +318,7 @@ impl<'t> Engine<'t> {
     }
 
     /// Record how child `index` came out of a run.
+    #[inline]
     fn child_ended(
         &mut self,
         siblings: &mut Siblings,
@@ -320,12 +332,12 @@ impl<'t> Engine<'t> {
         let paused = matches!(&result, Err(f) if f.error == PAUSED);
         if paused {
             let frames = std::mem::take(&mut self.unwound);
-            siblings.children[index] = Child::Paused {
+            siblings.children[index] = Some(Box::new(Paused {
                 frames,
                 scope,
                 lane,
                 wake,
-            };
+            }));
             siblings.held += 1;
             if let Some(wake) = wake {
                 siblings.wakes.push(Reverse((wake, index)));
@@ -336,11 +348,10 @@ impl<'t> Engine<'t> {
             siblings.free_at.push(Reverse(end));
         }
         match result {
-            Ok(output) => siblings.outputs[index] = Some(output),
+            Ok(output) => siblings.outputs[index] = output,
             Err(f) if siblings.tolerated.is_some() && !f.halts() => {
                 siblings.tolerated_failures.push(end);
-                siblings.outputs[index] =
-                    Some(serde_json::json!({"Error": f.error, "Cause": f.cause}));
+                siblings.outputs[index] = serde_json::json!({"Error": f.error, "Cause": f.cause});
             }
             Err(f) => {
                 if siblings.failure.as_ref().is_none_or(|(at, _)| end < *at) {
@@ -364,16 +375,15 @@ impl<'t> Engine<'t> {
             // merged the aborts of their states in; a resumed one has them from the frames).
             self.clock_ms = at_ms;
             for index in 0..siblings.children.len() {
-                let child = std::mem::replace(&mut siblings.children[index], Child::Ended);
-                match child {
-                    Child::Paused { frames, lane, .. } => {
+                match siblings.children[index].take() {
+                    Some(paused) => {
                         if resumed {
-                            self.abort_paused(&frames, machine_of(index), lane);
+                            self.abort_paused(&paused.frames, machine_of(index), paused.lane);
                         }
                         aborted(self, index);
                     }
-                    Child::Ended if past_cut.binary_search(&index).is_ok() => aborted(self, index),
-                    Child::Ended => {}
+                    None if past_cut.binary_search(&index).is_ok() => aborted(self, index),
+                    None => {}
                 }
             }
             return Err(failure);
@@ -385,7 +395,8 @@ impl<'t> Engine<'t> {
             self.unwind(Frame::Siblings(siblings));
             return Err(Failure::new(PAUSED, ""));
         }
-        Ok(siblings.outputs.into_iter().flatten().collect())
+        // Done without a failure: every child ended with an output (or its tolerated error).
+        Ok(siblings.outputs)
     }
 
     /// The abort events of the states a paused child is in, innermost first.
@@ -531,7 +542,7 @@ fn in_progress_frames(
             }
             Frame::Siblings(siblings) => {
                 for (index, child) in siblings.children.iter().enumerate() {
-                    let Child::Paused { frames, lane, .. } = child else {
+                    let Some(Paused { frames, lane, .. }) = child.as_deref() else {
                         continue;
                     };
                     let inner = match state.map(|s| &s.kind) {
