@@ -194,6 +194,37 @@ diagnostics_with(function(list)
 end, 'the SAM template gets unreachable-state on `Audit:` (line 42, column 11)')
 check(client_of(plain_buf) == nil, 'no client on a plain yaml buffer')
 
+-- A SAM template whose definition is a file of its own (DefinitionUri): the template says
+-- where it names the file that the file has an error, and the file, opened, is checked as the
+-- template makes it (`${ResizeArn}` substituted, `${StoreArn}` no key of its substitutions).
+local sam = dir .. '/sam'
+vim.fn.mkdir(sam .. '/statemachine', 'p')
+local fixtures = root .. '/../../simulator/tests/templates/'
+vim.fn.writefile(vim.fn.readfile(fixtures .. 'sam-uri.yaml'), sam .. '/template.yaml')
+local images = sam .. '/statemachine/images.asl.json'
+vim.fn.writefile(vim.fn.readfile(fixtures .. 'statemachine/images.asl.json'), images)
+vim.cmd('edit ' .. sam .. '/template.yaml')
+buf = vim.api.nvim_get_current_buf()
+local function one_at(list, lnum, col, code)
+  for _, d in ipairs(list) do
+    if d.lnum == lnum and d.col == col and has_code({ d }, code, vim.diagnostic.severity.ERROR) then
+      return true
+    end
+  end
+  return false
+end
+diagnostics_with(function(list)
+  return one_at(list, 8, 21, 'definition-file')
+end, 'the SAM template flags `statemachine/images.asl.json` (line 9, column 22): the file has an error')
+vim.cmd('edit ' .. images)
+buf = vim.api.nvim_get_current_buf()
+diagnostics_with(function(list)
+  local errors = vim.tbl_filter(function(d)
+    return d.severity == vim.diagnostic.severity.ERROR
+  end, list)
+  return #errors == 1 and one_at(list, 10, 19, 'missing-substitution')
+end, 'the DefinitionUri file: missing-substitution on `${StoreArn}` (line 11, column 20) only')
+
 vim.fn.delete(dir, 'rf')
 if #failures > 0 then
   io.stderr:write(#failures == 1 and '1 check failed\n' or (#failures .. ' checks failed\n'))
