@@ -129,9 +129,10 @@ fn answers_hold_what_later_states_read() {
     let answer =
         |state: &str| &config["MockedResponses"][format!("{state} returns")]["0-9999"]["Return"];
     assert_eq!(answer("Get")["Payload"]["body"]["id"], "x");
+    // A list a Map goes through holds one item, for the Map's states to run on.
     assert_eq!(
         answer("Get")["Payload"]["body"]["lines"],
-        serde_json::json!([])
+        serde_json::json!(["x"])
     );
     assert_eq!(answer("Look up")["Item"]["status"]["S"], "ACTIVE");
     assert!(
@@ -143,4 +144,79 @@ fn answers_hold_what_later_states_read() {
         "RUNNING",
         "its required members stay"
     );
+}
+
+/// A Map's and a Parallel's Catch get a case each: a task inside throws what the Catch takes
+/// (not the task that catches it itself), and the case's Expectations show the Catch taken.
+#[test]
+fn map_and_parallel_catchers_get_a_case() {
+    let config = generated(
+        "nested",
+        r#"{
+  "StartAt": "Both",
+  "States": {
+    "Both": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Guarded", "States": {"Guarded": {
+          "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+          "Parameters": {"FunctionName": "a"},
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recovered"}], "End": true},
+          "Recovered": {"Type": "Pass", "End": true}}},
+        {"StartAt": "Bare", "States": {"Bare": {
+          "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+          "Parameters": {"QueueUrl": "q", "MessageBody": "m"}, "End": true}}}
+      ],
+      "Catch": [{"ErrorEquals": ["Busy"], "Next": "Busy"}, {"ErrorEquals": ["States.ALL"], "Next": "Broken"}],
+      "ResultPath": null,
+      "Next": "Each"
+    },
+    "Each": {
+      "Type": "Map", "ItemsPath": "$.orders",
+      "ItemProcessor": {"StartAt": "Ship", "States": {"Ship": {
+        "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
+        "Parameters": {"QueueUrl": "q", "MessageBody.$": "$.id"}, "End": true}}},
+      "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Broken"}],
+      "End": true
+    },
+    "Busy": {"Type": "Succeed"},
+    "Broken": {"Type": "Fail", "Error": "Broken"}
+  }
+}"#,
+    );
+    let machine = &config["StateMachines"]["nested"];
+    let cases: Vec<&String> = machine["TestCases"]
+        .as_object()
+        .expect("cases")
+        .keys()
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            "HappyPath",
+            "Guarded throws States.TaskFailed",
+            "Both catches Busy from Bare",
+            "Both catches States.TaskFailed from Bare",
+            "Each catches States.TaskFailed from Ship",
+        ]
+        .iter()
+        .collect::<Vec<_>>(),
+        "{config:#}"
+    );
+    let expected = &machine["Expectations"];
+    assert_eq!(expected["HappyPath"]["Status"], "SUCCEEDED", "{config:#}");
+    assert_eq!(
+        expected["HappyPath"]["Input"],
+        serde_json::json!({"orders": [{"id": "x"}]})
+    );
+    assert_eq!(
+        expected["Both catches Busy from Bare"]["Status"],
+        "SUCCEEDED"
+    );
+    let broken = &expected["Each catches States.TaskFailed from Ship"];
+    assert_eq!(broken["Error"], "Broken");
+    assert!(broken["States"]
+        .as_array()
+        .expect("states")
+        .contains(&"Broken".into()));
 }

@@ -120,15 +120,10 @@ pub(super) fn demands(states: &States<'_>, task: &str) -> Vec<Demand> {
 /// What must be in the execution's input, the choices' values first.
 pub(super) fn input_demands(states: &States<'_>, definition: &Value) -> Vec<Demand> {
     let mut found = Vec::new();
+    let mut variables = FxHashMap::default();
+    variable_wants(definition, &mut variables);
     for root in ["$$.Execution.Input", "$states.context.Execution.Input"] {
-        found.extend(
-            context_paths(definition, root)
-                .into_iter()
-                .map(|path| Demand {
-                    path,
-                    wanted: Wanted::Any,
-                }),
-        );
+        context_paths(definition, root, &variables, &mut found);
     }
     if let Some(start) = definition["StartAt"].as_str() {
         let queue = vec![(start.to_string(), root())];
@@ -167,6 +162,9 @@ fn walk(states: &States<'_>, mut queue: Vec<(String, Flow)>, found: &mut Vec<Dem
             if let Some(start) = branch["StartAt"].as_str() {
                 queue.push((start.to_string(), branches.clone()));
             }
+        }
+        if let Some(start) = item_flow(state, jsonata, &flow) {
+            queue.push(start);
         }
         for next in successors(state, states) {
             queue.push((next, output.clone()));
@@ -260,6 +258,55 @@ fn pass_through(state: &Value, jsonata: bool, flow: &Flow) -> (Flow, Flow) {
         _ => place(flow, Vec::new(), state.get("ResultPath")),
     };
     (narrow(&output, state.get("OutputPath")), parameters)
+}
+
+/// A Map's first item, when it comes from the result: where its processor starts and the
+/// flow there (the item, or what the ItemSelector copies of it). Its path ends with `[0]`, so
+/// that the list holds one item whose members the processor reads.
+fn item_flow(state: &Value, jsonata: bool, flow: &Flow) -> Option<(String, Flow)> {
+    let processor = state
+        .get("ItemProcessor")
+        .or_else(|| state.get("Iterator"))?;
+    let start = processor["StartAt"].as_str()?.to_string();
+    let items = if jsonata {
+        let expression = state["Items"]
+            .as_str()?
+            .strip_prefix("{%")?
+            .strip_suffix("%}")?;
+        simple_root_path(expression.trim(), "$states.input")?
+    } else {
+        let input = match state.get("InputPath") {
+            None => Vec::new(),
+            Some(path) => parse(path.as_str()?).filter(|p| p.1)?.0,
+        };
+        let items = match state.get("ItemsPath") {
+            None => Vec::new(),
+            Some(path) => parse(path.as_str()?).filter(|p| p.1)?.0,
+        };
+        [input, items].concat()
+    };
+    let mut item: Flow = flow
+        .iter()
+        .filter_map(|part| part.inside(items.strip_prefix(part.at.as_slice())?))
+        .map(|(mut from, hidden)| {
+            from.push(Step::Index(0));
+            Part {
+                at: Vec::new(),
+                from,
+                hidden,
+            }
+        })
+        .collect();
+    let (selector, root) = if jsonata {
+        ("ItemSelector", "$states.context.Map.Item.Value")
+    } else {
+        ("ItemSelector", "$$.Map.Item.Value")
+    };
+    let template = state.get(selector).or_else(|| state.get("Parameters"));
+    if let Some(template) = template {
+        item = compose(&template_entries(template, jsonata, root), &item);
+    }
+    (!item.is_empty()).then_some((start, item))
 }
 
 /// The output of a state whose input held `input` and whose result holds `result`, by its
@@ -381,7 +428,8 @@ fn collect_entries(
                 at.push(Step::Member(name.to_string()));
                 match (is_path, member.as_str()) {
                     (true, Some(path)) => {
-                        if let Some((read, true)) = parse(path) {
+                        let from_root = path.strip_prefix(root).map(|rest| format!("${rest}"));
+                        if let Some((read, true)) = from_root.as_deref().and_then(parse) {
                             entries.push((at.clone(), read));
                         }
                     }
@@ -440,12 +488,21 @@ pub(super) fn expression_reads(text: &str) -> Vec<(Path, Wanted)> {
     if !text.starts_with("States.") {
         return path_read(text, Wanted::Any).into_iter().collect();
     }
+    intrinsic_arguments(text)
+        .into_iter()
+        .filter_map(|(argument, wanted)| path_read(argument, wanted))
+        .collect()
+}
+
+/// The `$...` arguments (paths and variables) of an intrinsic function call, with what the
+/// function wants of each.
+fn intrinsic_arguments(text: &str) -> Vec<(&str, Wanted)> {
     let bytes = text.as_bytes();
-    let mut reads = Vec::new();
+    let mut arguments = Vec::new();
     for (i, _) in text.match_indices('$') {
         let after = bytes.get(i + 1).copied();
         let before = i.checked_sub(1).map(|b| bytes[b]);
-        if before == Some(b'$') || !matches!(after, Some(b'.' | b'[')) {
+        if before == Some(b'$') || after == Some(b'$') {
             continue;
         }
         let end = text[i..]
@@ -466,9 +523,29 @@ pub(super) fn expression_reads(text: &str) -> Vec<(Path, Wanted)> {
             Some(("StringSplit" | "Hash" | "Base64Encode", true)) => Wanted::Text,
             _ => Wanted::Any,
         };
-        reads.extend(path_read(&text[i..end], wanted));
+        arguments.push((&text[i..end], wanted));
     }
-    reads
+    arguments
+}
+
+/// What the intrinsic functions anywhere in `value` want of each variable they take (`$round`
+/// in `States.MathAdd($round, 1)`: a number).
+fn variable_wants(value: &Value, wants: &mut FxHashMap<String, Wanted>) {
+    match value {
+        Value::String(text) if text.starts_with("States.") => {
+            for (argument, wanted) in intrinsic_arguments(text) {
+                let name = &argument[1..];
+                let plain =
+                    !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+                if plain && !matches!(wanted, Wanted::Any) {
+                    wants.entry(name.to_string()).or_insert(wanted);
+                }
+            }
+        }
+        Value::Object(members) => members.values().for_each(|v| variable_wants(v, wants)),
+        Value::Array(items) => items.iter().for_each(|v| variable_wants(v, wants)),
+        _ => {}
+    }
 }
 
 /// A JSONPath's read, with what its reader wants; a path that goes on through `[*]` or a
@@ -634,19 +711,47 @@ pub(super) fn dotted(text: &str) -> (Path, usize) {
 }
 
 /// The paths read through the context object's copy of the input (`$$.Execution.Input.x`,
-/// `$states.context.Execution.Input.x`) anywhere in the definition.
-fn context_paths(value: &Value, root: &str) -> Vec<Path> {
+/// `$states.context.Execution.Input.x`) anywhere in the definition, with what the variable an
+/// Assign sets from one wants.
+fn context_paths(
+    value: &Value,
+    root: &str,
+    variables: &FxHashMap<String, Wanted>,
+    found: &mut Vec<Demand>,
+) {
     match value {
-        Value::String(text) => text
-            .match_indices(root)
-            .map(|(i, _)| dotted(&text[i + root.len()..]).0)
-            .filter(|path| !path.is_empty())
-            .collect(),
-        Value::Object(members) => members
-            .values()
-            .flat_map(|v| context_paths(v, root))
-            .collect(),
-        Value::Array(items) => items.iter().flat_map(|v| context_paths(v, root)).collect(),
-        _ => Vec::new(),
+        Value::String(text) => {
+            for (i, _) in text.match_indices(root) {
+                let (path, _) = dotted(&text[i + root.len()..]);
+                if !path.is_empty() {
+                    found.push(Demand {
+                        path,
+                        wanted: Wanted::Any,
+                    });
+                }
+            }
+        }
+        Value::Object(members) => {
+            for (key, member) in members {
+                let assigned = key.strip_suffix(".$").and_then(|v| variables.get(v));
+                let path = member
+                    .as_str()
+                    .and_then(|m| m.strip_prefix(root))
+                    .map(dotted);
+                match (assigned, path) {
+                    (Some(wanted), Some((path, len))) if len > 0 => found.push(Demand {
+                        path,
+                        wanted: wanted.clone(),
+                    }),
+                    _ => context_paths(member, root, variables, found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                context_paths(item, root, variables, found);
+            }
+        }
+        _ => {}
     }
 }

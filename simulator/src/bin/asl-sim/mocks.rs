@@ -13,13 +13,14 @@ use crate::Outcome;
 pub const AFTER_HELP: &str = "\
 The file has a HappyPath test case (every Task answers the minimal valid result of its API, with
 values where the later states read it: a Choice's variable takes a branch that does not fail)
-and one test case per Catch of a Task (the Task throws an error that Catch takes), with the
+one test case per Catch of a Task (the Task throws an error that Catch takes) and per Catch of a
+Map or Parallel (a task inside throws it), with the
 Expectations each met when written: `asl-sim test DEFINITION --mocks FILE` passes it as written.
 Without --input, the cases run with the least input holding what the states read of it.";
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Write a mock file whose test cases walk the happy path and every Catch of a Task
+    /// Write a mock file whose test cases walk the happy path and every Catch
     #[command(after_help = AFTER_HELP)]
     Init(InitArgs),
 }
