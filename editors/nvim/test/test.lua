@@ -1,5 +1,5 @@
 -- A real headless Neovim against the real asl-lsp: run with
---   ASL_LSP=/path/to/asl-lsp nvim --headless --clean -l editors/nvim/test/test.lua
+--   ASL_LSP=/path/to/asl-lsp nvim --headless --clean -c "luafile editors/nvim/test/test.lua"
 -- Exits 0 when every check passes, 1 (with the failures on stderr) otherwise.
 local root = vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h')
 vim.opt.rtp:prepend(root)
@@ -84,8 +84,63 @@ for _, answer in pairs(hovers) do
 end
 check(hover_text:find('heartbeat', 1, true) ~= nil, 'hover on HeartbeatSeconds shows its documentation')
 
--- Fix the typo: the error clears and the simulation's diagnostic appears on the callback task.
-vim.api.nvim_buf_set_lines(buf, next_line, next_line + 1, false, { (line:gsub('Doen', 'Done')) })
+-- Completion as a user accepts it: Neovim's own LSP completion (as its docs set it up on
+-- LspAttach), asked for with <C-x><C-o> in insert mode, an item chosen with <C-n> and accepted
+-- with <C-y>; the buffer then holds what the user gets (the snippet expanded, quotes unbroken).
+vim.o.completeopt = 'menuone,noselect,popup'
+vim.lsp.completion.enable(true, client_of(buf).id, buf)
+
+-- Enter insert mode with `keys` (`i`, `a`, `A`) at the 1-based row and 0-based column, ask for
+-- completion, pick the item labelled `label` and accept it. Returns the labels offered.
+local function accept_completion(row, col, keys, label)
+  vim.api.nvim_win_set_cursor(0, { row, col })
+  local offered = {}
+  local waited = 0
+  -- Timers run while Neovim waits for keys in insert mode (feedkeys 'x!' below): once the menu
+  -- shows, they type the keys that choose and accept; after 10 s without one, they give up.
+  vim.fn.timer_start(50, function(timer)
+    waited = waited + 50
+    if vim.fn.pumvisible() == 1 then
+      vim.fn.timer_stop(timer)
+      local info = vim.fn.complete_info({ 'items', 'selected' })
+      local wanted
+      for i, item in ipairs(info.items) do
+        table.insert(offered, item.abbr ~= '' and item.abbr or item.word)
+        if wanted == nil and (item.abbr == label or item.word == label) then
+          wanted = i - 1
+        end
+      end
+      local moves = wanted and string.rep('<C-n>', wanted - info.selected) or ''
+      vim.api.nvim_feedkeys(vim.keycode(moves .. (wanted and '<C-y>' or '<C-e>') .. '<Esc>'), 'n', false)
+    elseif waited > 10000 then
+      vim.fn.timer_stop(timer)
+      vim.api.nvim_feedkeys(vim.keycode('<Esc>'), 'n', false)
+    end
+  end, { ['repeat'] = -1 })
+  vim.api.nvim_feedkeys(vim.keycode(keys .. '<C-x><C-o>'), 'nx!', false)
+  -- A snippet's placeholders are left in select mode; the test goes on in normal mode.
+  if vim.snippet and vim.snippet.active() then
+    vim.snippet.stop()
+  end
+  vim.cmd('stopinsert')
+  return offered
+end
+local function line_of(row)
+  return vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
+end
+
+-- Fix the typo by completion: the misspelt name cleared, `Done` chosen between the quotes.
+vim.api.nvim_buf_set_lines(buf, next_line, next_line + 1, false, { '      "Next": ""' })
+local offered = accept_completion(next_line + 1, #'      "Next": "', 'i', 'Done')
+check(
+  line_of(next_line + 1) == '      "Next": "Done"',
+  'accepting `Done` in "Next": "" writes "Next": "Done" (' .. line_of(next_line + 1) .. '; offered ' .. table.concat(offered, ', ') .. ')'
+)
+if line_of(next_line + 1) ~= '      "Next": "Done"' then
+  vim.api.nvim_buf_set_lines(buf, next_line, next_line + 1, false, { (line:gsub('Doen', 'Done')) })
+end
+
+-- The error clears and the simulation's diagnostic appears on the callback task.
 diagnostics_with(function(list)
   return not has_code(list, 'unknown-state') and has_code(list, 'simulation')
 end, 'fixing the error clears it and the simulation diagnostic appears')
