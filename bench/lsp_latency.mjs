@@ -23,6 +23,13 @@ const option = (name, fallback) => {
 const STATES = option('states', 2000)
 const EDITS = option('edits', 20)
 const ROUNDS = option('rounds', 3)
+// `--only asl-lsp`: skip the peer (while iterating); `--log FILE`: asl-lsp's stderr into FILE.
+const text_option = (name) => {
+  const i = argv.indexOf(`--${name}`)
+  return i < 0 ? undefined : argv[i + 1]
+}
+const ONLY = text_option('only')
+const LOG = text_option('log')
 
 const peers = path.join(root, 'target/peers')
 if (!fs.existsSync(path.join(peers, 'node_modules/amazon-states-language-service'))) {
@@ -35,15 +42,16 @@ if (!fs.existsSync(file)) {
   execFileSync('node', [path.join(root, '../shared/bench/gen_large.js'), '--states', String(STATES), '--out', file])
 }
 const text = fs.readFileSync(file, 'utf8')
-const aslLsp = path.join(root, 'target/release/asl-lsp')
+const aslLsp = process.env.ASL_LSP ?? path.join(root, 'target/release/asl-lsp')
 if (!fs.existsSync(aslLsp)) {
   console.error('lsp_latency: build the server first: cargo build --release -p asl-lsp')
   process.exit(2)
 }
 
 /** A language server over stdio: send messages, wait for a publication of a version. */
-function start(command, args, env) {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } })
+function start(command, args, env, log) {
+  const stderr = log ? fs.openSync(log, 'w') : 'ignore'
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', stderr], env: { ...process.env, ...env } })
   let buffer = Buffer.alloc(0)
   const waiting = []
   child.stdout.on('data', (chunk) => {
@@ -98,8 +106,8 @@ async function round(server, n) {
   return times
 }
 
-async function measure(name, command, args, env) {
-  const server = start(command, args, env)
+async function measure(name, command, args, env, log) {
+  const server = start(command, args, env, log)
   const ready = server.next((m) => m.id === 1)
   server.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } })
   await ready
@@ -127,7 +135,8 @@ async function measure(name, command, args, env) {
 }
 
 console.log(`${path.basename(file)}: ${(text.length / 1e6).toFixed(2)} MB; ${ROUNDS} rounds of open + ${EDITS} edits over stdio; ${new Date().toISOString()}`)
-const ours = await measure('asl-lsp', aslLsp, ['--stdio'])
+const ours = await measure('asl-lsp', aslLsp, ['--stdio'], {}, LOG)
+if (ONLY === 'asl-lsp') process.exit(0)
 const theirs = await measure('amazon-states-language-service', 'node', [path.join(root, 'bench/asls_stdio_server.cjs'), '--stdio'], {
   NODE_PATH: path.join(peers, 'node_modules'),
 })

@@ -22,35 +22,48 @@ struct Args {
     stdio: bool,
 }
 
-/// mimalloc hands memory freed for a second back to the system (its purge), and the next edit
-/// of a large document then takes it again page by page: the first edit after a pause cost
-/// 30-60 ms more than the next ones on the 2,000-state file. The server keeps what it freed
-/// (its peak: two versions' analyses); mimalloc reads its options from the environment only as
-/// the process starts, so the server starts itself again, in place (same process), with
-/// `MIMALLOC_PURGE_DELAY=-1` unless that is already set.
-/// Returns only if it could not (and why).
+/// The allocator's options the server runs with, set in the environment unless the user set
+/// them:
+/// - mimalloc hands memory freed for a second back to the system (its purge), and the next edit
+///   of a large document then takes it again page by page: the first edit after a pause cost
+///   30-60 ms more than the next ones on the 2,000-state file. The server keeps what it freed
+///   (its peak: two versions' analyses): `MIMALLOC_PURGE_DELAY=-1`.
+/// - mimalloc asks for transparent huge pages, and on a machine whose memory is full of page
+///   cache each new 2 MiB page can wait for the kernel to compact memory: the first check and
+///   the first edit after start took 100-300 ms instead of 10-40 (docs/benchmarks.md). Plain
+///   pages: `MIMALLOC_ALLOW_THP=0`.
+///
+/// mimalloc reads its options from the environment only as the process starts, so the server
+/// starts itself again, in place (same process), with them. Returns only if it could not (and
+/// why).
 #[cfg(unix)]
-fn keep_freed_memory() -> Option<std::io::Error> {
+fn set_allocator_options() -> Option<std::io::Error> {
     use std::os::unix::process::CommandExt;
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+    const OPTIONS: [(&str, &str); 2] =
+        [("MIMALLOC_PURGE_DELAY", "-1"), ("MIMALLOC_ALLOW_THP", "0")];
+    let missing: Vec<(&str, &str)> = OPTIONS
+        .into_iter()
+        .filter(|(name, _)| std::env::var_os(name).is_none())
+        .collect();
+    if missing.is_empty() {
         return None;
     }
     let me = std::env::current_exe().ok()?;
     Some(
         std::process::Command::new(me)
             .args(std::env::args_os().skip(1))
-            .env("MIMALLOC_PURGE_DELAY", "-1")
+            .envs(missing)
             .exec(),
     )
 }
 
 #[cfg(not(unix))]
-fn keep_freed_memory() -> Option<std::io::Error> {
+fn set_allocator_options() -> Option<std::io::Error> {
     None
 }
 
 fn main() -> ExitCode {
-    let not_restarted = keep_freed_memory();
+    let not_restarted = set_allocator_options();
     if let Err(e) = Args::try_parse() {
         // Help and version on stdout (exit 0), usage problems on stderr (exit 2).
         let _ = e.print();
@@ -92,7 +105,7 @@ fn main() -> ExitCode {
     };
     if let Some(why) = not_restarted {
         tracing::warn!(
-            "freed memory goes back to the system ({why}): a pause makes the next edit slower"
+            "the allocator runs with its defaults ({why}): the first edits may be slower"
         );
     }
     runtime.block_on(asl_lsp::serve_stdio());

@@ -62,7 +62,7 @@ pub struct State {
     analyses: DashMap<Uri, Arc<diagnostics::Analysis>>,
     /// Per document, the version being analysed and the flag that cancels its simulation
     /// when a newer text (or the same text with other mocks) arrives.
-    running: DashMap<Uri, (i32, Arc<AtomicBool>)>,
+    running: DashMap<Uri, (i32, Arc<Superseded>)>,
     /// One check at a time, never behind a simulation: queued ones wait without a thread, and
     /// are dropped if a newer edit arrives meanwhile (memory and request latency stay bounded).
     check_slot: tokio::sync::Semaphore,
@@ -83,6 +83,45 @@ pub struct State {
     /// How the client applies a completion's text edit.
     completion_edits: OnceLock<completion::ClientEdits>,
 }
+
+/// Set when a newer text (or the same text with other mocks) supersedes an analysis: its
+/// simulation stops at its next state, and its wait for a pause in the typing ends at once,
+/// dropping the version's analysis that it holds.
+struct Superseded {
+    flag: Arc<AtomicBool>,
+    wake: tokio::sync::Notify,
+}
+
+impl Superseded {
+    fn new() -> Arc<Self> {
+        Arc::new(Superseded {
+            flag: Arc::new(AtomicBool::new(false)),
+            wake: tokio::sync::Notify::new(),
+        })
+    }
+
+    fn set(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+        // A permit if the analysis is not waiting yet: its wait then ends as it starts.
+        self.wake.notify_one();
+    }
+
+    fn is_set(&self) -> bool {
+        self.flag.load(Ordering::Relaxed)
+    }
+
+    /// Wait `pause` unless superseded first; whether the analysis is still wanted.
+    async fn pause(&self, pause: std::time::Duration) -> bool {
+        tokio::select! {
+            () = tokio::time::sleep(pause) => !self.is_set(),
+            () = self.wake.notified() => false,
+        }
+    }
+}
+
+/// How long a document must go unchanged before it is simulated: longer than the gap between
+/// a fast typist's keystrokes, short enough to be felt as at once.
+const SIMULATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// YAML for `.yaml` / `.yml` documents and the YAML language ids, JSON otherwise.
 fn format_of(uri: &Uri, language_id: &str) -> Format {
@@ -314,8 +353,8 @@ impl State {
 
     /// A fresh cancellation flag for analysing `version` of a document, cancelling the analysis
     /// of an older (or the same) version; `None` when a newer version is already under way.
-    fn supersede(&self, uri: &Uri, version: i32, rerun: bool) -> Option<Arc<AtomicBool>> {
-        let fresh = Arc::new(AtomicBool::new(false));
+    fn supersede(&self, uri: &Uri, version: i32, rerun: bool) -> Option<Arc<Superseded>> {
+        let fresh = Superseded::new();
         let mut entry = self
             .running
             .entry(uri.clone())
@@ -326,7 +365,7 @@ impl State {
             return None;
         }
         if !fresh_entry {
-            flag.store(true, Ordering::Relaxed);
+            flag.set();
             *running = version;
             *flag = Arc::clone(&fresh);
         }
@@ -402,8 +441,11 @@ impl State {
         let deny_warnings = self.settings().deny_warnings;
         let (checked_uri, checked_doc) = (uri.clone(), Arc::clone(&doc));
         let Some((checked, published)) = off_thread("check", move || {
+            let started = std::time::Instant::now();
             let checked = diagnostics::Analysis::checked_only(&checked_doc, deny_warnings);
             let published = diagnostics::to_lsp(&checked_uri, &checked_doc, &checked);
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            tracing::debug!(version = checked_doc.version, ms, "checked");
             (checked, published)
         })
         .await
@@ -426,17 +468,31 @@ impl State {
         {
             return;
         }
+        // Only once the typing pauses: an edit meanwhile supersedes this version, so a burst of
+        // edits is simulated once, at its end, and no simulation (nor its publication, 400 KB
+        // on a large file) takes a core from the next edit's check.
+        if !cancelled.pause(SIMULATION_PAUSE).await {
+            return;
+        }
         let Ok(_slot) = self.simulation_slots.acquire().await else {
             return;
         };
-        if cancelled.load(Ordering::Relaxed) {
+        if cancelled.is_set() {
             return;
         }
         let mocks = self.mock_source(&uri);
-        let (simulated_uri, flag) = (uri.clone(), Arc::clone(&cancelled));
+        let (simulated_uri, flag) = (uri.clone(), Arc::clone(&cancelled.flag));
         let Some((analysis, published)) = off_thread("simulation", move || {
+            let started = std::time::Instant::now();
             let analysis = checked.simulated(&mocks, Some(&flag));
             let published = diagnostics::to_lsp(&simulated_uri, &doc, &analysis);
+            let ms = started.elapsed().as_secs_f64() * 1e3;
+            tracing::debug!(
+                version = doc.version,
+                ms,
+                diagnostics = published.len(),
+                "simulated"
+            );
             (analysis, published)
         })
         .await
@@ -457,7 +513,7 @@ impl State {
         &self,
         uri: &Uri,
         version: i32,
-        superseded: &AtomicBool,
+        superseded: &Superseded,
         diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
         analysis: Option<diagnostics::Analysis>,
     ) -> bool {
@@ -469,7 +525,7 @@ impl State {
         );
         let mut last = lock.lock().await;
         let current = self.documents.get(uri).map(|d| d.version);
-        if current != Some(version) || superseded.load(Ordering::Relaxed) || *last > version {
+        if current != Some(version) || superseded.is_set() || *last > version {
             tracing::debug!(uri = uri.as_str(), version, "stale diagnostics dropped");
             return false;
         }
@@ -816,7 +872,7 @@ impl LanguageServer for Backend {
         self.documents.remove(&uri);
         self.analyses.remove(&uri);
         if let Some((_, running)) = self.running.remove(&uri) {
-            running.1.store(true, Ordering::Relaxed);
+            running.1.set();
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
