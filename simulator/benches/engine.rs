@@ -93,3 +93,36 @@ fn driver_day_in_minutes(bencher: divan::Bencher) {
         driver.execution().events.len()
     });
 }
+
+/// Issue 20's figure: a Distributed Map over a 100,000-row CSV read by its ItemReader, one
+/// child execution (one Pass state) per row, MaxConcurrency 1,000; each child's history kept.
+#[divan::bench(sample_count = 5)]
+fn distributed_csv100k(bencher: divan::Bencher) {
+    let text = std::fs::read_to_string(format!(
+        "{}/../bench/distributed-map/csv100k.asl.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the definition");
+    let checked = check(&text, Format::Json, CheckOptions::default());
+    use std::fmt::Write as _;
+    let mut csv = String::from("id,name,amount\n");
+    for i in 0..100_000 {
+        let _ = writeln!(csv, "{i},customer-{i},{}.{:02}", i % 997, i % 100);
+    }
+    let options = RunOptions {
+        s3: asl_sim::engine::S3Source {
+            root: None,
+            objects: [(
+                "bench-data/rows.csv".to_string(),
+                asl_sim::engine::S3Object::Text(csv),
+            )]
+            .into(),
+        },
+        ..RunOptions::default()
+    };
+    bencher.bench(|| {
+        let execution = run(&checked.tree, &checked.machine, divan::black_box(&options));
+        assert_eq!(execution.status, Status::Succeeded);
+        execution.map_runs[0].children.len()
+    });
+}

@@ -2,6 +2,10 @@
 //! additively: an entry may carry `DelaySeconds` (when the callback arrives, how long the job
 //! runs, the call's latency), `Heartbeats` (seconds after the task started at which the worker
 //! sends a heartbeat) and `NoResponse: true` (the token never comes back, the job never ends).
+//! A test case may also say what stands for S3 for its Distributed Maps: `S3Root` (a folder,
+//! relative to the mock file, where `FOLDER/BUCKET/KEY` is an object) and `S3Objects`
+//! (`"bucket/key": "text"` or `{"File": "relative/path"}`); a Map state with an ItemReader
+//! may be mocked like a Task (its response is the object's content, or the listing).
 
 use serde_json::{Map, Value};
 
@@ -45,7 +49,14 @@ impl MockedResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TestCase {
     pub states: FxHashMap<String, MockedResponse>,
+    /// `S3Root` and `S3Objects`, paths as written (relative to the mock file's folder:
+    /// see [`crate::engine::S3Source::resolved`]).
+    pub s3: crate::engine::S3Source,
 }
+
+/// The keys of a test case that are not state names.
+const S3_ROOT: &str = "S3Root";
+const S3_OBJECTS: &str = "S3Objects";
 
 /// A problem in a mock file, with the JSON pointer of the place at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -137,8 +148,16 @@ pub fn read_test_case(
     let responses = config.get("MockedResponses").and_then(Value::as_object);
     let mut out = TestCase::default();
     let mut problems = Vec::new();
+    let case_pointer = format!("/StateMachines/{machine}/TestCases/{case}");
+    match s3_source(states, &case_pointer) {
+        Ok(s3) => out.s3 = s3,
+        Err(found) => problems.extend(found),
+    }
     for (state, response_name) in states {
-        let pointer = format!("/StateMachines/{machine}/TestCases/{case}/{state}");
+        if state == S3_ROOT || state == S3_OBJECTS {
+            continue;
+        }
+        let pointer = format!("{case_pointer}/{state}");
         let Some(name) = response_name.as_str() else {
             problems.push(error(
                 &pointer,
@@ -167,6 +186,60 @@ pub fn read_test_case(
     }
     if problems.is_empty() {
         Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A test case's `S3Root` and `S3Objects`, or what is wrong with them.
+fn s3_source(
+    case: &Map<String, Value>,
+    pointer: &str,
+) -> Result<crate::engine::S3Source, Vec<MockError>> {
+    use crate::engine::S3Object;
+    let mut source = crate::engine::S3Source::default();
+    let mut problems = Vec::new();
+    match case.get(S3_ROOT) {
+        None => {}
+        Some(Value::String(folder)) if !folder.is_empty() => source.root = Some(folder.into()),
+        Some(_) => problems.push(error(
+            format!("{pointer}/{S3_ROOT}"),
+            "`S3Root` is the folder standing for S3 (a path, relative to the mock file), where FOLDER/BUCKET/KEY is an object.",
+        )),
+    }
+    match case.get(S3_OBJECTS) {
+        None => {}
+        Some(Value::Object(objects)) => {
+            for (name, object) in objects {
+                let at = format!("{pointer}/{S3_OBJECTS}/{}", name.replace('~', "~0").replace('/', "~1"));
+                if !name.split_once('/').is_some_and(|(b, k)| !b.is_empty() && !k.is_empty()) {
+                    problems.push(error(&at, format!("`{name}` is not `bucket/key`.")));
+                    continue;
+                }
+                let object = match object {
+                    Value::String(text) => S3Object::Text(text.clone()),
+                    Value::Object(file) if file.len() == 1 => match file.get("File") {
+                        Some(Value::String(path)) => S3Object::File(path.into()),
+                        _ => {
+                            problems.push(error(&at, "An object is its text, or `{\"File\": \"relative/path\"}`."));
+                            continue;
+                        }
+                    },
+                    _ => {
+                        problems.push(error(&at, "An object is its text, or `{\"File\": \"relative/path\"}`."));
+                        continue;
+                    }
+                };
+                source.objects.insert(name.clone(), object);
+            }
+        }
+        Some(_) => problems.push(error(
+            format!("{pointer}/{S3_OBJECTS}"),
+            "`S3Objects` maps `bucket/key` to the object's text or `{\"File\": \"relative/path\"}`.",
+        )),
+    }
+    if problems.is_empty() {
+        Ok(source)
     } else {
         Err(problems)
     }
@@ -418,10 +491,10 @@ pub fn misplaced_states(
                         ),
                     ))
                 }
-                Some(state) if state.kind.type_name() != "Task" => Some(error(
+                Some(state) if !takes_mocks(state) => Some(error(
                     pointer,
                     format!(
-                        "`{name}` is a {} state; only Task states call services and take mocks.",
+                        "`{name}` is a {} state; only Task states (and Maps' ItemReaders) call services and take mocks.",
                         state.kind.type_name()
                     ),
                 )),
@@ -429,6 +502,15 @@ pub fn misplaced_states(
             }
         })
         .collect()
+}
+
+/// Task states call services; so does a Distributed Map's ItemReader.
+fn takes_mocks(state: &crate::model::State) -> bool {
+    match &state.kind {
+        crate::model::StateKind::Task(_) => true,
+        crate::model::StateKind::Map(map) => map.item_reader.is_some(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

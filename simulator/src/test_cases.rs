@@ -20,6 +20,10 @@ pub struct RunSettings {
     pub seed: u64,
     /// How mocked results are checked against their APIs' output shapes (STRICT by default).
     pub mock_validation: FieldValidationMode,
+    /// The folder standing for S3 (`--s3-root`), where a test case names none of its own.
+    pub s3_root: Option<std::path::PathBuf>,
+    /// The mock file's folder: a test case's `S3Root` and `S3Objects` files are relative to it.
+    pub mock_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for RunSettings {
@@ -29,6 +33,8 @@ impl Default for RunSettings {
             start_time_ms: defaults.start_time_ms,
             seed: defaults.seed,
             mock_validation: FieldValidationMode::Strict,
+            s3_root: None,
+            mock_dir: None,
         }
     }
 }
@@ -122,7 +128,9 @@ fn prepare_case(
     let (Ok(mocks), Ok(expected), true) = (read, expected, problems.is_empty()) else {
         return Err(problems);
     };
+    let s3 = case_s3(&mocks.s3, settings);
     let options = RunOptions {
+        s3,
         input: expected
             .input
             .clone()
@@ -140,6 +148,19 @@ fn prepare_case(
         options,
         expected,
     })
+}
+
+/// What stands for S3 in a test case: its own `S3Root` / `S3Objects` (relative to the mock
+/// file), else `--s3-root`.
+pub fn case_s3(case: &crate::engine::S3Source, settings: &RunSettings) -> crate::engine::S3Source {
+    let mut s3 = match &settings.mock_dir {
+        Some(dir) => case.clone().resolved(dir),
+        None => case.clone(),
+    };
+    if s3.root.is_none() {
+        s3.root.clone_from(&settings.s3_root);
+    }
+    s3
 }
 
 /// One test case run: its execution and every way it differs from what the case expects

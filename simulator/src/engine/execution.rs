@@ -55,6 +55,8 @@ pub struct RunOptions {
     /// Set from another thread to stop the run early (an editor's newer text supersedes it):
     /// it ends as if paused, with status RUNNING.
     pub cancelled: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// What stands for S3 for Distributed Maps' readers and writers (none: they are mocked).
+    pub s3: super::S3Source,
 }
 
 impl Default for RunOptions {
@@ -71,6 +73,7 @@ impl Default for RunOptions {
             callbacks: None,
             pause_at_ms: None,
             cancelled: None,
+            s3: super::S3Source::default(),
         }
     }
 }
@@ -80,13 +83,17 @@ impl Default for RunOptions {
 impl serde::Serialize for Execution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(6))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("status", self.status.as_str())?;
         map.serialize_entry("output", &self.output)?;
         map.serialize_entry("error", &self.error)?;
         map.serialize_entry("cause", &self.cause)?;
         map.serialize_entry("elapsedSeconds", &self.elapsed_seconds)?;
         map.serialize_entry("events", &self.events)?;
+        if !self.map_runs.is_empty() {
+            let runs: Vec<Value> = self.map_runs.iter().map(super::MapRun::to_json).collect();
+            map.serialize_entry("mapRuns", &runs)?;
+        }
         map.end()
     }
 }
@@ -111,6 +118,8 @@ pub struct Execution {
     /// Paused (RUNNING): the earliest virtual time, in ms, at which a wait, a timeout or a
     /// heartbeat expiry ends; nothing happens before it unless a callback is sent.
     pub wakes_at_ms: Option<i64>,
+    /// The Map Runs of Distributed Maps, each with its child executions and their histories.
+    pub map_runs: Vec<super::MapRun>,
 }
 
 /// An error in a state, and which of its handlers took it.

@@ -36,6 +36,9 @@ pub enum Details {
     MapStarted {
         length: usize,
     },
+    MapRunStarted {
+        map_run_arn: String,
+    },
     /// A task's call: the service, the API and the request it was given.
     TaskScheduled {
         resource_type: Text,
@@ -125,6 +128,7 @@ impl Event {
                 Expired::Timeout(s) => format!("States.Timeout: {s} s passed (TimeoutSeconds)"),
                 Expired::Reported => "States.Timeout".to_string(),
             },
+            Details::MapRunStarted { map_run_arn } => map_run_arn.clone(),
             Details::Error { error, cause } if cause.is_empty() => error.clone(),
             Details::Error { error, cause } => format!("{error}: {cause}"),
             _ => self.state_name().unwrap_or_default().to_string(),
@@ -187,6 +191,7 @@ impl serde::Serialize for Event {
                 "outputDetails": not_truncated,
             }),
             Details::MapStarted { length } => json!({"length": length}),
+            Details::MapRunStarted { map_run_arn } => json!({"mapRunArn": map_run_arn}),
             Details::TaskScheduled {
                 resource_type,
                 resource,

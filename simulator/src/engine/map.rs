@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use super::concurrent::{Family, Siblings, Start};
 use super::resume::Frame;
 use super::{
-    concurrent, jsonpath, missing_path, payload_size, value_type, whole_number, At, Details,
-    Engine, Failure, MapState, QueryLanguage, State,
+    concurrent, jsonpath, missing_path, value_type, whole_number, At, Details, Engine, Failure,
+    MapState, QueryLanguage, State,
 };
-use crate::syntax::{Node, NodePtr};
+use crate::syntax::NodePtr;
 
 impl<'t> Engine<'t> {
     pub(super) fn map(
@@ -34,6 +34,9 @@ impl<'t> Engine<'t> {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };
         let distributed = matches!(siblings.family, Family::Iterations { distributed: true });
+        // A first pass runs each child of a Map Run as an execution with its own history; a
+        // resumed one (driven, see `resume`) runs them without.
+        let map_run = (distributed && !resumed).then(|| self.distributed.runs.len() - 1);
         if distributed && resumed {
             self.quiet += 1;
         }
@@ -44,12 +47,15 @@ impl<'t> Engine<'t> {
             name: at.state.clone(),
         };
         let mut run = |engine: &mut Self, index: usize, fresh: Option<Value>| {
-            let result = match fresh {
-                Some(item_input) => {
+            let result = match (map_run, fresh) {
+                (Some(map_run), Some(item_input)) => {
+                    return engine.child_execution(processor, map_run, index, item_input)
+                }
+                (_, Some(item_input)) => {
                     engine.event("MapIterationStarted", iteration(index));
                     engine.machine(processor, Some(Arc::new(item_input)))
                 }
-                None => engine.machine(processor, None),
+                (_, None) => engine.machine(processor, None),
             };
             match &result {
                 Ok(_) => engine.event("MapIterationSucceeded", iteration(index)),
@@ -58,41 +64,37 @@ impl<'t> Engine<'t> {
             };
             result
         };
-        let result = self.side_by_side(
+        let mut result = self.side_by_side(
             siblings,
             resumed,
             &mut run,
-            &mut |engine, index| {
-                engine.event("MapIterationAborted", iteration(index));
+            &mut |engine, index| match map_run {
+                Some(map_run) => engine.child_aborted(map_run, index),
+                None => {
+                    engine.event("MapIterationAborted", iteration(index));
+                }
             },
             &|_| processor,
         );
         self.context = context;
         self.state_now = state_now;
-        let outputs = match result {
-            Ok(outputs) => outputs,
-            Err(f) => {
-                if distributed {
-                    self.quiet -= 1;
-                    if !f.halts() {
-                        self.event(
-                            "MapRunFailed",
-                            Details::Error {
-                                error: f.error.clone(),
-                                cause: f.cause.clone(),
-                            },
-                        );
-                    }
-                }
-                return Err(f);
-            }
-        };
-        if distributed {
+        if distributed && resumed {
             self.quiet -= 1;
-            self.event("MapRunSucceeded", Details::None);
         }
+        let mut written = None;
+        if let Some(map_run) = map_run.filter(|_| !matches!(&result, Err(f) if f.halts())) {
+            let effective = self.effective(state.io.input_path.as_ref(), input, at)?;
+            match self.write_results(state, map, map_run, &effective, at) {
+                Ok(output) => written = output,
+                Err(f) => result = result.and(Err(f)),
+            }
+        }
+        if distributed {
+            self.end_map_run(map_run, &result);
+        }
+        let outputs = result?;
         self.event("MapStateSucceeded", Details::None);
-        Ok(Value::Array(outputs))
+        Ok(written.unwrap_or(Value::Array(outputs)))
     }
 
     /// A Map about to run its iterations: the items, each child's input, the concurrency and
@@ -118,7 +120,12 @@ impl<'t> Engine<'t> {
             _ => None,
         };
         // TestState reads an ItemReader's items from its state configuration.
-        let reader_items = self.tested_reader_items(map, at);
+        let reader_items = match self.tested_reader_items(map, at) {
+            None if map.item_reader.is_some() && map.is_distributed() => {
+                Some(Value::Array(self.read_items(state, map, &effective, at)?))
+            }
+            tested => tested,
+        };
         let items = match &map.items_path {
             _ if reader_items.is_some() => reader_items.unwrap_or_default(),
             _ if jsonata_items.is_some() => jsonata_items.unwrap_or_default(),
@@ -181,10 +188,7 @@ impl<'t> Engine<'t> {
             count: tolerated_count.and_then(|c| u64::try_from(c).ok()),
             percentage: tolerated_percentage,
         });
-        if distributed {
-            self.event("MapRunStarted", Details::None);
-            self.quiet += 1;
-        }
+        let map_run = distributed.then(|| self.start_map_run(map, at, items.len()));
         // Each child's input: its item through ItemSelector; with an ItemBatcher, a batch.
         let mut inputs = Vec::with_capacity(items.len());
         for (index, item) in items.into_iter().enumerate() {
@@ -192,6 +196,13 @@ impl<'t> Engine<'t> {
         }
         if let Some(batcher) = map.item_batcher.and_then(|p| self.node(p)) {
             inputs = self.batches(batcher, inputs, &effective, jsonata, at)?;
+        }
+        if let Some(record) = map_run.and_then(|r| self.distributed.runs.get_mut(r)) {
+            record.total = inputs.len();
+            // A ResultWriter lists the children that never started in its PENDING file.
+            if map.result_writer.is_some() {
+                record.inputs.clone_from(&inputs);
+            }
         }
         let limit = usize::try_from(max_concurrency.unwrap_or(0)).unwrap_or(0);
         let family = Family::Iterations { distributed };
@@ -256,68 +267,6 @@ impl<'t> Engine<'t> {
             object.shift_remove("Map");
         }
         selected
-    }
-
-    /// ItemBatcher: children receive `{"Items": [...], "BatchInput": ...}`, at most
-    /// MaxItemsPerBatch items and MaxInputBytesPerBatch bytes each.
-    pub(super) fn batches(
-        &mut self,
-        batcher: Node<'t>,
-        items: Vec<Value>,
-        input: &Value,
-        jsonata: bool,
-        at: &At,
-    ) -> Result<Vec<Value>, Failure> {
-        let limit = |engine: &mut Self, field: &str| -> Result<Option<i64>, Failure> {
-            let path_field = format!("{field}Path");
-            let node = batcher.get(field).or_else(|| batcher.get(&path_field));
-            engine.map_setting(
-                field,
-                node.map(NodePtr::new),
-                input,
-                &format!("{field} must be positive."),
-                at,
-            )
-        };
-        let max_items = limit(self, "MaxItemsPerBatch")?
-            .filter(|n| *n > 0)
-            .map_or(usize::MAX, |n| n as usize);
-        let max_bytes = limit(self, "MaxInputBytesPerBatch")?
-            .filter(|n| *n > 0)
-            .map_or(usize::MAX, |n| n as usize);
-        let batch_input = match batcher.get("BatchInput") {
-            Some(node) if jsonata => {
-                let states = self.states_value(input, None, None);
-                Some(self.jsonata_template(node, &states, "BatchInput", at)?)
-            }
-            Some(node) => Some(self.template(node, input, &self.context, at)?),
-            None => None,
-        };
-        let mut groups = Vec::new();
-        let mut current: Vec<Value> = Vec::new();
-        let mut bytes = 0;
-        for item in items {
-            let size = payload_size(&item) + 1;
-            if !current.is_empty() && (current.len() == max_items || bytes + size > max_bytes) {
-                groups.push(std::mem::take(&mut current));
-                bytes = 0;
-            }
-            bytes += size;
-            current.push(item);
-        }
-        if !current.is_empty() {
-            groups.push(current);
-        }
-        Ok(groups
-            .into_iter()
-            .map(|items| {
-                let mut batch = json!({"Items": items});
-                if let Some(b) = &batch_input {
-                    batch["BatchInput"] = b.clone();
-                }
-                batch
-            })
-            .collect())
     }
 
     /// A Map's `MaxConcurrency(Path)` / `ToleratedFailureCount(Path)`: a non-negative integer.

@@ -13,6 +13,7 @@ mod choice;
 mod concurrent;
 mod context;
 mod dataflow;
+mod distributed;
 mod driver;
 mod errors;
 mod execution;
@@ -53,6 +54,7 @@ use dataflow::{
 };
 use errors::{At, Failure, PAUSED, TIMED_OUT};
 
+pub use distributed::{ChildExecution, MapRun, ResultFile, S3Object, S3Source};
 pub use driver::{
     Callback, CallbackKind, Callbacks, Driver, TaskToken, TokenError, TokenState, Unmocked,
     WorkerTask,
@@ -171,6 +173,8 @@ struct Engine<'t> {
     fiber: Vec<u32>,
     /// Driven: each token's place in `tokens` and the path to its task (see `resume::Core`).
     token_fibers: FxHashMap<String, (usize, Vec<u32>)>,
+    /// Distributed Maps: where S3 is, and the Map Runs so far.
+    distributed: distributed::Distributed,
 }
 
 impl<'t> Engine<'t> {
@@ -221,6 +225,7 @@ impl<'t> Engine<'t> {
             target: Vec::new(),
             fiber: Vec::new(),
             token_fibers: FxHashMap::default(),
+            distributed: distributed::Distributed::new(options),
         }
     }
 }

@@ -80,11 +80,14 @@ pub(super) struct Core {
     /// Each token's place in the execution's tokens, and where its task runs: its child index
     /// at each Parallel / Map on the way.
     pub token_fibers: FxHashMap<String, (usize, Vec<u32>)>,
+    pub distributed: super::distributed::Distributed,
 }
 
 impl<'t> Engine<'t> {
     /// The engine paused at `frames`, as its owned state.
     pub(super) fn into_core(self) -> (Core, Execution) {
+        let mut distributed = self.distributed;
+        let map_runs = std::mem::take(&mut distributed.runs);
         let core = Core {
             clock_ms: self.clock_ms,
             rng: self.rng.borrow().clone(),
@@ -100,6 +103,7 @@ impl<'t> Engine<'t> {
             invocations: self.invocations,
             callbacks: self.callbacks,
             token_fibers: self.token_fibers,
+            distributed,
         };
         let execution = Execution {
             status: Status::Running,
@@ -112,6 +116,7 @@ impl<'t> Engine<'t> {
             tokens: self.tokens,
             handlings: self.handlings,
             wakes_at_ms: self.wakes_at_ms,
+            map_runs,
         };
         (core, execution)
     }
@@ -151,6 +156,11 @@ impl<'t> Engine<'t> {
             target: Vec::new(),
             fiber: Vec::new(),
             token_fibers: core.token_fibers,
+            distributed: {
+                let mut distributed = core.distributed;
+                distributed.runs = std::mem::take(&mut execution.map_runs);
+                distributed
+            },
         }
     }
 

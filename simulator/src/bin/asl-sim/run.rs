@@ -64,6 +64,10 @@ pub struct Args {
     /// The workflow type (Express: request-response only)
     #[arg(long = "type", value_enum, ignore_case = true, default_value_t)]
     pub workflow_type: flags::WorkflowType,
+    /// The folder standing for S3 for Distributed Maps' ItemReaders and ResultWriters
+    /// (DIR/BUCKET/KEY is an object), where the test case names no S3Root of its own
+    #[arg(long, value_name = "DIR")]
+    pub s3_root: Option<std::path::PathBuf>,
     /// Stop the execution after this many history events
     #[arg(long, value_name = "N", value_parser = flags::positive, default_value_t = asl_sim::engine::MAX_EVENTS)]
     pub history_limit: usize,
@@ -134,7 +138,21 @@ fn execute(args: &Args) -> Result<Outcome, Problems> {
         )?),
         _ => None,
     };
+    let settings = asl_sim::test_cases::RunSettings {
+        s3_root: args.s3_root.clone(),
+        mock_dir: args
+            .mocks
+            .as_deref()
+            .and_then(|m| std::path::Path::new(m).parent())
+            .map(std::path::Path::to_path_buf),
+        ..Default::default()
+    };
+    let s3 = asl_sim::test_cases::case_s3(
+        &mocks.as_ref().map(|m| m.s3.clone()).unwrap_or_default(),
+        &settings,
+    );
     let options = RunOptions {
+        s3,
         input: input.into(),
         start_time_ms,
         seed: args.seed,
@@ -253,6 +271,9 @@ fn write_text(
     for line in asl_sim::simulation::timeline(execution, start_ms, history) {
         writeln!(out, "{line}")?;
     }
+    if history {
+        write_map_runs(out, execution, start_ms)?;
+    }
     writeln!(out)?;
     let ended_ms = (execution.elapsed_seconds * 1000.0) as i64;
     write_fields(
@@ -272,6 +293,43 @@ fn write_text(
             ),
         ],
     )
+}
+
+/// Each Map Run of the execution folded: one line for the run, one for each child execution
+/// (`--format json` has their histories in full).
+fn write_map_runs(
+    out: &mut impl Write,
+    execution: &Execution,
+    start_ms: i64,
+) -> std::io::Result<()> {
+    for run in &execution.map_runs {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Map Run of {} ({} child executions, {}): {}",
+            run.state,
+            run.children.len(),
+            run.status,
+            run.arn
+        )?;
+        let mut children: Vec<&asl_sim::engine::ChildExecution> = run.children.iter().collect();
+        children.sort_by_key(|c| c.index);
+        for child in children {
+            let ended = match &child.error {
+                Some(error) => format!("{} with {error}", child.status.as_str()),
+                None => child.status.as_str().to_string(),
+            };
+            writeln!(
+                out,
+                "{:>18}  ▸ child {:<5} {ended}, {} events, {}",
+                asl_sim::simulation::offset(child.start_ms - start_ms),
+                child.index,
+                child.events.len(),
+                child.name
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// `label:   value` lines for the values present, aligned after the longest label.

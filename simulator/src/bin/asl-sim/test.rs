@@ -44,6 +44,10 @@ pub struct Args {
     /// "FieldValidationMode" wins)
     #[arg(long, value_name = "MODE", value_parser = flags::mock_validation, default_value = "strict")]
     mock_validation: asl_sim::model::output_check::FieldValidationMode,
+    /// The folder standing for S3 for Distributed Maps' ItemReaders and ResultWriters
+    /// (DIR/BUCKET/KEY is an object), where a test case names no S3Root of its own
+    #[arg(long, value_name = "DIR")]
+    s3_root: Option<std::path::PathBuf>,
 }
 
 /// One test case's result.
@@ -170,6 +174,10 @@ fn run_suite(definition: &str, args: &Args, start_time_ms: i64, out: &mut impl W
         start_time_ms,
         seed: args.seed,
         mock_validation: args.mock_validation,
+        s3_root: args.s3_root.clone(),
+        mock_dir: std::path::Path::new(&mocks_path)
+            .parent()
+            .map(std::path::Path::to_path_buf),
     };
     let prepared = match prepare(&mock_file.config, &machine, &checked.machine, &settings) {
         Ok(cases) => cases,
