@@ -6,6 +6,8 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::fmt::Write as _;
+
 use asl_sim::engine::{run, Driver, RunOptions, Status};
 use asl_sim::syntax::Format;
 use asl_sim::{check, CheckOptions};
@@ -104,7 +106,6 @@ fn distributed_csv100k(bencher: divan::Bencher) {
     ))
     .expect("the definition");
     let checked = check(&text, Format::Json, CheckOptions::default());
-    use std::fmt::Write as _;
     let mut csv = String::from("id,name,amount\n");
     for i in 0..100_000 {
         let _ = writeln!(csv, "{i},customer-{i},{}.{:02}", i % 997, i % 100);

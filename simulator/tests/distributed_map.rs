@@ -675,18 +675,7 @@ fn writer_config_transforms_the_output() {
             get_object("n.json", json!({"InputType": "JSON"})),
             json!({"ResultWriter": writer}),
         );
-        // AWS takes a ResultWriter of WriterConfig alone (it reshapes the output, exports
-        // nothing); the checker still asks for a Resource, so this runs the model unchecked.
-        let checked = asl_sim::check(
-            &definition,
-            asl_sim::syntax::Format::Json,
-            asl_sim::CheckOptions::default(),
-        );
-        let options = RunOptions {
-            s3: objects(&[("data/n.json", items)]),
-            ..RunOptions::default()
-        };
-        run(&checked.tree, &checked.machine, &options)
+        execute(&definition, json!({}), objects(&[("data/n.json", items)]))
     };
     let flatten =
         with(json!({"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSON"}}));

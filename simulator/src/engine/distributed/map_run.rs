@@ -31,8 +31,10 @@ pub struct MapRun {
     pub status: &'static str,
     /// How many children the items made (started or not).
     pub total: usize,
-    /// The children that started, in the order they ended.
+    /// The children that started, by index once the run ended.
     pub children: Vec<ChildExecution>,
+    /// The children aborted when the run failed (marked when it ends).
+    aborted: Vec<usize>,
     /// The ResultWriter's objects: written into the S3 folder, or (without one) only here.
     pub result_files: Vec<ResultFile>,
     /// The children's inputs, kept only for a ResultWriter's PENDING file.
@@ -98,6 +100,19 @@ impl MapRun {
     }
 }
 
+impl MapRun {
+    /// The children by index, those aborted marked so (a sort, not a search per child: a Map
+    /// Run may have a hundred thousand).
+    pub(super) fn in_index_order(&mut self) {
+        self.children.sort_by_key(|c| c.index);
+        for index in std::mem::take(&mut self.aborted) {
+            if let Ok(at) = self.children.binary_search_by_key(&index, |c| c.index) {
+                self.children[at].status = Status::Aborted;
+            }
+        }
+    }
+}
+
 impl ChildExecution {
     pub fn to_json(&self) -> Value {
         json!({
@@ -153,6 +168,7 @@ impl<'t> Engine<'t> {
             status: "RUNNING",
             total,
             children: Vec::with_capacity(total),
+            aborted: Vec::new(),
             result_files: Vec::new(),
             inputs: Vec::new(),
             machine_arn: format!(
@@ -187,18 +203,14 @@ impl<'t> Engine<'t> {
         };
         if let Some(record) = run.and_then(|r| self.distributed.runs.get_mut(r)) {
             record.status = status;
+            record.in_index_order();
         }
     }
 
     /// A child that was still running when the Map Run failed: aborted.
     pub(in super::super) fn child_aborted(&mut self, run: usize, index: usize) {
-        if let Some(child) = self
-            .distributed
-            .runs
-            .get_mut(run)
-            .and_then(|r| r.children.iter_mut().find(|c| c.index == index))
-        {
-            child.status = Status::Aborted;
+        if let Some(record) = self.distributed.runs.get_mut(run) {
+            record.aborted.push(index);
         }
     }
 

@@ -48,9 +48,11 @@ impl<'t> Engine<'t> {
             _ => Transformation::Compact,
         };
         let lines = config.get("OutputType").and_then(Value::as_str) == Some("JSONL");
-        let Some(record) = self.distributed.runs.get(run) else {
+        let Some(record) = self.distributed.runs.get_mut(run) else {
             return Ok(None);
         };
+        record.in_index_order();
+        let record = &*record;
         if !exports {
             let entries = entries(record, transformation, Status::Succeeded);
             return Ok(Some(Value::Array(entries)));
