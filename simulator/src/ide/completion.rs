@@ -30,7 +30,7 @@ pub struct CompletionItem {
 }
 
 impl CompletionItem {
-    fn new(
+    pub(super) fn new(
         label: impl Into<String>,
         kind: CompletionKind,
         detail: impl Into<String>,
@@ -61,6 +61,9 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
         .members()
         .find(|m| m.key.range.contains_inclusive(offset))
     {
+        if let Some(members) = super::api_members::complete_key(&path, member, text) {
+            return members;
+        }
         return fields_for(&path, member, text);
     }
     let NodeKind::String(value) = innermost.kind() else {
@@ -69,6 +72,9 @@ pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
     let inside = string_content(innermost.range(), text);
     if is_jsonata(value) {
         return jsonata(&path, text, offset);
+    }
+    if let Some(values) = super::api_members::complete_value(&path, inside) {
+        return values;
     }
     let keys = keys_along(&path);
     let key = keys.last().copied().flatten();

@@ -44,6 +44,10 @@ pub fn hover(
         .members()
         .find(|m| m.key.range.contains_inclusive(offset))
     {
+        if let Some(markdown) = super::api_members::key_hover(&path, member.key.name) {
+            let range = member.key.range;
+            return Some(HoverInfo { range, markdown });
+        }
         return key_hover(machine, runs, &path, member.key.name, member.key.range);
     }
     let NodeKind::String(value) = innermost.kind() else {
@@ -204,6 +208,15 @@ fn brief(value: &serde_json::Value) -> String {
 
 /// The service, API and pattern a Resource names, in the words of the integration patterns page.
 pub fn resource_doc(resource: &str) -> String {
+    let described = super::api_members::operation_doc(resource);
+    let doc = resource_pattern_doc(resource);
+    match described {
+        Some(operation) => format!("{doc}\n\n{operation}"),
+        None => doc,
+    }
+}
+
+fn resource_pattern_doc(resource: &str) -> String {
     match resolve(resource) {
         Ok(Resource::Optimized {
             title,

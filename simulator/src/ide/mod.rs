@@ -1,6 +1,7 @@
 //! Editor features as plain data (rust-analyzer's IDE layer): the language server turns these
 //! into LSP types; nothing here knows LSP. One file per feature.
 
+mod api_members;
 mod completion;
 mod fixes;
 mod hover;
