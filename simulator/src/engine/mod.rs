@@ -178,6 +178,8 @@ struct Engine<'t> {
 }
 
 impl<'t> Engine<'t> {
+    /// An engine to start a run: what it owns from `options` (see [`resume::Core::new`]), and
+    /// the rest as a resumed engine has it.
     fn new(
         tree: &'t Tree,
         machine: &StateMachine,
@@ -185,48 +187,13 @@ impl<'t> Engine<'t> {
         context: Value,
         execution_input: Arc<Value>,
     ) -> Self {
-        Engine {
-            tree,
-            clock_ms: options.start_time_ms,
-            // A history stops at 25,000 events: room for them up front, so it never moves as it
-            // grows (pages not written are never touched).
-            events: Vec::with_capacity(options.max_history_events.min(MAX_EVENTS)),
-            rng: Rc::new(RefCell::new(Rng::new(options.seed))),
-            jsonata: jsonata::Jsonata::default(),
-            context,
-            execution_input,
-            scopes: vec![Map::new()],
-            longest_wait_ms: max_duration_ms(options.workflow_type),
-            deadline_ms: options.start_time_ms + {
-                let limit = max_duration_ms(options.workflow_type);
-                machine
-                    .timeout_seconds
-                    .map_or(limit, |s| (s as i64 * 1000).min(limit))
-            },
-            quiet: 0,
-            lane: 0,
-            lanes: 0,
-            max_events: options.max_history_events,
-            mocks: options.mocks.clone(),
-            invocations: crate::fxhash::FxHashMap::default(),
-            warnings: Vec::new(),
-            tokens: Vec::new(),
-            handlings: Vec::new(),
-            callbacks: options.callbacks.clone(),
-            pause_at_ms: options.pause_at_ms,
-            wakes_at_ms: None,
-            cancelled: options.cancelled.clone(),
-            tested: None,
-            state_now: None,
-            paths: RefCell::default(),
-            calls: RefCell::default(),
-            unwound: Vec::new(),
-            resume: Vec::new(),
-            target: Vec::new(),
-            fiber: Vec::new(),
-            token_fibers: FxHashMap::default(),
-            distributed: distributed::Distributed::new(options),
-        }
+        let core = resume::Core::new(machine, options, context, execution_input);
+        // A history stops at 25,000 events: room for them up front, so it never moves as it
+        // grows (pages not written are never touched).
+        let mut written = Execution::written(options.max_history_events.min(MAX_EVENTS));
+        let mut engine = Engine::from_core(tree, core, &mut written);
+        engine.pause_at_ms = options.pause_at_ms;
+        engine
     }
 }
 

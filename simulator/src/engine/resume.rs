@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 use super::concurrent::Siblings;
 use super::context::StateNow;
 use super::{
-    jsonata, run_to_pause, Callback, CallbackKind, Callbacks, Engine, Execution, Rng, RunOptions,
-    Status, TaskToken, TokenError, TokenState,
+    jsonata, max_duration_ms, run_to_pause, Callback, CallbackKind, Callbacks, Engine, Execution,
+    Rng, RunOptions, StateMachine, Status, TaskToken, TokenError, TokenState,
 };
 use crate::analysis::Checked;
 use crate::fxhash::FxHashMap;
@@ -83,6 +83,57 @@ pub(super) struct Core {
     pub distributed: super::distributed::Distributed,
 }
 
+impl Core {
+    /// What a fresh run owns: its clock at the start, its seed, its limits, its mocks.
+    pub(super) fn new(
+        machine: &StateMachine,
+        options: &RunOptions,
+        context: Value,
+        execution_input: Arc<Value>,
+    ) -> Self {
+        let limit = max_duration_ms(options.workflow_type);
+        let timeout = machine
+            .timeout_seconds
+            .map_or(limit, |s| (s as i64 * 1000).min(limit));
+        Core {
+            clock_ms: options.start_time_ms,
+            rng: Rng::new(options.seed),
+            context,
+            execution_input,
+            root_scope: Map::new(),
+            deadline_ms: options.start_time_ms + timeout,
+            longest_wait_ms: limit,
+            lanes: 0,
+            max_events: options.max_history_events,
+            cancelled: options.cancelled.clone(),
+            mocks: options.mocks.clone(),
+            invocations: FxHashMap::default(),
+            callbacks: options.callbacks.clone(),
+            token_fibers: FxHashMap::default(),
+            distributed: super::distributed::Distributed::new(options),
+        }
+    }
+}
+
+impl Execution {
+    /// Running, nothing written yet, with room for `events` history events.
+    pub(super) fn written(events: usize) -> Self {
+        Execution {
+            status: Status::Running,
+            output: None,
+            error: None,
+            cause: None,
+            elapsed_seconds: 0.0,
+            events: Vec::with_capacity(events),
+            warnings: Vec::new(),
+            tokens: Vec::new(),
+            handlings: Vec::new(),
+            wakes_at_ms: None,
+            map_runs: Vec::new(),
+        }
+    }
+}
+
 impl<'t> Engine<'t> {
     /// The engine paused at `frames`, as its owned state.
     pub(super) fn into_core(self) -> (Core, Execution) {
@@ -106,22 +157,19 @@ impl<'t> Engine<'t> {
             distributed,
         };
         let execution = Execution {
-            status: Status::Running,
-            output: None,
-            error: None,
-            cause: None,
-            elapsed_seconds: 0.0,
             events: self.events,
             warnings: self.warnings,
             tokens: self.tokens,
             handlings: self.handlings,
             wakes_at_ms: self.wakes_at_ms,
             map_runs,
+            ..Execution::written(0)
         };
         (core, execution)
     }
 
-    /// An engine to resume, from what it owned and the history so far.
+    /// An engine to resume, from what it owned and the history so far (or, from
+    /// [`Engine::new`], to start). The fields that live only while it runs start here, once.
     pub(super) fn from_core(tree: &'t Tree, core: Core, execution: &mut Execution) -> Self {
         Engine {
             tree,
