@@ -5,21 +5,24 @@
 //!
 //! Plain data over the engine's results, for the language server and the CLI alike.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, Related, Severity};
-use crate::engine::{run, Details, Event, Execution, Expired, Handler, RunOptions, Status};
-use crate::mocks::{MockedResponse, Outcome, Response};
+use crate::engine::{
+    run, Details, Event, Execution, Expired, Handler, MockedRun, RunOptions, Status,
+};
+use crate::mocks::{MockedResponse, Outcome, Response, TestCase};
 use crate::model::{Pattern, Resource, State, StateKind, StateMachine};
 use crate::syntax::Tree;
 
-/// Run the definition and report on its states; then replay each answered callback as lost.
+/// Run the definition and report on its states, and where each answered callback's loss leads.
 pub fn simulate(tree: &Tree, machine: &StateMachine, options: &RunOptions) -> Vec<Diagnostic> {
     let execution = run(tree, machine, options);
     explain(tree, machine, options, &execution)
 }
 
-/// The report on an execution already run with `options`, and its lost-callback replays.
+/// The report on an execution already run with `options`, and its lost-callback forks.
 pub fn explain(
     tree: &Tree,
     machine: &StateMachine,
@@ -171,83 +174,131 @@ fn lost_callbacks(
     options: &RunOptions,
     execution: &Execution,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    // Each state once, however many tokens it got (a Map can issue thousands): one replay each.
-    let answered: std::collections::BTreeSet<&str> = execution
+    lost_executions(tree, machine, options, execution)
+        .into_iter()
+        .map(|(state, lost)| lost_callback(state, &lost, options.start_time_ms))
+        .collect()
+}
+
+/// Each state whose callback came (once, however many tokens it got: a Map can issue
+/// thousands), by name, with the execution in which none of its callbacks ever comes. One run
+/// with the given mocks pauses just before each such state's first token, in time order, and
+/// a fork of it goes on from there with the state's callbacks lost: the prefix is run once, not
+/// once per state.
+fn lost_executions<'m>(
+    tree: &Tree,
+    machine: &'m StateMachine,
+    options: &RunOptions,
+    execution: &Execution,
+) -> Vec<(&'m State, Execution)> {
+    let answered: BTreeSet<&str> = execution
         .tokens
         .iter()
         .filter(|t| t.state_now == crate::engine::TokenState::Answered)
         .map(|t| t.state.as_str())
         .collect();
-    for name in answered {
-        let Some(state) = machine
-            .all_states()
-            .into_iter()
-            .find(|s| &*s.name.value == name)
-        else {
+    let mut first_token: BTreeMap<&str, i64> = BTreeMap::new();
+    for token in &execution.tokens {
+        if answered.contains(token.state.as_str()) {
+            let first = first_token.entry(&token.state).or_insert(token.issued_ms);
+            *first = (*first).min(token.issued_ms);
+        }
+    }
+    let mut in_time_order: Vec<(i64, &str)> = first_token.iter().map(|(n, t)| (*t, *n)).collect();
+    in_time_order.sort_unstable();
+    let states = machine.all_states();
+    let mut prefix: Option<MockedRun> = None;
+    let mut out = Vec::new();
+    for (first_ms, name) in in_time_order {
+        let Some(state) = states.iter().find(|s| &*s.name.value == name) else {
             continue;
         };
-        let mut mocks = options.mocks.clone().unwrap_or_default();
-        mocks.states.insert(
-            name.to_string(),
-            MockedResponse {
-                invocations: vec![(
-                    0,
-                    u64::MAX,
-                    Response {
-                        outcome: Outcome::NoResponse,
-                        delay_seconds: 0,
-                        heartbeats: Vec::new(),
-                    },
-                )],
-            },
-        );
-        let lost = run(
-            tree,
-            machine,
-            &RunOptions {
-                mocks: Some(mocks),
+        let lost_mocks = Some(lost_mocks(options, name));
+        // The state's mock is read when its task starts: up to the instant before.
+        let lost = if first_ms > options.start_time_ms {
+            let before_ms = first_ms - 1;
+            let paused = match prefix.take() {
+                Some(mut paused) => {
+                    paused.advance_to(before_ms);
+                    paused
+                }
+                None => MockedRun::start(tree, machine, options, before_ms),
+            };
+            let mut fork = paused.clone();
+            prefix = Some(paused);
+            fork.set_mocks(lost_mocks);
+            fork.finish()
+        } else {
+            let options = RunOptions {
+                mocks: lost_mocks,
                 ..options.clone()
-            },
-        );
-        let timed_out = lost.events.iter().find_map(|e| match &e.details {
-            Details::TaskTimedOut { expired, .. } if e.kind.ends_with("TimedOut") => {
-                Some((e, *expired))
-            }
-            _ => None,
-        });
-        let ending = match (lost.status, &lost.error) {
-            (Status::Succeeded, _) => "The execution still succeeds".to_string(),
-            (Status::TimedOut, _) => format!(
-                "The execution times out after {}",
-                duration((lost.elapsed_seconds * 1000.0) as i64)
-            ),
-            (_, Some(error)) => format!(
-                "The execution fails with `{error}` after {}",
-                duration((lost.elapsed_seconds * 1000.0) as i64)
-            ),
-            _ => "The execution fails".to_string(),
+            };
+            run(tree, machine, &options)
         };
-        let how = match timed_out {
-            Some((event, _)) => {
-                let (handled, _) = handling(state, &handlings(&lost), event);
-                format!(
-                    "States.Timeout after {}.{handled} ",
-                    duration(event.timestamp_ms - options.start_time_ms)
-                )
-            }
-            None => String::new(),
-        };
-        out.push(Diagnostic {
-            code: "simulation-lost-callback",
-            severity: Severity::Information,
-            range: state.name.range,
-            message: format!("If the callback never came: {how}{ending}."),
-            related: Vec::new(),
-            suggestion: None,
-        });
+        out.push((*state, lost));
     }
+    out.sort_by(|(a, _), (b, _)| a.name.value.cmp(&b.name.value));
     out
+}
+
+/// `options`' mocks with every invocation of the state `name` never answered.
+fn lost_mocks(options: &RunOptions, name: &str) -> TestCase {
+    let mut mocks = options.mocks.clone().unwrap_or_default();
+    mocks.states.insert(
+        name.to_string(),
+        MockedResponse {
+            invocations: vec![(
+                0,
+                u64::MAX,
+                Response {
+                    outcome: Outcome::NoResponse,
+                    delay_seconds: 0,
+                    heartbeats: Vec::new(),
+                },
+            )],
+        },
+    );
+    mocks
+}
+
+/// What happens to the execution when `state`'s callbacks never come, as `lost` ran.
+fn lost_callback(state: &State, lost: &Execution, start_ms: i64) -> Diagnostic {
+    let timed_out = lost.events.iter().find_map(|e| match &e.details {
+        Details::TaskTimedOut { expired, .. } if e.kind.ends_with("TimedOut") => {
+            Some((e, *expired))
+        }
+        _ => None,
+    });
+    let ending = match (lost.status, &lost.error) {
+        (Status::Succeeded, _) => "The execution still succeeds".to_string(),
+        (Status::TimedOut, _) => format!(
+            "The execution times out after {}",
+            duration((lost.elapsed_seconds * 1000.0) as i64)
+        ),
+        (_, Some(error)) => format!(
+            "The execution fails with `{error}` after {}",
+            duration((lost.elapsed_seconds * 1000.0) as i64)
+        ),
+        _ => "The execution fails".to_string(),
+    };
+    let how = match timed_out {
+        Some((event, _)) => {
+            let (handled, _) = handling(state, &handlings(lost), event);
+            format!(
+                "States.Timeout after {}.{handled} ",
+                duration(event.timestamp_ms - start_ms)
+            )
+        }
+        None => String::new(),
+    };
+    Diagnostic {
+        code: "simulation-lost-callback",
+        severity: Severity::Information,
+        range: state.name.range,
+        message: format!("If the callback never came: {how}{ending}."),
+        related: Vec::new(),
+        suggestion: None,
+    }
 }
 
 /// Which handler took the error of `event`, as words, with the handler's place.
@@ -466,4 +517,159 @@ pub fn duration(ms: i64) -> String {
         .map(|(n, unit)| format!("{n} {unit}"))
         .collect();
     said.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Format;
+    use crate::{check, CheckOptions};
+
+    /// Callbacks answered after a delay inside a Map (two at a time, retried on a timeout) and
+    /// a Parallel branch that waits first: the forks start from a paused Map and Parallel.
+    const SIDE_BY_SIDE: &str = r#"{"StartAt": "Settle", "States": {
+        "Settle": {"Type": "Wait", "Seconds": 5, "Next": "Each"},
+        "Each": {"Type": "Map", "MaxConcurrency": 2, "Next": "Both",
+            "ItemProcessor": {"StartAt": "Ask", "States": {"Ask": {"Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "HeartbeatSeconds": 30, "TimeoutSeconds": 60,
+                "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1, "IntervalSeconds": 7}],
+                "End": true}}}},
+        "Both": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "Pause", "States": {
+                "Pause": {"Type": "Wait", "Seconds": 3, "Next": "Confirm"},
+                "Confirm": {"Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "TimeoutSeconds": 100,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Gave up"}],
+                    "End": true},
+                "Gave up": {"Type": "Pass", "End": true}}},
+            {"StartAt": "Note", "States": {"Note": {"Type": "Pass", "End": true}}}]}}}"#;
+
+    const SIDE_BY_SIDE_MOCKS: &str = r#"{
+        "StateMachines": {"side": {"TestCases": {"Answered": {
+            "Ask": "AfterTwentySeconds", "Confirm": "AfterFiveSeconds"}}}},
+        "MockedResponses": {
+            "AfterTwentySeconds": {"0-9": {"Return": {"ok": 1}, "DelaySeconds": 20, "Heartbeats": [10]}},
+            "AfterFiveSeconds": {"0-9": {"Return": {"ok": 2}, "DelaySeconds": 5}}}}"#;
+
+    /// Every lost callback of `text` run with each test case of `mocks` (and none): the forked
+    /// execution reports what a fresh run with the lost mocks does, and has its events, handled
+    /// errors and outcome. Only random values may differ: an uninterrupted run draws each Map
+    /// iteration's tokens child by child, a resumed one instant by instant, as every paused
+    /// execution does (`engine::resume`). The number of forks compared, and of those that went
+    /// on from a paused prefix.
+    fn forks_equal_fresh_runs(text: &str, format: Format, mocks: Option<&str>) -> (usize, usize) {
+        let checked = check(text, format, CheckOptions::default());
+        let config: Option<serde_json::Value> =
+            mocks.map(|m| serde_json::from_str(m).expect("mock file"));
+        let mut cases = vec![None];
+        for (machine, names) in config
+            .as_ref()
+            .map(crate::mocks::state_machines)
+            .unwrap_or_default()
+        {
+            for name in names {
+                let config = config.as_ref().expect("a mock file");
+                cases.push(Some(
+                    crate::mocks::test_case(config, &machine, &name).expect("case"),
+                ));
+            }
+        }
+        let (mut compared, mut paused) = (0, 0);
+        for mocks in cases {
+            let options = RunOptions {
+                mocks,
+                input: serde_json::json!([1, 2, 3]).into(),
+                ..RunOptions::default()
+            };
+            let execution = run(&checked.tree, &checked.machine, &options);
+            for (state, forked) in
+                lost_executions(&checked.tree, &checked.machine, &options, &execution)
+            {
+                let name = &*state.name.value;
+                let fresh = run(
+                    &checked.tree,
+                    &checked.machine,
+                    &RunOptions {
+                        mocks: Some(lost_mocks(&options, name)),
+                        ..options.clone()
+                    },
+                );
+                let report = |e: &Execution| lost_callback(state, e, options.start_time_ms);
+                assert_eq!(report(&forked), report(&fresh), "{name}");
+                // The same events at the same instants in the same lanes (the tokens inside
+                // may differ: see above).
+                let shape = |e: &Execution| -> Vec<(i64, &str, u32)> {
+                    (e.events.iter())
+                        .map(|e| (e.timestamp_ms, e.kind, e.lane))
+                        .collect()
+                };
+                assert_eq!(shape(&forked), shape(&fresh), "{name}");
+                // Recorded as each child ran: in time order, the same.
+                let handled = |e: &Execution| {
+                    let mut handled = e.handlings.clone();
+                    handled.sort_by_key(|h| h.at_ms);
+                    handled
+                };
+                assert_eq!(handled(&forked), handled(&fresh), "{name}");
+                assert_eq!(forked.tokens.len(), fresh.tokens.len(), "{name}");
+                assert_eq!(
+                    (
+                        forked.status,
+                        &forked.error,
+                        &forked.cause,
+                        forked.elapsed_seconds
+                    ),
+                    (
+                        fresh.status,
+                        &fresh.error,
+                        &fresh.cause,
+                        fresh.elapsed_seconds
+                    ),
+                    "{name}"
+                );
+                compared += 1;
+                let first = execution.tokens.iter().filter(|t| t.state == name);
+                if first.map(|t| t.issued_ms).min() > Some(options.start_time_ms) {
+                    paused += 1;
+                }
+            }
+        }
+        (compared, paused)
+    }
+
+    #[test]
+    fn a_lost_callback_forked_at_the_pause_is_the_fresh_run_with_the_callback_lost() {
+        let (compared, paused) =
+            forks_equal_fresh_runs(SIDE_BY_SIDE, Format::Json, Some(SIDE_BY_SIDE_MOCKS));
+        // Ask and Confirm, both after a wait.
+        assert_eq!((compared, paused), (2, 2));
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/");
+        let (mut compared, mut examples) = (0, 0);
+        for entry in std::fs::read_dir(root).expect("examples") {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let Some(stem) = name
+                .strip_suffix(".asl.json")
+                .or(name.strip_suffix(".asl.yaml"))
+            else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).expect("example");
+            let mocks = std::fs::read_to_string(format!("{root}{stem}.mocks.json")).ok();
+            let format = Format::from_path(name);
+            compared += forks_equal_fresh_runs(&text, format, mocks.as_deref()).0;
+            examples += 1;
+        }
+        assert!(
+            examples >= 5 && compared >= 3,
+            "{examples} examples, {compared} forks"
+        );
+    }
 }

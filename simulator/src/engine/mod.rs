@@ -61,7 +61,7 @@ pub use driver::{
 };
 pub use execution::{Execution, Handler, Handling, RunOptions, Status};
 pub use history::{Details, Event, Expired};
-pub use resume::Resumable;
+pub use resume::{MockedRun, Resumable};
 pub(crate) use rng::hex;
 pub use rng::Rng;
 pub(crate) use test_state::request::{invalid_definition, pointer_to};

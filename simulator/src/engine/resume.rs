@@ -235,6 +235,13 @@ use crate::syntax::Tree;
 #[derive(Clone, Debug)]
 pub struct Resumable {
     definition: Arc<Checked>,
+    held: Held,
+}
+
+/// A paused execution apart from its definition, which each step is given: its options, the
+/// engine's own state and frames, the history so far and "now".
+#[derive(Clone, Debug)]
+struct Held {
     options: RunOptions,
     /// `None` once the execution has ended.
     paused: Option<(Core, Vec<Frame>)>,
@@ -246,28 +253,19 @@ impl Resumable {
     /// Start an execution at `options.start_time_ms` and run it until it waits or ends; token
     /// waits are answered by [`Resumable::send`], not by the mocks.
     pub fn start(definition: Arc<Checked>, options: RunOptions) -> Self {
-        let now_ms = options.start_time_ms;
         let first = RunOptions {
             callbacks: Some(options.callbacks.clone().unwrap_or_default()),
-            pause_at_ms: Some(now_ms),
             ..options.clone()
         };
-        let (mut execution, paused) =
-            run_to_pause(&definition.tree, &definition.machine, &first, true);
+        let mut held = Held::start(&definition.tree, &definition.machine, options, &first);
         // A run reserves room for AWS's 25,000 events; thousands held paused keep only theirs.
-        execution.events.shrink_to_fit();
-        Resumable {
-            definition,
-            options,
-            paused,
-            execution,
-            now_ms,
-        }
+        held.execution.events.shrink_to_fit();
+        Resumable { definition, held }
     }
 
     /// The execution as far as "now": `Status::Running` while it has not ended.
     pub fn execution(&self) -> &Execution {
-        &self.execution
+        &self.held.execution
     }
 
     /// The definition it runs.
@@ -276,45 +274,46 @@ impl Resumable {
     }
 
     pub fn now_ms(&self) -> i64 {
-        self.now_ms
+        self.held.now_ms
     }
 
     /// Whether it is paused (it has not ended).
     pub fn is_paused(&self) -> bool {
-        self.paused.is_some()
+        self.held.paused.is_some()
     }
 
     /// The tasks waiting for their tokens now.
     pub fn waiting(&self) -> impl Iterator<Item = &TaskToken> {
-        self.execution
-            .tokens
+        let paused = self.held.paused.is_some();
+        (self.held.execution.tokens)
             .iter()
-            .filter(move |t| self.paused.is_some() && t.state_now == TokenState::Waiting)
+            .filter(move |t| paused && t.state_now == TokenState::Waiting)
     }
 
     /// Send a worker's callback for `token` at "now"; the task it answers goes on at once.
     pub fn send(&mut self, token: &str, kind: CallbackKind) -> Result<(), TokenError> {
-        let issued = match self.paused.as_ref() {
+        let held = &mut self.held;
+        let issued = match held.paused.as_ref() {
             Some((core, _)) => core
                 .token_fibers
                 .get(token)
-                .and_then(|(index, _)| self.execution.tokens.get(*index)),
-            None => self.execution.tokens.iter().find(|t| t.token == token),
+                .and_then(|(index, _)| held.execution.tokens.get(*index)),
+            None => held.execution.tokens.iter().find(|t| t.token == token),
         };
         match issued.map(|t| t.state_now) {
             None => return Err(TokenError::InvalidToken),
             Some(TokenState::TimedOut) => return Err(TokenError::TaskTimedOut),
             Some(TokenState::Answered) => return Err(TokenError::TaskDoesNotExist),
-            Some(TokenState::Waiting) if self.paused.is_none() => {
+            Some(TokenState::Waiting) if held.paused.is_none() => {
                 return Err(TokenError::TaskDoesNotExist)
             }
             Some(TokenState::Waiting) => {}
         }
-        let Some((core, _)) = self.paused.as_mut() else {
+        let Some((core, _)) = held.paused.as_mut() else {
             return Err(TokenError::TaskDoesNotExist);
         };
         let callback = Callback {
-            at_ms: self.now_ms,
+            at_ms: held.now_ms,
             kind,
         };
         core.callbacks
@@ -325,19 +324,116 @@ impl Resumable {
             .get(token)
             .map(|(_, path)| path.clone())
             .unwrap_or_default();
-        self.resume_at(self.now_ms, target);
+        let definition = &self.definition;
+        held.resume_at(&definition.tree, &definition.machine, held.now_ms, target);
         Ok(())
     }
 
     /// Move the clock on to `now_ms`: each wait, timeout or heartbeat expiry due by then
     /// happens at its instant, in order.
     pub fn advance_to(&mut self, now_ms: i64) {
+        let definition = &self.definition;
+        (self.held).advance_to(&definition.tree, &definition.machine, now_ms);
+    }
+
+    /// StopExecution: it ends ABORTED now, each state in progress recording its abort.
+    pub fn stop(&mut self, error: &str, cause: &str) {
+        let held = &mut self.held;
+        if held.paused.take().is_some() {
+            super::driver::abort(&mut held.execution, held.now_ms, error, cause);
+        }
+    }
+}
+
+/// An execution whose tasks answer as its mocks say (no driver: nothing waits for a worker),
+/// paused at an instant and borrowing its definition; a clone is a fork from there. What
+/// `simulation`'s "if the callback never came" report goes on from, with other mocks.
+#[derive(Clone, Debug)]
+pub struct MockedRun<'t> {
+    tree: &'t Tree,
+    machine: &'t StateMachine,
+    held: Held,
+}
+
+impl<'t> MockedRun<'t> {
+    /// Run `options`' execution (its `callbacks` and `pause_at_ms` left out) up to `until_ms`.
+    pub fn start(
+        tree: &'t Tree,
+        machine: &'t StateMachine,
+        options: &RunOptions,
+        until_ms: i64,
+    ) -> Self {
+        let options = RunOptions {
+            callbacks: None,
+            pause_at_ms: None,
+            ..options.clone()
+        };
+        let mut run = MockedRun {
+            tree,
+            machine,
+            held: Held::start(tree, machine, options.clone(), &options),
+        };
+        run.advance_to(until_ms);
+        run
+    }
+
+    /// Run on to `now_ms`: everything due by then happens, in order.
+    pub fn advance_to(&mut self, now_ms: i64) {
+        self.held.advance_to(self.tree, self.machine, now_ms);
+    }
+
+    /// From now on tasks answer as `mocks` say (a task already waiting keeps the answer it was
+    /// given when it started).
+    pub fn set_mocks(&mut self, mocks: Option<crate::mocks::TestCase>) {
+        if let Some((core, _)) = self.held.paused.as_mut() {
+            core.mocks.clone_from(&mocks);
+        }
+        self.held.options.mocks = mocks;
+    }
+
+    /// The execution run to its end, wake-up by wake-up (a cancelled run stays where it
+    /// stopped, `Status::Running`).
+    pub fn finish(mut self) -> Execution {
+        while let Some(wake) = self.held.execution.wakes_at_ms {
+            if self.held.paused.is_none() {
+                break;
+            }
+            self.advance_to(wake);
+            if self.held.execution.wakes_at_ms == Some(wake) {
+                break;
+            }
+        }
+        self.held.execution
+    }
+}
+
+impl Held {
+    /// `options`' execution started and run as `first` says (which may add callbacks), paused
+    /// at its start or ended.
+    fn start(tree: &Tree, machine: &StateMachine, options: RunOptions, first: &RunOptions) -> Self {
+        let now_ms = options.start_time_ms;
+        let first = RunOptions {
+            pause_at_ms: Some(now_ms),
+            ..first.clone()
+        };
+        let (execution, paused) = run_to_pause(tree, machine, &first, true);
+        Held {
+            options,
+            paused,
+            execution,
+            now_ms,
+        }
+    }
+
+    /// Move the clock on to `now_ms`: each wait, timeout or heartbeat expiry due by then
+    /// happens at its instant, in order.
+    fn advance_to(&mut self, tree: &Tree, machine: &StateMachine, now_ms: i64) {
         while let Some(wake) = self.execution.wakes_at_ms.filter(|w| *w <= now_ms) {
             if self.paused.is_none() {
                 break;
             }
             self.now_ms = wake.max(self.now_ms);
-            self.resume_at(self.now_ms, Vec::new());
+            self.resume_at(tree, machine, self.now_ms, Vec::new());
             if self.execution.wakes_at_ms == Some(wake) {
                 // Every wake-up moves on or ends what waits; one that did not would loop.
                 debug_assert!(false, "a resume at {wake} left the execution waking at it");
@@ -351,26 +447,18 @@ impl Resumable {
         }
     }
 
-    /// StopExecution: it ends ABORTED now, each state in progress recording its abort.
-    pub fn stop(&mut self, error: &str, cause: &str) {
-        if self.paused.take().is_some() {
-            super::driver::abort(&mut self.execution, self.now_ms, error, cause);
-        }
-    }
-
     /// Resume at `at_ms`: the children due then run, and the one on `target` (the path of a
     /// token's task) whatever its wake-up.
-    fn resume_at(&mut self, at_ms: i64, target: Vec<u32>) {
+    fn resume_at(&mut self, tree: &Tree, machine: &StateMachine, at_ms: i64, target: Vec<u32>) {
         let Some((mut core, frames)) = self.paused.take() else {
             return;
         };
         core.clock_ms = at_ms;
-        let definition = Arc::clone(&self.definition);
-        let mut engine = Engine::from_core(&definition.tree, core, &mut self.execution);
+        let mut engine = Engine::from_core(tree, core, &mut self.execution);
         engine.pause_at_ms = Some(at_ms);
         engine.resume = frames;
         engine.target = target.into_iter().rev().collect();
-        let result = engine.machine(&definition.machine, None);
+        let result = engine.machine(machine, None);
         let (execution, paused) = engine.ended(result, &self.options);
         self.execution = execution;
         self.paused = paused;
