@@ -276,6 +276,11 @@ fn a_worker_answers_a_callback_by_its_token() {
     let machine = server.create("Callback", &callback_machine(), "STANDARD");
     let execution = server.start(&machine, "order-1", &json!({"order": 1}));
     assert_eq!(server.status(&execution), "RUNNING");
+    // ARNs as Step Functions Local's suites write them: its account, any region.
+    let written = execution
+        .replace("111111111111", "123456789012")
+        .replace("us-east-1", "eu-west-1");
+    assert_eq!(server.status(&written), "RUNNING");
     let token = token_in(&server.history(&execution));
     assert_eq!(
         server.error(
@@ -883,4 +888,39 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(killed.success());
     let status = server.child.wait().expect("the server ends");
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_history_stops_at_aws_limit_and_pages_through() {
+    let server = Server::launch(&[]);
+    let machine = server.create(
+        "Forever",
+        &json!({"StartAt": "Loop", "States": {
+            "Loop": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "End"}], "Default": "Loop"},
+            "End": {"Type": "Succeed"}}}),
+        "STANDARD",
+    );
+    let execution = server.start(&machine, "loops", &json!({}));
+    let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
+    assert_eq!(
+        (described["status"].as_str(), described["error"].as_str()),
+        (Some("FAILED"), Some("States.Runtime"))
+    );
+    let mut request =
+        json!({"executionArn": execution, "maxResults": 1000, "includeExecutionData": false});
+    let mut next_id = 1;
+    loop {
+        let page = server.ok("GetExecutionHistory", &request);
+        for event in page["events"].as_array().expect("events") {
+            assert_eq!(event["id"], next_id);
+            next_id += 1;
+        }
+        match page.get("nextToken") {
+            Some(token) => request["nextToken"] = token.clone(),
+            None => break,
+        }
+    }
+    let count = next_id - 1;
+    // The engine stops at the first state boundary past 25,000 and records the failure.
+    assert!((25_000..=25_002).contains(&count), "{count} events");
 }

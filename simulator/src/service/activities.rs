@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::names::{self, Kind};
-use super::{optional, paging, required, timestamp, ApiError, Poll, Reply, Service};
+use super::{arn_member, optional, paging, required, timestamp, ApiError, Poll, Reply, Service};
 use crate::engine::{TokenState, WorkerTask};
 
 pub(super) struct ActivityRecord {
@@ -47,7 +47,7 @@ fn activity<'s>(service: &'s Service, arn: &str) -> Result<&'s ActivityRecord, A
 }
 
 pub(super) fn describe(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "activityArn")?;
+    let arn = &arn_member(request, "activityArn")?;
     Ok(summary(arn, activity(service, arn)?))
 }
 
@@ -68,7 +68,7 @@ pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiE
 }
 
 pub(super) fn delete(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "activityArn")?;
+    let arn = &arn_member(request, "activityArn")?;
     names::check_arn(arn, &[Kind::Activity])?;
     service.activities.remove(arn);
     service.tags.remove(arn);
@@ -78,11 +78,11 @@ pub(super) fn delete(service: &mut Service, request: &Value) -> Result<Value, Ap
 /// GetActivityTask: the oldest task waiting for a worker, or (the front end waits up to 60 s)
 /// later.
 pub(super) fn get_activity_task(service: &mut Service, request: &Value) -> Result<Reply, ApiError> {
-    let arn = required(request, "activityArn")?;
+    let arn = &arn_member(request, "activityArn")?;
     optional(request, "workerName")?;
     activity(service, arn)?;
     let poll = Poll::ActivityTask {
-        activity_arn: arn.to_string(),
+        activity_arn: arn.clone(),
     };
     Ok(match service.poll(&poll) {
         Some(task) => Reply::Done(task),

@@ -7,6 +7,9 @@ use serde_json::{json, Value};
 
 use super::{ApiError, Service};
 
+/// The longest real sleep [`Clock::real_delay`] asks for.
+const MAX_SLEEP: Duration = Duration::from_secs(3600);
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum ClockMode {
     /// Virtual time runs `scale` times as fast as real time, from the real time at start.
@@ -46,9 +49,9 @@ impl Clock {
         match self.mode {
             ClockMode::Real { scale } => {
                 let real = self.started.elapsed().as_secs_f64() * 1000.0;
-                self.origin_ms + (real * scale) as i64
+                self.origin_ms.saturating_add((real * scale) as i64)
             }
-            ClockMode::Manual => self.origin_ms + self.advanced_ms,
+            ClockMode::Manual => self.origin_ms.saturating_add(self.advanced_ms),
         }
     }
 
@@ -57,8 +60,10 @@ impl Clock {
     pub fn real_delay(&self, at_ms: i64) -> Option<Duration> {
         match self.mode {
             ClockMode::Real { scale } => {
-                let virtual_ms = (at_ms - self.now_ms()).max(0) as f64;
-                Some(Duration::from_secs_f64(virtual_ms / scale / 1000.0))
+                let virtual_ms = at_ms.saturating_sub(self.now_ms()).max(0) as f64;
+                // At most an hour at a time: the caller looks again then.
+                let real = Duration::try_from_secs_f64(virtual_ms / scale / 1000.0);
+                Some(real.map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP)))
             }
             ClockMode::Manual => None,
         }
@@ -83,7 +88,8 @@ pub(super) fn advance_clock(service: &mut Service, request: &Value) -> Result<Va
                 "AdvanceClock takes {\"seconds\": N}, N a number of seconds, 0 or more.",
             )
         })?;
-    service.clock.advanced_ms += (seconds * 1000.0).round() as i64;
+    let ms = (seconds * 1000.0).round() as i64;
+    service.clock.advanced_ms = service.clock.advanced_ms.saturating_add(ms);
     service.advance_due();
     Ok(json!({"now": super::timestamp(service.clock.now_ms())}))
 }

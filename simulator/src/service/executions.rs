@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::names::{self, Kind};
 use super::tasks::LambdaCall;
-use super::{optional, paging, required, timestamp, ApiError, Reply, Service};
+use super::{arn_member, optional, paging, timestamp, ApiError, Reply, Service};
 use crate::engine::{
     Callbacks, Execution, Resumable, Rng, RunOptions, Status, Unmocked, WorkerTask,
 };
@@ -139,11 +139,11 @@ fn test_case(
 
 /// Start an execution: its ARN. `sync` for StartSyncExecution, which runs only Express.
 fn start(service: &mut Service, request: &Value, sync: bool) -> Result<String, ApiError> {
-    let requested = required(request, "stateMachineArn")?;
+    let requested = &arn_member(request, "stateMachineArn")?;
     // Step Functions Local: `ARN#TestCase` runs that test case of the mock file.
     let (machine_arn, case) = match requested.split_once('#') {
         Some((arn, case)) => (arn, Some(case)),
-        None => (requested, None),
+        None => (requested.as_str(), None),
     };
     let machine = super::state_machines::machine(service, machine_arn)?;
     let express = machine.workflow_type == WorkflowType::Express;
@@ -269,7 +269,7 @@ impl Service {
             match token.worker.as_deref() {
                 Some(WorkerTask::Activity { arn: activity, .. }) => self
                     .activity_tasks
-                    .entry(activity.clone())
+                    .entry(super::names::canonical(activity))
                     .or_default()
                     .push_back(token.token.clone()),
                 Some(WorkerTask::Lambda {
@@ -325,7 +325,7 @@ impl Service {
 }
 
 pub(super) fn describe(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "executionArn")?;
+    let arn = &arn_member(request, "executionArn")?;
     service.catch_up(arn);
     Ok(record(service, arn)?.describe())
 }
@@ -334,7 +334,7 @@ pub(super) fn describe_state_machine(
     service: &mut Service,
     request: &Value,
 ) -> Result<Value, ApiError> {
-    let execution = record(service, required(request, "executionArn")?)?;
+    let execution = record(service, &arn_member(request, "executionArn")?)?;
     match service.state_machines.get(&execution.state_machine_arn) {
         Some(machine) => {
             let mut out = machine.describe(&execution.definition);
@@ -365,7 +365,7 @@ const STATUSES: [&str; 6] = [
 /// ListExecutions: newest first, optionally of one status, a page at a time.
 pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
     let size = paging::page_size(request)?;
-    let machine_arn = required(request, "stateMachineArn")?;
+    let machine_arn = &arn_member(request, "stateMachineArn")?;
     let machine = super::state_machines::machine(service, machine_arn)?;
     let status = optional(request, "statusFilter")?;
     if let Some(status) = status.filter(|s| !STATUSES.contains(s)) {
@@ -412,7 +412,7 @@ pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiE
 
 /// StopExecution: it ends ABORTED now.
 pub(super) fn stop(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "executionArn")?;
+    let arn = &arn_member(request, "executionArn")?;
     record(service, arn)?;
     let error = optional(request, "error")?.unwrap_or("");
     let cause = optional(request, "cause")?.unwrap_or("");

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{paging, required, timestamp, ApiError, Service};
+use super::{arn_member, paging, timestamp, ApiError, Service};
 use crate::engine::Event;
 
 /// The members of an event's details that carry execution data.
@@ -13,7 +13,7 @@ pub(super) fn get_execution_history(
     service: &mut Service,
     request: &Value,
 ) -> Result<Value, ApiError> {
-    let arn = required(request, "executionArn")?;
+    let arn = &arn_member(request, "executionArn")?;
     service.catch_up(arn);
     let record = super::executions::record(service, arn)?;
     let size = paging::page_size(request)?;

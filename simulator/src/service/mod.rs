@@ -311,6 +311,12 @@ fn required<'r>(request: &'r Value, member: &str) -> Result<&'r str, ApiError> {
     }
 }
 
+/// A required ARN member, with its region and account taken as ours: suites written for Step
+/// Functions Local name its account (123456789012) and their own region.
+fn arn_member(request: &Value, member: &str) -> Result<String, ApiError> {
+    required(request, member).map(names::canonical)
+}
+
 /// An optional string member.
 fn optional<'r>(request: &'r Value, member: &str) -> Result<Option<&'r str>, ApiError> {
     match request.get(member) {

@@ -22,6 +22,17 @@ pub fn execution_arn(machine: &str, name: &str, express_id: Option<&str>) -> Str
     }
 }
 
+/// A Step Functions ARN with our region and account in place of whatever it says.
+pub fn canonical(arn: &str) -> String {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "states", _, _, rest] => {
+            format!("arn:{partition}:states:{REGION}:{ACCOUNT}:{rest}")
+        }
+        _ => arn.to_string(),
+    }
+}
+
 /// The resource types an ARN argument may name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -95,6 +106,11 @@ mod tests {
         );
         assert!(check_arn("not-an-arn", &[Kind::StateMachine]).is_err());
         assert!(check_arn(&execution_arn("M", "e", Some("id")), &[Kind::Execution]).is_ok());
+        assert_eq!(
+            canonical("arn:aws:states:eu-west-1:123456789012:stateMachine:M"),
+            machine
+        );
+        assert_eq!(canonical("not-an-arn"), "not-an-arn");
         assert!(check_name("order-42_ok", "execution").is_ok());
         for bad in ["", "has space", "a:b", "x#y", &"n".repeat(81)] {
             assert_eq!(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::names::{self, Kind};
-use super::{optional, paging, required, timestamp, ApiError, Service};
+use super::{arn_member, optional, paging, required, timestamp, ApiError, Service};
 use crate::analysis::Checked;
 use crate::syntax::Format;
 use crate::{Severity, WorkflowType};
@@ -167,12 +167,12 @@ pub(super) fn does_not_exist(arn: &str) -> ApiError {
 }
 
 pub(super) fn describe(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let record = machine(service, required(request, "stateMachineArn")?)?;
+    let record = machine(service, &arn_member(request, "stateMachineArn")?)?;
     Ok(record.describe(&record.definition))
 }
 
 pub(super) fn update(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "stateMachineArn")?;
+    let arn = &arn_member(request, "stateMachineArn")?;
     let workflow_type = machine(service, arn)?.workflow_type;
     let definition = optional(request, "definition")?;
     let checked = definition
@@ -207,7 +207,7 @@ pub(super) fn update(service: &mut Service, request: &Value) -> Result<Value, Ap
 
 /// AWS deletes a state machine once its executions stop; here at once (their records stay).
 pub(super) fn delete(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = required(request, "stateMachineArn")?;
+    let arn = &arn_member(request, "stateMachineArn")?;
     names::check_arn(arn, &[Kind::StateMachine])?;
     service.state_machines.remove(arn);
     service.tags.remove(arn);

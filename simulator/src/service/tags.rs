@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use super::names::{self, Kind};
-use super::{required, ApiError, Service};
+use super::{arn_member, required, ApiError, Service};
 
 /// A request's `tags`: `[{"key", "value"}]`.
 pub(super) fn tag_list(tags: Option<&Value>) -> Result<BTreeMap<String, String>, ApiError> {
@@ -36,10 +36,10 @@ pub(super) fn tag_list(tags: Option<&Value>) -> Result<BTreeMap<String, String>,
 }
 
 /// The resource an ARN names, if it exists.
-fn resource<'r>(service: &Service, request: &'r Value) -> Result<&'r str, ApiError> {
-    let arn = required(request, "resourceArn")?;
-    names::check_arn(arn, &[Kind::StateMachine, Kind::Activity])?;
-    if service.state_machines.contains_key(arn) || service.activities.contains_key(arn) {
+fn resource(service: &Service, request: &Value) -> Result<String, ApiError> {
+    let arn = arn_member(request, "resourceArn")?;
+    names::check_arn(&arn, &[Kind::StateMachine, Kind::Activity])?;
+    if service.state_machines.contains_key(&arn) || service.activities.contains_key(&arn) {
         Ok(arn)
     } else {
         Err(ApiError::new(
@@ -50,9 +50,9 @@ fn resource<'r>(service: &Service, request: &'r Value) -> Result<&'r str, ApiErr
 }
 
 pub(super) fn tag(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = resource(service, request)?;
+    let arn = &resource(service, request)?;
     let tags = tag_list(request.get("tags"))?;
-    let held = service.tags.entry(arn.to_string()).or_default();
+    let held = service.tags.entry(arn.clone()).or_default();
     held.extend(tags);
     if held.len() > 50 {
         return Err(ApiError::new(
@@ -64,7 +64,7 @@ pub(super) fn tag(service: &mut Service, request: &Value) -> Result<Value, ApiEr
 }
 
 pub(super) fn untag(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = resource(service, request)?;
+    let arn = &resource(service, request)?;
     let keys = request["tagKeys"]
         .as_array()
         .ok_or_else(|| ApiError::validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null"))?;
@@ -77,7 +77,7 @@ pub(super) fn untag(service: &mut Service, request: &Value) -> Result<Value, Api
 }
 
 pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let arn = resource(service, request)?;
+    let arn = &resource(service, request)?;
     let tags: Vec<Value> = service
         .tags
         .get(arn)

@@ -133,6 +133,10 @@ async fn answer(shared: &Arc<Shared>, request: Request<Incoming>) -> Response<Fu
     }
 }
 
+/// Numbers each answer's request id, which the SDKs report ($metadata.requestId,
+/// ResponseMetadata.RequestId).
+static REQUESTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 fn respond(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
     *response.status_mut() = status;
@@ -141,6 +145,12 @@ fn respond(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {
         "content-type",
         hyper::header::HeaderValue::from_static("application/x-amz-json-1.0"),
     );
+    let n = REQUESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if let Ok(id) =
+        hyper::header::HeaderValue::from_str(&format!("00000000-0000-4000-8000-{n:012x}"))
+    {
+        headers.insert("x-amzn-requestid", id);
+    }
     if let Some(kind) = body.get("__type").and_then(Value::as_str) {
         if let Ok(value) = hyper::header::HeaderValue::from_str(kind) {
             headers.insert("x-amzn-errortype", value);
