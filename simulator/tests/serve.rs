@@ -680,7 +680,7 @@ fn fake_lambda() -> (u16, std::sync::mpsc::Receiver<String>) {
 
 /// Wait (a little) for an execution to leave RUNNING.
 fn ended(server: &Server, execution: &str) -> Value {
-    for _ in 0..200 {
+    for _ in 0..1000 {
         let described = server.ok("DescribeExecution", &json!({"executionArn": execution}));
         if described["status"] != "RUNNING" {
             return described;

@@ -27,6 +27,7 @@ pub async fn serve(shared: Arc<Shared>, address: SocketAddr) -> Result<(), Strin
     let bound = listener
         .local_addr()
         .map_err(|e| format!("cannot read the address listened on: {e}"))?;
+    let signal = stop_signal();
     let line = format!("listening on http://{bound}");
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
@@ -39,7 +40,6 @@ pub async fn serve(shared: Arc<Shared>, address: SocketAddr) -> Result<(), Strin
     }
     let (stop, stopping) = watch::channel(false);
     tokio::spawn(background::timer(Arc::clone(&shared), stopping.clone()));
-    let signal = stop_signal();
     tokio::pin!(signal);
     loop {
         tokio::select! {
@@ -59,20 +59,32 @@ pub async fn serve(shared: Arc<Shared>, address: SocketAddr) -> Result<(), Strin
     Ok(())
 }
 
-/// Ctrl-C, or SIGTERM where there are signals.
-async fn stop_signal() {
+/// Ctrl-C, or SIGTERM where there are signals. Made (the handlers installed) before the
+/// server says it listens, so that a signal sent as soon as it does is caught.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
+        let handlers = signal(SignalKind::terminate())
+            .and_then(|terminate| Ok((terminate, signal(SignalKind::interrupt())?)));
+        async move {
+            match handlers {
+                Ok((mut terminate, mut interrupt)) => {
+                    tokio::select! {
+                        _ = terminate.recv() => {}
+                        _ = interrupt.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 async fn connection(
