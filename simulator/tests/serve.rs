@@ -734,8 +734,9 @@ fn time_runs_faster_with_a_time_scale() {
     let started = std::time::Instant::now();
     let execution = server.start(&machine, "m", &json!({}));
     assert_eq!(ended(&server, &execution)["status"], "SUCCEEDED");
+    // A minute at 1000 times: 60 ms, well inside 10 s on a busy machine.
     assert!(
-        started.elapsed().as_secs_f64() < 1.5,
+        started.elapsed().as_secs_f64() < 10.0,
         "{:?}",
         started.elapsed()
     );
