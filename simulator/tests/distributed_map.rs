@@ -740,3 +740,42 @@ fn a_test_case_s3_objects_are_read_and_checked() {
         S3Object::File("/tmp/mocks/b.json".into())
     );
 }
+
+#[test]
+fn a_driven_map_run_waits_for_its_children_tokens() {
+    let definition = machine(
+        get_object("n.json", json!({"InputType": "JSON"})),
+        json!({"ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Ask",
+            "States": {"Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "End": true
+            }}
+        }}),
+    );
+    let checked = common::checked(&definition);
+    let options = RunOptions {
+        s3: objects(&[("data/n.json", "[1, 2]")]),
+        ..RunOptions::default()
+    };
+    let mut driver = asl_sim::engine::Driver::start(&checked.tree, &checked.machine, options);
+    let tokens: Vec<String> = driver.waiting().iter().map(|w| w.token.clone()).collect();
+    assert_eq!(tokens.len(), 2);
+    assert_eq!(driver.execution().map_runs[0].status, "RUNNING");
+    for (n, token) in tokens.iter().enumerate() {
+        driver.advance(5.0);
+        driver
+            .send_success(token, json!({"answer": n}))
+            .expect("waiting");
+    }
+    let execution = driver.execution();
+    assert_eq!(output(execution), json!([{"answer": 0}, {"answer": 1}]));
+    let run = &execution.map_runs[0];
+    assert_eq!(run.status, "SUCCEEDED");
+    let statuses: Vec<&str> = run.children.iter().map(|c| c.status.as_str()).collect();
+    assert_eq!(statuses, ["SUCCEEDED", "SUCCEEDED"]);
+    assert_eq!(run.children[1].output, Some(json!({"answer": 1})));
+}

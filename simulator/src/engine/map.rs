@@ -34,9 +34,14 @@ impl<'t> Engine<'t> {
             return Err(at.runtime("The Map state has no ItemProcessor."));
         };
         let distributed = matches!(siblings.family, Family::Iterations { distributed: true });
-        // A first pass runs each child of a Map Run as an execution with its own history; a
-        // resumed one (driven, see `resume`) runs them without.
-        let map_run = (distributed && !resumed).then(|| self.distributed.runs.len() - 1);
+        // Each child of a Map Run is an execution with its own history; one resumed (driven,
+        // see `resume`) keeps the history it had up to its pause, and its record is brought up
+        // to date.
+        let map_run = match (distributed, resumed) {
+            (true, false) => Some(self.distributed.runs.len() - 1),
+            (true, true) => self.open_map_run(&at.state),
+            (false, _) => None,
+        };
         if distributed && resumed {
             self.quiet += 1;
         }
@@ -55,6 +60,7 @@ impl<'t> Engine<'t> {
                     engine.event("MapIterationStarted", iteration(index));
                     engine.machine(processor, Some(Arc::new(item_input)))
                 }
+                (Some(map_run), None) => return engine.resumed_child(processor, map_run, index),
                 (_, None) => engine.machine(processor, None),
             };
             match &result {

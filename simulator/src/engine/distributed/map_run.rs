@@ -296,6 +296,46 @@ impl<'t> Engine<'t> {
         result
     }
 
+    /// The Map Run of the Map state `state` still running (a driven execution resuming it).
+    pub(in super::super) fn open_map_run(&self, state: &str) -> Option<usize> {
+        self.distributed
+            .runs
+            .iter()
+            .rposition(|r| &*r.state == state && r.status == "RUNNING")
+    }
+
+    /// A paused child of Map Run `run` resumed: run on without events (its history stays as it
+    /// was at its pause), its record brought up to date once it ends.
+    pub(in super::super) fn resumed_child(
+        &mut self,
+        processor: &'t StateMachine,
+        run: usize,
+        index: usize,
+    ) -> Result<Value, Failure> {
+        let result = self.machine(processor, None);
+        let stop_ms = self.clock_ms;
+        // Children start, and are recorded, in index order.
+        let child = self.distributed.runs.get_mut(run).and_then(|r| {
+            let at = r.children.binary_search_by_key(&index, |c| c.index).ok()?;
+            r.children.get_mut(at)
+        });
+        if let (Some(child), false) = (child, matches!(&result, Err(f) if f.halts())) {
+            child.stop_ms = stop_ms;
+            match &result {
+                Ok(output) => {
+                    child.status = Status::Succeeded;
+                    child.output = Some(output.clone());
+                }
+                Err(f) => {
+                    child.status = Status::Failed;
+                    child.error = Some(f.error.clone());
+                    child.cause = Some(f.cause.clone());
+                }
+            }
+        }
+        result
+    }
+
     /// The child's ARN, name and state machine ARN, and whether it is Express.
     fn child_names(&mut self, run: usize) -> (String, String, String, bool) {
         let name = self.distributed.uuid();
