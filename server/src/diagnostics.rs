@@ -38,8 +38,8 @@ pub struct Run {
 }
 
 /// Where a definition's mocks come from: its mock files in order of preference (the first
-/// that exists is read), the text of one the editor has open (unsaved edits count), and the
-/// test case to run (default: each).
+/// that exists is read), the text of one the editor has open (unsaved edits count), the
+/// test case to run (default: each), and the folder standing for S3.
 #[derive(Default)]
 pub struct MockSource {
     /// The definition's name (`order` for `order.asl.json`): the state machine to look up.
@@ -47,6 +47,8 @@ pub struct MockSource {
     pub files: Vec<String>,
     pub open_text: Option<String>,
     pub test_case: Option<String>,
+    /// `asl.s3Root`: the folder standing for S3 (a test case's own S3Root / S3Objects first).
+    pub s3_root: Option<std::path::PathBuf>,
 }
 
 /// Check the text and, when it has no errors and `simulate` is set, simulate it with its mocks.
@@ -232,6 +234,10 @@ fn simulate(
     if cases.is_empty() {
         let options = RunOptions {
             cancelled: cancelled.cloned(),
+            s3: asl_sim::engine::S3Source {
+                root: mocks.s3_root.clone(),
+                ..asl_sim::engine::S3Source::default()
+            },
             ..RunOptions::default()
         };
         let execution = asl_sim::engine::run(&checked.tree, &checked.machine, &options);
@@ -347,7 +353,23 @@ fn mock_cases(
         Err(e) => return unusable(format!("the mock file is not JSON: {e}")),
     };
     let machine = asl_sim::mocks::machine_name(&config, None, &mocks.definition);
-    let settings = asl_sim::test_cases::RunSettings::default();
+    // A test case's S3Objects files are relative to the mock file's folder (the configured
+    // file's, or the definition's, where its sibling mock files are).
+    let mock_dir = mocks
+        .files
+        .first()
+        .and_then(|uri| {
+            uri.parse::<Uri>()
+                .ok()?
+                .to_file_path()
+                .map(std::borrow::Cow::into_owned)
+        })
+        .and_then(|path| path.parent().map(std::path::Path::to_path_buf));
+    let settings = asl_sim::test_cases::RunSettings {
+        s3_root: mocks.s3_root.clone(),
+        mock_dir,
+        ..asl_sim::test_cases::RunSettings::default()
+    };
     let cases = match asl_sim::test_cases::prepare(&config, &machine, &checked.machine, &settings) {
         Ok(cases) => cases,
         // A mock file for other state machines only: this definition is simulated unmocked.

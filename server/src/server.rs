@@ -203,6 +203,7 @@ impl State {
             open_text: files.iter().find_map(|m| self.open_text(m)),
             files,
             test_case: settings.test_case,
+            s3_root: settings.s3_root,
         }
     }
 

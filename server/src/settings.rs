@@ -1,6 +1,8 @@
 //! The client's settings (`asl.mockConfig`, `asl.testCase`, `asl.simulateOnChange`,
-//! `asl.denyWarnings`), from `initializationOptions` or
+//! `asl.denyWarnings`, `asl.s3Root`), from `initializationOptions` or
 //! `workspace/didChangeConfiguration`, and which mock file each definition reads.
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 use tower_lsp_server::ls_types::Uri;
@@ -19,6 +21,10 @@ pub struct Settings {
     /// `asl-sim check --deny-warnings` reports them for CI. Simulation is unchanged: it stops
     /// only for what AWS refuses.
     pub deny_warnings: bool,
+    /// `asl.s3Root`: the folder standing for S3 in the simulation (`BUCKET/KEY` under it is an
+    /// object), as `--s3-root` is for `asl-sim run` / `test`; a relative path is resolved
+    /// against the workspace root. A test case's own `S3Root` / `S3Objects` come first.
+    pub s3_root: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -28,6 +34,7 @@ impl Default for Settings {
             test_case: None,
             simulate_on_change: true,
             deny_warnings: false,
+            s3_root: None,
         }
     }
 }
@@ -58,6 +65,7 @@ impl Settings {
                 .get("denyWarnings")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            s3_root: text("s3Root").and_then(|path| to_path(&path, root)),
         }
     }
 
@@ -85,6 +93,20 @@ impl Settings {
             || path.ends_with("/MockConfigFile.json")
             || self.mock_config.as_deref() == Some(path)
     }
+}
+
+/// A path as a file path: absolute as it is, relative to the workspace root; `None` (logged)
+/// when the root is no `file:` URI.
+fn to_path(path: &str, root: Option<&str>) -> Option<PathBuf> {
+    let uri = to_uri(path, root);
+    let path = uri
+        .parse::<Uri>()
+        .ok()
+        .and_then(|u| u.to_file_path().map(std::borrow::Cow::into_owned));
+    if path.is_none() {
+        tracing::warn!(%uri, "asl.s3Root is no file path; the simulation has no S3 folder");
+    }
+    path
 }
 
 /// A path as a `file:` URI: absolute as it is, relative to the workspace root (a `file:` URI).
@@ -137,6 +159,11 @@ mod tests {
         assert!(!off.deny_warnings);
         let deny = Settings::from_json(&json!({"asl": {"denyWarnings": true}}), root);
         assert!(deny.deny_warnings);
+        assert_eq!(deny.s3_root, None);
+        let s3 = Settings::from_json(&json!({"asl": {"s3Root": "data/s3"}}), root);
+        assert_eq!(s3.s3_root, Some(PathBuf::from("/work/project/data/s3")));
+        let absolute = Settings::from_json(&json!({"s3Root": "/srv/s3"}), root);
+        assert_eq!(absolute.s3_root, Some(PathBuf::from("/srv/s3")));
         assert_eq!(Settings::from_json(&json!(42), root), Settings::default());
 
         let definition: Uri = "file:///work/project/order.asl.json".parse().expect("uri");

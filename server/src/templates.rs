@@ -466,6 +466,7 @@ pub fn publish(
             files: mocks.files.clone(),
             open_text: mocks.open_text.clone(),
             test_case: mocks.test_case.clone(),
+            s3_root: mocks.s3_root.clone(),
         };
         // A file several templates use is simulated as the first makes it.
         let analysis = diagnostics::analyse(&machine.view, &mocks, simulate && i == 0, None);

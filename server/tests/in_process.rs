@@ -1002,3 +1002,63 @@ async fn a_distributed_maps_reader_completes_hovers_and_is_checked() {
         "{hover}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_s3_root_setting_is_the_simulations_s3() {
+    let dir = std::env::temp_dir().join(format!("asl-lsp-s3root-{}", std::process::id()));
+    let bucket = dir.join("s3").join("rows-bucket");
+    std::fs::create_dir_all(&bucket).expect("temp dir");
+    std::fs::write(bucket.join("rows.csv"), "id,name\n1,ann\n2,bob\n3,cy\n").expect("write");
+    let text = r#"{
+  "StartAt": "Rows",
+  "States": {
+    "Rows": {
+      "Type": "Map",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+        "Parameters": {"Bucket": "rows-bucket", "Key": "rows.csv"}
+      },
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}
+      },
+      "End": true
+    }
+  }
+}"#;
+    let uri = format!("file://{}/rows.asl.json", dir.display());
+    let settings = json!({"asl": {"s3Root": dir.join("s3").to_str()}});
+    let mut editor = Editor::start(settings).await;
+    let _ = editor.open(&uri, text).await;
+    let output = |hover: Value| {
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let on_map = editor
+        .at("textDocument/hover", &uri, text, "\"Rows\": {", json!({}))
+        .await;
+    assert!(
+        output(on_map).contains(r#"with output `[{"id":"1","name":"ann"},{"id":"2","name":"bob"},{"id":"3","name":"cy"}]`"#),
+        "the Map's items are the folder's CSV rows"
+    );
+    // Without the setting the reader's call is mocked like a Task's: no rows.
+    editor
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"asl": {}}}),
+        )
+        .await;
+    let _ = editor.diagnostics(&uri, 1).await;
+    let on_map = editor
+        .at("textDocument/hover", &uri, text, "\"Rows\": {", json!({}))
+        .await;
+    let unmocked = output(on_map);
+    assert!(
+        !unmocked.contains("ann") && unmocked.contains("Entered at +0 s"),
+        "{unmocked}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

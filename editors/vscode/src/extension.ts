@@ -63,6 +63,7 @@ function serverSettings(): Record<string, unknown> {
     mockConfig: text('mockConfig'),
     testCase: text('testCase'),
     simulateOnChange: config.get<boolean>('simulateOnChange', true),
+    s3Root: text('s3Root'),
   };
 }
 

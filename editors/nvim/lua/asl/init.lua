@@ -10,6 +10,7 @@ M.defaults = {
     mockConfig = nil, -- a MockConfigFile.json for every definition (default: beside each)
     testCase = nil, -- one test case to simulate (default: each)
     simulateOnChange = true, -- off: edits only check; open, save and :AslSimulate simulate
+    s3Root = nil, -- a folder standing for S3 (BUCKET/KEY under it) for Distributed Maps (default: readers mocked)
   },
 }
 
