@@ -12,6 +12,7 @@ mod formatting;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hover;
+mod mock_files;
 mod navigation;
 mod server;
 mod settings;

@@ -379,8 +379,10 @@ impl State {
         };
         let version = doc.version;
         let checked_uri = uri.clone();
+        let open = self.definition_of_mock_file(&uri);
         let Some(found) = off_thread("mock file", move || {
-            diagnostics::mock_file(&checked_uri, &doc)
+            let definition = crate::mock_files::definition_of(&checked_uri, open);
+            crate::mock_files::diagnostics(&checked_uri, &doc, definition)
         })
         .await
         else {
