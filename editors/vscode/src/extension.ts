@@ -64,6 +64,7 @@ function serverSettings(): Record<string, unknown> {
     testCase: text('testCase'),
     simulateOnChange: config.get<boolean>('simulateOnChange', true),
     s3Root: text('s3Root'),
+    denyWarnings: config.get<boolean>('denyWarnings', false),
   };
 }
 
