@@ -6,11 +6,15 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use asl_sim::syntax::templates::{read_template, TemplateKind};
 use asl_sim::syntax::Format;
 use asl_sim::{check, CheckOptions};
+
+#[path = "template_forms.rs"]
+mod template_forms;
 
 fn main() {
     divan::main();
@@ -106,4 +110,42 @@ fn graph_svg_2000(bencher: divan::Bencher) {
         let root = asl_sim::picture::graph(&checked.tree, &checked.machine, None);
         asl_sim::picture::svg::to_svg(&root).len()
     });
+}
+
+/// What a template adds over its bare definition: `asl-sim check` on a 1,000-state definition
+/// alone, and inside a template (read, the definition built as JSON text with its source
+/// map, checked, each diagnostic moved back into the template).
+#[divan::bench(
+    args = ["bare-json", "cfn-json", "cfn-string", "bare-yaml", "sam-yaml"],
+    sample_count = 30
+)]
+fn template_1000(bencher: divan::Bencher, form: &str) {
+    let (text, kind) = template_forms::template_form(input(1000), form);
+    let check_template = |text: &str, kind: TemplateKind| {
+        let template = read_template(Path::new("template"), text, kind, &mut |_| {
+            unreachable!("inline")
+        })
+        .expect("a template");
+        let machine = &template.machines[0];
+        let definition = machine.definition.as_ref().expect("inline");
+        let mut found = check(definition.text(), Format::Json, CheckOptions::default()).diagnostics;
+        definition.map_diagnostics(&mut found);
+        found.len()
+    };
+    if let Some(kind) = kind {
+        assert_eq!(check_template(&text, kind), 0, "{form}: checks clean");
+    }
+    let format = if form.ends_with("yaml") {
+        Format::Yaml
+    } else {
+        Format::Json
+    };
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| match kind {
+            Some(kind) => check_template(divan::black_box(&text), kind),
+            None => check(divan::black_box(&text), format, CheckOptions::default())
+                .diagnostics
+                .len(),
+        });
 }
