@@ -16,7 +16,6 @@ fn messages(diagnostics: &[Value]) -> Vec<String> {
 }
 
 #[test]
-#[allow(clippy::too_many_lines)] // not yet split (issue 16): one session's steps in order
 fn diagnostics_carry_the_simulation_and_follow_edits() {
     let path = std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -26,6 +25,15 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
     .expect("example");
     let uri = format!("file://{}", path.display());
     let text = std::fs::read_to_string(&path).expect("example");
+    let mut client = opened_with_the_simulation(&uri, &text);
+    let (line, column) = heartbeat_lowered(&mut client, &uri, &text);
+    hover_on_the_state_and_a_field(&mut client, &uri, line, column);
+    broken_by_an_edit_outside(&mut client, &uri);
+    shut_down(client);
+}
+
+/// A session started and the example opened: the simulation's diagnostics on its states.
+fn opened_with_the_simulation(uri: &str, text: &str) -> Client {
     let mut client = Client::start();
     let init = client.request("initialize", json!({"capabilities": {}, "processId": null}));
     assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
@@ -60,7 +68,11 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
     );
     assert_eq!(on_state["source"], "asl simulation");
 
-    // Lower the heartbeat to 60 s: the simulation follows the edit.
+    client
+}
+
+/// The heartbeat lowered to 60 s: the simulation follows the edit. Where the edit was.
+fn heartbeat_lowered(client: &mut Client, uri: &str, text: &str) -> (u32, u32) {
     let line = text
         .lines()
         .position(|l| l.contains("\"HeartbeatSeconds\": 600"))
@@ -84,8 +96,12 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         "{second:#?}"
     );
 
-    // Hover: on the state's name, its runs (the simulation's findings are its diagnostics, not
-    // repeated); on a field, its documentation.
+    (line, column)
+}
+
+/// Hover: on the state's name, its runs (the simulation's findings are its diagnostics, not
+/// repeated); on a field, its documentation; nowhere, no error.
+fn hover_on_the_state_and_a_field(client: &mut Client, uri: &str, line: u32, column: u32) {
     let on_state = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}}),
@@ -118,9 +134,11 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         json!({"textDocument": {"uri": uri}, "position": {"line": 9999, "character": 9999}}),
     );
     assert!(nowhere.get("error").is_none(), "{nowhere}");
+}
 
-    // A change at a position outside the document is clamped; the server keeps serving, and a
-    // broken document gets the checker's errors instead of a simulation.
+/// A change at a position outside the document is clamped; the server keeps serving, and a
+/// broken document gets the checker's errors instead of a simulation.
+fn broken_by_an_edit_outside(client: &mut Client, uri: &str) {
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
@@ -132,7 +150,9 @@ fn diagnostics_carry_the_simulation_and_follow_edits() {
         !messages(&third).iter().any(|m| m.contains("heartbeat")),
         "{third:#?}"
     );
+}
 
+fn shut_down(mut client: Client) {
     let shutdown = client.request("shutdown", Value::Null);
     assert!(shutdown.get("error").is_none(), "{shutdown}");
     client.notify("exit", Value::Null);
