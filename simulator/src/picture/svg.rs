@@ -20,7 +20,7 @@ struct Layout {
     /// Per node: x, y, width, height.
     boxes: Vec<(f64, f64, f64, f64)>,
     /// Per node, its children's layouts and their offsets inside the node.
-    children: Vec<Vec<(f64, f64, Layout)>>,
+    children: Vec<Placed>,
     /// Per node, its layer.
     ranks: Vec<usize>,
     /// Per layer: the top and bottom of its band (the gaps between bands hold no box).
@@ -30,6 +30,9 @@ struct Layout {
     /// The x of the lane back edges run in.
     lane: f64,
 }
+
+/// A node's children: each one's offset inside the node and its layout.
+type Placed = Vec<(f64, f64, Layout)>;
 
 /// A box on the picture: x, y (top), width, height.
 type Rect = (f64, f64, f64, f64);
@@ -79,63 +82,10 @@ fn text_width(s: &str, per_char: f64) -> f64 {
 }
 
 #[allow(clippy::many_single_char_names)] // x, y, w, h, n: geometry reads best short
-#[allow(clippy::too_many_lines)] // not yet split (issue 16)
 fn layout(cluster: &Cluster) -> Layout {
     let n = cluster.nodes.len();
-    // Layers: breadth first from StartAt, then from each state not reached, in document order.
-    let mut ranks = vec![usize::MAX; n];
-    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in &cluster.edges {
-        out_edges[e.from].push(e.to);
-    }
-    let mut order = Vec::with_capacity(n);
-    let mut next_rank = 0;
-    let roots = cluster.start.into_iter().chain(0..n);
-    for root in roots {
-        if ranks[root] != usize::MAX {
-            continue;
-        }
-        ranks[root] = next_rank;
-        let mut queue = std::collections::VecDeque::from([root]);
-        while let Some(i) = queue.pop_front() {
-            order.push(i);
-            next_rank = next_rank.max(ranks[i] + 1);
-            for &j in &out_edges[i] {
-                if ranks[j] == usize::MAX {
-                    ranks[j] = ranks[i] + 1;
-                    queue.push_back(j);
-                }
-            }
-        }
-    }
-    // Sizes: a state's text, or its branches side by side under a header.
-    let mut children = Vec::with_capacity(n);
-    let mut sizes = Vec::with_capacity(n);
-    for node in &cluster.nodes {
-        if node.children.is_empty() {
-            let lines = notes_lines(node);
-            let text = text_width(&node.name, 7.2)
-                .max(text_width(&kind_line(node), 6.0))
-                .max(lines.iter().map(|l| text_width(l, 5.6)).fold(0.0, f64::max));
-            sizes.push(((text + 24.0).max(120.0), 40.0 + lines.len() as f64 * LINE));
-            children.push(Vec::new());
-        } else {
-            let inner: Vec<Layout> = node.children.iter().map(layout).collect();
-            let mut x = GAP_X / 2.0;
-            let mut placed = Vec::new();
-            let mut height: f64 = 0.0;
-            for child in inner {
-                height = height.max(child.height);
-                let w = child.width;
-                placed.push((x, HEADER + 18.0, child));
-                x += w + GAP_X / 2.0;
-            }
-            let title = text_width(&node.name, 7.2) + text_width(&kind_line(node), 6.0) + 40.0;
-            sizes.push((x.max(title), HEADER + 18.0 + height + 10.0));
-            children.push(placed);
-        }
-    }
-    let layers = next_rank;
+    let (ranks, order, layers) = layers(cluster);
+    let (sizes, children) = sizes(cluster);
     let mut layer_nodes: Vec<Vec<usize>> = vec![Vec::new(); layers];
     for &i in &order {
         layer_nodes[ranks[i]].push(i);
@@ -153,22 +103,7 @@ fn layout(cluster: &Cluster) -> Layout {
         .map(|e| text_width(&e.label, LABEL_CHAR) + 16.0)
         .fold(120.0, f64::max);
     let content = layer_widths.iter().copied().fold(widest_label, f64::max);
-    let back: Vec<&super::Edge> = cluster
-        .edges
-        .iter()
-        .filter(|e| ranks[e.to] < ranks[e.from])
-        .collect();
-    // The lanes, and room for their labels beside them.
-    let label_room = back
-        .iter()
-        .map(|e| text_width(&e.label, LABEL_CHAR))
-        .fold(0.0, f64::max);
-    let lane_room = if back.is_empty() {
-        0.0
-    } else {
-        24.0 + 8.0 * back.len().min(6) as f64 + label_room
-    };
-    let width = content + 2.0 * MARGIN + lane_room;
+    let width = content + 2.0 * MARGIN + lane_room(cluster, &ranks);
     let mut boxes = vec![(0.0, 0.0, 0.0, 0.0); n];
     let mut bands = Vec::with_capacity(layers);
     let mut rightmost = Vec::with_capacity(layers);
@@ -194,6 +129,89 @@ fn layout(cluster: &Cluster) -> Layout {
         bands,
         rightmost,
         lane: MARGIN + content + 16.0,
+    }
+}
+
+/// Layers: breadth first from StartAt, then from each state not reached, in document order.
+/// Each node's layer, the nodes in the order they were reached, and the number of layers.
+fn layers(cluster: &Cluster) -> (Vec<usize>, Vec<usize>, usize) {
+    let n = cluster.nodes.len();
+    let mut ranks = vec![usize::MAX; n];
+    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &cluster.edges {
+        out_edges[e.from].push(e.to);
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut next_rank = 0;
+    let roots = cluster.start.into_iter().chain(0..n);
+    for root in roots {
+        if ranks[root] != usize::MAX {
+            continue;
+        }
+        ranks[root] = next_rank;
+        let mut queue = std::collections::VecDeque::from([root]);
+        while let Some(i) = queue.pop_front() {
+            order.push(i);
+            next_rank = next_rank.max(ranks[i] + 1);
+            for &j in &out_edges[i] {
+                if ranks[j] == usize::MAX {
+                    ranks[j] = ranks[i] + 1;
+                    queue.push_back(j);
+                }
+            }
+        }
+    }
+    (ranks, order, next_rank)
+}
+
+/// Each node's width and height, and its children's layouts placed inside it: a state's
+/// text, or its branches side by side under a header.
+fn sizes(cluster: &Cluster) -> (Vec<(f64, f64)>, Vec<Placed>) {
+    let n = cluster.nodes.len();
+    let mut children = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
+    for node in &cluster.nodes {
+        if node.children.is_empty() {
+            let lines = notes_lines(node);
+            let text = text_width(&node.name, 7.2)
+                .max(text_width(&kind_line(node), 6.0))
+                .max(lines.iter().map(|l| text_width(l, 5.6)).fold(0.0, f64::max));
+            sizes.push(((text + 24.0).max(120.0), 40.0 + lines.len() as f64 * LINE));
+            children.push(Vec::new());
+        } else {
+            let inner: Vec<Layout> = node.children.iter().map(layout).collect();
+            let mut x = GAP_X / 2.0;
+            let mut placed = Vec::new();
+            let mut height: f64 = 0.0;
+            for child in inner {
+                height = height.max(child.height);
+                let width = child.width;
+                placed.push((x, HEADER + 18.0, child));
+                x += width + GAP_X / 2.0;
+            }
+            let title = text_width(&node.name, 7.2) + text_width(&kind_line(node), 6.0) + 40.0;
+            sizes.push((x.max(title), HEADER + 18.0 + height + 10.0));
+            children.push(placed);
+        }
+    }
+    (sizes, children)
+}
+
+/// The width the back edges' lanes take right of the layers, with room for their labels.
+fn lane_room(cluster: &Cluster, ranks: &[usize]) -> f64 {
+    let back: Vec<&super::Edge> = cluster
+        .edges
+        .iter()
+        .filter(|e| ranks[e.to] < ranks[e.from])
+        .collect();
+    let label_room = back
+        .iter()
+        .map(|e| text_width(&e.label, LABEL_CHAR))
+        .fold(0.0, f64::max);
+    if back.is_empty() {
+        0.0
+    } else {
+        24.0 + 8.0 * back.len().min(6) as f64 + label_room
     }
 }
 
