@@ -79,7 +79,7 @@ fn toggle_space(version: i64) -> Value {
     json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"range": range, "text": text}]})
 }
 
-#[divan::bench(sample_count = 50)]
+#[divan::bench(sample_count = 50, sample_size = 1)]
 fn completion_2000(bencher: divan::Bencher) {
     let (runtime, mut editor, text) = opened();
     let params = json!({"textDocument": {"uri": URI}, "position": middle_next(&text)});
@@ -92,7 +92,7 @@ fn completion_2000(bencher: divan::Bencher) {
 }
 
 /// An edit, then completion on the new version (which parses it).
-#[divan::bench(sample_count = 50)]
+#[divan::bench(sample_count = 50, sample_size = 1)]
 fn completion_after_edit_2000(bencher: divan::Bencher) {
     let (runtime, mut editor, text) = opened();
     let params = json!({"textDocument": {"uri": URI}, "position": middle_next(&text)});
@@ -110,7 +110,7 @@ fn completion_after_edit_2000(bencher: divan::Bencher) {
     });
 }
 
-#[divan::bench(sample_count = 50)]
+#[divan::bench(sample_count = 50, sample_size = 1)]
 fn hover_2000(bencher: divan::Bencher) {
     let (runtime, mut editor, text) = opened();
     let middle = text.len() / 2;
@@ -123,7 +123,7 @@ fn hover_2000(bencher: divan::Bencher) {
 }
 
 /// An edit, until its diagnostics (check and simulation of the whole file) are published.
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 30, sample_size = 1)]
 fn diagnostics_after_edit_2000(bencher: divan::Bencher) {
     let (runtime, mut editor, _) = opened();
     let mut version = 1;
@@ -140,7 +140,7 @@ fn diagnostics_after_edit_2000(bencher: divan::Bencher) {
 
 /// An edit, until the checker's diagnostics of its version are published (the squiggle of a
 /// typo; the simulation's follow in a second publication).
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 30, sample_size = 1)]
 fn checked_after_edit_2000(bencher: divan::Bencher) {
     let (runtime, mut editor, _) = opened();
     let mut version = 1;
@@ -158,7 +158,7 @@ fn checked_after_edit_2000(bencher: divan::Bencher) {
 /// The first edit after the file is opened, until its checker's diagnostics are published:
 /// each sample opens the file anew (untimed, up to the checker's publication of the opened
 /// text, while its simulation still runs) and times the edit that follows.
-#[divan::bench(sample_count = 20)]
+#[divan::bench(sample_count = 20, sample_size = 1)]
 fn first_edit_after_open_2000(bencher: divan::Bencher) {
     let (runtime, editor, text) = opened();
     // Both closures drive the one editor, never at once.
@@ -211,7 +211,7 @@ fn opened_over_stdio() -> (Client, String) {
 }
 
 /// Over stdio: an edit, until the checker's diagnostics of its version are read.
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 30, sample_size = 1)]
 fn stdio_checked_after_edit_2000(bencher: divan::Bencher) {
     let (mut client, _) = opened_over_stdio();
     let mut version = 1;
@@ -223,7 +223,7 @@ fn stdio_checked_after_edit_2000(bencher: divan::Bencher) {
 }
 
 /// Over stdio: an edit, until the whole set (the simulation's too) is read.
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 30, sample_size = 1)]
 fn stdio_diagnostics_after_edit_2000(bencher: divan::Bencher) {
     let (mut client, _) = opened_over_stdio();
     let mut version = 1;
@@ -236,7 +236,7 @@ fn stdio_diagnostics_after_edit_2000(bencher: divan::Bencher) {
 }
 
 /// Over stdio: the first edit after opening, as `first_edit_after_open_2000`.
-#[divan::bench(sample_count = 20)]
+#[divan::bench(sample_count = 20, sample_size = 1)]
 fn stdio_first_edit_after_open_2000(bencher: divan::Bencher) {
     let (client, text) = opened_over_stdio();
     let client = RefCell::new(client);
