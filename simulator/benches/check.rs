@@ -6,6 +6,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -62,6 +63,77 @@ fn parse_only(bencher: divan::Bencher, states: usize) {
             .tree
             .len()
     });
+}
+
+/// A definition of `states` Task states, each an `aws-sdk` call (six services in turn) with
+/// Parameters the API models check member by member, nested ones included.
+fn sdk_tasks(states: usize) -> String {
+    const CALLS: [(&str, &str); 6] = [
+        (
+            "dynamodb:putItem",
+            r#"{"TableName": "t", "Item": {"id": {"S.$": "$.id"}, "n": {"N": "1"}}}"#,
+        ),
+        (
+            "s3:getObject",
+            r#"{"Bucket": "b", "Key.$": "$.key", "ChecksumMode": "ENABLED"}"#,
+        ),
+        (
+            "sqs:sendMessage",
+            r#"{"QueueUrl": "q", "MessageBody.$": "$", "DelaySeconds": 5}"#,
+        ),
+        ("sfn:describeExecution", r#"{"ExecutionArn.$": "$.arn"}"#),
+        (
+            "ec2:describeInstances",
+            r#"{"Filters": [{"Name": "tag:a", "Values": ["b"]}], "MaxResults": 10}"#,
+        ),
+        (
+            "lambda:invoke",
+            r#"{"FunctionName": "f", "InvocationType": "Event"}"#,
+        ),
+    ];
+    let mut text = String::from(r#"{"StartAt": "T0", "States": {"#);
+    for i in 0..states {
+        let (action, parameters) = CALLS[i % CALLS.len()];
+        let next = if i + 1 == states {
+            r#""End": true"#.to_string()
+        } else {
+            format!(r#""Next": "T{}""#, i + 1)
+        };
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(
+            text,
+            r#"{comma}"T{i}": {{"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:{action}", "Parameters": {parameters}, "ResultPath": "$.r{i}", {next}}}"#
+        );
+    }
+    text.push_str("}}");
+    text
+}
+
+/// `check` on a definition of aws-sdk Tasks: the cost of the API models (their lazy decoding
+/// and the member-by-member check).
+#[divan::bench(args = [100, 2000], sample_count = 30)]
+fn check_sdk_tasks(bencher: divan::Bencher, states: usize) {
+    let text = sdk_tasks(states);
+    let found = check(&text, Format::Json, CheckOptions::default());
+    assert!(
+        found
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != asl_sim::Severity::Error),
+        "{:?}",
+        found.diagnostics.first()
+    );
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| {
+            check(
+                divan::black_box(&text),
+                Format::Json,
+                CheckOptions::default(),
+            )
+            .diagnostics
+            .len()
+        });
 }
 
 /// What the language server does for a completion on the 2,000-state file: parse the current
