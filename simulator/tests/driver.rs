@@ -46,9 +46,10 @@ fn the_worker_returns_the_token_from_the_message() {
         Some(json!({"approvedBy": "lin"}))
     );
     assert!(driver.waiting().is_empty());
+    // An answered task is closed: AWS answers a second callback TaskTimedOut.
     assert_eq!(
         driver.send_success(&token, json!({})),
-        Err(TokenError::TaskDoesNotExist)
+        Err(TokenError::TaskTimedOut)
     );
 }
 

@@ -305,12 +305,13 @@ fn a_worker_answers_a_callback_by_its_token() {
     assert_eq!(described["status"], "SUCCEEDED");
     assert_eq!(described["output"], "{\"approved\":true}");
     assert!(described["stopDate"].as_f64() >= described["startDate"].as_f64());
+    // Answered once, the task is closed.
     assert_eq!(
         server.error(
             "SendTaskSuccess",
             &json!({"taskToken": token, "output": "{}"})
         ),
-        "TaskDoesNotExist"
+        "TaskTimedOut"
     );
 
     // A failure sent fails the task, and the execution with it.

@@ -225,10 +225,8 @@ class SeedPatterns(unittest.TestCase):
         succeeded = next(e for e in events if e["type"] == "TaskSucceeded")
         self.assertEqual(json.loads(succeeded["taskSucceededEventDetails"]["output"]), {"approvedBy": "worker"})
 
-    # Known gap: serve answers TaskDoesNotExist ("the task this token belongs to has ended",
-    # engine::resume TokenState::Answered); AWS's API reference gives TaskTimedOut for "the task
-    # associated with the token has already been closed". Remove the decorator once it does.
-    @unittest.expectedFailure
+    # AWS's API reference: TaskTimedOut when "the task associated with the token has already
+    # been closed".
     def test_an_answered_token_is_task_timed_out(self):
         arn = state_machine("sqs-callback", example("sqs-callback"))
         run = SFN.start_execution(stateMachineArn=arn)

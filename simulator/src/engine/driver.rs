@@ -140,9 +140,10 @@ pub struct TaskToken {
 pub enum TokenError {
     /// No task was ever given this token.
     InvalidToken,
-    /// The task already ended, or the execution did.
+    /// The execution ended (stopped, failed) while the task still waited.
     TaskDoesNotExist,
-    /// The task gave up waiting: its heartbeat or timeout expired.
+    /// The task is closed: its heartbeat or timeout expired, or it was answered already (AWS's
+    /// API reference: "the task associated with the token has already been closed").
     TaskTimedOut,
 }
 

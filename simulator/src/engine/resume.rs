@@ -303,7 +303,7 @@ impl Resumable {
         match issued.map(|t| t.state_now) {
             None => return Err(TokenError::InvalidToken),
             Some(TokenState::TimedOut) => return Err(TokenError::TaskTimedOut),
-            Some(TokenState::Answered) => return Err(TokenError::TaskDoesNotExist),
+            Some(TokenState::Answered) => return Err(TokenError::TaskTimedOut),
             Some(TokenState::Waiting) if held.paused.is_none() => {
                 return Err(TokenError::TaskDoesNotExist)
             }

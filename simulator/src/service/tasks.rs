@@ -54,10 +54,11 @@ fn token_error(error: &TokenError, token: &str) -> ApiError {
     let message = match error {
         TokenError::InvalidToken => format!("Invalid Token: '{token}'"),
         TokenError::TaskDoesNotExist => {
-            "Task Does Not Exist: the task this token belongs to has ended".to_string()
+            "Task Does Not Exist: the execution of the task this token belongs to has ended"
+                .to_string()
         }
         TokenError::TaskTimedOut => {
-            "Task Timed Out: the task this token belongs to timed out".to_string()
+            "Task Timed Out: 'Provided task does not exist anymore'".to_string()
         }
     };
     ApiError::new(error.as_str(), message)
