@@ -52,7 +52,12 @@ impl CompletionItem {
 /// error names in ErrorEquals, context paths, intrinsics and `$variables` in `.$` values, and in
 /// JSONata `$states`, functions and `$variables`.
 pub fn complete(tree: &Tree, text: &str, offset: usize) -> Vec<CompletionItem> {
-    let path = tree.root().path_to(offset);
+    let mut path = tree.root().path_to(offset);
+    // A key typed without its value yet (`"Ti` on a line of its own) has a missing value at
+    // the cursor: what is being typed is the key, in the object around it.
+    if path.len() > 1 && path.last().is_some_and(|n| n.is_missing()) {
+        path.pop();
+    }
     let Some(&innermost) = path.last() else {
         return Vec::new();
     };
@@ -618,6 +623,16 @@ mod completion_tests {
               {"StartAt": "In", "States": {"In": {"Type": "Pass", "Next": "|"}, "In2": {"Type": "Succeed"}}}]}}}"#,
         );
         assert_eq!(names, ["In2", "In"]);
+    }
+
+    #[test]
+    fn fields_for_a_key_typed_on_a_line_of_its_own() {
+        // An unclosed key ends at its line; its missing value sits at the cursor.
+        let fields = labels(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\",\n  \"Ti|\n  \"Next\": \"B\"}, \"B\": {\"Type\": \"Succeed\"}}}",
+        );
+        assert!(fields.contains(&"TimestampPath".to_string()), "{fields:?}");
+        assert!(!fields.contains(&"Next".to_string()), "{fields:?}");
     }
 
     #[test]
