@@ -56,6 +56,16 @@ pub struct InDocument {
     pub view: Arc<Snapshot>,
 }
 
+impl InDocument {
+    fn new(source: StateMachineSource, view: Snapshot) -> Self {
+        InDocument {
+            name: source.name.clone(),
+            source,
+            view: Arc::new(view),
+        }
+    }
+}
+
 /// A snapshot's views, made on first request: stale ones are made again (a file they were
 /// built from has changed).
 #[derive(Default)]
@@ -205,11 +215,7 @@ fn template_views(
         }
         found.extend(machine.diagnostics.iter().cloned());
         let view = Snapshot::of_definition(doc, Arc::new(definition.mapped.clone()));
-        machines.push(InDocument {
-            name: machine.name.clone(),
-            source: machine,
-            view: Arc::new(view),
-        });
+        machines.push(InDocument::new(machine, view));
     }
     Some(Arc::new(Views {
         machines,
@@ -247,11 +253,7 @@ fn definition_views(uri: &Uri, doc: &Snapshot, files: &OpenFiles) -> Option<Arc<
             }
             found.extend(machine.diagnostics.iter().cloned());
             let view = Snapshot::of_definition(doc, Arc::new(definition.mapped.clone()));
-            machines.push(InDocument {
-                name: machine.name.clone(),
-                source: machine,
-                view: Arc::new(view),
-            });
+            machines.push(InDocument::new(machine, view));
         }
     }
     (!machines.is_empty()).then(|| {
