@@ -14,7 +14,7 @@ use crate::model::schema::{
     self, comparison, field_bit, field_spec, fields_of, FieldSet, Lang, ObjectKind, Operand,
     QueryLanguage, ValueKind,
 };
-use crate::model::{integrations, intrinsic, jsonata_expression, path};
+use crate::model::{integrations, intrinsic, path};
 use crate::syntax::{Member, Members, Node, NodeKind, Text, TextRange};
 
 pub fn check(text: &str, root: Node<'_>, diagnostics: &mut Vec<Diagnostic>) {
@@ -231,7 +231,63 @@ impl<'a> Walker<'a> {
             .push(Diagnostic::error(code, range, message));
     }
 
-    #[allow(clippy::too_many_lines)] // not yet split (issue 16): the walker's per-member dispatch
+    /// The query language of a state's fields: its own `QueryLanguage`, else `inherited`.
+    fn state_language(
+        &mut self,
+        node: Node<'_>,
+        inherited: QueryLanguage,
+        anchor: Anchor,
+    ) -> QueryLanguage {
+        let Some(ql) = node.get("QueryLanguage").and_then(Node::as_str) else {
+            return inherited;
+        };
+        if ql == "JSONPath" && self.machine_language == QueryLanguage::Jsonata {
+            let range = node
+                .get("QueryLanguage")
+                .map_or_else(|| self.at(anchor), Node::range);
+            self.error(
+                "query-language-downgrade",
+                range,
+                "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata: remove this, or set JSONPath at the top and JSONata here.",
+            );
+        }
+        match ql {
+            "JSONata" => QueryLanguage::Jsonata,
+            "JSONPath" => QueryLanguage::JsonPath,
+            _ => inherited,
+        }
+    }
+
+    /// A field of the other query language than its state's: what to write instead.
+    fn wrong_language_field(&mut self, key: TextRange, name: &str, lang: Lang) {
+        let hint = match (lang, name) {
+            (Lang::JsonPathOnly, "Parameters") => "use `Arguments`",
+            (
+                Lang::JsonPathOnly,
+                "InputPath" | "OutputPath" | "ResultPath" | "ResultSelector" | "Result",
+            ) => "use `Output` (and `Assign`)",
+            (Lang::JsonPathOnly, "ItemsPath") => "use `Items`",
+            (Lang::JsonPathOnly, "Variable" | "And" | "Or" | "Not") => "use `Condition`",
+            (Lang::JsonPathOnly, _) => {
+                "give the value as a `{% %}` expression in the field without `Path`"
+            }
+            (Lang::JsonataOnly, "Arguments") => "use `Parameters`",
+            (Lang::JsonataOnly, "Output") => "use `OutputPath`, `ResultPath` or `ResultSelector`",
+            (Lang::JsonataOnly, "Items") => "use `ItemsPath`",
+            (Lang::JsonataOnly, "Condition") => "use `Variable` with a comparison operator",
+            _ => "set `QueryLanguage` to match",
+        };
+        let (is, other) = match lang {
+            Lang::JsonPathOnly => ("JSONPath", "JSONata"),
+            _ => ("JSONata", "JSONPath"),
+        };
+        self.error(
+            "wrong-query-language",
+            key,
+            format!("`{name}` is a {is} field and this state uses {other}: {hint}."),
+        );
+    }
+
     fn object(
         &mut self,
         node: Node<'_>,
@@ -242,26 +298,11 @@ impl<'a> Walker<'a> {
         let NodeKind::Object(members) = node.kind() else {
             return;
         };
-        let mut language = inherited;
-        if kind.is_state() {
-            if let Some(ql) = node.get("QueryLanguage").and_then(Node::as_str) {
-                if ql == "JSONPath" && self.machine_language == QueryLanguage::Jsonata {
-                    let range = node
-                        .get("QueryLanguage")
-                        .map_or_else(|| self.at(anchor), Node::range);
-                    self.error(
-                        "query-language-downgrade",
-                        range,
-                        "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata: remove this, or set JSONPath at the top and JSONata here.",
-                    );
-                }
-                if ql == "JSONata" {
-                    language = QueryLanguage::Jsonata;
-                } else if ql == "JSONPath" {
-                    language = QueryLanguage::JsonPath;
-                }
-            }
-        }
+        let language = if kind.is_state() {
+            self.state_language(node, inherited, anchor)
+        } else {
+            inherited
+        };
 
         let mut present: FieldSet = 0;
         // A Choice rule's tests (comparisons, And / Or / Not) and Variable, counted on the way.
@@ -296,34 +337,7 @@ impl<'a> Walker<'a> {
             };
             present |= field_bit(spec);
             if !spec.lang.allows(language) {
-                let hint = match (spec.lang, name) {
-                    (Lang::JsonPathOnly, "Parameters") => "use `Arguments`",
-                    (
-                        Lang::JsonPathOnly,
-                        "InputPath" | "OutputPath" | "ResultPath" | "ResultSelector" | "Result",
-                    ) => "use `Output` (and `Assign`)",
-                    (Lang::JsonPathOnly, "ItemsPath") => "use `Items`",
-                    (Lang::JsonPathOnly, "Variable" | "And" | "Or" | "Not") => "use `Condition`",
-                    (Lang::JsonPathOnly, _) => {
-                        "give the value as a `{% %}` expression in the field without `Path`"
-                    }
-                    (Lang::JsonataOnly, "Arguments") => "use `Parameters`",
-                    (Lang::JsonataOnly, "Output") => {
-                        "use `OutputPath`, `ResultPath` or `ResultSelector`"
-                    }
-                    (Lang::JsonataOnly, "Items") => "use `ItemsPath`",
-                    (Lang::JsonataOnly, "Condition") => "use `Variable` with a comparison operator",
-                    _ => "set `QueryLanguage` to match",
-                };
-                let (is, other) = match spec.lang {
-                    Lang::JsonPathOnly => ("JSONPath", "JSONata"),
-                    _ => ("JSONata", "JSONPath"),
-                };
-                self.error(
-                    "wrong-query-language",
-                    member.key.range,
-                    format!("`{name}` is a {is} field and this state uses {other}: {hint}."),
-                );
+                self.wrong_language_field(member.key.range, name, spec.lang);
                 continue;
             }
             // In JSONata the JSONPath payload template becomes a JSONata template.
@@ -565,7 +579,6 @@ impl<'a> Walker<'a> {
         }
     }
 
-    #[allow(clippy::too_many_lines)] // not yet split (issue 16): the walker's per-member dispatch
     fn value(
         &mut self,
         node: Node<'_>,
@@ -577,49 +590,10 @@ impl<'a> Walker<'a> {
         if node.is_missing() || is_cloudformation_intrinsic(node) {
             return; // The parser reported it / a value only known at deployment.
         }
-        // `${Name}` definition substitutions stand for any value until deployment.
-        if let Some(s) = node.as_str() {
-            if !matches!(
-                kind,
-                ValueKind::Any
-                    | ValueKind::JsonataTemplate
-                    | ValueKind::PayloadTemplate
-                    | ValueKind::String
-            ) && s.as_bytes().windows(2).any(|pair| pair == b"${")
-            {
-                if let Some(at) = malformed_substitution(s) {
-                    let range = inner_range(self.text, node, at, s.len());
-                    self.error(
-                        "malformed-substitution",
-                        range,
-                        "This `${` substitution is not closed: write `${Name}`.",
-                    );
-                    return;
-                }
-                if is_placeholder(s) {
-                    return;
-                }
-            }
+        if self.substitution_stands_in(node, kind) {
+            return;
         }
-        let expression = node.as_str().and_then(jsonata_expression);
-        let accepts_jsonata = language == QueryLanguage::Jsonata
-            && matches!(
-                kind,
-                ValueKind::Integer { .. }
-                    | ValueKind::Number { .. }
-                    | ValueKind::Timestamp
-                    | ValueKind::String
-                    | ValueKind::Items
-                    | ValueKind::JsonataExpression
-            );
-        if accepts_jsonata
-            && node
-                .as_str()
-                .is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
-        {
-            let place = ExprPlace::BeforeResult;
-            let _ = expression;
-            self.jsonata_string(node, place);
+        if self.jsonata_in_place(node, kind, language) {
             return;
         }
         match kind {
@@ -647,30 +621,7 @@ impl<'a> Walker<'a> {
             }
             ValueKind::Integer { min, max } => self.integer(node, field, min, max),
             ValueKind::Number { min, max } => self.number(node, field, min, max),
-            ValueKind::Enum(options) => match node.as_str() {
-                Some(s) if options.contains(&s) => {}
-                _ => {
-                    let list = options
-                        .iter()
-                        .map(|o| format!("`{o}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let best = node
-                        .as_str()
-                        .and_then(|s| closest(s, options.iter().copied()));
-                    let hint = best
-                        .map(|c| format!(" Did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-value",
-                            node.range(),
-                            format!("`{field}` must be one of {list}.{hint}"),
-                        )
-                        .with_suggested_string(best),
-                    );
-                }
-            },
+            ValueKind::Enum(options) => self.enum_value(node, field, options),
             ValueKind::JsonPath { nullable } => self.path(node, field, nullable, false, false),
             ValueKind::ReferencePath { nullable } => self.path(node, field, nullable, true, false),
             ValueKind::ResultPath => self.path(node, field, true, true, true),
@@ -710,57 +661,10 @@ impl<'a> Walker<'a> {
             ValueKind::Resource => self.resource(node, None),
             ValueKind::ItemReaderResource => self.resource(node, Some(owner)),
             ValueKind::Label => self.label(node),
-            ValueKind::Object(kind) => {
-                if node.is_object() {
-                    let anchor = Anchor::HeadOf(node.range());
-                    let distributed = kind == ObjectKind::Processor
-                        && node
-                            .get("ProcessorConfig")
-                            .and_then(|c| c.get("Mode"))
-                            .and_then(Node::as_str)
-                            == Some("DISTRIBUTED");
-                    let outer = (self.machine_language, self.scope);
-                    if distributed {
-                        self.machine_language = QueryLanguage::JsonPath;
-                    }
-                    if kind == ObjectKind::Processor {
-                        // Child executions of a Distributed Map see none of the parent's variables.
-                        self.scope = self.scopes.open((!distributed).then_some(outer.1));
-                    }
-                    self.object(node, kind, language, anchor);
-                    (self.machine_language, self.scope) = outer;
-                } else {
-                    self.expect(node, false, field, "an object");
-                }
-            }
+            ValueKind::Object(kind) => self.nested_object(node, kind, language, field),
             ValueKind::ArrayOf(kind) => self.array_of(node, kind, language, field),
             ValueKind::States => self.states(node, language),
-            ValueKind::Branches => match node.kind() {
-                NodeKind::Array(items) if !items.is_empty() => {
-                    for branch in items {
-                        if branch.is_object() {
-                            let anchor = Anchor::HeadOf(branch.range());
-                            let outer = self.scope;
-                            self.scope = self.scopes.open(Some(outer));
-                            self.object(branch, ObjectKind::Branch, language, anchor);
-                            self.scope = outer;
-                        } else {
-                            self.expect(
-                                branch,
-                                false,
-                                "a branch",
-                                "an object with StartAt and States",
-                            );
-                        }
-                    }
-                }
-                NodeKind::Array(_) => self.error(
-                    "empty-array",
-                    node.range(),
-                    "`Branches` needs at least one branch.",
-                ),
-                _ => self.expect(node, false, field, "an array of branches"),
-            },
+            ValueKind::Branches => self.branches(node, language, field),
             ValueKind::ErrorNames => self.error_names(node),
             ValueKind::Comparison(operand) => self.operand(node, operand, field),
             ValueKind::StringArray => {
@@ -772,6 +676,150 @@ impl<'a> Walker<'a> {
                     self.expect(node, false, field, "an array or a JSONata expression");
                 }
             }
+        }
+    }
+
+    /// In JSONata, a field of a plain value may hold a `{% %}` expression instead: true when
+    /// `node` is one (checked as JSONata).
+    fn jsonata_in_place(
+        &mut self,
+        node: Node<'_>,
+        kind: ValueKind,
+        language: QueryLanguage,
+    ) -> bool {
+        let accepts_jsonata = language == QueryLanguage::Jsonata
+            && matches!(
+                kind,
+                ValueKind::Integer { .. }
+                    | ValueKind::Number { .. }
+                    | ValueKind::Timestamp
+                    | ValueKind::String
+                    | ValueKind::Items
+                    | ValueKind::JsonataExpression
+            );
+        if accepts_jsonata
+            && node
+                .as_str()
+                .is_some_and(|s| s.starts_with("{%") || s.ends_with("%}"))
+        {
+            self.jsonata_string(node, ExprPlace::BeforeResult);
+            return true;
+        }
+        false
+    }
+
+    /// A `${Name}` definition substitution stands for any value until deployment: true when
+    /// `node` is one (or a malformed one, reported), so that nothing else is checked.
+    fn substitution_stands_in(&mut self, node: Node<'_>, kind: ValueKind) -> bool {
+        let Some(s) = node.as_str() else {
+            return false;
+        };
+        if matches!(
+            kind,
+            ValueKind::Any
+                | ValueKind::JsonataTemplate
+                | ValueKind::PayloadTemplate
+                | ValueKind::String
+        ) || !s.as_bytes().windows(2).any(|pair| pair == b"${")
+        {
+            return false;
+        }
+        if let Some(at) = malformed_substitution(s) {
+            let range = inner_range(self.text, node, at, s.len());
+            self.error(
+                "malformed-substitution",
+                range,
+                "This `${` substitution is not closed: write `${Name}`.",
+            );
+            return true;
+        }
+        is_placeholder(s)
+    }
+
+    fn enum_value(&mut self, node: Node<'_>, field: &str, options: &[&str]) {
+        if node.as_str().is_some_and(|s| options.contains(&s)) {
+            return;
+        }
+        let list = options
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let best = node
+            .as_str()
+            .and_then(|s| closest(s, options.iter().copied()));
+        let hint = best
+            .map(|c| format!(" Did you mean `{c}`?"))
+            .unwrap_or_default();
+        self.diagnostics.push(
+            Diagnostic::error(
+                "invalid-value",
+                node.range(),
+                format!("`{field}` must be one of {list}.{hint}"),
+            )
+            .with_suggested_string(best),
+        );
+    }
+
+    /// An object-valued field; a Distributed Map's processor is a machine of its own (JSONPath
+    /// unless it says otherwise, and none of the parent's variables).
+    fn nested_object(
+        &mut self,
+        node: Node<'_>,
+        kind: ObjectKind,
+        language: QueryLanguage,
+        field: &str,
+    ) {
+        if !node.is_object() {
+            self.expect(node, false, field, "an object");
+            return;
+        }
+        let anchor = Anchor::HeadOf(node.range());
+        let distributed = kind == ObjectKind::Processor
+            && node
+                .get("ProcessorConfig")
+                .and_then(|c| c.get("Mode"))
+                .and_then(Node::as_str)
+                == Some("DISTRIBUTED");
+        let outer = (self.machine_language, self.scope);
+        if distributed {
+            self.machine_language = QueryLanguage::JsonPath;
+        }
+        if kind == ObjectKind::Processor {
+            // Child executions of a Distributed Map see none of the parent's variables.
+            self.scope = self.scopes.open((!distributed).then_some(outer.1));
+        }
+        self.object(node, kind, language, anchor);
+        (self.machine_language, self.scope) = outer;
+    }
+
+    /// A Parallel's branches, each with a variable scope of its own inside the state's.
+    fn branches(&mut self, node: Node<'_>, language: QueryLanguage, field: &str) {
+        match node.kind() {
+            NodeKind::Array(items) if !items.is_empty() => {
+                for branch in items {
+                    if branch.is_object() {
+                        let anchor = Anchor::HeadOf(branch.range());
+                        let outer = self.scope;
+                        self.scope = self.scopes.open(Some(outer));
+                        self.object(branch, ObjectKind::Branch, language, anchor);
+                        self.scope = outer;
+                    } else {
+                        self.expect(
+                            branch,
+                            false,
+                            "a branch",
+                            "an object with StartAt and States",
+                        );
+                    }
+                }
+            }
+            NodeKind::Array(_) => self.error(
+                "empty-array",
+                node.range(),
+                "`Branches` needs at least one branch.",
+            ),
+            _ => self.expect(node, false, field, "an array of branches"),
         }
     }
 
