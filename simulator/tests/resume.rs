@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use asl_sim::engine::{CallbackKind, Callbacks, Driver, Resumable, RunOptions, Status};
+use asl_sim::engine::{CallbackKind, Callbacks, Driver, Execution, Resumable, RunOptions, Status};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -70,6 +70,19 @@ fn action() -> impl Strategy<Value = Action> {
             .prop_map(|(k, e)| Action::Fail(k, e)),
         2 => (0usize..8).prop_map(Action::Heartbeat),
     ]
+}
+
+/// The same run: its status, each event (the first that differs is the one reported), the
+/// tokens and the output.
+fn same_run(a: &Execution, b: &Execution) -> Result<(), TestCaseError> {
+    prop_assert_eq!(a.status, b.status);
+    prop_assert_eq!(a.events.len(), b.events.len());
+    for (x, y) in a.events.iter().zip(&b.events) {
+        prop_assert_eq!(x, y);
+    }
+    prop_assert_eq!(&a.tokens, &b.tokens);
+    prop_assert_eq!(&a.output, &b.output);
+    Ok(())
 }
 
 fn options(items: usize) -> RunOptions {
@@ -139,14 +152,7 @@ proptest! {
             RunOptions { callbacks: Some(sent), ..options(items) },
         );
         uninterrupted.advance_to(resumed.now_ms());
-        let (a, b) = (resumed.execution(), uninterrupted.execution());
-        prop_assert_eq!(a.status, b.status);
-        prop_assert_eq!(a.events.len(), b.events.len());
-        for (x, y) in a.events.iter().zip(&b.events) {
-            prop_assert_eq!(x, y);
-        }
-        prop_assert_eq!(&a.tokens, &b.tokens);
-        prop_assert_eq!(&a.output, &b.output);
+        same_run(resumed.execution(), uninterrupted.execution())?;
     }
 
     /// Against the engine's plain run (every callback known, run once to the same "now"):
@@ -167,14 +173,7 @@ proptest! {
                 ..options(items)
             },
         );
-        let a = resumed.execution();
-        prop_assert_eq!(a.status, once.status);
-        prop_assert_eq!(a.events.len(), once.events.len());
-        for (x, y) in a.events.iter().zip(&once.events) {
-            prop_assert_eq!(x, y);
-        }
-        prop_assert_eq!(&a.tokens, &once.tokens);
-        prop_assert_eq!(&a.output, &once.output);
+        same_run(resumed.execution(), &once)?;
     }
 
     #[test]
