@@ -39,20 +39,25 @@ fn input(states: usize) -> String {
     std::fs::read_to_string(&generated).expect("generated input")
 }
 
-#[divan::bench(args = [2000, 4000], sample_count = 30)]
-fn check_large(bencher: divan::Bencher, states: usize) {
-    let text = input(states);
+/// `check` of a JSON definition, counted in bytes.
+fn bench_check(bencher: divan::Bencher, text: &str) {
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
         .bench(|| {
             check(
-                divan::black_box(&text),
+                divan::black_box(text),
                 Format::Json,
                 CheckOptions::default(),
             )
             .diagnostics
             .len()
         });
+}
+
+#[divan::bench(args = [2000, 4000], sample_count = 30)]
+fn check_large(bencher: divan::Bencher, states: usize) {
+    let text = input(states);
+    bench_check(bencher, &text);
 }
 
 #[divan::bench(args = [2000, 4000], sample_count = 30)]
@@ -123,17 +128,7 @@ fn check_sdk_tasks(bencher: divan::Bencher, states: usize) {
         "{:?}",
         found.diagnostics.first()
     );
-    bencher
-        .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| {
-            check(
-                divan::black_box(&text),
-                Format::Json,
-                CheckOptions::default(),
-            )
-            .diagnostics
-            .len()
-        });
+    bench_check(bencher, &text);
 }
 
 /// What the language server does for a completion on the 2,000-state file: parse the current
