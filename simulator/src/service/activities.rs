@@ -52,15 +52,10 @@ pub(super) fn describe(service: &mut Service, request: &Value) -> Result<Value, 
 }
 
 pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let size = paging::page_size(request)?;
-    let from = paging::position(request, "activities")?.unwrap_or_default();
-    let mut page: Vec<(&String, &ActivityRecord)> =
-        service.activities.range(from..).take(size + 1).collect();
+    let (page, next) = paging::keyed_page(&service.activities, request, "activities")?;
     let mut out = Map::new();
-    if page.len() > size {
-        if let Some((next, _)) = page.pop() {
-            out.insert("nextToken".into(), paging::next_token("activities", next));
-        }
+    if let Some(next) = next {
+        out.insert("nextToken".into(), next);
     }
     let page = page.into_iter().map(|(arn, r)| summary(arn, r)).collect();
     out.insert("activities".into(), Value::Array(page));

@@ -1,6 +1,8 @@
 //! The lists' pages: `maxResults` (AWS's bounds) and `nextToken`, an opaque token that holds
 //! where the next page starts, so a page costs its own length.
 
+use std::collections::BTreeMap;
+
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -50,6 +52,26 @@ pub fn index(request: &Value, list: &str) -> Result<Option<u64>, ApiError> {
             )
         }),
     }
+}
+
+/// A page's entries and the next page's token, if any.
+pub type Page<'m, V> = (Vec<(&'m String, &'m V)>, Option<Value>);
+
+/// A page of a list kept by key (ARNs in order), from where the request's `nextToken` says: its
+/// entries, and the token of the next page when more follow.
+pub fn keyed_page<'m, V>(
+    map: &'m BTreeMap<String, V>,
+    request: &Value,
+    list: &str,
+) -> Result<Page<'m, V>, ApiError> {
+    let size = page_size(request)?;
+    let from = position(request, list)?.unwrap_or_default();
+    let mut page: Vec<_> = map.range(from..).take(size + 1).collect();
+    let next = (page.len() > size)
+        .then(|| page.pop())
+        .flatten()
+        .map(|(key, _)| next_token(list, key));
+    Ok((page, next))
 }
 
 /// The token for the page that starts at `position` of `list`.

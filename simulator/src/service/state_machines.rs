@@ -215,11 +215,9 @@ pub(super) fn delete(service: &mut Service, request: &Value) -> Result<Value, Ap
 }
 
 pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiError> {
-    let size = paging::page_size(request)?;
-    let from = paging::position(request, "stateMachines")?.unwrap_or_default();
-    let mut page = service
-        .state_machines
-        .range(from..)
+    let (page, next) = paging::keyed_page(&service.state_machines, request, "stateMachines")?;
+    let page = page
+        .into_iter()
         .map(|(arn, record)| {
             json!({
                 "stateMachineArn": arn,
@@ -228,16 +226,10 @@ pub(super) fn list(service: &mut Service, request: &Value) -> Result<Value, ApiE
                 "creationDate": timestamp(record.created_ms),
             })
         })
-        .take(size + 1)
-        .collect::<Vec<_>>();
+        .collect();
     let mut out = Map::new();
-    if page.len() > size {
-        let next = page.pop().unwrap_or_default();
-        let next = next["stateMachineArn"].as_str().unwrap_or_default();
-        out.insert(
-            "nextToken".into(),
-            paging::next_token("stateMachines", next),
-        );
+    if let Some(next) = next {
+        out.insert("nextToken".into(), next);
     }
     out.insert("stateMachines".into(), Value::Array(page));
     Ok(Value::Object(out))
